@@ -1,0 +1,54 @@
+# Two commands on a fresh machine: `make run` (set up + start the app) and
+# `make test` (set up + run the whole test suite, OpenGL tests under Xvfb).
+
+PY ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+# Debian packages for Qt's xcb platform, Mesa's OpenGL and a virtual screen.
+SYSTEM_PACKAGES := xvfb xauth libgl1 libegl1 libglx-mesa0 libgl1-mesa-dri libfontconfig1 \
+	libdbus-1-3 libxkbcommon0 libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-image0 \
+	libxcb-keysyms1 libxcb-randr0 libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1
+
+.PHONY: run test test-core test-gui test-gl lint bench screenshots system-packages clean
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $(STAMP)
+
+# Installs the system packages only when they are missing, and only as root on Debian.
+system-packages:
+	@if command -v dpkg-query >/dev/null 2>&1; then \
+	  missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; done); \
+	  if [ -n "$$missing" ]; then \
+	    if [ "$$(id -u)" = 0 ]; then \
+	      echo "installing system packages: $$missing"; \
+	      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	    else \
+	      echo "missing system packages (run as root or install them): $$missing"; exit 1; \
+	    fi; \
+	  fi; \
+	fi
+
+run: $(STAMP)
+	$(BIN)/python main.py
+
+# pytest's exit code 5 (no tests collected) fails the target like any other non-zero code.
+test: system-packages $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -p no:xvfb -m "not gl" $(PYTEST_ARGS)
+	QT_QPA_PLATFORM=xcb $(BIN)/python -m pytest -m gl $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check explorer tests bench scripts main.py
+
+bench: $(STAMP)
+	for b in bench/*.py; do QT_QPA_PLATFORM=offscreen $(BIN)/python $$b || exit 1; done
+
+screenshots: system-packages $(STAMP)
+	xvfb-run -a -s "-screen 0 1400x1000x24 +extension GLX" $(BIN)/python scripts/screenshots.py
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache

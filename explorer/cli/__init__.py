@@ -1,0 +1,44 @@
+"""The command line: ``python -m explorer <experiment> <command> …``.
+
+Each experiment's module registers its sub-commands; every command calls the
+same core functions as the GUI. Bad input exits non-zero with one readable
+line on stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from explorer import __version__
+from explorer.core.errors import UserError
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from explorer.cli import kuzushiji, mlp, recurrent
+
+    parser = argparse.ArgumentParser(
+        prog="python -m explorer",
+        description="Neural Dynamics Explorer on the command line (no window).",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    experiments = parser.add_subparsers(dest="experiment", metavar="EXPERIMENT", required=True)
+    for module in (kuzushiji, mlp, recurrent):
+        module.register(experiments)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.run(args) or 0)
+    except UserError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("error: interrupted", file=sys.stderr)
+        return 130
+    except (OSError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1

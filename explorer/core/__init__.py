@@ -1,0 +1,1 @@
+"""Numbers only: torch, numpy, torchvision. Nothing here imports Qt."""

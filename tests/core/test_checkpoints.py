@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+import pytest
+import torch
+
+from explorer.core import checkpoints
+from explorer.core.checkpoints import CheckpointError
+
+
+def _net():
+    return torch.nn.Sequential(torch.nn.Linear(3, 2))
+
+
+def test_round_trip_keeps_weights_and_metadata(tmp_path):
+    net = _net()
+    path = checkpoints.save(
+        tmp_path / "w.pt", net.state_dict(), experiment="mlp", architecture="MLP-2",
+        hyperparameters={"lr": 0.01},
+    )
+    ckpt = checkpoints.load(path, experiment="mlp", architecture="MLP-2")
+    assert ckpt.hyperparameters == {"lr": 0.01}
+    assert ckpt.created.startswith("20")
+    other = _net()
+    other.load_state_dict(ckpt.state_dict)
+    assert torch.equal(other[0].weight, net[0].weight)
+
+
+def test_other_architecture_is_refused_naming_both(tmp_path):
+    path = checkpoints.save(tmp_path / "w.pt", _net().state_dict(), experiment="kuzushiji", architecture="NetLin")
+    with pytest.raises(CheckpointError) as info:
+        checkpoints.load(path, experiment="kuzushiji", architecture="NetConv")
+    assert "NetLin" in str(info.value) and "NetConv" in str(info.value)
+
+
+def test_shape_mismatch_is_refused(tmp_path):
+    path = checkpoints.save(tmp_path / "w.pt", _net().state_dict(), experiment="x", architecture="A")
+    ckpt = checkpoints.load(path)
+    with pytest.raises(CheckpointError, match="does not fit B"):
+        checkpoints.check_shapes(ckpt, torch.nn.Sequential(torch.nn.Linear(4, 2)), "B")
+
+
+def test_bare_course_state_dict_loads(tmp_path):
+    path = checkpoints.save_state_dict(tmp_path / "anb2n_srn2_10.pth", _net().state_dict())
+    ckpt = checkpoints.load(path)
+    assert ckpt.architecture == "" and set(ckpt.state_dict) == {"0.weight", "0.bias"}
+
+
+def test_code_in_a_pickle_never_runs(tmp_path):
+    import pickle
+
+    class Evil:
+        def __reduce__(self):
+            return (print, ("pwned",))
+
+    path = tmp_path / "evil.pt"
+    with open(path, "wb") as fh:
+        pickle.dump({"x": Evil()}, fh)
+    with pytest.raises(CheckpointError, match="evil.pt"):
+        checkpoints.load(path)
+
+
+def test_garbage_file_gives_clear_message(tmp_path):
+    path = tmp_path / "junk.pt"
+    path.write_bytes(b"not a checkpoint at all")
+    with pytest.raises(CheckpointError, match="junk.pt: not a readable weights file"):
+        checkpoints.load(path)
