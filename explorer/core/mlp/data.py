@@ -1,0 +1,224 @@
+"""Two-input, 0/1-target data sets: the course's 9-point checkerboard, CSV files, built-in sets.
+
+Data sets are immutable: editing helpers (:func:`with_toggled`, :func:`with_point`,
+:func:`without_point`) return new ones, so an undo stack can simply keep the old ones.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from explorer.core.errors import UserError
+
+
+@dataclass(frozen=True, eq=False)
+class Dataset2D:
+    """Points (N×2 float) with 0/1 targets (N int) and a display name."""
+
+    points: np.ndarray
+    targets: np.ndarray
+    name: str = ""
+
+    def __post_init__(self) -> None:
+        points = np.array(self.points, dtype=np.float64).reshape(-1, 2)
+        targets = np.array(self.targets, dtype=np.int64).reshape(-1)
+        if len(points) != len(targets):
+            raise UserError(f"{len(points)} points but {len(targets)} targets")
+        if not np.all(np.isin(targets, (0, 1))):
+            raise UserError("every target must be 0 or 1")
+        if not np.all(np.isfinite(points)):
+            raise UserError("every point must have finite coordinates")
+        points.flags.writeable = False
+        targets.flags.writeable = False
+        object.__setattr__(self, "points", points)
+        object.__setattr__(self, "targets", targets)
+
+    def __len__(self) -> int:
+        return len(self.targets)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Dataset2D):
+            return NotImplemented
+        return np.array_equal(self.points, other.points) and np.array_equal(
+            self.targets, other.targets
+        )
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def bounds(self, margin: float = 0.5) -> tuple[tuple[float, float], tuple[float, float]]:
+        """``((xmin, xmax), (ymin, ymax))`` around the points plus ``margin``, for plot ranges."""
+        if len(self) == 0:
+            return (-margin, margin), (-margin, margin)
+        lo = self.points.min(axis=0) - margin
+        hi = self.points.max(axis=0) + margin
+        return (float(lo[0]), float(hi[0])), (float(lo[1]), float(hi[1]))
+
+
+# --- editing (new data sets, never in place) -------------------------------------------------
+
+
+def with_toggled(dataset: Dataset2D, index: int) -> Dataset2D:
+    """A copy of ``dataset`` with the target of point ``index`` flipped (0 ↔ 1)."""
+    if not 0 <= index < len(dataset):
+        raise UserError(f"there is no point number {index}")
+    targets = dataset.targets.copy()
+    targets[index] = 1 - targets[index]
+    return Dataset2D(dataset.points, targets, dataset.name)
+
+
+def with_point(dataset: Dataset2D, x: float, y: float, target: int) -> Dataset2D:
+    """A copy of ``dataset`` with the point (x, y) of class ``target`` added at the end."""
+    points = np.vstack([dataset.points, [[x, y]]])
+    targets = np.append(dataset.targets, int(target))
+    return Dataset2D(points, targets, dataset.name)
+
+
+def without_point(dataset: Dataset2D, index: int) -> Dataset2D:
+    """A copy of ``dataset`` with point ``index`` removed."""
+    if not 0 <= index < len(dataset):
+        raise UserError(f"there is no point number {index}")
+    keep = np.arange(len(dataset)) != index
+    return Dataset2D(dataset.points[keep], dataset.targets[keep], dataset.name)
+
+
+def nearest_point(dataset: Dataset2D, x: float, y: float) -> int | None:
+    """Index of the point nearest to (x, y), or ``None`` for an empty set (for click-to-toggle)."""
+    if len(dataset) == 0:
+        return None
+    return int(np.argmin(np.hypot(dataset.points[:, 0] - x, dataset.points[:, 1] - y)))
+
+
+# --- CSV -------------------------------------------------------------------------------------
+
+
+def _number(text: str) -> float | None:
+    try:
+        return float(text)
+    except ValueError:
+        return None
+
+
+def load_csv(path: str | os.PathLike) -> Dataset2D:
+    """Read a CSV of ``x, y, target`` rows (header line optional, spaces around fields allowed).
+
+    Raises :class:`UserError` naming the file, the line and the problem for anything malformed.
+    """
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise UserError(f"{path}: no such file") from None
+    except UnicodeDecodeError:
+        raise UserError(f"{path.name}: not a text file") from None
+    except OSError as exc:
+        raise UserError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    return parse_csv(text, name=path.name)
+
+
+def parse_csv(text: str, name: str = "data") -> Dataset2D:
+    """Parse CSV text as :func:`load_csv` does; ``name`` is used in messages and as the set's name."""
+    points: list[tuple[float, float]] = []
+    targets: list[int] = []
+    first_content = True
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if not line:
+            continue
+        fields = [f.strip() for f in line.split(",")]
+        values = [_number(f) for f in fields]
+        if first_content:
+            first_content = False
+            if any(v is None for v in values):
+                continue  # a header line
+        where = f"{name}, line {number}"
+        if len(fields) != 3:
+            raise UserError(f"{where}: expected 3 values (x, y, target), found {len(fields)}")
+        for field_text, value, what in zip(fields, values, ("x", "y", "target"), strict=True):
+            if value is None:
+                shown = field_text if field_text else "nothing"
+                raise UserError(f"{where}: {what} is not a number ({shown!r})")
+            if not math.isfinite(value):
+                raise UserError(f"{where}: {what} is not a finite number ({field_text!r})")
+        x, y, t = values
+        if t not in (0.0, 1.0):
+            raise UserError(f"{where}: target must be 0 or 1, not {fields[2]}")
+        points.append((x, y))
+        targets.append(int(t))
+    if first_content:
+        raise UserError(f"{name}: the file is empty")
+    if len(points) < 2:
+        raise UserError(f"{name}: needs at least 2 data rows, found {len(points)}")
+    stem = name.rsplit(".", 1)[0] if "." in name else name
+    return Dataset2D(np.array(points), np.array(targets), stem)
+
+
+def _format_number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else repr(float(value))
+
+
+def save_csv(dataset: Dataset2D, path: str | os.PathLike) -> Path:
+    """Write ``dataset`` in the course's format (header `` X, Y, T``)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lines = [" X, Y, T"]
+    for (x, y), t in zip(dataset.points, dataset.targets, strict=True):
+        lines.append(f" {_format_number(x)}, {_format_number(y)}, {int(t)}")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+# --- built-in sets ---------------------------------------------------------------------------
+
+
+def checkerboard() -> Dataset2D:
+    """The course's ``check.csv``: (x, y) in {0,1,2}², target (x + y) mod 2."""
+    grid = [(x, y) for x in range(3) for y in range(3)]
+    return Dataset2D(np.array(grid, dtype=float), np.array([(x + y) % 2 for x, y in grid]), "check")
+
+
+def xor() -> Dataset2D:
+    """The four corners of the unit square, target x XOR y."""
+    grid = [(0, 0), (0, 1), (1, 0), (1, 1)]
+    return Dataset2D(np.array(grid, dtype=float), np.array([x ^ y for x, y in grid]), "xor")
+
+
+def two_circles(n: int = 60, seed: int = 0) -> Dataset2D:
+    """``n`` points: an inner disc (target 1) inside a ring (target 0), slightly noisy."""
+    rng = np.random.default_rng(seed)
+    inner = n // 2
+    radius = np.concatenate([rng.uniform(0.0, 0.8, inner), rng.uniform(1.4, 2.0, n - inner)])
+    angle = rng.uniform(0.0, 2 * np.pi, n)
+    points = np.column_stack([radius * np.cos(angle), radius * np.sin(angle)])
+    targets = np.concatenate([np.ones(inner, int), np.zeros(n - inner, int)])
+    return Dataset2D(points.round(3), targets, "two circles")
+
+
+def two_spirals(n: int = 60, seed: int = 0) -> Dataset2D:
+    """``n`` points on two interleaved spirals (targets 0 and 1), slightly noisy."""
+    rng = np.random.default_rng(seed)
+    half = n // 2
+    counts = (half, n - half)
+    points, targets = [], []
+    for cls, count in enumerate(counts):
+        t = np.linspace(0.25, 1.0, count) * 2.5 * np.pi
+        r = t / (2.5 * np.pi) * 2.0
+        phase = cls * np.pi
+        xy = np.column_stack([r * np.cos(t + phase), r * np.sin(t + phase)])
+        points.append(xy + rng.normal(0.0, 0.03, xy.shape))
+        targets.append(np.full(count, cls))
+    return Dataset2D(np.vstack(points).round(3), np.concatenate(targets), "two spirals")
+
+
+BUILTIN_SETS: dict[str, Callable[[], Dataset2D]] = {
+    "Checkerboard (course)": checkerboard,
+    "XOR": xor,
+    "Two circles": two_circles,
+    "Two spirals": two_spirals,
+}
+"""Menu name → zero-argument function making the set (deterministic)."""

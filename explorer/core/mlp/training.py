@@ -1,0 +1,256 @@
+"""Training the sigmoid 2-H-1 net by the course recipe, fast.
+
+The recipe: weights drawn from N(0, init_std), Adam (lr 0.001, weight decay 1e-5), full
+batch, binary cross-entropy, prediction = output ≥ 0.5, stop once accuracy has been 100 %
+for 2,000 consecutive epochs (at most 200,000 epochs).
+
+A 9-point batch is far too small for torch: its per-call overhead would dominate. So the
+loop is written out in numpy float32 with the same maths as ``torch.optim.Adam`` (weight
+decay added to the gradient, bias-corrected moments, ``eps`` outside the square root) and
+``F.binary_cross_entropy`` on sigmoid outputs; the initial weights are drawn with torch
+exactly as the course script does, so a seed gives the course's starting point.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from explorer.core.errors import UserError
+from explorer.core.mlp.data import Dataset2D
+from explorer.core.mlp.network import MAX_HIDDEN, MLPWeights
+from explorer.core.progress import Progress
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """Hyperparameters; the defaults are the course recipe."""
+
+    hidden: int = 5
+    init_std: float = 0.15
+    lr: float = 0.001
+    weight_decay: float = 1e-5
+    max_epochs: int = 200_000
+    stable_epochs: int = 2_000
+    seed: int = 0
+    report_every: int = 100
+    betas: tuple[float, float] = (0.9, 0.999)
+    eps: float = 1e-8
+
+    def validate(self) -> TrainConfig:
+        """Return ``self``, or raise :class:`UserError` naming the first bad value."""
+        if not 1 <= self.hidden <= MAX_HIDDEN:
+            raise UserError(f"hidden units must be between 1 and {MAX_HIDDEN}, not {self.hidden}")
+        if not self.init_std >= 0:
+            raise UserError(f"initial weight size must be 0 or more, not {self.init_std}")
+        if not self.lr > 0:
+            raise UserError(f"learning rate must be positive, not {self.lr}")
+        if not self.weight_decay >= 0:
+            raise UserError(f"weight decay must be 0 or more, not {self.weight_decay}")
+        if self.max_epochs < 1:
+            raise UserError(f"max epochs must be at least 1, not {self.max_epochs}")
+        if self.stable_epochs < 1:
+            raise UserError(f"the stopping rule needs at least 1 epoch, not {self.stable_epochs}")
+        if self.report_every < 1:
+            raise UserError(f"report_every must be at least 1, not {self.report_every}")
+        return self
+
+
+@dataclass
+class TrainResult:
+    """The end of a training run."""
+
+    weights: MLPWeights
+    epochs: int
+    loss: float
+    accuracy: float
+    stopped_by_rule: bool
+    history: list[tuple[int, float, float]] = field(default_factory=list)
+    """``(epoch, loss, accuracy)`` at every report, for redrawing the curves."""
+
+
+@dataclass
+class LatestWeights:
+    """Filled in by :func:`train` as it goes, so a cancelled run still leaves its weights.
+
+    Pass one in as ``latest=``; after the generator ends or is closed, ``weights`` holds
+    the parameters after epoch ``epoch`` (the last finished one).
+    """
+
+    weights: MLPWeights | None = None
+    epoch: int = 0
+    loss: float = float("nan")
+    accuracy: float = 0.0
+
+
+def initial_weights(hidden: int, init_std: float, seed: int) -> MLPWeights:
+    """The course's starting point: ``torch.manual_seed(seed)``, the two layers, then N(0, init_std)."""
+    import torch  # here, not at the top: evaluating weights should not pay torch's start-up
+
+    generator_state = torch.random.get_rng_state()
+    try:
+        torch.manual_seed(seed)
+        in_hid, hid_out = torch.nn.Linear(2, hidden), torch.nn.Linear(hidden, 1)
+        params = [in_hid.weight, in_hid.bias, hid_out.weight, hid_out.bias]
+        with torch.no_grad():
+            for p in params:
+                p.normal_(0, init_std)
+        return MLPWeights(*(p.detach().double().numpy() for p in params))
+    finally:
+        torch.random.set_rng_state(generator_state)
+
+
+def _tidy(values: np.ndarray) -> list:
+    # float32 values printed by their shortest decimal, so 0.1234 stays 0.1234 in the Python block.
+    return [float(np.format_float_positional(v, unique=True, trim="0")) for v in values.ravel()]
+
+
+def _weights_from_flat(flat: np.ndarray, hidden: int) -> MLPWeights:
+    h = hidden
+    return MLPWeights(
+        np.array(_tidy(flat[: 2 * h])).reshape(h, 2),
+        _tidy(flat[2 * h : 3 * h]),
+        np.array(_tidy(flat[3 * h : 4 * h])).reshape(1, h),
+        _tidy(flat[4 * h :]),
+    )
+
+
+def _loss_and_accuracy(
+    flat: np.ndarray, hidden: int, x: np.ndarray, t: np.ndarray
+) -> tuple[float, float]:
+    h = hidden
+    w1, b1 = flat[: 2 * h].reshape(h, 2), flat[2 * h : 3 * h]
+    w2, b2 = flat[3 * h : 4 * h], flat[4 * h]
+    a1 = 1 / (1 + np.exp(-(x @ w1.T + b1)))
+    out = 1 / (1 + np.exp(-(a1 @ w2 + b2)))
+    return _bce(out, t), float(np.mean((out >= 0.5) == (t == 1)) * 100)
+
+
+def _bce(out: np.ndarray, t: np.ndarray) -> float:
+    # torch clamps each log at -100.
+    with np.errstate(divide="ignore"):
+        log_o = np.maximum(np.log(out), -100)
+        log_1o = np.maximum(np.log(1 - out), -100)
+    return float(-np.mean(t * log_o + (1 - t) * log_1o))
+
+
+def train(
+    dataset: Dataset2D,
+    config: TrainConfig = TrainConfig(),
+    latest: LatestWeights | None = None,
+) -> Generator[Progress, None, TrainResult]:
+    """Train a sigmoid 2-H-1 net on ``dataset``; yields progress, returns a :class:`TrainResult`.
+
+    Every ``report_every`` epochs it yields ``Progress(done=epoch, total=max_epochs,
+    data={"epoch", "loss", "accuracy", "weights"}, keep=False)``; the last record has
+    ``keep=True`` and ``data["finished"] = True``. Loss and accuracy are those of the
+    epoch's forward pass (before its update), as the course prints them; ``weights`` is
+    the snapshot after the update. When the generator is closed early (cancel), the last
+    yielded snapshot is a usable network, and ``latest`` (if passed) holds it too.
+    """
+    config.validate()
+    if len(dataset) < 2:
+        raise UserError("training needs at least 2 points")
+    h = config.hidden
+    start = initial_weights(h, config.init_std, config.seed)
+    f32 = np.float32
+    flat = np.concatenate(
+        [start.in_hid_weight.ravel(), start.hid_bias, start.hid_out_weight.ravel(), start.out_bias]
+    ).astype(f32)
+    # Views into the one flat parameter vector: Adam updates all four in one go.
+    w1, b1 = flat[: 2 * h].reshape(h, 2), flat[2 * h : 3 * h]
+    w2, b2 = flat[3 * h : 4 * h], flat[4 * h :]
+    grad = np.zeros_like(flat)
+    g_w1, g_b1 = grad[: 2 * h].reshape(h, 2), grad[2 * h : 3 * h]
+    g_w2, g_b2 = grad[3 * h : 4 * h], grad[4 * h :]
+    m = np.zeros_like(flat)
+    v = np.zeros_like(flat)
+    tmp = np.zeros_like(flat)
+
+    x = dataset.points.astype(f32)
+    t = dataset.targets.astype(f32)
+    n = f32(len(t))
+    target_on = dataset.targets == 1
+    beta1, beta2 = config.betas
+    lr, wd, eps = config.lr, f32(config.weight_decay), f32(config.eps)
+    one = f32(1)
+
+    history: list[tuple[int, float, float]] = []
+    stable = 0
+    epoch = 0
+    loss = float("nan")
+    acc = 0.0
+    stopped = False
+    if latest is not None:
+        latest.weights, latest.epoch = start, 0
+
+    def snapshot() -> MLPWeights:
+        weights = _weights_from_flat(flat, h)
+        if latest is not None:
+            latest.weights, latest.epoch, latest.loss, latest.accuracy = weights, epoch, loss, acc
+        return weights
+
+    try:
+        with np.errstate(over="ignore", divide="ignore"):
+            for epoch in range(1, config.max_epochs + 1):
+                # forward
+                a1 = one / (one + np.exp(-(x @ w1.T + b1)))
+                out = one / (one + np.exp(-(a1 @ w2 + b2[0])))
+                correct = np.count_nonzero((out >= 0.5) == target_on)
+                acc_full = correct == len(t)
+                # backward: d(mean BCE)/d(pre-activation of the output) = (out - t) / N
+                d2 = (out - t) / n
+                np.dot(d2, a1, out=g_w2)
+                g_b2[0] = d2.sum()
+                d1 = np.multiply.outer(d2, w2)
+                d1 *= a1 * (one - a1)
+                np.dot(d1.T, x, out=g_w1)
+                d1.sum(axis=0, out=g_b1)
+                # Adam, as torch.optim.Adam (L2 weight decay added to the gradient)
+                if wd:
+                    np.multiply(flat, wd, out=tmp)
+                    grad += tmp
+                m *= beta1
+                np.multiply(grad, 1 - beta1, out=tmp)
+                m += tmp
+                v *= beta2
+                np.multiply(grad, grad, out=tmp)
+                tmp *= 1 - beta2
+                v += tmp
+                bias_correction1 = 1 - beta1**epoch
+                bias_correction2_sqrt = (1 - beta2**epoch) ** 0.5
+                np.sqrt(v, out=tmp)
+                tmp /= f32(bias_correction2_sqrt)
+                tmp += eps
+                np.divide(m, tmp, out=tmp)
+                tmp *= f32(lr / bias_correction1)
+                flat -= tmp
+
+                stable = stable + 1 if acc_full else 0
+                stopped = stable >= config.stable_epochs
+                last = stopped or epoch == config.max_epochs
+                if last or epoch % config.report_every == 0:
+                    loss = _bce(out, t)
+                    acc = float(correct) / len(t) * 100.0
+                    history.append((epoch, loss, acc))
+                    data = {"epoch": epoch, "loss": loss, "accuracy": acc, "weights": snapshot()}
+                    if last:
+                        data["finished"] = True
+                    yield Progress(
+                        epoch,
+                        config.max_epochs,
+                        f"epoch {epoch:,}: loss {loss:.4f}, accuracy {acc:.0f} %",
+                        data=data,
+                        keep=last,
+                    )
+                if stopped:
+                    break
+    finally:
+        if latest is not None and epoch and latest.epoch != epoch:
+            snapshot()  # closed between reports: keep the very latest parameters
+
+    weights = latest.weights if latest is not None else _weights_from_flat(flat, h)
+    final_loss, final_acc = _loss_and_accuracy(flat, h, x, t)
+    return TrainResult(weights, epoch, final_loss, final_acc, stopped, history)

@@ -1,0 +1,201 @@
+"""Saving and reading MLP weights: JSON files, the course's Python block, torch checkpoints."""
+
+from __future__ import annotations
+
+import ast
+import json
+import math
+import os
+from pathlib import Path
+
+from explorer.core.errors import UserError
+from explorer.core.mlp.network import FIELDS, MLPWeights, check_activation
+
+EXPERIMENT = "mlp"
+
+
+# --- JSON ------------------------------------------------------------------------------------
+
+
+def weights_to_json(weights: MLPWeights, activation: str | None = None) -> dict:
+    """The JSON object for ``weights``: the four course names, plus ``activation`` if given."""
+    obj = weights.to_lists()
+    if activation is not None:
+        obj["activation"] = check_activation(activation)
+    return obj
+
+
+def weights_from_json(obj, name: str = "weights") -> tuple[MLPWeights, str | None]:
+    """Weights and the optional activation from a parsed JSON object; ``name`` is used in messages."""
+    if not isinstance(obj, dict):
+        raise UserError(f"{name}: expected a JSON object with {', '.join(FIELDS)}")
+    activation = obj.get("activation")
+    try:
+        if activation is not None:
+            check_activation(activation)
+        return MLPWeights.from_lists(obj), activation
+    except UserError as exc:
+        raise UserError(f"{name}: {exc}") from None
+
+
+def save_json(weights: MLPWeights, path: str | os.PathLike, activation: str | None = None) -> Path:
+    """Write ``weights`` (and the activation, if given) as a JSON file."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(
+        json.dumps(weights_to_json(weights, activation), indent=2) + "\n", encoding="utf-8"
+    )
+    return path
+
+
+def load_json(path: str | os.PathLike) -> tuple[MLPWeights, str | None]:
+    """Read a JSON weights file; returns the weights and the stored activation (or ``None``)."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise UserError(f"{path}: no such file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UserError(f"{path.name}: cannot be read ({exc})") from None
+    try:
+        obj = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise UserError(f"{path.name}: not valid JSON (line {exc.lineno}: {exc.msg})") from None
+    return weights_from_json(obj, path.name)
+
+
+# --- the course's Python block --------------------------------------------------------------
+
+
+def _number_text(value: float, digits: int | None) -> str:
+    if float(value).is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    text = repr(float(value)) if digits is None else f"{value:.{digits}g}"
+    return "0" if float(text) == 0 else text
+
+
+def _list_text(values, digits: int | None) -> str:
+    return "[" + ", ".join(_number_text(v, digits) for v in values) + "]"
+
+
+def to_python_block(weights: MLPWeights, digits: int | None = None) -> str:
+    """The four lists as the course writes them, ready to paste into its script.
+
+    ``digits`` rounds to that many significant digits; ``None`` keeps every value exactly.
+    """
+    rows = {
+        "in_hid_weight": "["
+        + ", ".join(_list_text(r, digits) for r in weights.in_hid_weight)
+        + "]",
+        "hid_bias": _list_text(weights.hid_bias, digits),
+        "hid_out_weight": "[" + _list_text(weights.hid_out_weight[0], digits) + "]",
+        "out_bias": _list_text(weights.out_bias, digits),
+    }
+    width = max(len(name) for name in FIELDS)
+    return "\n".join(f"{name.ljust(width)} = {rows[name]}" for name in FIELDS) + "\n"
+
+
+def parse_python_block(text: str) -> MLPWeights:
+    """Weights from a pasted Python block (the four assignments, any order, comments allowed).
+
+    Values are read with :func:`ast.literal_eval`; nothing is ever executed.
+    """
+    try:
+        tree = ast.parse(text.replace("\t", "    "))
+    except SyntaxError as exc:
+        raise UserError(
+            f"the weights text is not valid Python (line {exc.lineno}: {exc.msg})"
+        ) from None
+    found: dict[str, object] = {}
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Assign):
+            continue
+        for target in node.targets:
+            name = _target_name(target)
+            if name in FIELDS:
+                try:
+                    found[name] = ast.literal_eval(node.value)
+                except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+                    raise UserError(
+                        f"{name} (line {node.lineno}) is not a plain list of numbers"
+                    ) from None
+    missing = [name for name in FIELDS if name not in found]
+    if missing:
+        raise UserError(f"the weights text does not set {', '.join(missing)}")
+    for name, value in found.items():
+        if not _all_numbers(value):
+            raise UserError(f"{name} must be a list of numbers")
+    return MLPWeights.from_lists(found)
+
+
+def _target_name(target: ast.expr) -> str | None:
+    if isinstance(target, ast.Name):
+        return target.id
+    if isinstance(target, ast.Attribute):  # e.g. self.hid_bias = [...]
+        return target.attr
+    return None
+
+
+def _all_numbers(value) -> bool:
+    if isinstance(value, list | tuple):
+        return all(_all_numbers(v) for v in value)
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+# --- torch checkpoints (through explorer.core.checkpoints) ------------------------------------
+
+
+def architecture_name(hidden: int) -> str:
+    """``"MLP 2-5-1"``: the architecture label stored in checkpoints."""
+    return f"MLP 2-{hidden}-1"
+
+
+def save_checkpoint(
+    weights: MLPWeights,
+    path: str | os.PathLike,
+    activation: str,
+    hyperparameters: dict | None = None,
+) -> Path:
+    """Save as a torch checkpoint with the course's parameter names and a metadata record."""
+    from explorer.core import checkpoints  # imports torch: only when needed
+
+    return checkpoints.save(
+        path,
+        weights.to_state_dict(),
+        experiment=EXPERIMENT,
+        architecture=architecture_name(weights.hidden),
+        hyperparameters=dict(hyperparameters or {}),
+        extra={"activation": check_activation(activation)},
+    )
+
+
+def load_checkpoint(path: str | os.PathLike) -> tuple[MLPWeights, str | None]:
+    """Read a checkpoint or a course ``.pth`` state dict; returns weights and activation (or ``None``)."""
+    from explorer.core import checkpoints
+
+    ckpt = checkpoints.load(path, experiment=EXPERIMENT)
+    try:
+        weights = MLPWeights.from_state_dict(ckpt.state_dict)
+    except UserError as exc:
+        raise UserError(f"{Path(path).name}: {exc}") from None
+    return weights, ckpt.extra.get("activation")
+
+
+def load_weights_file(path: str | os.PathLike) -> tuple[MLPWeights, str | None]:
+    """Read weights by file type: ``.json``, ``.py``/``.txt`` (Python block) or ``.pt``/``.pth``."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix in (".pt", ".pth"):
+        return load_checkpoint(path)
+    if suffix in (".py", ".txt"):
+        try:
+            text = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise UserError(f"{path}: no such file") from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise UserError(f"{path.name}: cannot be read ({exc})") from None
+        try:
+            return parse_python_block(text), None
+        except UserError as exc:
+            raise UserError(f"{path.name}: {exc}") from None
+    return load_json(path)
