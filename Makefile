@@ -38,7 +38,7 @@ run: $(STAMP)
 
 # pytest's exit code 5 (no tests collected) fails the target like any other non-zero code.
 test: system-packages $(STAMP)
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -p no:xvfb -m "not gl" $(PYTEST_ARGS)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest --no-xvfb -m "not gl" $(PYTEST_ARGS)
 	QT_QPA_PLATFORM=xcb $(BIN)/python -m pytest -m gl $(PYTEST_ARGS)
 
 lint: $(STAMP)

@@ -71,7 +71,7 @@ def save(
         "experiment": experiment,
         "architecture": architecture,
         "hyperparameters": dict(hyperparameters or {}),
-        "created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+        "created": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
         "app_version": __version__,
         "extra": dict(extra or {}),
     }

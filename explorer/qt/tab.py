@@ -1,0 +1,83 @@
+"""What every experiment tab offers the main window.
+
+The File menu acts on the current tab through these methods; a tab
+overrides what it supports and says so with the ``supports_*`` flags (the
+menu greys out the rest).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QUndoStack
+from PySide6.QtWidgets import QWidget
+
+from explorer.qt.workers import shutdown_tasks
+
+
+class ExperimentTab(QWidget):
+    """Base class for the three experiment tabs."""
+
+    #: Text on the tab.
+    title = "Experiment"
+    #: File-dialog filters for File → Open data / Open weights / Save weights.
+    data_filter = "All files (*)"
+    weights_filter = "Weights (*.pt *.pth)"
+    save_weights_filter = "Weights (*.pt)"
+    supports_data = False
+    supports_weights = False
+
+    #: A short text for the main window's status bar.
+    status_message = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.undo_stack = QUndoStack(self)
+        self.device = "cpu"
+
+    # File menu ----------------------------------------------------------
+    def open_data(self, path: Path) -> None:
+        raise NotImplementedError
+
+    def open_weights(self, path: Path) -> None:
+        raise NotImplementedError
+
+    def save_weights(self, path: Path) -> None:
+        raise NotImplementedError
+
+    def figures(self) -> dict[str, QWidget]:
+        """Exportable figures by name (the name becomes the default file name)."""
+        return {}
+
+    def export_all(self, folder: Path) -> list[Path]:
+        """Write every figure, course names where the course has them."""
+        from explorer.qt.widgets.figure_export import export_figure
+
+        return [export_figure(w, folder / f"{name}.png") for name, w in self.figures().items()]
+
+    # App-wide settings --------------------------------------------------
+    def set_device(self, device: str) -> None:
+        self.device = device
+
+    # Life cycle ----------------------------------------------------------
+    def shutdown(self) -> bool:
+        """Cancel and join this tab's background tasks (called on close)."""
+        return shutdown_tasks(self)
+
+
+class PlaceholderTab(ExperimentTab):
+    """A clearly marked stand-in for a tab whose issue has not landed yet."""
+
+    def __init__(self, title: str, what: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        from PySide6.QtCore import Qt
+        from PySide6.QtWidgets import QLabel, QVBoxLayout
+
+        self.title = title
+        label = QLabel(f"<h2>{title}</h2><p><b>Not built yet.</b></p><p>{what}</p>")
+        label.setObjectName("placeholder")
+        label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        label.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(label)

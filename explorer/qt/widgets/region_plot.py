@@ -1,0 +1,100 @@
+"""One unit's region of the input plane, its dividing line and the data points."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QPointF, Qt, Signal
+from PySide6.QtGui import QColor
+
+from explorer.core.mlp.analysis import DividingLine, RegionGrid
+
+# Off = pale grey, on = pale blue; the same two colours in every region plot.
+REGION_MAP = pg.ColorMap([0.0, 1.0], [QColor(236, 236, 236), QColor(150, 190, 240)])
+TARGET_BRUSHES = (pg.mkBrush(255, 255, 255), pg.mkBrush(20, 20, 20))
+WRONG_PEN = pg.mkPen(220, 30, 30, width=3)
+RIGHT_PEN = pg.mkPen(40, 40, 40, width=1.2)
+
+
+class RegionPlot(pg.PlotWidget):
+    """Shaded where the unit is on, the line where it switches, points on top.
+
+    Points are hollow (target 0) or filled (target 1); a thick red ring marks
+    a point the network gets wrong. Clicking a point emits
+    :attr:`point_clicked`; clicking elsewhere emits :attr:`plane_clicked`.
+    """
+
+    point_clicked = Signal(int)
+    plane_clicked = Signal(float, float, object)
+
+    def __init__(self, title: str = "", parent=None):
+        super().__init__(parent=parent)
+        self.setMinimumSize(200, 200)
+        self.setAspectLocked(True)
+        self.setMenuEnabled(False)
+        self.setMouseEnabled(x=False, y=False)
+        self.hideButtons()
+        self.getPlotItem().setTitle(title)
+        self.image = pg.ImageItem(levels=(0.0, 1.0))
+        self.image.setLookupTable(REGION_MAP.getLookupTable(nPts=256))
+        self.addItem(self.image)
+        self.line = pg.PlotDataItem(pen=pg.mkPen(30, 60, 160, width=2, style=Qt.PenStyle.DashLine))
+        self.addItem(self.line)
+        self.points = pg.ScatterPlotItem(size=13, hoverable=True, hoverSize=16)
+        self.points.sigClicked.connect(self._on_points_clicked)
+        self.addItem(self.points)
+        self.scene().sigMouseClicked.connect(self._on_scene_clicked)
+        self._point_hit = False
+        self._shown: dict[str, object] = {}
+
+    def show_region(
+        self,
+        grid: RegionGrid,
+        points: np.ndarray,
+        targets: np.ndarray,
+        correct: np.ndarray | None,
+        line: DividingLine | None = None,
+        title: str | None = None,
+    ) -> None:
+        """Update every item in place (nothing is re-created)."""
+        x0, x1, y0, y1 = grid.xs[0], grid.xs[-1], grid.ys[0], grid.ys[-1]
+        self.image.setImage(grid.values.astype(np.float32), levels=(0.0, 1.0), autoLevels=False)
+        rect = (x0, y0, x1 - x0, y1 - y0)
+        if self._shown.get("rect") != rect:
+            self.image.setRect(pg.QtCore.QRectF(*rect))
+            self.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0)
+            self._shown["rect"] = rect
+        segment = line.segment((x0, x1), (y0, y1)) if line is not None else None
+        if segment is None:
+            self.line.setData([], [])
+        else:
+            (ax, ay), (bx, by) = segment
+            self.line.setData([ax, bx], [ay, by])
+        # Points change far less often than the region: only touch them when they do.
+        key = (points.tobytes(), targets.tobytes(), None if correct is None else np.asarray(correct).tobytes())
+        if self._shown.get("points") != key:
+            ok = np.ones(len(targets), bool) if correct is None else np.asarray(correct, bool)
+            pens = [RIGHT_PEN if good else WRONG_PEN for good in ok]
+            brushes = [TARGET_BRUSHES[int(t)] for t in targets]
+            self.points.setData(x=points[:, 0], y=points[:, 1], brush=brushes, pen=pens, data=np.arange(len(targets)))
+            self._shown["points"] = key
+        if title is not None and self._shown.get("title") != title:
+            self.getPlotItem().setTitle(title)
+            self._shown["title"] = title
+
+    def _on_points_clicked(self, _item, spots, _event=None) -> None:
+        if len(spots):
+            self._point_hit = True
+            self.point_clicked.emit(int(spots[0].data()))
+
+    def _on_scene_clicked(self, event) -> None:
+        if self._point_hit:
+            self._point_hit = False
+            return
+        if event.button() != Qt.MouseButton.LeftButton or event.isAccepted():
+            return
+        vb = self.getPlotItem().vb
+        if not vb.sceneBoundingRect().contains(event.scenePos()):
+            return
+        pos: QPointF = vb.mapSceneToView(event.scenePos())
+        self.plane_clicked.emit(float(pos.x()), float(pos.y()), event.modifiers())

@@ -1,0 +1,67 @@
+"""The main window shell: tabs, menus, settings remembered, errors shown."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import QMessageBox
+
+from explorer.core.errors import UserError
+from explorer.qt.main_window import MainWindow, about_text
+from explorer.qt.tab import ExperimentTab, PlaceholderTab
+
+
+class BadDataTab(ExperimentTab):
+    title = "Bad data"
+    supports_data = True
+
+    def open_data(self, path: Path) -> None:
+        raise UserError(f"{path.name} line 4: expected 3 columns, found 2")
+
+
+def _window(qtbot, tabs=None):
+    window = MainWindow(tabs or [PlaceholderTab("One", "first"), PlaceholderTab("Two", "second"), BadDataTab()])
+    qtbot.addWidget(window)
+    window.show()
+    return window
+
+
+def test_three_tabs_and_file_menu(qtbot):
+    window = _window(qtbot)
+    assert [window.tabs.tabText(i) for i in range(3)] == ["One", "Two", "Bad data"]
+    menus = [a.text() for a in window.menuBar().actions()]
+    assert menus == ["&File", "&Edit", "&View", "&Help"]
+
+
+def test_geometry_and_last_tab_are_remembered(qtbot):
+    window = _window(qtbot)
+    window.resize(700, 520)
+    window.tabs.setCurrentIndex(2)
+    window.close()
+    again = _window(qtbot)
+    assert again.tabs.currentIndex() == 2
+    assert (again.width(), again.height()) == (700, 520)
+
+
+def test_bad_file_shows_message_and_window_stays(qtbot, tmp_path):
+    window = _window(qtbot)
+    window.tabs.setCurrentIndex(2)
+    ok = window._run_file_action("Could not open the data", window.current_tab().open_data, tmp_path / "pts.csv")
+    assert not ok
+    boxes = [b for b in window.findChildren(QMessageBox) if b.objectName() == "errorBox"]
+    assert boxes and boxes[-1].text() == "pts.csv line 4: expected 3 columns, found 2"
+    assert "pts.csv line 4" in window.statusBar().currentMessage()
+    assert window.isVisible()
+
+
+def test_menu_actions_follow_what_the_tab_supports(qtbot):
+    window = _window(qtbot)
+    window.tabs.setCurrentIndex(0)
+    assert not window.open_data_action.isEnabled()
+    window.tabs.setCurrentIndex(2)
+    assert window.open_data_action.isEnabled()
+
+
+def test_about_names_qt_torch_and_devices():
+    text = about_text()
+    assert "Qt 6." in text and "PyTorch 2." in text and "CPU" in text

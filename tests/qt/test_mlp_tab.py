@@ -1,0 +1,161 @@
+"""The MLP tab as a user drives it: edit weights, train, cancel, load bad data."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
+
+from explorer.core.mlp.network import reference_step_network
+from explorer.qt.main_window import MainWindow
+from explorer.qt.mlp_tab import MLPTab
+
+
+@pytest.fixture
+def tab(qtbot):
+    tab = MLPTab()
+    qtbot.addWidget(tab)
+    tab.resize(1300, 850)
+    tab.show()
+    yield tab
+    assert tab.shutdown()
+
+
+def _edit_cell(tab, row, col, text):
+    editor = tab.controls.network.editor
+    editor.item(row, col).setText(text)
+
+
+def test_reference_net_classifies_all_nine_points(tab, qtbot):
+    qtbot.mouseClick(tab.controls.network.reference_button, Qt.MouseButton.LeftButton)
+    assert tab.state.activation == "step"
+    assert tab.accuracy_label.text().startswith("Accuracy 100 %")
+    assert tab.table.column_texts("") == ["✓"] * 9
+    assert len(tab.region_plots) == 5  # four hidden units and the output
+    assert tab.region_plots[0].getPlotItem().titleLabel.text == "hidden 0: y = x - 1.4"
+
+
+def test_editing_a_weight_cell_changes_table_and_accuracy_at_once(tab, qtbot):
+    tab.load_reference()
+    # output weight of hidden unit 1 from 1.1 to -1.1: the points where only unit 1 differs flip
+    _edit_cell(tab, 1, 3, "-1.1")
+    assert tab.state.weights.hid_out_weight[0, 1] == -1.1
+    marks = tab.table.column_texts("")
+    assert "✗" in marks
+    wrong = marks.count("✗")
+    assert tab.accuracy_label.text().startswith(f"Accuracy {round(100 * (9 - wrong) / 9)} %")
+    # and undo brings the reference back
+    tab.undo_stack.undo()
+    assert tab.table.column_texts("") == ["✓"] * 9
+
+
+def test_invalid_cell_is_refused_with_a_message_and_last_net_stays(tab):
+    tab.load_reference()
+    before = tab.state.weights
+    for text in ("abc", "nan", "inf"):
+        _edit_cell(tab, 0, 2, text)
+        assert tab.state.weights == before
+        assert tab.controls.network.editor.item(0, 2).text() == "-1.4"
+        assert "not a finite number" in tab.controls.network.refusal.text()
+
+
+def test_hidden_count_adds_and_removes_rows(tab):
+    tab.load_reference()
+    tab.controls.network.hidden.setValue(6)
+    assert tab.controls.network.editor.rowCount() == 7
+    assert tab.accuracy_label.text().startswith("Accuracy 100 %")  # new units are all zero weights
+    tab.controls.network.hidden.setValue(2)
+    assert tab.controls.network.editor.rowCount() == 3 and len(tab.region_plots) == 3
+
+
+def test_rescaled_sigmoid_approaches_the_step_net(tab):
+    tab.load_reference()
+    tab.controls.network.activation.setCurrentIndex(tab.controls.network.activation.findData("sigmoid"))
+    tab.controls.rescale.factor.setValue(1)
+    readout_1 = float(tab.controls.rescale.readout.text().rsplit(" ", 1)[1])
+    tab.controls.rescale.slider.setValue(10)
+    assert tab.controls.rescale.factor.value() == 10
+    readout_10 = float(tab.controls.rescale.readout.text().rsplit(" ", 1)[1])
+    assert readout_10 < readout_1 < 1
+    assert tab.accuracy_label.text().startswith("Accuracy 100 %")
+
+
+def test_training_runs_to_the_end_through_the_worker(tab, qtbot):
+    tab.controls.network.hidden.setValue(5)
+    tab.controls.train.seed.setValue(0)
+    with qtbot.waitSignal(tab.undo_stack.indexChanged, timeout=120_000):
+        qtbot.mouseClick(tab.controls.train.train_button, Qt.MouseButton.LeftButton)
+        assert tab.task is not None
+    qtbot.waitUntil(lambda: tab.task is None, timeout=10_000)
+    assert tab.state.activation == "sigmoid"
+    assert tab.accuracy_label.text().startswith("Accuracy 100 %")
+    assert tab.curves.points("loss") > 2
+    assert tab.controls.train.task_panel.bar.value() == 1000
+
+
+def test_cancel_keeps_the_last_weights(tab, qtbot):
+    tab.controls.train.max_epochs.setValue(1_000_000)
+    tab.controls.network.hidden.setValue(1)  # one line cannot solve the checkerboard: runs until cancelled
+    start = tab.state.weights
+    tab.start_training()
+    qtbot.waitUntil(lambda: tab.curves.points("loss") >= 3, timeout=30_000)
+    with qtbot.waitSignal(tab.task.cancelled, timeout=10_000):
+        qtbot.mouseClick(tab.controls.train.task_panel.cancel_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: tab.task is None, timeout=10_000)
+    assert tab.state.weights != start
+    assert tab.undo_stack.undoText() == "train (cancelled)"
+    assert tab.controls.train.train_button.isEnabled()
+
+
+def test_bad_csv_gets_a_message_naming_the_line_and_data_stays(qtbot, tmp_path):
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show()
+    window.tabs.setCurrentIndex(1)
+    tab = window.current_tab()
+    assert isinstance(tab, MLPTab)
+    bad = tmp_path / "points.csv"
+    bad.write_text("x, y, t\n0, 0, 0\n1, 1, 7\n2, 2, 0\n")
+    assert not window._run_file_action("Could not open the data", tab.open_data, bad)
+    box = [b for b in window.findChildren(QMessageBox) if b.objectName() == "errorBox"][-1]
+    assert "points.csv" in box.text() and "line 3" in box.text()
+    assert len(tab.state.dataset) == 9  # the checkerboard is still there
+
+
+def test_clicking_points_toggles_and_adds(tab):
+    tab.toggle_point(0)
+    assert tab.state.dataset.targets[0] == 1
+    tab.add_point(0.5, 0.5, Qt.KeyboardModifier.NoModifier)
+    assert len(tab.state.dataset) == 10 and tab.table.rowCount() == 10
+    tab.undo_stack.undo()
+    tab.undo_stack.undo()
+    assert len(tab.state.dataset) == 9 and tab.state.dataset.targets[0] == 0
+
+
+def test_weights_round_trip_through_json_and_python_block(tab, tmp_path, qtbot):
+    tab.load_reference()
+    path = tmp_path / "net.json"
+    tab.save_weights(path)
+    assert json.loads(path.read_text())["hid_bias"] == [-1.4, -0.6, 0.6, 1.4]
+    tab.controls.network.hidden.setValue(2)
+    tab.open_weights(path)
+    assert tab.state.weights == reference_step_network() and tab.state.activation == "step"
+    tab.copy_python()
+    tab.controls.network.hidden.setValue(3)
+    tab.paste_python()
+    assert tab.state.weights == reference_step_network()
+
+
+def test_export_all_writes_course_names(tab, tmp_path):
+    tab.load_reference()
+    written = tab.export_all(tmp_path)
+    assert sorted(p.name for p in written) == ["hid_4_0.png", "hid_4_1.png", "hid_4_2.png", "hid_4_3.png", "out_4.png"]
+    assert all(p.stat().st_size > 1000 for p in written)
+    from explorer.qt.widgets.figure_export import export_figure
+
+    svg = export_figure(tab.region_plots[0], tmp_path / "hid.svg")
+    assert "<svg" in svg.read_text()[:500]
+    assert np.all([p.exists() for p in written])
