@@ -1,0 +1,157 @@
+"""Small fake KMNIST files in the real formats, and loopback HTTP servers serving them.
+
+Plain functions (no pytest) so benchmarks and CLI tests can import them:
+``from tests.core.kuzushiji.fakedata import write_kmnist_folder``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import gzip
+import hashlib
+import socket
+import struct
+import threading
+from collections.abc import Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import numpy as np
+
+from explorer.core.kuzushiji.dataset import FILES, PARTS
+
+IDX_TYPE = {np.dtype(np.uint8): 0x08, np.dtype(np.int32): 0x0C}
+
+
+def make_kmnist_arrays(
+    n_train: int = 600, n_test: int = 100, learnable: bool = True, seed: int = 0
+) -> dict[str, np.ndarray]:
+    """Images uint8 N×28×28 and labels uint8 N, keyed by ``PARTS``.
+
+    With ``learnable`` each class is a fixed random pattern of bright pixels
+    plus noise, so even a linear net separates them; otherwise pure noise.
+    """
+    rng = np.random.default_rng(seed)
+    patterns = np.random.default_rng(1234).random((10, 28, 28)) > 0.75
+    out = {}
+    for split, n in (("train", n_train), ("test", n_test)):
+        labels = rng.permutation(np.arange(n) % 10).astype(np.uint8)
+        images = rng.integers(0, 90, size=(n, 28, 28), dtype=np.uint8)
+        if learnable:
+            images += patterns[labels].astype(np.uint8) * 165
+        out[f"{split}_images"] = images
+        out[f"{split}_labels"] = labels
+    return out
+
+
+def idx_bytes(array: np.ndarray) -> bytes:
+    """``array`` (uint8 or int32) encoded as an IDX file."""
+    header = struct.pack(">HBB", 0, IDX_TYPE[array.dtype], array.ndim)
+    header += struct.pack(f">{array.ndim}I", *array.shape)
+    return header + array.astype(array.dtype.newbyteorder(">")).tobytes()
+
+
+def write_kmnist_folder(
+    path: str | Path,
+    fmt: str = "idx.gz",
+    n_train: int = 600,
+    n_test: int = 100,
+    learnable: bool = True,
+    seed: int = 0,
+    arrays: dict[str, np.ndarray] | None = None,
+) -> dict[str, np.ndarray]:
+    """Write the four KMNIST files in ``fmt`` ("idx.gz", "idx" or "npz") into ``path``.
+
+    Returns the arrays written (keyed by ``PARTS``); pass ``arrays`` to write
+    your own (e.g. a wrong shape) instead of generated ones.
+    """
+    folder = Path(path)
+    folder.mkdir(parents=True, exist_ok=True)
+    if arrays is None:
+        arrays = make_kmnist_arrays(n_train, n_test, learnable, seed)
+    for part, name in zip(PARTS, FILES[fmt], strict=True):
+        target = folder / name
+        if fmt == "npz":
+            np.savez_compressed(target, arr_0=arrays[part])
+        elif fmt == "idx.gz":
+            target.write_bytes(gzip.compress(idx_bytes(arrays[part]), compresslevel=1))
+        else:
+            target.write_bytes(idx_bytes(arrays[part]))
+    return arrays
+
+
+def md5s_of(folder: str | Path) -> dict[str, str]:
+    """MD5 of every file in ``folder``, by name (what ``download(md5s=…)`` expects)."""
+    return {
+        p.name: hashlib.md5(p.read_bytes()).hexdigest()
+        for p in Path(folder).iterdir()
+        if p.is_file()
+    }
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    """Serves files; ``/redirect/<path>`` answers 302 to ``/<path>`` (as Hugging Face does)."""
+
+    def do_GET(self):
+        if self.path.startswith("/redirect/"):
+            self.send_response(302)
+            self.send_header("Location", self.path.removeprefix("/redirect"))
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        super().do_GET()
+
+    def log_message(self, format, *args):  # noqa: A002 - signature from the base class
+        pass
+
+
+@contextlib.contextmanager
+def serve_folder(root: str | Path) -> Iterator[str]:
+    """Serve ``root`` over HTTP on 127.0.0.1; yields the base URL (``http://127.0.0.1:N/``).
+
+    ``<base>redirect/<path>`` redirects to ``<base><path>``.
+    """
+    handler = functools.partial(_QuietHandler, directory=str(root))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(5)
+
+
+@contextlib.contextmanager
+def hanging_server() -> Iterator[str]:
+    """A server that accepts connections and never answers; yields its base URL."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(8)
+    listener.settimeout(0.05)
+    stop = threading.Event()
+    held: list[socket.socket] = []
+
+    def accept_and_hold() -> None:
+        while not stop.is_set():
+            try:
+                conn, _ = listener.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            held.append(conn)
+
+    thread = threading.Thread(target=accept_and_hold, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{listener.getsockname()[1]}/"
+    finally:
+        stop.set()
+        thread.join(5)
+        for conn in held:
+            conn.close()
+        listener.close()
