@@ -48,6 +48,10 @@ def main(argv: list[str] | None = None) -> int:
 
     from explorer.qt.main_window import MainWindow
 
+    from PySide6.QtCore import QCoreApplication, Qt
+
+    # Several OpenGL views share shader programs; must be set before the QApplication exists.
+    QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
     app = QApplication.instance() or QApplication(sys.argv if argv is None else argv)
     app.setApplicationName("Neural Dynamics Explorer")
     app.setOrganizationName("NeuralDynamicsExplorer")

@@ -1,0 +1,106 @@
+"""A rotatable, zoomable OpenGL view of points in three dimensions.
+
+Used for hidden-unit trajectories: coloured points for every step of a batch,
+the current sequence's path as a line, the current step as a large marker.
+Items are created once and updated with ``setData``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph.opengl as gl
+from PySide6.QtGui import QColor, QVector3D
+
+PRESETS = {
+    # name: (elevation, azimuth) in degrees
+    "front": (0, 0),
+    "side": (0, 90),
+    "top": (90, 0),
+}
+DEFAULT_VIEW = (25, 45)
+
+
+class Scatter3DView(gl.GLViewWidget):
+    """Drag to rotate, wheel to zoom; :meth:`reset_view` and :meth:`preset` for fixed angles."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent=parent)
+        self.setBackgroundColor(QColor(255, 255, 255))
+        self.setMinimumSize(320, 320)
+        self._extent = 1.0
+        self._center = np.zeros(3)
+        self.axes = gl.GLLinePlotItem(mode="lines", width=2, antialias=True)
+        self.addItem(self.axes)
+        self.labels = [gl.GLTextItem(color=QColor(0, 0, 0)) for _ in range(3)]
+        for label in self.labels:
+            self.addItem(label)
+        self.points = gl.GLScatterPlotItem(size=7, pxMode=True)
+        self.points.setGLOptions("translucent")
+        self.addItem(self.points)
+        self.path = gl.GLLinePlotItem(width=2, color=(0.1, 0.1, 0.1, 0.9), antialias=True)
+        self.addItem(self.path)
+        self.current = gl.GLScatterPlotItem(size=18, pxMode=True, color=(0, 0, 0, 1))
+        self.current.setVisible(False)
+        self.addItem(self.current)
+        self.marker = gl.GLScatterPlotItem(size=14, pxMode=True, color=(0, 0, 0, 1))
+        self.marker.setVisible(False)
+        self.addItem(self.marker)
+        self.set_axis_labels("unit 0", "unit 1", "unit 2")
+        self.reset_view()
+
+    def set_axis_labels(self, x: str, y: str, z: str) -> None:
+        self._names = (x, y, z)
+        self._place_axes()
+
+    def set_points(self, positions: np.ndarray, colors: np.ndarray) -> None:
+        """All points (N×3) with RGBA colours (N×4, in [0, 1]); fits the view around them."""
+        positions = np.asarray(positions, dtype=np.float32).reshape(-1, 3)
+        self.points.setData(pos=positions, color=np.asarray(colors, dtype=np.float32))
+        if len(positions):
+            lo, hi = positions.min(axis=0), positions.max(axis=0)
+            self._center = (lo + hi) / 2
+            self._extent = float(max(np.max(hi - lo), 1e-3))
+        self._place_axes()
+
+    def set_path(self, positions: np.ndarray) -> None:
+        positions = np.asarray(positions, dtype=np.float32).reshape(-1, 3)
+        self.path.setData(pos=positions if len(positions) > 1 else np.zeros((0, 3), np.float32))
+
+    def set_current(self, position: np.ndarray | None, color=(0, 0, 0, 1)) -> None:
+        self._set_single(self.current, position, color)
+
+    def set_marker(self, position: np.ndarray | None) -> None:
+        """A separate black marker, e.g. the SRN's initial state."""
+        self._set_single(self.marker, position, (0, 0, 0, 1))
+
+    @staticmethod
+    def _set_single(item: gl.GLScatterPlotItem, position, color) -> None:
+        # An empty point list makes some GL drivers complain: hide the item instead.
+        item.setVisible(position is not None)
+        if position is not None:
+            item.setData(pos=np.asarray(position, np.float32).reshape(1, 3), color=color)
+
+    def _place_axes(self) -> None:
+        c, e = self._center, self._extent * 0.6
+        lo = c - e
+        ends = []
+        colors = []
+        for axis, rgb in enumerate(((0.8, 0.1, 0.1), (0.1, 0.6, 0.1), (0.1, 0.2, 0.8))):
+            tip = lo.copy()
+            tip[axis] = c[axis] + e
+            ends += [lo, tip]
+            colors += [(*rgb, 1.0)] * 2
+            self.labels[axis].setData(pos=tip, text=self._names[axis])
+        self.axes.setData(pos=np.array(ends, np.float32), color=np.array(colors, np.float32))
+
+    def reset_view(self) -> None:
+        self.preset_angles(*DEFAULT_VIEW)
+
+    def preset(self, name: str) -> None:
+        self.preset_angles(*PRESETS[name])
+
+    def preset_angles(self, elevation: float, azimuth: float) -> None:
+        self.setCameraPosition(
+            pos=QVector3D(*map(float, self._center)), distance=self._extent * 2.6,
+            elevation=elevation, azimuth=azimuth,
+        )
