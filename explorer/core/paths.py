@@ -8,12 +8,15 @@ tests point it at a temporary folder).
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import platformdirs
 
 APP_NAME = "NeuralDynamicsExplorer"
-RESOURCES = Path(__file__).resolve().parent.parent.parent / "resources"
+# In a PyInstaller bundle the resources sit beside the unpacked modules.
+_BASE = Path(getattr(sys, "_MEIPASS", Path(__file__).resolve().parent.parent.parent))
+RESOURCES = _BASE / "resources"
 
 
 def data_dir() -> Path:

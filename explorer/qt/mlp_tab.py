@@ -101,6 +101,8 @@ class MLPTab(ExperimentTab):
         left.setMinimumWidth(430)
 
         self.plot_grid = QGridLayout()
+        for column in range(PLOT_COLUMNS):
+            self.plot_grid.setColumnStretch(column, 1)
         plots_holder = QWidget()
         plots_holder.setLayout(self.plot_grid)
         plots = QScrollArea()
@@ -190,7 +192,7 @@ class MLPTab(ExperimentTab):
         for j, line in enumerate(lines):
             grid = analysis.region_grid(weights, activation, j, xr, yr, RESOLUTION)
             self.region_plots[j].show_region(
-                grid, dataset.points, dataset.targets, None, line, f"hidden {j}: {line.equation()}"
+                grid, dataset.points, dataset.targets, None, line, f"h{j}: {line.equation()}"
             )
         grid = analysis.region_grid(weights, activation, None, xr, yr, RESOLUTION)
         self.region_plots[-1].show_region(grid, dataset.points, dataset.targets, correct, None, f"output: {acc:.0f} % right")

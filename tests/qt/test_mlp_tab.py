@@ -35,7 +35,7 @@ def test_reference_net_classifies_all_nine_points(tab, qtbot):
     assert tab.accuracy_label.text().startswith("Accuracy 100 %")
     assert tab.table.column_texts("") == ["✓"] * 9
     assert len(tab.region_plots) == 5  # four hidden units and the output
-    assert tab.region_plots[0].getPlotItem().titleLabel.text == "hidden 0: y = x - 1.4"
+    assert tab.region_plots[0].getPlotItem().titleLabel.text == "h0: y = x - 1.4"
 
 
 def test_editing_a_weight_cell_changes_table_and_accuracy_at_once(tab, qtbot):

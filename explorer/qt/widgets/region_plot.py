@@ -29,8 +29,7 @@ class RegionPlot(pg.PlotWidget):
 
     def __init__(self, title: str = "", parent=None):
         super().__init__(parent=parent)
-        self.setMinimumSize(200, 200)
-        self.setAspectLocked(True)
+        self.setMinimumSize(220, 220)
         self.setMenuEnabled(False)
         self.setMouseEnabled(x=False, y=False)
         self.hideButtons()
@@ -79,7 +78,7 @@ class RegionPlot(pg.PlotWidget):
             self.points.setData(x=points[:, 0], y=points[:, 1], brush=brushes, pen=pens, data=np.arange(len(targets)))
             self._shown["points"] = key
         if title is not None and self._shown.get("title") != title:
-            self.getPlotItem().setTitle(title)
+            self.getPlotItem().setTitle(title, size="10pt")
             self._shown["title"] = title
 
     def _on_points_clicked(self, _item, spots, _event=None) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 from PySide6.QtCore import Slot
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout, QWidget
 
 from explorer.core.progress import Progress
 from explorer.qt.workers import Task
@@ -27,7 +27,7 @@ class TaskPanel(QWidget):
         self.task: Task | None = None
         self._started_at = 0.0
         self.label = QLabel("Idle")
-        self.label.setMinimumWidth(200)
+        self.label.setWordWrap(True)
         self.bar = QProgressBar()
         self.bar.setRange(0, 1000)
         self.bar.setValue(0)
@@ -38,11 +38,13 @@ class TaskPanel(QWidget):
         self.cancel_button.setShortcut("Esc")
         self.cancel_button.setEnabled(False)
         self.cancel_button.clicked.connect(self.cancel)
-        layout = QHBoxLayout(self)
+        row = QHBoxLayout()
+        row.addWidget(self.bar, 1)
+        row.addWidget(self.cancel_button)
+        layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.label, 2)
-        layout.addWidget(self.bar, 3)
-        layout.addWidget(self.cancel_button)
+        layout.addWidget(self.label)
+        layout.addLayout(row)
 
     def bind(self, task: Task, message: str = "Working…") -> None:
         """Follow ``task`` until it finishes."""

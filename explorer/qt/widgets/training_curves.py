@@ -18,6 +18,7 @@ class TrainingCurves(pg.GraphicsLayoutWidget):
         self.loss_plot = self.addPlot(row=0, col=0)
         self.loss_plot.setLabel("left", "loss")
         self.loss_plot.setLogMode(y=True)
+        self.loss_plot.getAxis("left").enableAutoSIPrefix(False)
         self.loss_plot.showGrid(x=True, y=True, alpha=0.3)
         self.loss_plot.addLegend(offset=(-10, 10))
         self.accuracy_plot = self.addPlot(row=1, col=0)

@@ -6,16 +6,16 @@ import math
 
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QTableWidget, QTableWidgetItem
+from PySide6.QtWidgets import QHeaderView, QTableWidget, QTableWidgetItem
 
 from explorer.core.mlp.network import MLPWeights
 
-COLUMNS = ("in_hid_weight[·,0] (x)", "in_hid_weight[·,1] (y)", "hid_bias", "hid_out_weight")
+COLUMNS = ("w from x", "w from y", "bias", "w to out")
 HEADER_TIPS = (
-    "Weight from input x to the hidden unit",
-    "Weight from input y to the hidden unit",
-    "Bias of the hidden unit",
-    "Weight from the hidden unit to the output",
+    "in_hid_weight[j, 0]: weight from input x to hidden unit j",
+    "in_hid_weight[j, 1]: weight from input y to hidden unit j",
+    "hid_bias[j] for hidden unit j; on the output row, out_bias",
+    "hid_out_weight[0, j]: weight from hidden unit j to the output",
 )
 
 
@@ -49,7 +49,7 @@ class WeightsEditor(QTableWidget):
             item = QTableWidgetItem(name)
             item.setToolTip(tip)
             self.setHorizontalHeaderItem(col, item)
-        self.horizontalHeader().setStretchLastSection(True)
+        self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.setToolTip("Type a number into any cell; the plots and the table follow at once")
         self.weights: MLPWeights | None = None
         self._filling = False

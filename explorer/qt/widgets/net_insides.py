@@ -1,0 +1,147 @@
+"""Looking inside the nets for the current drawing.
+
+NetConv: both conv layers' feature maps and a saliency map; NetLin: its ten
+weight templates; NetFull: its 128 hidden activations. Items are created
+once and updated with ``setImage``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QStackedWidget, QTabWidget, QVBoxLayout, QWidget
+from torch import nn
+
+from explorer.core.kuzushiji import net_insides
+from explorer.core.kuzushiji.classes import CLASSES
+from explorer.core.kuzushiji.preprocess import Preprocessed
+from explorer.qt.widgets.prediction_panel import kana_font
+
+GREY = pg.colormap.get("CET-L1")
+HEAT = pg.colormap.get("inferno")
+# Saliency over the input: transparent where the gradient is small, opaque yellow where it is large.
+HEAT_OVERLAY = pg.ColorMap([0.0, 0.3, 1.0], [(255, 40, 0, 0), (255, 80, 0, 150), (255, 255, 60, 255)])
+DIVERGING = pg.colormap.get("CET-D1")
+
+
+def _image_view(title: str = "") -> tuple[pg.PlotItem, pg.ImageItem]:
+    plot = pg.PlotItem()
+    plot.setTitle(title, color="k")
+    plot.hideAxis("left")
+    plot.hideAxis("bottom")
+    plot.setMenuEnabled(False)
+    plot.setMouseEnabled(x=False, y=False)
+    plot.hideButtons()
+    plot.setAspectLocked(True)
+    plot.invertY(True)
+    image = pg.ImageItem(axisOrder="row-major")
+    plot.addItem(image)
+    return plot, image
+
+
+class _Page(QStackedWidget):
+    """A figure, or a line saying which net to train to see it."""
+
+    def __init__(self, missing: str):
+        super().__init__()
+        self.figure = pg.GraphicsLayoutWidget()
+        self.figure.setBackground("w")
+        self.note = QLabel(missing)
+        self.note.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.note.setWordWrap(True)
+        self.addWidget(self.figure)
+        self.addWidget(self.note)
+
+    def show_figure(self, shown: bool, note: str | None = None) -> None:
+        if note is not None:
+            self.note.setText(note)
+        self.setCurrentWidget(self.figure if shown else self.note)
+
+
+class NetInsides(QTabWidget):
+    """Tabs: feature maps, saliency, NetLin templates, NetFull hidden units."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setMinimumHeight(220)
+        self.maps_page = _Page("Train NetConv to see its feature maps.")
+        self.maps_plots = []
+        for j, title in enumerate(("conv1: 32 maps, 26×26", "conv2: 64 maps, 11×11")):
+            plot, image = _image_view(title)
+            image.setColorMap(HEAT)
+            self.maps_page.figure.addItem(plot, 0, j)
+            self.maps_plots.append(image)
+
+        self.saliency_page = _Page("Train a net to see which pixels its answer depends on.")
+        input_plot, self.saliency_input = _image_view("input")
+        self.saliency_input.setColorMap(GREY)
+        over_plot, self.saliency_base = _image_view("saliency")
+        self.saliency_base.setColorMap(GREY)
+        self.saliency_heat = pg.ImageItem(axisOrder="row-major")
+        self.saliency_heat.setColorMap(HEAT_OVERLAY)
+        over_plot.addItem(self.saliency_heat)
+        self.saliency_plot = over_plot
+        self.saliency_page.figure.addItem(input_plot, 0, 0)
+        self.saliency_page.figure.addItem(over_plot, 0, 1)
+
+        self.templates_page = _Page("Train NetLin to see its ten weight templates.")
+        self.template_images = []
+        for i, (kana, romaji) in enumerate(CLASSES):
+            plot, image = _image_view()
+            plot.setTitle(f"{kana} {romaji}", color="k")
+            plot.titleLabel.item.setFont(kana_font(9))
+            image.setColorMap(DIVERGING)
+            self.templates_page.figure.addItem(plot, i // 5, i % 5)
+            self.template_images.append(image)
+
+        self.hidden_page = _Page("Train NetFull to see its 128 hidden units.")
+        plot, self.hidden_image = _image_view("tanh activations of the 128 hidden units (8 × 16)")
+        self.hidden_image.setColorMap(DIVERGING)
+        self.hidden_page.figure.addItem(plot, 0, 0)
+
+        self.addTab(self.maps_page, "NetConv feature maps")
+        self.addTab(self.saliency_page, "Saliency")
+        self.addTab(self.templates_page, "NetLin templates")
+        self.addTab(self.hidden_page, "NetFull hidden units")
+        self._models: dict[str, nn.Module] = {}
+        self.set_models({})
+
+    def set_models(self, models: dict[str, nn.Module]) -> None:
+        """The nets to look inside; NetLin's templates are drawn at once."""
+        self._models = dict(models)
+        lin = models.get("lin")
+        self.templates_page.show_figure(lin is not None)
+        if lin is not None:
+            templates = net_insides.weight_templates(lin)
+            bound = float(np.abs(templates).max()) or 1.0
+            for image, template in zip(self.template_images, templates, strict=True):
+                image.setImage(template, levels=(-bound, bound), autoLevels=False)
+        self.maps_page.show_figure(False)
+        self.hidden_page.show_figure(False)
+        self.saliency_page.show_figure(False)
+
+    def show_input(self, pre: Preprocessed | None) -> None:
+        """Recompute the feature maps, saliency and hidden units for ``pre`` (``None``: nothing drawn)."""
+        conv, full = self._models.get("conv"), self._models.get("full")
+        drawn = pre is not None
+        self.maps_page.show_figure(drawn and conv is not None)
+        if drawn and conv is not None:
+            first, second = net_insides.feature_maps(conv, pre)
+            self.maps_plots[0].setImage(net_insides.mosaic(first, 8), levels=(0.0, 1.0), autoLevels=False)
+            self.maps_plots[1].setImage(net_insides.mosaic(second, 8), levels=(0.0, 1.0), autoLevels=False)
+        self.hidden_page.show_figure(drawn and full is not None)
+        if drawn and full is not None:
+            hidden = net_insides.hidden_activations(full, pre).reshape(8, 16)
+            self.hidden_image.setImage(hidden, levels=(-1.0, 1.0), autoLevels=False)
+        explained = conv if conv is not None else next(iter(self._models.values()), None)
+        self.saliency_page.show_figure(drawn and explained is not None)
+        if drawn and explained is not None:
+            cls, grad = net_insides.saliency(explained, pre)
+            kana, romaji = CLASSES[cls]
+            self.saliency_plot.setTitle(f"{type(explained).__name__}: pixels that sway “{kana} {romaji}”", color="k")
+            self.saliency_plot.titleLabel.item.setFont(kana_font(9))
+            self.saliency_input.setImage(pre.array28, levels=(0.0, 1.0), autoLevels=False)
+            self.saliency_base.setImage(pre.array28, levels=(0.0, 1.0), autoLevels=False)
+            peak = float(grad.max()) or 1.0
+            self.saliency_heat.setImage(grad / peak, levels=(0.0, 1.0), autoLevels=False)

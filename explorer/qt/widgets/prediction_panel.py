@@ -1,0 +1,240 @@
+"""What each net thinks the drawing is: top-1 in large, all ten classes as bars.
+
+Also the 28×28 image the nets actually see, three real examples of the
+predicted class, and a control to put a real test image on the canvas.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFont, QFontDatabase, QImage, QPixmap
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFrame,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from explorer.core.kuzushiji import nets
+from explorer.core.kuzushiji.classes import CLASSES, kana_font_path
+
+TOP_BRUSH = pg.mkBrush(40, 110, 200)
+OTHER_BRUSH = pg.mkBrush(170, 190, 215)
+EXAMPLE_ZOOM = 3
+NO_NET_TEXT = (
+    "<b>No trained net yet.</b><br>Train one in the Kuzushiji tab (a few minutes for NetLin), "
+    "or load weights with <i>File → Open weights…</i>."
+)
+
+_kana_family: str | None = None
+
+
+def kana_font(point_size: float = 10.0, bold: bool = False) -> QFont:
+    """The shipped kana font (loaded into Qt once), at ``point_size``."""
+    global _kana_family
+    if _kana_family is None:
+        font_id = QFontDatabase.addApplicationFont(str(kana_font_path()))
+        families = QFontDatabase.applicationFontFamilies(font_id) if font_id >= 0 else []
+        _kana_family = families[0] if families else ""
+    font = QFont(_kana_family) if _kana_family else QFont()
+    font.setPointSizeF(point_size)
+    font.setBold(bold)
+    return font
+
+
+def grey_pixmap(image: np.ndarray, zoom: int = EXAMPLE_ZOOM) -> QPixmap:
+    """A 2-D uint8 (or [0, 1] float) image as a pixmap, enlarged without smoothing."""
+    array = np.asarray(image)
+    if array.dtype != np.uint8:
+        array = (np.clip(array, 0.0, 1.0) * 255).round().astype(np.uint8)
+    array = np.ascontiguousarray(array)
+    h, w = array.shape
+    qimage = QImage(array.data, w, h, w, QImage.Format.Format_Grayscale8).copy()
+    return QPixmap.fromImage(qimage).scaled(w * zoom, h * zoom, Qt.AspectRatioMode.KeepAspectRatio)
+
+
+class NetCard(QFrame):
+    """One net: its top-1 class in large type and a bar per class."""
+
+    def __init__(self, name: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.name = name
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.title = QLabel(f"<b>{nets.display_name(name)}</b>")
+        self.caption = QLabel()
+        self.caption.setObjectName("netCaption")
+        self.caption.setStyleSheet("color: #666;")
+        self.caption.setWordWrap(True)
+        self.kana = QLabel("–")
+        self.kana.setObjectName("topKana")
+        self.kana.setFont(kana_font(36, bold=True))
+        self.kana.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.verdict = QLabel()
+        self.verdict.setObjectName("topVerdict")
+        self.verdict.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.verdict.setStyleSheet("font-size: 13pt;")
+        self.bars = pg.PlotWidget()
+        self.bars.setMinimumSize(220, 160)
+        self.bars.setMenuEnabled(False)
+        self.bars.setMouseEnabled(x=False, y=False)
+        self.bars.hideButtons()
+        self.bars.setBackground("w")
+        self.bars.setYRange(0, 1, padding=0.02)
+        self.bars.setXRange(-0.6, 9.6, padding=0)
+        self.bars.setLabel("left", "probability")
+        axis = self.bars.getAxis("bottom")
+        axis.setTicks([[(i, f"{kana}\u2009{romaji}") for i, (kana, romaji) in enumerate(CLASSES)]])
+        axis.setStyle(tickFont=kana_font(8))
+        for side in ("left", "bottom"):
+            self.bars.getAxis(side).setTextPen("k")
+            self.bars.getAxis(side).setPen("k")
+        self.bar_item = pg.BarGraphItem(x=np.arange(10), height=np.zeros(10), width=0.7, brush=OTHER_BRUSH)
+        self.bars.addItem(self.bar_item)
+        self.probabilities: np.ndarray | None = None
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addWidget(self.title)
+        layout.addWidget(self.caption)
+        layout.addWidget(self.kana)
+        layout.addWidget(self.verdict)
+        layout.addWidget(self.bars, 1)
+
+    def show_probabilities(self, probs: np.ndarray | None) -> None:
+        """Update the large label and the bars (``None`` clears them)."""
+        self.probabilities = None if probs is None else np.asarray(probs, dtype=float)
+        if probs is None:
+            self.kana.setText("–")
+            self.verdict.setText("")
+            self.bar_item.setOpts(height=np.zeros(10), brushes=[OTHER_BRUSH] * 10)
+            return
+        top = int(np.argmax(probs))
+        kana, romaji = CLASSES[top]
+        self.kana.setText(kana)
+        self.verdict.setText(f"{romaji} · {100 * probs[top]:.1f} %")
+        brushes = [TOP_BRUSH if i == top else OTHER_BRUSH for i in range(10)]
+        self.bar_item.setOpts(height=self.probabilities, brushes=brushes)
+
+
+class PredictionPanel(QWidget):
+    """Every net's verdict side by side, the 28×28 input, real examples and samples."""
+
+    sample_requested = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.cards = {name: NetCard(name) for name in nets.NETS}
+        self.no_net = QLabel(NO_NET_TEXT)
+        self.no_net.setObjectName("noNetMessage")
+        self.no_net.setWordWrap(True)
+        self.no_net.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.no_net.setStyleSheet("font-size: 12pt; padding: 16px;")
+        self.status = QLabel()
+        self.status.setObjectName("predictionStatus")
+        self.status.setWordWrap(True)
+
+        self.seen = pg.PlotWidget()
+        self.seen.setFixedSize(150, 150)
+        self.seen.hideAxis("left")
+        self.seen.hideAxis("bottom")
+        self.seen.setMenuEnabled(False)
+        self.seen.setMouseEnabled(x=False, y=False)
+        self.seen.hideButtons()
+        self.seen.setAspectLocked(True)
+        self.seen.invertY(True)
+        self.seen_image = pg.ImageItem(np.zeros((28, 28), np.float32), axisOrder="row-major", levels=(0.0, 1.0))
+        self.seen.addItem(self.seen_image)
+        self.seen.setRange(xRange=(0, 28), yRange=(0, 28), padding=0)
+
+        self.examples_title = QLabel("Real examples")
+        self.examples_title.setFont(kana_font(10))
+        self.examples = [QLabel() for _ in range(3)]
+        for label in self.examples:
+            label.setFixedSize(28 * EXAMPLE_ZOOM, 28 * EXAMPLE_ZOOM)
+            label.setStyleSheet("background: black;")
+        self.examples_note = QLabel()
+        self.examples_note.setWordWrap(True)
+        self.examples_note.setStyleSheet("color: #666;")
+
+        self.sample_class = QComboBox()
+        self.sample_class.setFont(kana_font(11))
+        for i, (kana, romaji) in enumerate(CLASSES):
+            self.sample_class.addItem(f"{kana}  {romaji}", i)
+        self.sample_button = QPushButton("Put a real one on the canvas")
+        self.sample_button.setToolTip("A random test image of this class, to compare with your drawing")
+        self.sample_button.clicked.connect(lambda: self.sample_requested.emit(int(self.sample_class.currentData())))
+        self._build_layout()
+        self.set_nets({})
+
+    def _build_layout(self) -> None:
+        cards = QHBoxLayout()
+        for card in self.cards.values():
+            cards.addWidget(card, 1)
+        cards.addWidget(self.no_net, 1)
+
+        seen_box = QGroupBox("What the nets see (28×28)")
+        seen_layout = QVBoxLayout(seen_box)
+        seen_layout.addWidget(self.seen, 0, Qt.AlignmentFlag.AlignHCenter)
+
+        examples_box = QGroupBox("The real thing")
+        grid = QGridLayout(examples_box)
+        grid.addWidget(self.examples_title, 0, 0, 1, 3)
+        for j, label in enumerate(self.examples):
+            grid.addWidget(label, 1, j)
+        grid.addWidget(self.examples_note, 2, 0, 1, 3)
+        grid.addWidget(self.sample_class, 3, 0)
+        grid.addWidget(self.sample_button, 3, 1, 1, 2)
+
+        bottom = QHBoxLayout()
+        bottom.addWidget(seen_box)
+        bottom.addWidget(examples_box, 1)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(cards, 1)
+        layout.addWidget(self.status)
+        layout.addLayout(bottom)
+
+    def set_nets(self, captions: dict[str, str]) -> None:
+        """Show a card per net in ``captions`` (name → where its weights came from)."""
+        for name, card in self.cards.items():
+            card.setVisible(name in captions)
+            card.caption.setText(captions.get(name, ""))
+            card.show_probabilities(None)
+        self.no_net.setVisible(not captions)
+
+    def show_result(self, array28: np.ndarray, probabilities: dict[str, np.ndarray]) -> None:
+        """The input the nets saw and each net's probabilities."""
+        self.seen_image.setImage(array28, levels=(0.0, 1.0), autoLevels=False)
+        for name, card in self.cards.items():
+            card.show_probabilities(probabilities.get(name))
+        self.status.setText("")
+
+    def show_message(self, text: str) -> None:
+        """No classification (e.g. empty canvas): clear the verdicts and say why."""
+        self.seen_image.setImage(np.zeros((28, 28), np.float32), levels=(0.0, 1.0), autoLevels=False)
+        for card in self.cards.values():
+            card.show_probabilities(None)
+        self.status.setText(text)
+
+    def show_examples(self, cls: int | None, images: list[np.ndarray], note: str = "") -> None:
+        """Up to three real images of class ``cls`` (uint8 28×28)."""
+        if cls is None:
+            self.examples_title.setText("Real examples of the predicted class")
+        else:
+            kana, romaji = CLASSES[cls]
+            self.examples_title.setText(f"Real examples of {kana} ({romaji})")
+        for j, label in enumerate(self.examples):
+            if j < len(images):
+                label.setPixmap(grey_pixmap(images[j]))
+            else:
+                label.clear()
+        self.examples_note.setText(note)
+        self.examples_note.setVisible(bool(note))

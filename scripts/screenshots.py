@@ -1,0 +1,82 @@
+"""Regenerate docs/screenshots/ from the real app (run under Xvfb: `make screenshots`).
+
+Each shot sets the app up as a user would (loads the reference net, trains,
+…) and grabs the main window.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+os.environ.setdefault("EXPLORER_DATA_DIR", tempfile.mkdtemp(prefix="explorer-shots-"))
+
+from PySide6.QtCore import QCoreApplication, Qt  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+OUT = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+
+
+def settle(app: QApplication, rounds: int = 30) -> None:
+    for _ in range(rounds):
+        app.processEvents()
+
+
+def wait_for(app: QApplication, condition, timeout: float = 300.0) -> None:
+    import time
+
+    end = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > end:
+            raise TimeoutError("screenshot set-up did not finish in time")
+        app.processEvents()
+        time.sleep(0.01)
+
+
+def shoot(window, name: str) -> Path:
+    path = OUT / f"{name}.png"
+    window.grab().save(str(path))
+    print(f"wrote {path}")
+    return path
+
+
+def mlp_shots(app, window) -> None:
+    from explorer.qt.mlp_tab import MLPTab
+
+    tab = next(window.tabs.widget(i) for i in range(window.tabs.count()) if isinstance(window.tabs.widget(i), MLPTab))
+    window.tabs.setCurrentWidget(tab)
+    tab.load_reference()
+    settle(app)
+    shoot(window, "mlp_step_reference")
+    tab.controls.network.hidden.setValue(5)
+    tab.controls.train.seed.setValue(5)
+    tab.start_training()
+    wait_for(app, lambda: tab.task is None)
+    settle(app)
+    shoot(window, "mlp_trained_sigmoid")
+    tab.load_reference()
+    tab.controls.network.activation.setCurrentIndex(tab.controls.network.activation.findData("sigmoid"))
+    tab.controls.rescale.factor.setValue(10)
+    settle(app)
+    shoot(window, "mlp_rescaled_x10")
+
+
+def main() -> int:
+    QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
+    app = QApplication(sys.argv)
+    from explorer.qt.main_window import MainWindow
+
+    OUT.mkdir(parents=True, exist_ok=True)
+    window = MainWindow()
+    window.resize(1440, 920)
+    window.show()
+    settle(app)
+    mlp_shots(app, window)
+    window.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
