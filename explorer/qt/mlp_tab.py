@@ -40,6 +40,7 @@ PLOT_COLUMNS = 3
 #: While training, the region plots follow the weights a few times a second (the
 #: curves follow every record); more would take the GIL from the training loop.
 LIVE_REFRESH_MS = 400
+LIVE_RESOLUTION = 60
 
 
 @dataclass(frozen=True)
@@ -89,6 +90,10 @@ class MLPTab(ExperimentTab):
         self._live_timer.setSingleShot(True)
         self._live_timer.setInterval(LIVE_REFRESH_MS)
         self._live_timer.timeout.connect(self._refresh_live)
+        self._pending_plots: list = []
+        self._plot_timer = QTimer(self)
+        self._plot_timer.setInterval(0)
+        self._plot_timer.timeout.connect(self._draw_next_plot)
         self._build_layout()
         self._connect()
         self._set_state(self.state)
@@ -174,8 +179,14 @@ class MLPTab(ExperimentTab):
         return self.state.weights.scaled(self.scale) if self.scale != 1 else self.state.weights
 
     # recomputing the views ----------------------------------------------------------
-    def refresh(self, weights: MLPWeights | None = None, activation: str | None = None) -> None:
-        """Recompute plots, table and accuracy (for ``weights`` if given, e.g. during training)."""
+    def refresh(
+        self, weights: MLPWeights | None = None, activation: str | None = None, live: bool = False
+    ) -> None:
+        """Recompute plots, table and accuracy (for ``weights`` if given, e.g. during training).
+
+        ``live`` (while training) draws coarser regions and hands them to the
+        event loop one plot at a time, so no single update stalls the window.
+        """
         weights = weights if weights is not None else self.network()
         activation = activation or self.state.activation
         dataset = self.state.dataset
@@ -187,16 +198,32 @@ class MLPTab(ExperimentTab):
         )
         self.table.show_rows(rows)
         self._ensure_plots(weights.hidden)
+        resolution = LIVE_RESOLUTION if live else RESOLUTION
         xr, yr = dataset.bounds(0.5)
-        lines = analysis.hidden_lines(weights)
-        for j, line in enumerate(lines):
-            grid = analysis.region_grid(weights, activation, j, xr, yr, RESOLUTION)
-            self.region_plots[j].show_region(
-                grid, dataset.points, dataset.targets, None, line, f"h{j}: {line.equation()}"
-            )
-        grid = analysis.region_grid(weights, activation, None, xr, yr, RESOLUTION)
-        self.region_plots[-1].show_region(grid, dataset.points, dataset.targets, correct, None, f"output: {acc:.0f} % right")
+        updates = []
+        for j, line in enumerate(analysis.hidden_lines(weights)):
+            updates.append((j, weights, activation, j, line, None, f"h{j}: {line.equation()}"))
+        updates.append((weights.hidden, weights, activation, None, None, correct, f"output: {acc:.0f} % right"))
+        self._pending_plots = []
+        for index, w, act, unit, line, ok, title in updates:
+            def draw(index=index, w=w, act=act, unit=unit, line=line, ok=ok, title=title):
+                grid = analysis.region_grid(w, act, unit, xr, yr, resolution)
+                self.region_plots[index].show_region(grid, dataset.points, dataset.targets, ok, line, title)
+
+            if live:
+                self._pending_plots.append(draw)
+            else:
+                draw()
+        if self._pending_plots:
+            self._plot_timer.start()
         self._update_scale_readout()
+
+    @Slot()
+    def _draw_next_plot(self) -> None:
+        if self._pending_plots:
+            self._pending_plots.pop(0)()
+        if not self._pending_plots:
+            self._plot_timer.stop()
 
     def _ensure_plots(self, hidden: int) -> None:
         wanted = hidden + 1
@@ -309,7 +336,7 @@ class MLPTab(ExperimentTab):
     @Slot()
     def _refresh_live(self) -> None:
         if self.task is not None and self._live_weights is not None:
-            self.refresh(self._live_weights, "sigmoid")
+            self.refresh(self._live_weights, "sigmoid", live=True)
 
     @Slot(object)
     def _on_trained(self, result: TrainResult) -> None:
