@@ -6,7 +6,7 @@ import logging
 import platform
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings, Slot
+from PySide6.QtCore import QByteArray, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoGroup
 from PySide6.QtWidgets import (
     QComboBox,
@@ -23,15 +23,11 @@ from explorer.core import device as devices
 from explorer.core import paths
 from explorer.core.errors import UserError
 from explorer.qt.messages import show_error
+from explorer.qt.settings import app_settings
 from explorer.qt.tab import ExperimentTab, PlaceholderTab
 from explorer.qt.widgets.figure_export import FILTERS, export_figure
 
 log = logging.getLogger(__name__)
-
-
-def app_settings() -> QSettings:
-    """The app's settings, kept in the user data folder."""
-    return QSettings(str(paths.settings_file()), QSettings.Format.IniFormat)
 
 
 def default_tabs() -> list[ExperimentTab]:

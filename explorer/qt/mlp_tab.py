@@ -28,6 +28,7 @@ from explorer.core.mlp.training import LatestWeights, TrainResult, initial_weigh
 from explorer.core.progress import Progress
 from explorer.qt.messages import show_error
 from explorer.qt.mlp_controls import MLPControls
+from explorer.qt.settings import restore_spin_boxes, save_spin_boxes
 from explorer.qt.tab import ExperimentTab
 from explorer.qt.widgets.activation_table import ActivationTable
 from explorer.qt.widgets.figure_export import export_figure
@@ -96,7 +97,16 @@ class MLPTab(ExperimentTab):
         self._plot_timer.timeout.connect(self._draw_next_plot)
         self._build_layout()
         self._connect()
+        restore_spin_boxes("mlp", self._remembered())
         self._set_state(self.state)
+
+    def _remembered(self) -> dict:
+        train = self.controls.train
+        return {"init_std": train.init_std, "lr": train.lr, "max_epochs": train.max_epochs, "seed": train.seed}
+
+    def shutdown(self) -> bool:
+        save_spin_boxes("mlp", self._remembered())
+        return super().shutdown()
 
     # layout -------------------------------------------------------------------
     def _build_layout(self) -> None:

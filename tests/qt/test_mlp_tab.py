@@ -159,3 +159,14 @@ def test_export_all_writes_course_names(tab, tmp_path):
     svg = export_figure(tab.region_plots[0], tmp_path / "hid.svg")
     assert "<svg" in svg.read_text()[:500]
     assert np.all([p.exists() for p in written])
+
+
+def test_training_settings_are_remembered(qtbot):
+    first = MLPTab()
+    qtbot.addWidget(first)
+    first.controls.train.lr.setValue(0.005)
+    first.controls.train.seed.setValue(42)
+    assert first.shutdown()
+    again = MLPTab()
+    qtbot.addWidget(again)
+    assert again.controls.train.lr.value() == 0.005 and again.controls.train.seed.value() == 42
