@@ -1,0 +1,84 @@
+"""Deterministic-prediction accuracy: how often the net's top symbol is right where the next symbol is certain."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+
+from explorer.core.recurrent.languages import Language, get_language, sequence_for_ns
+from explorer.core.recurrent.models import RecurrentNet, forward
+
+
+@dataclass
+class EvalBatch:
+    """Padded strings to score: inputs (B, T, in), labels (B, T), scored (B, T) mask, n per string."""
+
+    inputs: torch.Tensor
+    labels: torch.Tensor
+    scored: torch.Tensor
+    ns: np.ndarray
+
+
+def eval_batch(lang: str | Language, max_n: int, contexts: int = 4) -> EvalBatch:
+    """Strings for n = 1..max_n, each alone and after one block of each m = 1..contexts.
+
+    Only the steps of the n-block from its first B on are scored, so a net must
+    count right whether it starts fresh or after another block, as in training.
+    """
+    lang = get_language(lang)
+    items = []
+    for n in range(1, max_n + 1):
+        for m in [0, *range(1, contexts + 1)]:
+            seq = sequence_for_ns(lang, [m, n] if m else [n])
+            scored = seq.certain.copy()
+            if m:
+                offset = len(sequence_for_ns(lang, [m]).symbols) - 1
+                scored[:offset] = False
+            items.append((seq, scored, n))
+    T = max(len(s.labels) for s, _, _ in items)
+    x = np.zeros((len(items), T, lang.size), dtype=np.float32)
+    y = np.zeros((len(items), T), dtype=np.int64)
+    mask = np.zeros((len(items), T), dtype=bool)
+    for b, (seq, scored, _) in enumerate(items):
+        t = len(seq.labels)
+        x[b, :t] = seq.inputs
+        y[b, :t] = seq.labels
+        mask[b, :t] = scored
+    return EvalBatch(
+        torch.from_numpy(x),
+        torch.from_numpy(y),
+        torch.from_numpy(mask),
+        np.array([n for *_, n in items]),
+    )
+
+
+def score(correct: torch.Tensor, batch: EvalBatch, max_n: int) -> tuple[float, dict[int, float]]:
+    """Overall accuracy (percent, n ≤ max_n) and accuracy per n from a (B, T) bool tensor of hits."""
+    hits = (correct & batch.scored).sum(dim=1).numpy()
+    counts = batch.scored.sum(dim=1).numpy()
+    per_n = {}
+    for n in np.unique(batch.ns):
+        sel = batch.ns == n
+        per_n[int(n)] = float(100.0 * hits[sel].sum() / counts[sel].sum())
+    sel = batch.ns <= max_n
+    return float(100.0 * hits[sel].sum() / counts[sel].sum()), per_n
+
+
+@torch.no_grad()
+def accuracy_per_n(
+    model: RecurrentNet, lang: str | Language, max_n: int = 12, L: int = 4
+) -> dict[int, float]:
+    """Deterministic-prediction accuracy (percent) for each n = 1..max_n (length generalisation)."""
+    batch = eval_batch(lang, max_n, contexts=L)
+    _, logits = forward(model, batch.inputs)
+    return score(logits.argmax(-1) == batch.labels, batch, max_n)[1]
+
+
+@torch.no_grad()
+def accuracy(model: RecurrentNet, lang: str | Language, L: int = 4) -> float:
+    """Deterministic-prediction accuracy (percent) over n = 1..L; 100 means the net solves the language."""
+    batch = eval_batch(lang, L, contexts=L)
+    _, logits = forward(model, batch.inputs)
+    return score(logits.argmax(-1) == batch.labels, batch, L)[0]

@@ -1,0 +1,147 @@
+"""Reading and writing recurrent nets: course ``.pth`` state dicts and the app's checkpoints.
+
+Course files are named ``<lang>_<model><hid>_<thousands>.pth`` (e.g.
+``anb2nc3n_lstm3_100.pth``) and hold the bare state dict with the course's
+parameter names; the language, model and size come from the name unless given.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from explorer.core import checkpoints
+from explorer.core.errors import UserError
+from explorer.core.paths import resource
+from explorer.core.recurrent.languages import Language, get_language
+from explorer.core.recurrent.models import RecurrentNet, make_model
+
+EXPERIMENT = "recurrent"
+_COURSE_NAME = re.compile(
+    r"(?P<lang>anb\d*n(?:c\d*n)?)_(?P<model>srn|lstm)(?P<hid>\d+)(?:_(?P<k>\d+))?"
+)
+_ARCH = re.compile(r"(?P<model>SRN|LSTM)-(?P<hid>\d+) on (?P<lang>\S+)")
+
+
+def parse_course_filename(name: str | os.PathLike) -> tuple[str, str, int, int | None]:
+    """``"anb2nc3n_lstm3_100.pth"`` → ``("anb2nc3n", "lstm", 3, 100)``; the thousands may be absent."""
+    stem = Path(name).stem
+    match = _COURSE_NAME.fullmatch(stem)
+    if not match:
+        raise UserError(
+            f"cannot tell the language and model from the file name '{Path(name).name}'"
+            " (expected e.g. anb2n_srn2_100.pth, or give --lang, --model and --hidden)"
+        )
+    k = match.group("k")
+    return match.group("lang"), match.group("model"), int(match.group("hid")), int(k) if k else None
+
+
+def course_filename(lang: str, model: str, hidden: int, thousands: int) -> str:
+    """The course's name for a saved net, e.g. ``anb2n_srn2_100.pth``."""
+    return f"{lang}_{model}{hidden}_{thousands}.pth"
+
+
+def architecture(lang: str, model: str, hidden: int) -> str:
+    """The checkpoint label, e.g. ``"LSTM-3 on anb2nc3n"``."""
+    return f"{model.upper()}-{hidden} on {lang}"
+
+
+@dataclass
+class LoadedNet:
+    """A net read from a file and what it was trained on."""
+
+    model: RecurrentNet
+    language: Language
+    kind: str
+    hidden: int
+    L: int = 4
+    hyperparameters: dict | None = None
+
+
+def load_net(
+    path: str | os.PathLike,
+    lang: str | None = None,
+    model: str | None = None,
+    hidden: int | None = None,
+) -> LoadedNet:
+    """Load an app checkpoint or a course ``.pth``; mismatching shapes are refused with a clear message."""
+    ckpt = checkpoints.load(path)
+    if ckpt.experiment and ckpt.experiment != EXPERIMENT:
+        raise UserError(f"{Path(path).name} holds weights for {ckpt.label}, not a recurrent net")
+    found = _ARCH.fullmatch(ckpt.architecture) if ckpt.architecture else None
+    if found:
+        guess = (found.group("lang"), found.group("model").lower(), int(found.group("hid")))
+    elif lang and model:
+        guess = (lang, model, hidden or _hidden_from(ckpt.state_dict, model))
+    else:
+        name_lang, name_model, name_hid, _ = parse_course_filename(path)
+        guess = (name_lang, name_model, name_hid)
+    lang_name, kind, hid = lang or guess[0], model or guess[1], hidden or guess[2]
+    language = get_language(lang_name)
+    net = make_model(kind, language.size, hid)
+    checkpoints.check_shapes(
+        ckpt, net, f"{architecture(lang_name, kind, hid)} (parameters {_names(net)})"
+    )
+    net.load_state_dict({k: v.float() for k, v in ckpt.state_dict.items()})
+    net.eval()
+    hp = ckpt.hyperparameters or {}
+    return LoadedNet(net, language, kind, hid, int(hp.get("L", 4)), hp)
+
+
+def save_net(
+    path: str | os.PathLike,
+    model: RecurrentNet,
+    lang: str,
+    hyperparameters: dict | None = None,
+    extra: dict | None = None,
+) -> Path:
+    """Save in the app's format with metadata (experiment ``recurrent``, architecture ``LSTM-3 on anb2nc3n``)."""
+    return checkpoints.save(
+        path,
+        model.state_dict(),
+        experiment=EXPERIMENT,
+        architecture=architecture(get_language(lang).name, model.kind, model.num_hid),
+        hyperparameters=hyperparameters,
+        extra=extra,
+    )
+
+
+def export_course(
+    folder: str | os.PathLike, model: RecurrentNet, lang: str, thousands: int
+) -> Path:
+    """Write a bare course state dict named ``<lang>_<model><hid>_<thousands>.pth`` into ``folder``."""
+    name = course_filename(get_language(lang).name, model.kind, model.num_hid, thousands)
+    return checkpoints.save_state_dict(Path(folder) / name, model.state_dict())
+
+
+def _hidden_from(state: dict, model: str) -> int:
+    if "V" not in state:
+        raise UserError("these weights have no output matrix V: not a course SRN/LSTM state dict")
+    return int(state["V"].shape[0])
+
+
+def _names(net) -> str:
+    return ", ".join(net.state_dict())
+
+
+PRETRAINED = (("anb2n", "srn", 2), ("anb2nc3n", "lstm", 3), ("anb2nc3n", "srn", 4))
+"""The nets shipped in ``resources/weights/`` (trained by ``scripts/train_pretrained_recurrent.py``)."""
+
+
+def pretrained_path(lang: str, model: str, hidden: int) -> Path:
+    """Where the shipped net ``<lang>_<model><hid>.pt`` lives (it may be missing for other sizes)."""
+    return resource(f"weights/{lang}_{model}{hidden}.pt")
+
+
+def load_pretrained(lang: str, model: str, hidden: int) -> LoadedNet:
+    """The shipped net for this language, model and size; a missing one is refused with a message."""
+    path = pretrained_path(lang, model, hidden)
+    if not path.is_file():
+        raise UserError(
+            f"no pretrained {architecture(lang, model, hidden)} is shipped (have: "
+            + ", ".join(architecture(*p) for p in PRETRAINED)
+            + ")"
+        )
+    return load_net(path)
