@@ -1,8 +1,191 @@
-"""`python -m explorer kuzushiji …` (not built yet)."""
+"""``python -m explorer kuzushiji …``: get the data, count parameters, train a net.
+
+Each sub-command is a small function over the core (the GUI calls the same
+functions). Progress goes to stderr; ``--json`` prints one object on stdout.
+"""
 
 from __future__ import annotations
 
+import argparse
+import json
+import os
+import sys
+
+from explorer.core.errors import UserError
+from explorer.core.progress import Progress, run_to_end
+
+LOG_INTERVAL = 10
+"""Batches between ``Train Epoch`` lines, as in the course script."""
+
 
 def register(experiments) -> None:
-    parser = experiments.add_parser("kuzushiji", help="kuzushiji experiment (not available yet)")
-    parser.set_defaults(run=lambda args: parser.error("the kuzushiji commands are not available yet"))
+    """Add ``kuzushiji`` and its sub-commands to the experiments' sub-parsers."""
+    parser = experiments.add_parser("kuzushiji", help="Kuzushiji-MNIST: data, nets, training")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    data = commands.add_parser("data", help="import or download the KMNIST files")
+    source = data.add_mutually_exclusive_group(required=True)
+    source.add_argument(
+        "--import",
+        dest="import_dir",
+        metavar="DIR",
+        help="folder with the four IDX (.gz) or .npz files",
+    )
+    source.add_argument("--download", action="store_true", help="download from the mirrors")
+    data.set_defaults(run=run_data)
+
+    params = commands.add_parser("params", help="trainable parameters of each net")
+    params.add_argument("--json", action="store_true", help="print one JSON object")
+    params.set_defaults(run=run_params)
+
+    train = commands.add_parser(
+        "train", help="train a net with the course recipe (or your settings)"
+    )
+    train.add_argument("--net", default="conv", help="lin, full or conv (default conv)")
+    train.add_argument("--epochs", type=int, default=10)
+    train.add_argument("--lr", type=float, default=0.01)
+    train.add_argument("--momentum", type=float, default=0.5)
+    train.add_argument("--batch", type=int, default=64)
+    train.add_argument("--seed", type=int, default=1)
+    train.add_argument(
+        "--no-shuffle", action="store_true", help="keep the file order of the training images"
+    )
+    train.add_argument("--optimizer", default="sgd", help="sgd (default) or adam")
+    train.add_argument("--device", default="cpu", help="cpu (default) or cuda, cuda:0, …")
+    train.add_argument(
+        "--data",
+        metavar="DIR",
+        help="read the KMNIST files from this folder instead of the stored data",
+    )
+    train.add_argument("--save", metavar="FILE", help="also write the trained weights to FILE")
+    train.add_argument("--threads", type=int, help="CPU threads (default: up to 4)")
+    train.add_argument("--json", action="store_true", help="print one JSON object with the results")
+    train.set_defaults(run=run_train)
+
+    try:  # `classify IMAGE` lives in its own module
+        from explorer.cli.kuzushiji_classify import add_classify_parser
+    except ImportError:
+        return
+    add_classify_parser(commands)
+
+
+def _print_progress(record: Progress) -> None:
+    percent = f" ({100 * record.fraction:.0f}%)" if record.fraction is not None else ""
+    end = "\n" if record.keep or record.data.get("error") else ""
+    print(f"\r{record.message}{percent}".ljust(79), end=end, file=sys.stderr, flush=True)
+
+
+def run_data(args: argparse.Namespace) -> int:
+    """Import a folder or download, then store the data for every later use."""
+    from explorer.core.kuzushiji import dataset
+
+    if args.import_dir:
+        data = dataset.import_folder(args.import_dir)
+    else:
+        from explorer.core.kuzushiji import download
+
+        data = run_to_end(download.download(), _print_progress)
+        print(file=sys.stderr)
+    print(f"stored: {data.describe()}")
+    return 0
+
+
+def run_params(args: argparse.Namespace) -> int:
+    """Trainable parameters of NetLin, NetFull and NetConv."""
+    from explorer.core.kuzushiji import nets
+
+    counts = {name: nets.parameter_count(cls()) for name, cls in nets.NETS.items()}
+    if args.json:
+        print(json.dumps(counts))
+    else:
+        for name, count in counts.items():
+            print(f"{nets.display_name(name):<8} {count:>9,}")
+    return 0
+
+
+def _load_data(folder: str | None):
+    from explorer.core.kuzushiji import dataset
+
+    if folder:
+        return dataset.read_folder(folder)
+    data = dataset.load_stored()
+    if data is None:
+        raise UserError(
+            "no KMNIST data yet: run `python -m explorer kuzushiji data --download` "
+            "or `… data --import DIR`, or pass --data DIR"
+        )
+    return data
+
+
+def run_train(args: argparse.Namespace) -> int:
+    """Train one net, print the course's lines (or one JSON object) and save the weights."""
+    import torch
+
+    from explorer.core.kuzushiji import evaluation, nets
+    from explorer.core.kuzushiji.engine import TrainConfig, train
+
+    config = TrainConfig(
+        net=args.net,
+        epochs=args.epochs,
+        lr=args.lr,
+        momentum=args.momentum,
+        batch=args.batch,
+        seed=args.seed,
+        shuffle=not args.no_shuffle,
+        optimizer=args.optimizer,
+        device=args.device,
+    )
+    config.check()
+    data = _load_data(args.data)
+    torch.set_num_threads(args.threads or min(4, os.cpu_count() or 1))
+    model = nets.create(config.net, seed=config.seed)
+    n_train = len(data.train_images)
+    out = sys.stderr if args.json else sys.stdout
+
+    printed = {"line": None}
+
+    def show(record: Progress) -> None:
+        d = record.data
+        if record.keep:
+            print(evaluation.format_confusion(d["confusion"]), file=out)
+            print(f"\n{evaluation.format_test_line(d['evaluation'])}\n", file=out, flush=True)
+            return
+        # one line per LOG_INTERVAL batches, whatever the engine's reporting interval
+        line_number = (d["epoch"], (d["batch"] - 1) // LOG_INTERVAL)
+        if line_number != printed["line"]:
+            printed["line"] = line_number
+            first = line_number[1] * LOG_INTERVAL
+            line = evaluation.format_epoch_line(
+                d["epoch"], first, config.batch, n_train, d["batches"], d["loss"]
+            )
+            print(line, file=out, flush=True)
+
+    result = run_to_end(train(model, data, config), show)
+    evaluation.save_trained(model, config.net, config, result.evaluation, seconds=result.seconds)
+    if args.save:
+        saved = evaluation.save_trained(
+            model, config.net, config, result.evaluation, result.seconds, path=args.save
+        )
+        print(f"weights saved to {saved}", file=sys.stderr)
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "net": config.net,
+                    "parameters": nets.parameter_count(model),
+                    "accuracy": result.evaluation.accuracy,
+                    "correct": result.evaluation.correct,
+                    "total": result.evaluation.total,
+                    "test_loss": result.evaluation.test_loss,
+                    "confusion": result.evaluation.confusion.tolist(),
+                    "epochs": result.epochs,
+                    "seconds": result.seconds,
+                    "images_per_second": result.images_per_second,
+                }
+            )
+        )
+    else:
+        print(
+            f"{nets.display_name(config.net)}: {result.seconds:.1f} s, {result.images_per_second:,.0f} images/s"
+        )
+    return 0

@@ -1,0 +1,283 @@
+"""Fast training of the Kuzushiji nets: the whole data set as one tensor, batches as slices.
+
+The course pipeline turns every image into a PIL image, then a tensor, then
+normalises it, one sample at a time. Here the images are normalised once,
+with the same arithmetic as ``ToTensor()`` + ``Normalize((0.5,), (0.5,))``,
+and each batch is an index into that tensor, in the order a ``DataLoader``
+with the same seeded generator would give (``tests/core/kuzushiji/test_engine.py``
+proves the losses are the same).
+
+:func:`train` is a progress generator. Closing it (the GUI's stop button)
+ends training at the next batch; the last finished epoch is in the
+``history`` list the caller passed and in the last ``keep=True`` record.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from explorer.core import device as devices
+from explorer.core.errors import UserError
+from explorer.core.kuzushiji import nets
+from explorer.core.kuzushiji.evaluation import Evaluation, evaluate
+from explorer.core.progress import Progress, ProgressGenerator
+
+if TYPE_CHECKING:
+    from explorer.core.kuzushiji.dataset import KMNIST
+
+OPTIMIZERS = ("sgd", "adam")
+
+
+@dataclass
+class TrainConfig:
+    """Hyperparameters; the defaults are the course's (SGD lr 0.01, momentum 0.5, batch 64, 10 epochs)."""
+
+    net: str = "conv"
+    epochs: int = 10
+    lr: float = 0.01
+    momentum: float = 0.5
+    batch: int = 64
+    seed: int | None = 1
+    shuffle: bool = True
+    optimizer: str = "sgd"
+    device: str = "cpu"
+
+    def check(self) -> None:
+        """Refuse values training cannot use, with a message for the user."""
+        nets.net_class(self.net)
+        if self.epochs < 1:
+            raise UserError(f"epochs must be at least 1 (got {self.epochs})")
+        if self.batch < 1:
+            raise UserError(f"batch size must be at least 1 (got {self.batch})")
+        if not self.lr > 0:
+            raise UserError(f"learning rate must be positive (got {self.lr})")
+        if not 0 <= self.momentum < 1:
+            raise UserError(f"momentum must be in [0, 1) (got {self.momentum})")
+        if self.optimizer not in OPTIMIZERS:
+            raise UserError(f"unknown optimizer '{self.optimizer}' (choose sgd or adam)")
+        devices.resolve(self.device)
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain values, for checkpoints and JSON."""
+        return asdict(self)
+
+
+@dataclass
+class EpochRecord:
+    """What one finished epoch produced (also the ``data`` of its ``keep=True`` progress record)."""
+
+    epoch: int
+    train_loss: float
+    test_loss: float
+    accuracy: float
+    confusion: np.ndarray
+    state_dict: dict[str, torch.Tensor]
+    seconds: float
+    images_per_second: float
+    evaluation: Evaluation = field(repr=False, default=None)  # type: ignore[assignment]
+
+    def as_data(self) -> dict[str, Any]:
+        """The record as a progress ``data`` dict (no copies of the tensors)."""
+        return {
+            "epoch": self.epoch,
+            "train_loss": self.train_loss,
+            "test_loss": self.test_loss,
+            "accuracy": self.accuracy,
+            "confusion": self.confusion,
+            "state_dict": self.state_dict,
+            "seconds": self.seconds,
+            "images_per_second": self.images_per_second,
+            "evaluation": self.evaluation,
+        }
+
+
+@dataclass
+class TrainResult:
+    """A finished run: final evaluation, every epoch (for the replay slider), time and weights."""
+
+    config: TrainConfig
+    evaluation: Evaluation
+    history: list[EpochRecord]
+    seconds: float
+    images_per_second: float
+    state_dict: dict[str, torch.Tensor]
+
+    @property
+    def epochs(self) -> int:
+        return len(self.history)
+
+
+def normalise(images: torch.Tensor) -> torch.Tensor:
+    """uint8 N×28×28 → float32 N×1×28×28 in [-1, 1], bit for bit as ToTensor + Normalize(0.5, 0.5)."""
+    if images.dtype != torch.uint8:
+        raise UserError(f"images must be 8-bit grey values, not {images.dtype}")
+    return images.unsqueeze(1).to(torch.float32).div(255).sub(0.5).div(0.5)
+
+
+def make_optimizer(model: nn.Module, config: TrainConfig) -> torch.optim.Optimizer:
+    """SGD with momentum (the course) or Adam, at the configured learning rate."""
+    if config.optimizer == "adam":
+        return torch.optim.Adam(model.parameters(), lr=config.lr)
+    return torch.optim.SGD(model.parameters(), lr=config.lr, momentum=config.momentum)
+
+
+def epoch_order(n: int, generator: torch.Generator) -> torch.Tensor:
+    """The sample order of one shuffled epoch, drawn as ``DataLoader(shuffle=True, generator=g)`` draws it."""
+    # Per epoch a DataLoader iterator first takes a base seed for its workers
+    # from the generator; RandomSampler then draws the permutation it uses,
+    # and one more (for the remainder, empty here) when it runs out.
+    torch.empty((), dtype=torch.int64).random_(generator=generator)
+    order = torch.randperm(n, generator=generator)
+    torch.randperm(n, generator=generator)
+    return order
+
+
+def snapshot(model: nn.Module) -> dict[str, torch.Tensor]:
+    """A CPU copy of the model's weights that later training steps do not change."""
+    return {
+        k: v.detach().cpu().clone(memory_format=torch.contiguous_format)
+        for k, v in model.state_dict().items()
+    }
+
+
+def prefers_channels_last(model: nn.Module, where: torch.device) -> bool:
+    """Whether to train in channels-last layout: conv nets on the CPU (oneDNN's convolutions run about 1.6× faster)."""
+    return where.type == "cpu" and any(isinstance(m, nn.Conv2d) for m in model.modules())
+
+
+def train(
+    model: nn.Module,
+    data: KMNIST,
+    config: TrainConfig,
+    history: list[EpochRecord] | None = None,
+    report_every: int | None = None,
+) -> ProgressGenerator[TrainResult]:
+    """Train ``model`` on ``data``, yielding progress per batch and per epoch; return a :class:`TrainResult`.
+
+    Per-batch records (``keep=False``) carry ``data`` keys ``epoch``, ``batch``
+    (1-based), ``batches`` (per epoch) and ``loss`` (mean training loss of the
+    batches since the previous record). Per-epoch records (``keep=True``)
+    carry :meth:`EpochRecord.as_data`. Each finished epoch is also appended to
+    ``history`` when given, so a caller that stops early keeps it.
+    ``report_every`` batches per record defaults to 1 on the CPU and 10 on a GPU
+    (fewer waits for the device).
+    """
+    config.check()
+    where = devices.resolve(config.device)
+    if report_every is None:
+        report_every = 1 if where.type == "cpu" else 10
+    history = [] if history is None else history
+    layout = torch.channels_last if prefers_channels_last(model, where) else torch.contiguous_format
+    model.to(where, memory_format=layout)
+    try:
+        return (yield from _train(model, data, config, where, layout, history, report_every))
+    finally:
+        if layout is not torch.contiguous_format:
+            model.to(memory_format=torch.contiguous_format)
+
+
+def _train(
+    model: nn.Module,
+    data: KMNIST,
+    config: TrainConfig,
+    where: torch.device,
+    layout: torch.memory_format,
+    history: list[EpochRecord],
+    report_every: int,
+) -> ProgressGenerator[TrainResult]:
+    on_cpu = where.type == "cpu"
+    train_x = normalise(data.train_images).to(where)
+    train_y = data.train_labels.to(where, torch.int64)
+    test_x = normalise(data.test_images).to(where)
+    test_y = data.test_labels.to(where, torch.int64)
+    n = len(train_x)
+    if n == 0 or len(test_x) == 0:
+        raise UserError("the data set has no training or no test images")
+    batches = (n + config.batch - 1) // config.batch
+    optimizer = make_optimizer(model, config)
+    generator = torch.Generator()
+    if config.seed is None:
+        generator.seed()
+    else:
+        generator.manual_seed(config.seed)
+    total = config.epochs * batches
+    started = time.perf_counter()
+    train_seconds = 0.0
+    evaluation = None
+    records: list[EpochRecord] = []
+    for epoch in range(1, config.epochs + 1):
+        model.train()
+        epoch_started = time.perf_counter()
+        order = epoch_order(n, generator).to(where) if config.shuffle else None
+        # On the CPU reading a loss costs nothing; on a GPU it waits for the
+        # device, so there the sums stay on the device until a report.
+        loss_sum = 0.0 if on_cpu else torch.zeros((), device=where)
+        since_report = 0.0 if on_cpu else torch.zeros((), device=where)
+        for b in range(batches):
+            lo, hi = b * config.batch, min(n, (b + 1) * config.batch)
+            if order is None:
+                x, y = train_x[lo:hi], train_y[lo:hi]
+            else:
+                idx = order[lo:hi]
+                x, y = train_x.index_select(0, idx), train_y.index_select(0, idx)
+            if layout is not torch.contiguous_format:
+                x = x.contiguous(memory_format=layout)
+            optimizer.zero_grad(set_to_none=True)
+            loss = F.nll_loss(model(x), y)
+            loss.backward()
+            optimizer.step()
+            loss = loss.item() if on_cpu else loss.detach()
+            loss_sum += loss
+            since_report += loss
+            if (b + 1) % report_every == 0 or b + 1 == batches:
+                count = (b % report_every) + 1
+                yield Progress(
+                    (epoch - 1) * batches + b + 1,
+                    total,
+                    f"epoch {epoch}/{config.epochs}, batch {b + 1}/{batches}",
+                    data={
+                        "epoch": epoch,
+                        "batch": b + 1,
+                        "batches": batches,
+                        "loss": float(since_report) / count,
+                    },
+                )
+                since_report = 0.0 if on_cpu else since_report.zero_()
+        seconds = time.perf_counter() - epoch_started
+        train_seconds += seconds
+        evaluation = evaluate(model, test_x, test_y)
+        record = EpochRecord(
+            epoch=epoch,
+            train_loss=float(loss_sum) / batches,
+            test_loss=evaluation.test_loss,
+            accuracy=evaluation.accuracy,
+            confusion=evaluation.confusion,
+            state_dict=snapshot(model),
+            seconds=seconds,
+            images_per_second=n / seconds if seconds > 0 else float("inf"),
+            evaluation=evaluation,
+        )
+        records.append(record)
+        history.append(record)
+        yield Progress(
+            epoch * batches,
+            total,
+            f"epoch {epoch}/{config.epochs}: test accuracy {evaluation.accuracy:.2f} %",
+            data=record.as_data(),
+            keep=True,
+        )
+    return TrainResult(
+        config=config,
+        evaluation=evaluation,
+        history=records,
+        seconds=time.perf_counter() - started,
+        images_per_second=config.epochs * n / train_seconds if train_seconds > 0 else float("inf"),
+        state_dict=records[-1].state_dict,
+    )

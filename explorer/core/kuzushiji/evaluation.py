@@ -1,0 +1,189 @@
+"""Evaluating a Kuzushiji net on the test set, the course's printed lines, and the saved weights.
+
+Test loss is the course's: the summed NLL over the test set divided by the
+number of test images. Confusion matrices have the true class in rows and
+the predicted class in columns.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from explorer.core import checkpoints, paths
+from explorer.core.kuzushiji import nets
+from explorer.core.kuzushiji.classes import CLASSES
+
+if TYPE_CHECKING:
+    from explorer.core.kuzushiji.engine import TrainConfig
+
+EXPERIMENT = "kuzushiji"
+
+
+@dataclass
+class Evaluation:
+    """A net's results on a set of images."""
+
+    accuracy: float
+    """Percent correct, e.g. 93.56."""
+    correct: int
+    total: int
+    test_loss: float
+    confusion: np.ndarray
+    """10×10 int counts, rows true class, columns predicted class."""
+    per_class_accuracy: np.ndarray
+    """Percent correct per true class (nan for a class with no images)."""
+    predictions: np.ndarray
+    probabilities: np.ndarray
+    """N×10 float32 class probabilities."""
+    labels: np.ndarray
+
+
+def evaluate(
+    model: nn.Module, images: torch.Tensor, labels: torch.Tensor, batch: int = 1000
+) -> Evaluation:
+    """Accuracy, test loss, confusion matrix and per-image predictions of ``model``.
+
+    ``images`` are either raw uint8 N×28×28 or already normalised float N×1×28×28.
+    """
+    from explorer.core.kuzushiji.engine import normalise
+
+    if images.dtype == torch.uint8:
+        images = normalise(images)
+    where = next(model.parameters()).device
+    was_training = model.training
+    model.eval()
+    outputs = []
+    loss = torch.zeros((), dtype=torch.float64, device=where)
+    labels = labels.to(torch.int64)
+    try:
+        with torch.inference_mode():
+            for lo in range(0, len(images), batch):
+                x = images[lo : lo + batch].to(where, non_blocking=True)
+                y = labels[lo : lo + batch].to(where, non_blocking=True)
+                out = model(x)
+                loss += F.nll_loss(out, y, reduction="sum")
+                outputs.append(out)
+    finally:
+        model.train(was_training)
+    log_probs = torch.cat(outputs).float().cpu()
+    truth = labels.cpu()
+    predictions = log_probs.argmax(dim=1)
+    confusion = torch.bincount(truth * 10 + predictions, minlength=100).reshape(10, 10).numpy()
+    total = len(truth)
+    correct = int(np.trace(confusion))
+    per_class = confusion.sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        per_class_accuracy = 100.0 * np.diag(confusion) / per_class
+    return Evaluation(
+        accuracy=100.0 * correct / total if total else 0.0,
+        correct=correct,
+        total=total,
+        test_loss=float(loss) / total if total else 0.0,
+        confusion=confusion,
+        per_class_accuracy=per_class_accuracy,
+        predictions=predictions.numpy(),
+        probabilities=log_probs.exp().numpy(),
+        labels=truth.numpy(),
+    )
+
+
+def most_confused_pairs(confusion: np.ndarray, k: int = 5) -> list[tuple[int, int, int]]:
+    """The ``k`` largest off-diagonal cells as (true, predicted, count), largest first; empty cells left out."""
+    off = np.array(confusion, dtype=np.int64, copy=True)
+    np.fill_diagonal(off, 0)
+    order = np.argsort(-off, axis=None, kind="stable")[:k]
+    pairs = [(int(i // 10), int(i % 10), int(off.flat[i])) for i in order]
+    return [p for p in pairs if p[2] > 0]
+
+
+def format_pair(true: int, predicted: int, count: int) -> str:
+    """``"す (su) → き (ki): 49"``."""
+    (tk, tr), (pk, pr) = CLASSES[true], CLASSES[predicted]
+    return f"{tk} ({tr}) → {pk} ({pr}): {count}"
+
+
+def cell_examples(evaluation: Evaluation, true: int, predicted: int) -> list[tuple[int, float]]:
+    """Test images of one confusion cell as (index, confidence in the predicted class), most confident first."""
+    mask = (evaluation.labels == true) & (evaluation.predictions == predicted)
+    indices = np.flatnonzero(mask)
+    confidence = evaluation.probabilities[indices, predicted]
+    order = np.argsort(-confidence, kind="stable")
+    return [(int(indices[i]), float(confidence[i])) for i in order]
+
+
+def format_epoch_line(
+    epoch: int, batch: int, batch_size: int, n_train: int, batches: int, loss: float
+) -> str:
+    """The course's training line, ``Train Epoch: 1 [640/60000 (1%)]\\tLoss: 2.302585`` (``batch`` 0-based)."""
+    return f"Train Epoch: {epoch} [{batch * batch_size}/{n_train} ({100.0 * batch / batches:.0f}%)]\tLoss: {loss:.6f}"
+
+
+def format_test_line(evaluation: Evaluation) -> str:
+    """The course's summary, ``Test set: Average loss: 0.2231, Accuracy: 9356/10000 (94%)``."""
+    return (
+        f"Test set: Average loss: {evaluation.test_loss:.4f}, "
+        f"Accuracy: {evaluation.correct}/{evaluation.total} ({evaluation.accuracy:.0f}%)"
+    )
+
+
+def format_confusion(confusion: np.ndarray) -> str:
+    """The matrix as aligned rows, rows true and columns predicted, labelled with romaji."""
+    width = max(4, len(str(int(np.max(confusion)))) + 1)
+    head = " " * 5 + "".join(f"{r:>{width}}" for _, r in CLASSES)
+    rows = [
+        f"{r:>5}" + "".join(f"{int(v):>{width}}" for v in row)
+        for (_, r), row in zip(CLASSES, confusion, strict=True)
+    ]
+    return "\n".join([head, *rows])
+
+
+def checkpoint_path(name: str) -> Path:
+    """Where the last trained weights of net ``name`` are kept."""
+    nets.net_class(name)
+    return paths.subdir("checkpoints") / f"{EXPERIMENT}_{name}.pt"
+
+
+def save_trained(
+    model: nn.Module,
+    name: str,
+    config: TrainConfig,
+    evaluation: Evaluation,
+    seconds: float | None = None,
+    path: str | Path | None = None,
+) -> Path:
+    """Save trained weights with their settings and results (by default as the net's latest)."""
+    extra: dict[str, Any] = {"accuracy": evaluation.accuracy, "test_loss": evaluation.test_loss}
+    if seconds is not None:
+        extra["seconds"] = seconds
+    return checkpoints.save(
+        checkpoint_path(name) if path is None else path,
+        model.state_dict(),
+        experiment=EXPERIMENT,
+        architecture=nets.display_name(name),
+        hyperparameters=config.as_dict(),
+        extra=extra,
+    )
+
+
+def load_trained(path: str | Path, name: str) -> tuple[nn.Module, checkpoints.Checkpoint]:
+    """Net ``name`` with the weights in ``path``; weights of another net are refused naming both."""
+    ckpt = checkpoints.load(path, experiment=EXPERIMENT, architecture=nets.display_name(name))
+    model = nets.create(name)
+    checkpoints.check_shapes(ckpt, model, nets.display_name(name))
+    model.load_state_dict(ckpt.state_dict)
+    return model, ckpt
+
+
+def load_latest(name: str) -> tuple[nn.Module, checkpoints.Checkpoint] | None:
+    """The last trained net ``name`` and its checkpoint, or ``None`` if it was never trained."""
+    path = checkpoint_path(name)
+    if not path.is_file():
+        return None
+    return load_trained(path, name)

@@ -1,0 +1,112 @@
+"""The three Kuzushiji-MNIST classifiers of the course: NetLin, NetFull, NetConv.
+
+Every net takes a batch of normalised images (N×1×28×28, values in [-1, 1])
+and returns log-probabilities (N×10), so training uses the NLL loss as the
+course does.
+"""
+
+from __future__ import annotations
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from explorer.core.errors import UserError
+
+
+class NetLin(nn.Module):
+    """784 → 10 linear, log-softmax (7,850 parameters)."""
+
+    display_name = "NetLin"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.linear = nn.Linear(28 * 28, 10)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return F.log_softmax(self.linear(x.reshape(x.shape[0], -1)), dim=1)
+
+
+class NetFull(nn.Module):
+    """784 → 128 tanh → 10, log-softmax (101,770 parameters)."""
+
+    display_name = "NetFull"
+
+    def __init__(self, hidden: int = 128) -> None:
+        super().__init__()
+        self.hidden = nn.Linear(28 * 28, hidden)
+        self.output = nn.Linear(hidden, 10)
+
+    def hidden_activations(self, x: torch.Tensor) -> torch.Tensor:
+        """The tanh activations of the hidden layer (N×128)."""
+        return torch.tanh(self.hidden(x.reshape(x.shape[0], -1)))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return F.log_softmax(self.output(self.hidden_activations(x)), dim=1)
+
+
+class NetConv(nn.Module):
+    """Two 3×3 conv layers (32, 64 channels) with max-pooling, then 1600 → 256 → 10 (431,242 parameters)."""
+
+    display_name = "NetConv"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.conv1 = nn.Conv2d(1, 32, kernel_size=3)  # 28 → 26, pooled to 13
+        self.conv2 = nn.Conv2d(32, 64, kernel_size=3)  # 13 → 11, pooled to 5
+        self.fc1 = nn.Linear(64 * 5 * 5, 256)
+        self.fc2 = nn.Linear(256, 10)
+
+    def forward_with_features(self, x: torch.Tensor) -> tuple[torch.Tensor, list[torch.Tensor]]:
+        """Log-probabilities plus the two conv layers' feature maps after ReLU (N×32×26×26, N×64×11×11)."""
+        first = F.relu(self.conv1(x))
+        second = F.relu(self.conv2(F.max_pool2d(first, 2)))
+        flat = F.max_pool2d(second, 2).flatten(1)
+        out = F.log_softmax(self.fc2(F.relu(self.fc1(flat))), dim=1)
+        return out, [first, second]
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        x = F.max_pool2d(F.relu(self.conv1(x)), 2)
+        x = F.max_pool2d(F.relu(self.conv2(x)), 2)
+        x = F.relu(self.fc1(x.flatten(1)))
+        return F.log_softmax(self.fc2(x), dim=1)
+
+
+NETS: dict[str, type[nn.Module]] = {"lin": NetLin, "full": NetFull, "conv": NetConv}
+"""Short names (as on the command line) → net classes."""
+
+
+def display_name(name: str) -> str:
+    """``"conv"`` → ``"NetConv"``."""
+    return net_class(name).display_name
+
+
+def net_class(name: str) -> type[nn.Module]:
+    """The class for a short name; unknown names are refused with the choices."""
+    try:
+        return NETS[name]
+    except KeyError:
+        raise UserError(f"unknown net '{name}' (choose one of: {', '.join(NETS)})") from None
+
+
+def create(name: str, seed: int | None = None) -> nn.Module:
+    """A freshly initialised net, reproducible when ``seed`` is given."""
+    cls = net_class(name)
+    if seed is None:
+        return cls()
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        return cls()
+
+
+def name_of(model: nn.Module) -> str:
+    """The short name (``"lin"``, ``"full"``, ``"conv"``) of a net instance."""
+    for name, cls in NETS.items():
+        if type(model) is cls:
+            return name
+    raise UserError(f"{type(model).__name__} is not one of the Kuzushiji nets")
+
+
+def parameter_count(model: nn.Module) -> int:
+    """Number of trainable parameters."""
+    return sum(p.numel() for p in model.parameters() if p.requires_grad)
