@@ -31,7 +31,7 @@ from explorer.core.kuzushiji.preprocess import load_image
 
 RESOLUTION = 280
 """Side of the internal frame strokes live in and :meth:`DrawingCanvas.image` renders."""
-DEFAULT_PEN = 18.0
+DEFAULT_PEN = 20.0
 
 
 @dataclass(frozen=True)
@@ -225,7 +225,7 @@ class DrawingCanvas(QWidget):
     # input -------------------------------------------------------------------------
     def _frame(self) -> QRectF:
         side = min(self.width(), self.height())
-        return QRectF((self.width() - side) / 2, (self.height() - side) / 2, side, side)
+        return QRectF((self.width() - side) / 2, 0, side, side)
 
     def _to_frame(self, pos: QPointF) -> tuple[float, float]:
         frame = self._frame()
@@ -293,6 +293,7 @@ class DrawingCanvas(QWidget):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
         painter.fillRect(frame, QColor(0, 0, 0))
+        painter.setClipRect(frame)
         if self._state.background is not None:
             bg = np.ascontiguousarray(self._state.background)
             image = QImage(bg.data, RESOLUTION, RESOLUTION, RESOLUTION, QImage.Format.Format_Grayscale8)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QStackedWidget, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QStackedWidget, QTabWidget, QWidget
 from torch import nn
 
 from explorer.core.kuzushiji import net_insides
@@ -23,21 +23,17 @@ HEAT = pg.colormap.get("inferno")
 # Saliency over the input: transparent where the gradient is small, opaque yellow where it is large.
 HEAT_OVERLAY = pg.ColorMap([0.0, 0.3, 1.0], [(255, 40, 0, 0), (255, 80, 0, 150), (255, 255, 60, 255)])
 DIVERGING = pg.colormap.get("CET-D1")
+TEMPLATE_COLUMNS = 5
+TEMPLATE_GAP = 16
 
 
-def _image_view(title: str = "") -> tuple[pg.PlotItem, pg.ImageItem]:
-    plot = pg.PlotItem()
-    plot.setTitle(title, color="k")
-    plot.hideAxis("left")
-    plot.hideAxis("bottom")
-    plot.setMenuEnabled(False)
-    plot.setMouseEnabled(x=False, y=False)
-    plot.hideButtons()
-    plot.setAspectLocked(True)
-    plot.invertY(True)
+def _image_view(figure: pg.GraphicsLayoutWidget, title: str, row: int, col: int) -> tuple[pg.LabelItem, pg.ViewBox, pg.ImageItem]:
+    """A titled, fixed image view (a bare ViewBox: far lighter than a PlotItem)."""
+    label = figure.addLabel(title, row=2 * row, col=col, color="k")
+    view = figure.addViewBox(row=2 * row + 1, col=col, lockAspect=True, invertY=True, enableMouse=False, enableMenu=False)
     image = pg.ImageItem(axisOrder="row-major")
-    plot.addItem(image)
-    return plot, image
+    view.addItem(image)
+    return label, view, image
 
 
 class _Page(QStackedWidget):
@@ -68,37 +64,38 @@ class NetInsides(QTabWidget):
         self.maps_page = _Page("Train NetConv to see its feature maps.")
         self.maps_plots = []
         for j, title in enumerate(("conv1: 32 maps, 26×26", "conv2: 64 maps, 11×11")):
-            plot, image = _image_view(title)
+            _, _, image = _image_view(self.maps_page.figure, title, 0, j)
             image.setColorMap(HEAT)
-            self.maps_page.figure.addItem(plot, 0, j)
             self.maps_plots.append(image)
 
         self.saliency_page = _Page("Train a net to see which pixels its answer depends on.")
-        input_plot, self.saliency_input = _image_view("input")
+        fig = self.saliency_page.figure
+        _, _, self.saliency_input = _image_view(fig, "input", 0, 0)
         self.saliency_input.setColorMap(GREY)
-        over_plot, self.saliency_base = _image_view("saliency")
+        self.saliency_title, over_view, self.saliency_base = _image_view(fig, "saliency", 0, 1)
+        self.saliency_title.item.setFont(kana_font(9))
         self.saliency_base.setColorMap(GREY)
         self.saliency_heat = pg.ImageItem(axisOrder="row-major")
         self.saliency_heat.setColorMap(HEAT_OVERLAY)
-        over_plot.addItem(self.saliency_heat)
-        self.saliency_plot = over_plot
-        self.saliency_page.figure.addItem(input_plot, 0, 0)
-        self.saliency_page.figure.addItem(over_plot, 0, 1)
+        over_view.addItem(self.saliency_heat)
 
         self.templates_page = _Page("Train NetLin to see its ten weight templates.")
-        self.template_images = []
+        _, view, self.templates_image = _image_view(
+            self.templates_page.figure, "weights of each class (red +, blue −)", 0, 0
+        )
+        self.templates_image.setColorMap(DIVERGING)
         for i, (kana, romaji) in enumerate(CLASSES):
-            plot, image = _image_view()
-            plot.setTitle(f"{kana} {romaji}", color="k")
-            plot.titleLabel.item.setFont(kana_font(9))
-            image.setColorMap(DIVERGING)
-            self.templates_page.figure.addItem(plot, i // 5, i % 5)
-            self.template_images.append(image)
+            r, c = divmod(i, TEMPLATE_COLUMNS)
+            text = pg.TextItem(f"{kana} {romaji}", color="k", anchor=(0.5, 1.0))
+            text.setFont(kana_font(9))
+            text.setPos(c * (28 + TEMPLATE_GAP) + 14, r * (28 + TEMPLATE_GAP) + TEMPLATE_GAP - 1)
+            view.addItem(text)
 
         self.hidden_page = _Page("Train NetFull to see its 128 hidden units.")
-        plot, self.hidden_image = _image_view("tanh activations of the 128 hidden units (8 × 16)")
+        _, _, self.hidden_image = _image_view(
+            self.hidden_page.figure, "tanh activations of the 128 hidden units (8 × 16)", 0, 0
+        )
         self.hidden_image.setColorMap(DIVERGING)
-        self.hidden_page.figure.addItem(plot, 0, 0)
 
         self.addTab(self.maps_page, "NetConv feature maps")
         self.addTab(self.saliency_page, "Saliency")
@@ -115,8 +112,10 @@ class NetInsides(QTabWidget):
         if lin is not None:
             templates = net_insides.weight_templates(lin)
             bound = float(np.abs(templates).max()) or 1.0
-            for image, template in zip(self.template_images, templates, strict=True):
-                image.setImage(template, levels=(-bound, bound), autoLevels=False)
+            tiled = net_insides.mosaic(templates, TEMPLATE_COLUMNS, gap=TEMPLATE_GAP, normalise=False)
+            # Room above each row for its label: shift the mosaic down by one gap.
+            padded = np.vstack([np.full((TEMPLATE_GAP, tiled.shape[1]), np.nan, np.float32), tiled])
+            self.templates_image.setImage(padded, levels=(-bound, bound), autoLevels=False)
         self.maps_page.show_figure(False)
         self.hidden_page.show_figure(False)
         self.saliency_page.show_figure(False)
@@ -139,8 +138,7 @@ class NetInsides(QTabWidget):
         if drawn and explained is not None:
             cls, grad = net_insides.saliency(explained, pre)
             kana, romaji = CLASSES[cls]
-            self.saliency_plot.setTitle(f"{type(explained).__name__}: pixels that sway “{kana} {romaji}”", color="k")
-            self.saliency_plot.titleLabel.item.setFont(kana_font(9))
+            self.saliency_title.setText(f"{type(explained).__name__}: pixels that sway “{kana} {romaji}”", color="k")
             self.saliency_input.setImage(pre.array28, levels=(0.0, 1.0), autoLevels=False)
             self.saliency_base.setImage(pre.array28, levels=(0.0, 1.0), autoLevels=False)
             peak = float(grad.max()) or 1.0

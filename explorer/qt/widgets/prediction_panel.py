@@ -29,8 +29,8 @@ TOP_BRUSH = pg.mkBrush(40, 110, 200)
 OTHER_BRUSH = pg.mkBrush(170, 190, 215)
 EXAMPLE_ZOOM = 3
 NO_NET_TEXT = (
-    "<b>No trained net yet.</b><br>Train one in the Kuzushiji tab (a few minutes for NetLin), "
-    "or load weights with <i>File → Open weights…</i>."
+    "<b>No trained net yet.</b><br>Train one in the Kuzushiji tab (its <i>Train</i> page; "
+    "a few minutes for NetLin), or load weights with <i>File → Open weights…</i>"
 )
 
 _kana_family: str | None = None
@@ -90,8 +90,9 @@ class NetCard(QFrame):
         self.bars.setXRange(-0.6, 9.6, padding=0)
         self.bars.setLabel("left", "probability")
         axis = self.bars.getAxis("bottom")
-        axis.setTicks([[(i, f"{kana}\u2009{romaji}") for i, (kana, romaji) in enumerate(CLASSES)]])
+        axis.setTicks([[(i, f"{kana}\n{romaji}") for i, (kana, romaji) in enumerate(CLASSES)]])
         axis.setStyle(tickFont=kana_font(8))
+        axis.setHeight(38)  # two lines: kana over romaji
         for side in ("left", "bottom"):
             self.bars.getAxis(side).setTextPen("k")
             self.bars.getAxis(side).setPen("k")
@@ -232,9 +233,8 @@ class PredictionPanel(QWidget):
             kana, romaji = CLASSES[cls]
             self.examples_title.setText(f"Real examples of {kana} ({romaji})")
         for j, label in enumerate(self.examples):
+            label.setVisible(j < len(images))
             if j < len(images):
                 label.setPixmap(grey_pixmap(images[j]))
-            else:
-                label.clear()
         self.examples_note.setText(note)
         self.examples_note.setVisible(bool(note))

@@ -1,0 +1,197 @@
+"""Make a drawing, photo or scan look like a KMNIST image, then classify it.
+
+A net trained on KMNIST has only ever seen white, soft-edged strokes on
+black, filling a 28×28 frame. A raw drawing differs in every respect (size,
+position, stroke width, polarity), so :func:`to_kmnist_input` takes any grey
+or colour image through these steps, keeping each for display:
+
+1. ``grey``: colour → grey (PIL's ITU-R 601 luma), values scaled to [0, 1].
+2. ``ink``: light-background images (median of the border pixels above 0.5,
+   i.e. dark ink on paper) are inverted; then the background level (the
+   border median) is subtracted and the result stretched so the darkest ink
+   is 1. A canvas (white on black) passes through unchanged.
+3. ``cropped``: the bounding box of every pixel brighter than
+   :data:`INK_LEVEL`, with no threshold applied to the pixels themselves.
+   If no pixel is brighter than :data:`EMPTY_LEVEL` the image is refused
+   with a :class:`UserError` (an empty canvas is never classified).
+4. ``scaled``: the crop resized with anti-aliasing (torchvision) so its
+   larger side is :data:`FILL` pixels, keeping the aspect ratio, and centred
+   by its bounding box in the 28×28 frame. KMNIST characters fill almost the
+   whole frame (the character images were scaled to 28 pixels, unlike
+   MNIST's 20-pixel box with a 4-pixel margin), so the larger side is 26
+   pixels, leaving a one-pixel margin that the blur spreads into.
+5. ``blurred``: a 3×3 Gaussian blur (σ = :data:`BLUR_SIGMA`) for KMNIST's
+   soft stroke edges, rescaled so the brightest pixel is 1 (KMNIST strokes
+   are saturated at 255) and clipped to [0, 1]: this is ``array28``.
+
+Finally the same normalisation as training, ``(x − 0.5) / 0.5``, gives the
+1×1×28×28 ``tensor`` the nets take. ``docs/drawing.md`` explains the steps
+for users.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import torch
+import torchvision.transforms.functional as TF
+from PIL import Image, UnidentifiedImageError
+from torch import nn
+
+from explorer.core.errors import UserError
+
+SIDE = 28
+FILL = 26
+"""Larger side of the character in the 28×28 frame, in pixels."""
+BLUR_SIGMA = 0.6
+INK_LEVEL = 0.1
+"""Pixels brighter than this (after step 2) count for the bounding box."""
+EMPTY_LEVEL = 0.05
+"""An image whose ink never rises this far above its background is empty."""
+
+
+@dataclass
+class Preprocessed:
+    """What the nets see: the 28×28 image, the normalised input and every step on the way."""
+
+    array28: np.ndarray
+    """float32 28×28 in [0, 1], white strokes on black."""
+    tensor: torch.Tensor
+    """float32 1×1×28×28, ``(array28 − 0.5) / 0.5``."""
+    steps: dict[str, np.ndarray] = field(default_factory=dict)
+    """Intermediate images by step name (``grey``, ``ink``, ``cropped``, ``scaled``, ``blurred``)."""
+    inverted: bool = False
+    """Whether the input was dark on light and got inverted."""
+
+
+def grey_array(image: np.ndarray) -> np.ndarray:
+    """Any H×W, H×W×3 or H×W×4 image (uint8, or float in [0, 1]) as float32 grey in [0, 1]."""
+    array = np.asarray(image)
+    if array.ndim == 3 and array.shape[2] in (3, 4):
+        if array.dtype != np.uint8:
+            array = (np.clip(array, 0.0, 1.0) * 255).round().astype(np.uint8)
+        array = np.asarray(Image.fromarray(array[..., :3]).convert("L"))
+    if array.ndim != 2 or 0 in array.shape:
+        raise UserError(f"expected a grey or colour image, got an array of shape {array.shape}")
+    if array.dtype == np.uint8:
+        return array.astype(np.float32) / 255.0
+    if array.dtype == np.bool_:
+        return array.astype(np.float32)
+    return np.clip(array.astype(np.float32), 0.0, 1.0)
+
+
+def _border(grey: np.ndarray) -> np.ndarray:
+    return np.concatenate([grey[0], grey[-1], grey[:, 0], grey[:, -1]])
+
+
+def to_kmnist_input(
+    image: np.ndarray, *, invert: bool | str = "auto", source: str | None = None
+) -> Preprocessed:
+    """Preprocess ``image`` as the module docstring describes.
+
+    ``invert``: ``"auto"`` (invert light-background images), ``True`` or
+    ``False``. ``source`` names the file in the error for an empty image.
+    """
+    grey = grey_array(image)
+    border = float(np.median(_border(grey)))
+    inverted = border > 0.5 if invert == "auto" else bool(invert)
+    ink = 1.0 - grey if inverted else grey
+    background = 1.0 - border if inverted else border
+    ink = np.clip(ink - background, 0.0, None)
+    peak = float(ink.max())
+    if peak < EMPTY_LEVEL:
+        raise UserError(f"no ink found in {source}" if source else "the canvas is empty: draw a character first")
+    ink = (ink / peak).astype(np.float32)
+    rows = np.flatnonzero((ink > INK_LEVEL).any(axis=1))
+    cols = np.flatnonzero((ink > INK_LEVEL).any(axis=0))
+    cropped = ink[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1]
+
+    h, w = cropped.shape
+    scale = FILL / max(h, w)
+    size = [max(1, round(h * scale)), max(1, round(w * scale))]
+    crop_t = torch.from_numpy(np.ascontiguousarray(cropped))[None]
+    resized = TF.resize(crop_t, size, interpolation=TF.InterpolationMode.BILINEAR, antialias=True)
+    # center_crop pads a smaller image with zeros on every side: bounding-box centring.
+    scaled = TF.center_crop(resized.clamp(0.0, 1.0), [SIDE, SIDE])
+    blurred = TF.gaussian_blur(scaled[None], kernel_size=[3, 3], sigma=[BLUR_SIGMA, BLUR_SIGMA])[0]
+    blurred = (blurred / blurred.max().clamp_min(1e-6)).clamp(0.0, 1.0)
+
+    array28 = blurred[0].numpy().astype(np.float32)
+    tensor = ((torch.from_numpy(array28) - 0.5) / 0.5).reshape(1, 1, SIDE, SIDE)
+    steps = {
+        "grey": grey,
+        "ink": ink,
+        "cropped": cropped,
+        "scaled": scaled[0].numpy(),
+        "blurred": array28,
+    }
+    return Preprocessed(array28=array28, tensor=tensor, steps=steps, inverted=inverted)
+
+
+def load_image(path: str | os.PathLike) -> np.ndarray:
+    """Read an image file (PNG, JPEG, …) as a float32 grey array in [0, 1]."""
+    path = Path(path).expanduser()
+    if not path.is_file():
+        raise UserError(f"{path}: no such image file")
+    try:
+        with Image.open(path) as img:
+            img.load()
+            if img.mode in ("RGBA", "LA", "PA") or "transparency" in img.info:
+                # Transparent pixels are paper: flatten onto white.
+                rgba = img.convert("RGBA")
+                paper = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+                img = Image.alpha_composite(paper, rgba)
+            grey = np.asarray(img.convert("L"))
+    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as exc:
+        raise UserError(f"{path.name}: not a readable image ({type(exc).__name__})") from exc
+    return grey.astype(np.float32) / 255.0
+
+
+def preprocess_file(path: str | os.PathLike, *, invert: bool | str = "auto") -> Preprocessed:
+    """:func:`load_image` then :func:`to_kmnist_input`, naming the file if it holds no ink."""
+    return to_kmnist_input(load_image(path), invert=invert, source=Path(path).name)
+
+
+def classify(models: dict[str, nn.Module], pre: Preprocessed) -> dict[str, np.ndarray]:
+    """Probabilities of the ten classes per net (exp of the nets' log-softmax output)."""
+    result = {}
+    with torch.no_grad():
+        for name, model in models.items():
+            was_training = model.training
+            model.eval()
+            try:
+                log_probs = model(input_for(model, pre))
+            finally:
+                model.train(was_training)
+            result[name] = torch.exp(log_probs[0]).double().cpu().numpy()
+    return result
+
+
+def input_for(model: nn.Module, pre: Preprocessed) -> torch.Tensor:
+    """The normalised input on the device ``model`` lives on."""
+    param = next(model.parameters(), None)
+    return pre.tensor if param is None else pre.tensor.to(param.device)
+
+
+def top_k(probs: np.ndarray, k: int = 3) -> list[tuple[int, float]]:
+    """The ``k`` most probable classes as ``(class, probability)``, most probable first."""
+    probs = np.asarray(probs)
+    order = np.argsort(-probs, kind="stable")[:k]
+    return [(int(i), float(probs[i])) for i in order]
+
+
+def ink_extent(images: np.ndarray, level: float = INK_LEVEL) -> np.ndarray:
+    """Larger side (pixels) of each image's ink bounding box, to check :data:`FILL` against real data."""
+    images = np.asarray(images)
+    ink = (images.astype(np.float32) / (255.0 if images.dtype == np.uint8 else 1.0)) > level
+    rows, cols = ink.any(axis=2), ink.any(axis=1)
+
+    def span(mask: np.ndarray) -> np.ndarray:
+        first = mask.argmax(axis=1)
+        last = mask.shape[1] - 1 - mask[:, ::-1].argmax(axis=1)
+        return np.where(mask.any(axis=1), last - first + 1, 0)
+
+    return np.maximum(span(rows), span(cols))

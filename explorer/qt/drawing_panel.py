@@ -1,0 +1,294 @@
+"""Draw a character and see what every trained Kuzushiji net thinks it is.
+
+A self-contained panel (canvas, controls, verdicts, a look inside the nets)
+that the Kuzushiji tab embeds and feeds with :meth:`DrawingPanel.set_models`.
+Run this module to try it alone with whatever weights were trained::
+
+    python -m explorer.qt.drawing_panel
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections import deque
+
+import numpy as np
+from PySide6.QtCore import Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QGuiApplication, QUndoStack
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+from superqt import QLabeledSlider
+from torch import nn
+
+from explorer.core.errors import UserError
+from explorer.core.kuzushiji import dataset as kmnist
+from explorer.core.kuzushiji.classes import CLASSES
+from explorer.core.kuzushiji.preprocess import Preprocessed, classify, to_kmnist_input
+from explorer.qt.messages import show_error
+from explorer.qt.widgets.drawing_canvas import DEFAULT_PEN, DrawingCanvas
+from explorer.qt.widgets.net_insides import NetInsides
+from explorer.qt.widgets.prediction_panel import PredictionPanel
+
+LIVE_BUDGET_MS = 30.0
+"""Classify while the pen moves only when one update takes less than this."""
+IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.bmp *.gif *.tif *.tiff *.webp);;All files (*)"
+PREFERRED = ("conv", "full", "lin")
+"""Whose top-1 picks the real examples shown: the most accurate net present."""
+
+
+class DrawingPanel(QWidget):
+    """Canvas + controls + every net's verdict + a look inside.
+
+    ``classified`` carries ``{net name: probabilities (10,)}`` after each
+    classification (an empty dict when the canvas is empty or no net is set).
+    """
+
+    classified = Signal(dict)
+
+    def __init__(self, parent: QWidget | None = None, undo_stack: QUndoStack | None = None):
+        super().__init__(parent)
+        self.models: dict[str, nn.Module] = {}
+        self.preprocessed: Preprocessed | None = None
+        self.probabilities: dict[str, np.ndarray] = {}
+        self.last_update_ms = 0.0
+        self._recent_ms: deque[float] = deque(maxlen=5)
+        self._data: kmnist.KMNIST | None = None
+        self._data_checked = False
+        self._examples: dict[int, list[np.ndarray]] = {}
+        self._rng = np.random.default_rng()
+
+        self.canvas = DrawingCanvas(undo_stack=undo_stack)
+        self.prediction = PredictionPanel()
+        self.insides = NetInsides()
+        self._build_controls()
+        self._build_layout()
+        self._pending = QTimer(self)
+        self._pending.setSingleShot(True)
+        self._pending.setInterval(0)
+        self._pending.timeout.connect(self._update_now)
+        self._full_update = True
+        self.canvas.changed.connect(self._on_canvas_changed)
+        self.canvas.stroke_finished.connect(self._on_stroke_finished)
+        self.prediction.sample_requested.connect(self.put_sample)
+        self.classify_now()
+
+    # layout ------------------------------------------------------------------------
+    def _build_controls(self) -> None:
+        self.pen_width = QLabeledSlider(Qt.Orientation.Horizontal)
+        self.pen_width.setRange(4, 40)
+        self.pen_width.setValue(int(DEFAULT_PEN))
+        self.pen_width.setToolTip("Pen width (pixels of the 280×280 canvas)")
+        self.pen_width.valueChanged.connect(self.canvas.set_pen_width)
+        stack = self.canvas.undo_stack
+        self.undo_button, self.redo_button = QToolButton(), QToolButton()
+        for button, action, tip in (
+            (self.undo_button, stack.createUndoAction(self, "Undo"), "Undo the last stroke (Ctrl+Z)"),
+            (self.redo_button, stack.createRedoAction(self, "Redo"), "Redo (Ctrl+Shift+Z)"),
+        ):
+            action.setToolTip(tip)
+            button.setDefaultAction(action)
+        self.clear_button = QPushButton("Clear")
+        self.clear_button.clicked.connect(self.canvas.clear)
+        self.open_button = QPushButton("Open image…")
+        self.open_button.setToolTip("A photo or scan of one character (dark on light is inverted)")
+        self.open_button.clicked.connect(self._ask_open_image)
+        self.paste_button = QPushButton("Paste")
+        self.paste_button.setToolTip("Paste a picture from the clipboard")
+        self.paste_button.clicked.connect(self.paste)
+        self.live_label = QLabel()
+        self.live_label.setObjectName("liveLabel")
+        self.live_label.setStyleSheet("color: #666;")
+
+    def _build_layout(self) -> None:
+        pen_row = QHBoxLayout()
+        pen_row.addWidget(QLabel("Pen"))
+        pen_row.addWidget(self.pen_width, 1)
+        buttons = QHBoxLayout()
+        for w in (self.undo_button, self.redo_button, self.clear_button, self.open_button, self.paste_button):
+            buttons.addWidget(w)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addLayout(buttons)
+        left_layout.addLayout(pen_row)
+        left_layout.addWidget(self.live_label)
+        left_layout.addWidget(self.canvas, 1)
+
+        right = QSplitter(Qt.Orientation.Vertical)
+        right.addWidget(self.prediction)
+        right.addWidget(self.insides)
+        right.setSizes([430, 260])
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.addWidget(left)
+        split.addWidget(right)
+        split.setStretchFactor(1, 1)
+        split.setSizes([360, 840])
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(split)
+
+    # public ----------------------------------------------------------------------------
+    def set_models(self, models: dict[str, nn.Module], captions: dict[str, str] | None = None) -> None:
+        """The nets to classify with (name → module), with a caption each (e.g. where the weights came from)."""
+        order = [name for name in ("lin", "full", "conv") if name in models]
+        self.models = {name: models[name] for name in order}
+        captions = captions or {}
+        self.prediction.set_nets({name: captions.get(name, "") for name in order})
+        self.insides.set_models(self.models)
+        self.classify_now()
+
+    def set_dataset(self, data: kmnist.KMNIST | None) -> None:
+        """Real images for the samples and examples (default: the stored data, loaded when first needed)."""
+        self._data, self._data_checked = data, True
+        self._examples.clear()
+        self.classify_now()
+
+    def figures(self) -> dict[str, QWidget]:
+        """Exportable views by file name."""
+        return {"drawing_canvas": self.canvas, "drawing_predictions": self.prediction, "drawing_insides": self.insides}
+
+    def live(self) -> bool:
+        """Whether to classify while the pen moves: the median of the last few updates is within budget."""
+        return not self._recent_ms or statistics.median(self._recent_ms) < LIVE_BUDGET_MS
+
+    @Slot()
+    def classify_now(self) -> None:
+        """Preprocess the canvas and update every view now."""
+        self._pending.stop()
+        self._full_update = True
+        self._update_now()
+
+    def open_image(self, path) -> None:
+        """Put an image file on the canvas (a message box for an unreadable file)."""
+        try:
+            self.canvas.open_image(path)
+        except UserError as exc:
+            show_error(self, "Open image", str(exc))
+
+    @Slot()
+    def paste(self) -> None:
+        """Put the clipboard's picture on the canvas."""
+        if not self.canvas.paste_image(QGuiApplication.clipboard().image()):
+            show_error(self, "Paste", "the clipboard holds no picture")
+
+    @Slot(int)
+    def put_sample(self, cls: int) -> None:
+        """Put a random test image of class ``cls`` on the canvas."""
+        data = self._dataset()
+        if data is None:
+            show_error(self, "Samples", "no KMNIST data yet: import it in the Kuzushiji tab (File → Open data)")
+            return
+        indices = np.flatnonzero(data.test_labels.numpy() == cls)
+        if not len(indices):
+            show_error(self, "Samples", f"the test data holds no {CLASSES[cls][0]} ({CLASSES[cls][1]})")
+            return
+        image = data.test_images[int(self._rng.choice(indices))].numpy()
+        self.canvas.set_background(image, f"Put a real {CLASSES[cls][1]} on the canvas")
+
+    # updates ---------------------------------------------------------------------------------
+    @Slot()
+    def _on_canvas_changed(self) -> None:
+        if self.canvas.is_drawing():
+            if self.live():
+                self._pending.start()
+        else:
+            self._full_update = True
+            self._pending.start()
+
+    @Slot()
+    def _on_stroke_finished(self) -> None:
+        self._full_update = True
+        self._pending.start()
+
+    @Slot()
+    def _update_now(self) -> None:
+        full, self._full_update = self._full_update, False
+        start = time.perf_counter()
+        try:
+            pre = None if self.canvas.is_empty() else to_kmnist_input(self.canvas.image())
+        except UserError as exc:
+            pre, message = None, str(exc)
+        else:
+            message = "the canvas is empty: draw a character first"
+        self.preprocessed = pre
+        self.probabilities = classify(self.models, pre) if pre is not None else {}
+        if pre is None:
+            self.prediction.show_message(message)
+        else:
+            self.prediction.show_result(pre.array28, self.probabilities)
+            if not self.models:
+                self.prediction.status.setText("")
+        if pre is None:
+            self.live_label.setText("")
+        else:
+            # Only this part runs while the pen moves: its time decides whether it does.
+            self.last_update_ms = 1000 * (time.perf_counter() - start)
+            self._recent_ms.append(self.last_update_ms)
+            live = "live while drawing" if self.live() else "after each stroke"
+            self.live_label.setText(f"Classified in {self.last_update_ms:.0f} ms ({live})")
+        if full:
+            self.insides.show_input(pre)
+            self._show_examples()
+        self.classified.emit(dict(self.probabilities))
+
+    def _show_examples(self) -> None:
+        top = next((int(np.argmax(self.probabilities[n])) for n in PREFERRED if n in self.probabilities), None)
+        data = self._dataset()
+        if top is None:
+            self.prediction.show_examples(None, [])
+        elif data is None:
+            self.prediction.show_examples(top, [], "Import the KMNIST data to see real examples.")
+        else:
+            if top not in self._examples:
+                indices = np.flatnonzero(data.test_labels.numpy() == top)
+                chosen = np.random.default_rng(top).choice(indices, size=min(3, len(indices)), replace=False)
+                self._examples[top] = [data.test_images[int(i)].numpy() for i in chosen]
+            self.prediction.show_examples(top, self._examples[top])
+
+    def _dataset(self) -> kmnist.KMNIST | None:
+        if not self._data_checked:
+            self._data, self._data_checked = kmnist.load_stored(), True
+        return self._data
+
+    @Slot()
+    def _ask_open_image(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open a picture of a character", "", IMAGE_FILTER)
+        if path:
+            self.open_image(path)
+
+
+def main() -> int:
+    """Run the panel alone with the last trained weights (or clearly labelled untrained nets)."""
+    import sys
+
+    from PySide6.QtWidgets import QApplication
+
+    from explorer.core.kuzushiji import nets, trained
+
+    app = QApplication.instance() or QApplication(sys.argv)
+    panel = DrawingPanel()
+    found = trained.all_latest()
+    if found:
+        panel.set_models({n: t.model for n, t in found.items()}, {n: t.source for n, t in found.items()})
+    else:
+        panel.set_models(
+            {name: nets.create(name, seed=0) for name in nets.NETS},
+            {name: "UNTRAINED (random weights): train in the Kuzushiji tab" for name in nets.NETS},
+        )
+    panel.setWindowTitle("Draw a character")
+    panel.resize(1250, 760)
+    panel.show()
+    return app.exec()
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
