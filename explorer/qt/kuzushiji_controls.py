@@ -1,0 +1,183 @@
+"""The Kuzushiji tab's training controls: net, hyperparameters (course defaults), train / stop."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from explorer.core.kuzushiji import nets
+from explorer.core.kuzushiji.engine import TrainConfig
+from explorer.qt.widgets.task_panel import TaskPanel
+
+COURSE = TrainConfig()
+PARAMETERS = {name: nets.parameter_count(nets.create(name, seed=0)) for name in nets.NETS}
+"""Trainable parameters per net (7,850 / 101,770 / 431,242)."""
+DESCRIPTIONS = {
+    "lin": "784 → 10 linear, log-softmax",
+    "full": "784 → 128 tanh → 10, log-softmax",
+    "conv": "conv 32 3×3 → pool → conv 64 3×3 → pool → 256 ReLU → 10",
+}
+SETTINGS_KEYS = ("net", "optimizer", "lr", "momentum", "batch", "epochs", "seed", "shuffle")
+
+
+def _button(text: str, tip: str, shortcut: str | None = None) -> QPushButton:
+    button = QPushButton(text)
+    button.setToolTip(f"{tip} ({shortcut})" if shortcut else tip)
+    if shortcut:
+        button.setShortcut(shortcut)
+    return button
+
+
+class TrainingControls(QWidget):
+    """Left column of the Train page."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.net = QComboBox()
+        self.net.setObjectName("netChoice")
+        for name in nets.NETS:
+            self.net.addItem(f"{nets.display_name(name)}  ·  {PARAMETERS[name]:,} parameters", name)
+        self.net.setToolTip("Which of the course's three nets to train")
+        self.net_description = QLabel()
+        self.net_description.setWordWrap(True)
+        self.net_description.setStyleSheet("color: #555;")
+        self.net.currentIndexChanged.connect(self._describe_net)
+
+        self.optimizer = QComboBox()
+        self.optimizer.addItem("SGD with momentum", "sgd")
+        self.optimizer.addItem("Adam", "adam")
+        self.optimizer.setToolTip("The course uses SGD with momentum 0.5")
+        self.optimizer.currentIndexChanged.connect(self._on_optimizer)
+        self.lr = QDoubleSpinBox(decimals=4, minimum=0.0001, maximum=1.0, singleStep=0.001, value=COURSE.lr)
+        self.lr.setToolTip("Learning rate; the course uses 0.01")
+        self.momentum = QDoubleSpinBox(decimals=2, minimum=0.0, maximum=0.99, singleStep=0.05, value=COURSE.momentum)
+        self.momentum.setToolTip("SGD momentum; the course uses 0.5 (Adam ignores it)")
+        self.batch = QSpinBox(minimum=1, maximum=10_000, value=COURSE.batch)
+        self.batch.setToolTip("Images per training step; the course uses 64")
+        self.epochs = QSpinBox(minimum=1, maximum=200, value=COURSE.epochs)
+        self.epochs.setToolTip("Passes over the training images; the course uses 10")
+        self.seed = QSpinBox(minimum=0, maximum=2**31 - 1, value=COURSE.seed or 0)
+        self.seed.setToolTip("Random seed for the initial weights and the shuffling: the same seed gives the same run")
+        self.shuffle = QCheckBox("Shuffle the training images every epoch")
+        self.shuffle.setChecked(COURSE.shuffle)
+        self.shuffle.setToolTip("The course shuffles; switch off to see what a fixed order does")
+        self.course_button = _button("Course settings", "Reset the hyperparameters to the course's")
+        self.course_button.clicked.connect(self.reset_to_course)
+
+        self.train_button = _button("Train", "Train the chosen net from fresh weights", "Ctrl+T")
+        self.train_button.setObjectName("trainButton")
+        self.train_all_button = _button("Train all three", "Train NetLin, NetFull and NetConv one after another "
+                                        "with these settings", "Ctrl+Shift+T")
+        self.train_all_button.setObjectName("trainAllButton")
+        self.clear_button = _button("Clear plots", "Remove the curves of earlier runs")
+        self.task_panel = TaskPanel()
+        self.task_panel.cancel_button.setText("Stop")
+        self.task_panel.cancel_button.setToolTip("Stop now, keeping the weights of the last finished epoch (Esc)")
+        self.data_note = QLabel("No data yet: download or import it on the Data page (or click Get started).")
+        self.data_note.setObjectName("noDataNote")
+        self.data_note.setWordWrap(True)
+        self.data_note.setStyleSheet("color: #b00020;")
+        self.device_label = QLabel()
+        self.device_label.setStyleSheet("color: #555;")
+
+        net_box = QGroupBox("Net")
+        net_layout = QVBoxLayout(net_box)
+        net_layout.addWidget(self.net)
+        net_layout.addWidget(self.net_description)
+        hyper = QGroupBox("Hyperparameters")
+        form = QFormLayout(hyper)
+        form.addRow("Optimizer", self.optimizer)
+        form.addRow("Learning rate", self.lr)
+        form.addRow("Momentum", self.momentum)
+        form.addRow("Batch size", self.batch)
+        form.addRow("Epochs", self.epochs)
+        form.addRow("Seed", self.seed)
+        form.addRow(self.shuffle)
+        form.addRow(self.course_button)
+        run_box = QGroupBox("Run")
+        run_layout = QVBoxLayout(run_box)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.train_button)
+        buttons.addWidget(self.train_all_button)
+        run_layout.addWidget(self.data_note)
+        run_layout.addLayout(buttons)
+        run_layout.addWidget(self.task_panel)
+        run_layout.addWidget(self.device_label)
+        run_layout.addWidget(self.clear_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        for box in (net_box, hyper, run_box):
+            layout.addWidget(box)
+        layout.addStretch(1)
+        self._describe_net()
+
+    def _describe_net(self) -> None:
+        name = self.net.currentData()
+        self.net_description.setText(f"{DESCRIPTIONS[name]}; {PARAMETERS[name]:,} trainable parameters.")
+
+    def _on_optimizer(self) -> None:
+        self.momentum.setEnabled(self.optimizer.currentData() == "sgd")
+
+    def set_device(self, device: str) -> None:
+        self.device_label.setText(f"Runs on: {device} (change it in the status bar)")
+
+    def reset_to_course(self) -> None:
+        self.optimizer.setCurrentIndex(self.optimizer.findData(COURSE.optimizer))
+        self.lr.setValue(COURSE.lr)
+        self.momentum.setValue(COURSE.momentum)
+        self.batch.setValue(COURSE.batch)
+        self.epochs.setValue(COURSE.epochs)
+        self.seed.setValue(COURSE.seed or 0)
+        self.shuffle.setChecked(COURSE.shuffle)
+
+    def config(self, net: str | None = None, device: str = "cpu") -> TrainConfig:
+        """The settings as shown, for ``net`` (default: the chosen one)."""
+        return TrainConfig(
+            net=net or self.net.currentData(),
+            epochs=self.epochs.value(),
+            lr=self.lr.value(),
+            momentum=self.momentum.value(),
+            batch=self.batch.value(),
+            seed=self.seed.value(),
+            shuffle=self.shuffle.isChecked(),
+            optimizer=self.optimizer.currentData(),
+            device=device,
+        )
+
+    def set_running(self, running: bool) -> None:
+        for widget in (self.train_button, self.train_all_button, self.course_button):
+            widget.setEnabled(not running)
+
+    # settings --------------------------------------------------------------------------
+    def save(self, settings) -> None:
+        c = self.config()
+        for key in SETTINGS_KEYS:
+            settings.setValue(f"kuzushiji/{key}", getattr(c, key))
+
+    def restore(self, settings) -> None:
+        def value(key, kind, default):
+            try:
+                raw = settings.value(f"kuzushiji/{key}", default)
+                return raw.lower() == "true" if kind is bool and isinstance(raw, str) else kind(raw)
+            except (TypeError, ValueError):
+                return default
+
+        self.net.setCurrentIndex(max(0, self.net.findData(value("net", str, "lin"))))
+        self.optimizer.setCurrentIndex(max(0, self.optimizer.findData(value("optimizer", str, COURSE.optimizer))))
+        self.lr.setValue(value("lr", float, COURSE.lr))
+        self.momentum.setValue(value("momentum", float, COURSE.momentum))
+        self.batch.setValue(value("batch", int, COURSE.batch))
+        self.epochs.setValue(value("epochs", int, COURSE.epochs))
+        self.seed.setValue(value("seed", int, COURSE.seed or 0))
+        self.shuffle.setChecked(value("shuffle", bool, COURSE.shuffle))

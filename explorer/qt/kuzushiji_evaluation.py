@@ -1,0 +1,318 @@
+"""The Kuzushiji tab's evaluation page: accuracy, per-class accuracy, confusion matrix, its cells' images.
+
+An epoch slider replays the confusion matrix of each finished epoch; clicking
+a cell (or a "most confused" pair) shows the test images of that cell with
+the net's confidence.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import torch
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QListWidget,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+from superqt import QLabeledSlider
+from torch import nn
+
+from explorer.core import checkpoints
+from explorer.core.kuzushiji import nets
+from explorer.core.kuzushiji.classes import CLASSES
+from explorer.core.kuzushiji.dataset import KMNIST
+from explorer.core.kuzushiji.engine import EpochRecord, TrainConfig
+from explorer.core.kuzushiji.evaluation import (
+    Evaluation,
+    cell_examples,
+    evaluate,
+    format_pair,
+    most_confused_pairs,
+)
+from explorer.core.progress import Progress, ProgressGenerator
+from explorer.qt.widgets.confusion_matrix import ConfusionMatrixView
+from explorer.qt.widgets.image_gallery import ImageGallery
+from explorer.qt.widgets.prediction_panel import kana_font
+
+MAX_CELL_IMAGES = 300
+PAIRS = 10
+
+
+@dataclass
+class NetResult:
+    """One net as the tab holds it: weights, settings, results and where they came from."""
+
+    name: str
+    model: nn.Module
+    config: TrainConfig
+    evaluation: Evaluation | None = None
+    history: list[EpochRecord] = field(default_factory=list)
+    seconds: float | None = None
+    source: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+    """Numbers saved with loaded weights (accuracy, test_loss, seconds) until it is evaluated here."""
+
+    @property
+    def accuracy(self) -> float | None:
+        return self.evaluation.accuracy if self.evaluation is not None else self.extra.get("accuracy")
+
+    @property
+    def test_loss(self) -> float | None:
+        return self.evaluation.test_loss if self.evaluation is not None else self.extra.get("test_loss")
+
+
+    @classmethod
+    def from_checkpoint(cls, name: str, model: nn.Module, ckpt: checkpoints.Checkpoint, where: str) -> NetResult:
+        """Loaded weights, with the settings and numbers saved alongside them."""
+        known = {f.name for f in dataclasses.fields(TrainConfig)}
+        settings = {k: v for k, v in ckpt.hyperparameters.items() if k in known}
+        try:
+            config = TrainConfig(**{**settings, "net": name, "device": "cpu"})
+        except TypeError:
+            config = TrainConfig(net=name)
+        when = f", saved {ckpt.created[:16].replace('T', ' ')}" if ckpt.created else ""
+        return cls(name, model.eval(), config, source=f"{where}{when}", extra=dict(ckpt.extra),
+                   seconds=ckpt.extra.get("seconds"))
+
+
+def evaluate_nets(models: dict[str, nn.Module], data: KMNIST) -> ProgressGenerator[dict[str, Evaluation]]:
+    """Evaluate each net on the test images (a background task)."""
+    found = {}
+    for i, (name, model) in enumerate(models.items()):
+        yield Progress(i, len(models), f"Evaluating {nets.display_name(name)}…")
+        found[name] = evaluate(model, data.test_images, data.test_labels)
+    return found
+
+
+class EvaluationPage(QWidget):
+    """Everything about how well one trained net does on the test set."""
+
+    net_changed = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.results: dict[str, NetResult] = {}
+        self.test_images: torch.Tensor | None = None
+        self.evaluation: Evaluation | None = None
+        self.cell: tuple[int, int] | None = None
+        font = kana_font(10)
+        labels = [f"{k} {r}" for k, r in CLASSES]
+
+        self.net = QComboBox()
+        self.net.setObjectName("evaluationNet")
+        self.net.setToolTip("Which trained net to evaluate (File → Save weights saves this one)")
+        self.net.currentIndexChanged.connect(self._on_net_chosen)
+        self.epoch = QLabeledSlider(Qt.Orientation.Horizontal)
+        self.epoch.setObjectName("epochSlider")
+        self.epoch.setRange(1, 1)
+        self.epoch.setToolTip("Replay the confusion matrix after each finished epoch")
+        self.epoch.valueChanged.connect(self.show_epoch)
+        self.summary = QLabel("No trained net yet: train one on the Train page, or File → Open weights.")
+        self.summary.setObjectName("evaluationSummary")
+        self.summary.setWordWrap(True)
+        self.summary.setStyleSheet("font-size: 13pt;")
+
+        self.matrix = ConfusionMatrixView(labels, font)
+        self.matrix.setToolTip("Rows: true class; columns: predicted class. Click a cell to see its images")
+        self.matrix.cell_clicked.connect(self.open_cell)
+
+        self.per_class = QTableWidget(10, 3)
+        self.per_class.setObjectName("perClassAccuracy")
+        self.per_class.setHorizontalHeaderLabels(["Class", "Accuracy", "Right / images"])
+        self.per_class.verticalHeader().setVisible(False)
+        self.per_class.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.per_class.setFont(font)
+        self.per_class.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.per_class.setToolTip("Share of each class's test images the net gets right")
+        for i, (kana, romaji) in enumerate(CLASSES):
+            self.per_class.setItem(i, 0, QTableWidgetItem(f"{kana} ({romaji})"))
+
+        self.pairs = QListWidget()
+        self.pairs.setObjectName("confusedPairs")
+        self.pairs.setFont(font)
+        self.pairs.setToolTip("The largest off-diagonal cells: true → predicted, number of test images. Click one")
+        self.pairs.currentRowChanged.connect(self._on_pair)
+        self._pair_cells: list[tuple[int, int]] = []
+
+        self.gallery = ImageGallery(zoom=2, font=font)
+        self.gallery.setObjectName("cellGallery")
+        self.gallery.setToolTip("Test images of the chosen cell with the net's confidence in its prediction")
+        self.gallery_title = QLabel("Click a cell of the matrix to see its test images.")
+        self.gallery_title.setObjectName("cellTitle")
+        self.gallery_title.setFont(kana_font(11))
+        self.gallery_title.setWordWrap(True)
+        self._build_layout()
+        self._show_per_class(None)
+
+    def _build_layout(self) -> None:
+        top = QHBoxLayout()
+        top.addWidget(QLabel("Net"))
+        top.addWidget(self.net)
+        top.addSpacing(16)
+        top.addWidget(QLabel("Epoch"))
+        top.addWidget(self.epoch, 1)
+
+        side = QSplitter(Qt.Orientation.Vertical)
+        for title, widget in (("Per-class accuracy", self.per_class), ("Most confused pairs", self.pairs)):
+            box = QGroupBox(title)
+            QVBoxLayout(box).addWidget(widget)
+            side.addWidget(box)
+        side.setSizes([330, 200])
+
+        cell_box = QGroupBox("Images of the chosen cell")
+        cell_layout = QVBoxLayout(cell_box)
+        cell_layout.addWidget(self.gallery_title)
+        cell_layout.addWidget(self.gallery, 1)
+
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.addWidget(self.matrix)
+        split.addWidget(side)
+        split.addWidget(cell_box)
+        split.setSizes([560, 300, 440])
+        split.setStretchFactor(0, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(top)
+        layout.addWidget(self.summary)
+        layout.addWidget(split, 1)
+
+    # public ------------------------------------------------------------------------------
+    def set_results(self, results: dict[str, NetResult], test_images: torch.Tensor | None) -> None:
+        """The nets to choose from and the test images their evaluations refer to."""
+        self.results = results
+        self.test_images = test_images
+        current = self.net.currentData()
+        self.net.blockSignals(True)
+        self.net.clear()
+        for name in nets.NETS:
+            if name in results:
+                self.net.addItem(nets.display_name(name), name)
+        self.net.blockSignals(False)
+        index = self.net.findData(current)
+        self.select_net(self.net.itemData(index if index >= 0 else 0) if self.net.count() else None)
+
+    def select_net(self, name: str | None) -> None:
+        """Show net ``name`` at its last finished epoch."""
+        index = self.net.findData(name) if name else -1
+        self.net.blockSignals(True)
+        self.net.setCurrentIndex(index)
+        self.net.blockSignals(False)
+        result = self.results.get(name) if name else None
+        epochs = len(result.history) if result is not None else 0
+        self.epoch.blockSignals(True)
+        self.epoch.setRange(1, max(1, epochs))
+        self.epoch.setValue(max(1, epochs))
+        self.epoch.blockSignals(False)
+        self.epoch.setEnabled(epochs > 1)
+        self.show_epoch(max(1, epochs))
+
+    def current(self) -> NetResult | None:
+        name = self.net.currentData()
+        return self.results.get(name) if name else None
+
+    @Slot(int)
+    def show_epoch(self, epoch: int) -> None:
+        """Show the evaluation after ``epoch`` (the final one for loaded weights)."""
+        result = self.current()
+        evaluation = None
+        if result is not None:
+            if result.history and 1 <= epoch <= len(result.history):
+                evaluation = result.history[epoch - 1].evaluation
+            else:
+                evaluation = result.evaluation
+        self.evaluation = evaluation
+        self._show_summary(result, evaluation, epoch)
+        matrix = evaluation.confusion if evaluation is not None else np.zeros((10, 10), dtype=np.int64)
+        self.matrix.set_matrix(matrix)
+        self._show_per_class(evaluation)
+        self._show_pairs(matrix)
+        if self.cell is not None and evaluation is not None:
+            self.open_cell(*self.cell)
+        else:
+            self.gallery.set_images([], [])
+
+    @Slot(int, int)
+    def open_cell(self, true: int, predicted: int) -> None:
+        """Show the test images of true class ``true`` predicted as ``predicted``."""
+        self.cell = (true, predicted)
+        self.matrix.select(true, predicted)
+        evaluation = self.evaluation
+        if evaluation is None or self.test_images is None:
+            self.gallery.set_images([], [])
+            self.gallery_title.setText("No evaluation yet: import the data to see the images.")
+            return
+        examples = [(i, c) for i, c in cell_examples(evaluation, true, predicted) if i < len(self.test_images)]
+        shown = examples[:MAX_CELL_IMAGES]
+        images = [self.test_images[i].numpy() for i, _ in shown] if shown else []
+        (tk, tr), (pk, pr) = CLASSES[true], CLASSES[predicted]
+        captions = [f"{100 * c:.0f} %" for _, c in shown]
+        tips = [f"test image {i:,}: a {tk} ({tr}), {pk} ({pr}) with {100 * c:.1f} % confidence" for i, c in shown]
+        self.gallery.set_images(images, captions, [i for i, _ in shown], tips)
+        what = "right" if true == predicted else f"predicted as {pk} ({pr})"
+        more = f", showing the {MAX_CELL_IMAGES} most confident" if len(examples) > MAX_CELL_IMAGES else ""
+        self.gallery_title.setText(
+            f"True {tk} ({tr}) {what}: {len(examples)} test images{more}, most confident first"
+        )
+
+    # helpers --------------------------------------------------------------------------------
+    def _show_summary(self, result: NetResult | None, evaluation: Evaluation | None, epoch: int) -> None:
+        if result is None:
+            self.summary.setText("No trained net yet: train one on the Train page, or File → Open weights.")
+            return
+        name = nets.display_name(result.name)
+        if evaluation is None:
+            saved = f" (saved with {result.accuracy:.2f} % test accuracy)" if result.accuracy is not None else ""
+            self.summary.setText(f"<b>{name}</b> from {result.source}{saved}: not evaluated yet, it needs the data.")
+            return
+        when = f"after epoch {epoch} of {len(result.history)}" if result.history else result.source
+        self.summary.setText(
+            f"<b>{name}</b> {when}: test accuracy <b>{evaluation.accuracy:.2f} %</b> "
+            f"({evaluation.correct:,}/{evaluation.total:,}), average test loss <b>{evaluation.test_loss:.4f}</b>"
+        )
+
+    def _show_per_class(self, evaluation: Evaluation | None) -> None:
+        for i in range(10):
+            if evaluation is None or not evaluation.confusion[i].sum():
+                texts = ("–", "–")
+            else:
+                row = evaluation.confusion[i]
+                texts = (f"{evaluation.per_class_accuracy[i]:.1f} %", f"{int(row[i]):,} / {int(row.sum()):,}")
+            for c, text in enumerate(texts, start=1):
+                item = QTableWidgetItem(text)
+                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                self.per_class.setItem(i, c, item)
+
+    def _show_pairs(self, matrix: np.ndarray) -> None:
+        self.pairs.blockSignals(True)
+        self.pairs.clear()
+        self._pair_cells = []
+        for true, predicted, count in most_confused_pairs(matrix, PAIRS):
+            self.pairs.addItem(format_pair(true, predicted, count))
+            self._pair_cells.append((true, predicted))
+        self.pairs.blockSignals(False)
+
+    @Slot(int)
+    def _on_pair(self, row: int) -> None:
+        if 0 <= row < len(self._pair_cells):
+            self.open_cell(*self._pair_cells[row])
+
+    @Slot(int)
+    def _on_net_chosen(self, index: int) -> None:
+        name = self.net.itemData(index)
+        self.select_net(name)
+        if name:
+            self.net_changed.emit(name)

@@ -1,0 +1,117 @@
+"""Live curves of Kuzushiji training runs, overlaid in distinct colours.
+
+Loss (top): each run's per-batch training loss, smoothed, as a solid line
+and its per-epoch test loss as a dashed line with dots. Test accuracy
+(bottom) per epoch. The x axis is epochs (a batch halfway through epoch 3 is
+at 2.5). Curves are created once per run and updated with ``setData``; the
+GUI redraws at most a few times a second (:meth:`RunCurves.flush`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pyqtgraph as pg
+from PySide6.QtCore import Qt, QTimer
+
+SMOOTHING = 0.1
+"""Weight of the newest batch in the exponential moving average of the training loss."""
+REDRAW_MS = 250
+PALETTE = [(31, 119, 180), (214, 39, 40), (44, 160, 44), (148, 103, 189), (255, 127, 14),
+           (23, 190, 207), (140, 86, 75), (227, 119, 194), (127, 127, 127), (188, 189, 34)]
+
+
+@dataclass
+class _Run:
+    train: pg.PlotDataItem
+    test: pg.PlotDataItem
+    accuracy: pg.PlotDataItem
+    batch_x: list[float] = field(default_factory=list)
+    batch_loss: list[float] = field(default_factory=list)
+    epoch_x: list[float] = field(default_factory=list)
+    test_loss: list[float] = field(default_factory=list)
+    accuracies: list[float] = field(default_factory=list)
+    smoothed: float | None = None
+    dirty: bool = True
+
+
+class RunCurves(pg.GraphicsLayoutWidget):
+    """Training loss, test loss and test accuracy of every run this session."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent=parent)
+        self.setMinimumHeight(260)
+        self.loss_plot = self.addPlot(row=0, col=0)
+        self.loss_plot.setTitle("Loss: solid = training (smoothed), dashed ● = test")
+        self.loss_plot.setLabel("left", "NLL loss")
+        self.loss_plot.setLogMode(y=True)
+        self.loss_plot.getAxis("left").enableAutoSIPrefix(False)
+        self.loss_plot.showGrid(x=True, y=True, alpha=0.3)
+        self.accuracy_plot = self.addPlot(row=1, col=0)
+        self.accuracy_plot.setTitle("Test accuracy")
+        self.accuracy_plot.setLabel("left", "accuracy", units="%")
+        self.accuracy_plot.setLabel("bottom", "epoch")
+        self.accuracy_plot.setYRange(0, 100)
+        self.accuracy_plot.showGrid(x=True, y=True, alpha=0.3)
+        self.accuracy_plot.setXLink(self.loss_plot)
+        # Accuracy rises, so the lower right of its plot is where the legend hides the least.
+        self.legend = self.accuracy_plot.addLegend(offset=(-10, -10))
+        self.runs: dict[str, _Run] = {}
+        self._timer = QTimer(self)
+        self._timer.setInterval(REDRAW_MS)
+        self._timer.timeout.connect(self.flush)
+
+    def start_run(self, key: str, label: str) -> tuple[int, int, int]:
+        """Begin curves for a new run called ``label`` in the legend; returns its colour."""
+        color = PALETTE[len(self.runs) % len(PALETTE)]
+        pen = pg.mkPen(color, width=2)
+        run = _Run(
+            train=self.loss_plot.plot(pen=pen),
+            test=self.loss_plot.plot(pen=pg.mkPen(color, width=2, style=Qt.PenStyle.DashLine),
+                                     symbol="o", symbolSize=6, symbolBrush=color, symbolPen=None),
+            accuracy=self.accuracy_plot.plot(pen=pen, symbol="o", symbolSize=6, symbolBrush=color, symbolPen=None,
+                                             name=label),
+        )
+        self.runs[key] = run
+        self._timer.start()
+        return color
+
+    def add_batch(self, key: str, x: float, loss: float) -> None:
+        """One training-loss value at ``x`` epochs (smoothed before it is drawn)."""
+        run = self.runs[key]
+        run.smoothed = loss if run.smoothed is None else (1 - SMOOTHING) * run.smoothed + SMOOTHING * loss
+        run.batch_x.append(x)
+        run.batch_loss.append(max(run.smoothed, 1e-6))
+        run.dirty = True
+
+    def add_epoch(self, key: str, epoch: int, test_loss: float, accuracy: float) -> None:
+        """The test loss and accuracy after ``epoch``."""
+        run = self.runs[key]
+        run.epoch_x.append(float(epoch))
+        run.test_loss.append(max(test_loss, 1e-6))
+        run.accuracies.append(accuracy)
+        run.dirty = True
+        self.flush()
+
+    def flush(self) -> None:
+        """Draw what arrived since the last redraw."""
+        for run in self.runs.values():
+            if run.dirty:
+                run.train.setData(run.batch_x, run.batch_loss)
+                run.test.setData(run.epoch_x, run.test_loss)
+                run.accuracy.setData(run.epoch_x, run.accuracies)
+                run.dirty = False
+
+    def stop_updates(self) -> None:
+        """No more redraws until the next run starts (nothing is training)."""
+        self.flush()
+        self._timer.stop()
+
+    def clear_runs(self) -> None:
+        """Remove every run's curves."""
+        for run in self.runs.values():
+            for item in (run.train, run.test):
+                self.loss_plot.removeItem(item)
+            self.accuracy_plot.removeItem(run.accuracy)
+        self.legend.clear()
+        self.runs.clear()

@@ -1,0 +1,103 @@
+"""A table comparing trained nets: the summary a report needs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QTableWidget,
+    QTableWidgetItem,
+    QWidget,
+)
+
+from explorer.qt.widgets.task_panel import format_seconds
+
+COLUMNS = ("Net", "Parameters", "Test accuracy", "Test loss", "Training time", "Epochs", "Weights")
+
+
+def duration(seconds: float) -> str:
+    """``"4.2 s"`` under a minute, else ``"3:05"``."""
+    return f"{seconds:.1f} s" if seconds < 60 else format_seconds(seconds)
+
+
+@dataclass
+class ResultRow:
+    """One trained net's numbers (``None`` where unknown, shown as –)."""
+
+    name: str
+    parameters: int
+    accuracy: float | None = None
+    test_loss: float | None = None
+    seconds: float | None = None
+    epochs: int | None = None
+    source: str = ""
+
+    def texts(self) -> list[str]:
+        dash = "–"
+        return [
+            self.name,
+            f"{self.parameters:,}",
+            dash if self.accuracy is None else f"{self.accuracy:.2f} %",
+            dash if self.test_loss is None else f"{self.test_loss:.4f}",
+            dash if self.seconds is None else duration(self.seconds),
+            dash if self.epochs is None else str(self.epochs),
+            self.source,
+        ]
+
+
+class ResultsTable(QTableWidget):
+    """One row per net, in the order they were first set; Ctrl+C copies it as tab-separated text."""
+
+    row_selected = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(0, len(COLUMNS), parent)
+        self.setHorizontalHeaderLabels(COLUMNS)
+        self.verticalHeader().setVisible(False)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        header = self.horizontalHeader()
+        for i in range(len(COLUMNS) - 1):
+            header.setSectionResizeMode(i, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(len(COLUMNS) - 1, QHeaderView.ResizeMode.Stretch)
+        self.setToolTip("The trained nets side by side; select a row to evaluate it, Ctrl+C copies the table")
+        self.keys: list[str] = []
+        QShortcut(QKeySequence.StandardKey.Copy, self, self.copy_to_clipboard)
+        self.itemSelectionChanged.connect(self._on_selection)
+
+    def set_row(self, key: str, row: ResultRow) -> None:
+        """Add or replace the row called ``key``."""
+        if key not in self.keys:
+            self.keys.append(key)
+            self.insertRow(self.rowCount())
+        r = self.keys.index(key)
+        for c, text in enumerate(row.texts()):
+            item = QTableWidgetItem(text)
+            if 0 < c < len(COLUMNS) - 1:
+                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            self.setItem(r, c, item)
+
+    def row_texts(self, key: str) -> dict[str, str]:
+        """The texts of row ``key`` by column title."""
+        r = self.keys.index(key)
+        return {title: self.item(r, c).text() for c, title in enumerate(COLUMNS)}
+
+    def as_text(self) -> str:
+        """The whole table as tab-separated lines with a header."""
+        lines = ["\t".join(COLUMNS)]
+        for r in range(self.rowCount()):
+            lines.append("\t".join(self.item(r, c).text() for c in range(len(COLUMNS))))
+        return "\n".join(lines)
+
+    def copy_to_clipboard(self) -> None:
+        QGuiApplication.clipboard().setText(self.as_text())
+
+    def _on_selection(self) -> None:
+        rows = {index.row() for index in self.selectedIndexes()}
+        if len(rows) == 1:
+            self.row_selected.emit(self.keys[rows.pop()])
