@@ -24,7 +24,7 @@ from explorer.core import paths
 from explorer.core.errors import UserError
 from explorer.qt.messages import show_error
 from explorer.qt.settings import app_settings
-from explorer.qt.tab import ExperimentTab, PlaceholderTab
+from explorer.qt.tab import ExperimentTab
 from explorer.qt.widgets.figure_export import FILTERS, export_figure
 
 log = logging.getLogger(__name__)
@@ -32,21 +32,11 @@ log = logging.getLogger(__name__)
 
 def default_tabs() -> list[ExperimentTab]:
     """The three experiment tabs, in menu order."""
+    from explorer.qt.kuzushiji_tab import KuzushijiTab
     from explorer.qt.mlp_tab import MLPTab
+    from explorer.qt.recurrent_tab import RecurrentTab
 
-    return [
-        PlaceholderTab(
-            "Kuzushiji-MNIST",
-            "Classifiers for cursive hiragana (NetLin, NetFull, NetConv) arrive with issue 3;"
-            " the drawing canvas with issue 4.",
-        ),
-        MLPTab(),
-        PlaceholderTab(
-            "Recurrent dynamics",
-            "SRN and LSTM hidden-unit dynamics on a<sup>n</sup>b<sup>2n</sup>"
-            " arrive with issue 5.",
-        ),
-    ]
+    return [KuzushijiTab(), MLPTab(), RecurrentTab()]
 
 
 class MainWindow(QMainWindow):

@@ -8,8 +8,23 @@ Items are created once and updated with ``setData``.
 from __future__ import annotations
 
 import numpy as np
-import pyqtgraph.opengl as gl
-from PySide6.QtGui import QColor, QVector3D
+
+
+def _load_triton_first() -> None:
+    """Load triton's LLVM before Mesa's (llvmpipe) OpenGL: the other order crashes the process.
+
+    torch's optimisers import torch._dynamo, and with it triton, on first use;
+    if an OpenGL view is already up, loading libtriton then segfaults.
+    """
+    try:
+        import triton  # noqa: F401
+    except Exception:  # noqa: BLE001 - absent or broken: then nothing can clash
+        pass
+
+
+_load_triton_first()
+import pyqtgraph.opengl as gl  # noqa: E402 - after triton, see above
+from PySide6.QtGui import QColor, QVector3D  # noqa: E402
 
 PRESETS = {
     # name: (elevation, azimuth) in degrees
@@ -22,6 +37,9 @@ DEFAULT_VIEW = (25, 45)
 
 class Scatter3DView(gl.GLViewWidget):
     """Drag to rotate, wheel to zoom; :meth:`reset_view` and :meth:`preset` for fixed angles."""
+
+    #: Camera distance at reset, in multiples of the points' extent (smaller: closer).
+    distance_factor = 2.6
 
     def __init__(self, parent=None):
         super().__init__(parent=parent)
@@ -40,9 +58,11 @@ class Scatter3DView(gl.GLViewWidget):
         self.path = gl.GLLinePlotItem(width=2, color=(0.1, 0.1, 0.1, 0.9), antialias=True)
         self.addItem(self.path)
         self.current = gl.GLScatterPlotItem(size=18, pxMode=True, color=(0, 0, 0, 1))
+        self.current.setGLOptions("translucent")  # opaque black vanishes under the default blending
         self.current.setVisible(False)
         self.addItem(self.current)
         self.marker = gl.GLScatterPlotItem(size=14, pxMode=True, color=(0, 0, 0, 1))
+        self.marker.setGLOptions("translucent")
         self.marker.setVisible(False)
         self.addItem(self.marker)
         self.set_axis_labels("unit 0", "unit 1", "unit 2")
@@ -101,6 +121,6 @@ class Scatter3DView(gl.GLViewWidget):
 
     def preset_angles(self, elevation: float, azimuth: float) -> None:
         self.setCameraPosition(
-            pos=QVector3D(*map(float, self._center)), distance=self._extent * 2.6,
+            pos=QVector3D(*map(float, self._center)), distance=self._extent * self.distance_factor,
             elevation=elevation, azimuth=azimuth,
         )

@@ -1,0 +1,272 @@
+"""The recurrent tab's left column: network choice, training settings, live curves, length chart."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QSize, Signal, Slot
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from explorer.core.recurrent.languages import LANGUAGES
+from explorer.core.recurrent.training import TrainConfig, default_hidden, recipe
+from explorer.qt.widgets.task_panel import TaskPanel
+from explorer.qt.widgets.training_curves import TrainingCurves
+
+RECIPE_NAMES = {
+    "fast": "Fast (8 seeds, batches of 16, Adam)",
+    "course": "Course recipe (SGD, 1 sequence/step)",
+}
+
+
+def _button(text: str, tip: str, shortcut: str | None = None) -> QPushButton:
+    button = QPushButton(text)
+    button.setToolTip(f"{tip} ({shortcut})" if shortcut else tip)
+    if shortcut:
+        button.setShortcut(shortcut)
+    return button
+
+
+class NetworkBox(QGroupBox):
+    """Language, model, hidden units and L; says which net is shown."""
+
+    #: The user picked another language, model or size (the tab swaps the net).
+    net_changed = Signal()
+    L_changed = Signal(int)
+
+    def __init__(self):
+        super().__init__("Network")
+        self.language = QComboBox()
+        self.language.setObjectName("language")
+        for name, lang in LANGUAGES.items():
+            self.language.addItem(lang.title, name)
+        self.language.setToolTip("The language the net reads: a^n b^2n, or a^n b^2n c^3n")
+        self.model = QComboBox()
+        self.model.setObjectName("modelKind")
+        self.model.addItem("SRN (simple recurrent net)", "srn")
+        self.model.addItem("LSTM", "lstm")
+        self.model.setToolTip("Elman SRN or LSTM, with the course's equations and parameter names")
+        self.hidden = QSpinBox(minimum=2, maximum=8, value=2)
+        self.hidden.setObjectName("hiddenUnits")
+        self.hidden.setToolTip("Hidden units; the course uses 2 (SRN, a^n b^2n), 3 (LSTM) or 4 (SRN, with C's)")
+        self.L = QSpinBox(minimum=1, maximum=12, value=4)
+        self.L.setObjectName("largestN")
+        self.L.setToolTip("L: the largest n in training strings; colours run from 0 to L")
+        self.shipped_button = _button("Shipped net", "Load the shipped pretrained net for this language and model")
+        self.describe = QLabel("")
+        self.describe.setObjectName("netDescription")
+        self.describe.setWordWrap(True)
+        self.accuracy = QLabel("")
+        self.accuracy.setObjectName("accuracyLabel")
+        self.accuracy.setStyleSheet("font-size: 13pt; font-weight: bold;")
+        self.accuracy.setWordWrap(True)
+        self.accuracy.setToolTip("Deterministic-prediction accuracy over n = 1..L: the share of certain next"
+                                 " symbols (every one from the first B on) the net gets right")
+        form = QFormLayout()
+        form.addRow("Language", self.language)
+        form.addRow("Model", self.model)
+        row = QHBoxLayout()
+        row.addWidget(self.hidden)
+        row.addWidget(QLabel("  largest n (L)"))
+        row.addWidget(self.L)
+        form.addRow("Hidden units", row)
+        form.addRow("", self.shipped_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.describe)
+        layout.addWidget(self.accuracy)
+        self.language.activated.connect(self._on_language)
+        self.model.activated.connect(self._on_model)
+        self.hidden.valueChanged.connect(self._on_hidden)
+        self.L.valueChanged.connect(self.L_changed)
+
+    def choice(self) -> tuple[str, str, int]:
+        """(language, model, hidden) as chosen."""
+        return self.language.currentData(), self.model.currentData(), self.hidden.value()
+
+    def show_choice(self, lang: str, model: str, hidden: int, L: int) -> None:
+        """Follow the net on display without emitting change signals."""
+        for widget in (self.language, self.model, self.hidden, self.L):
+            widget.blockSignals(True)
+        index = self.language.findData(lang)
+        if index < 0:
+            self.language.addItem(lang, lang)
+            index = self.language.count() - 1
+        self.language.setCurrentIndex(index)
+        self.model.setCurrentIndex(self.model.findData(model))
+        self.hidden.setValue(hidden)
+        self.L.setValue(L)
+        for widget in (self.language, self.model, self.hidden, self.L):
+            widget.blockSignals(False)
+
+    @Slot(int)
+    def _on_language(self, _index: int) -> None:
+        # The course's size for the new language and model.
+        self.hidden.blockSignals(True)
+        self.hidden.setValue(default_hidden(self.language.currentData(), self.model.currentData()))
+        self.hidden.blockSignals(False)
+        self.net_changed.emit()
+
+    @Slot(int)
+    def _on_model(self, index: int) -> None:
+        self._on_language(index)
+
+    @Slot(int)
+    def _on_hidden(self, _value: int) -> None:
+        self.net_changed.emit()
+
+
+class TrainBox(QGroupBox):
+    """Preset and hyperparameters; Train, with a task panel for progress and Cancel."""
+
+    def __init__(self):
+        super().__init__("Training")
+        self.preset = QComboBox()
+        self.preset.setObjectName("recipe")
+        for name, text in RECIPE_NAMES.items():
+            self.preset.addItem(text, name)
+        self.preset.setToolTip("Fill the settings below from a preset; the fast one solves both defaults in seconds")
+        self.optimizer = QComboBox()
+        self.optimizer.addItem("Adam", "adam")
+        self.optimizer.addItem("SGD", "sgd")
+        self.optimizer.setToolTip("Optimiser (the course uses SGD; Adam is much faster here)")
+        self.lr = QDoubleSpinBox(decimals=4, minimum=0.0001, maximum=1.0, singleStep=0.001)
+        self.lr.setToolTip("Learning rate")
+        self.momentum = QDoubleSpinBox(decimals=2, minimum=0.0, maximum=0.99, singleStep=0.1)
+        self.momentum.setToolTip("SGD momentum (not used by Adam)")
+        self.init_std = QDoubleSpinBox(decimals=3, minimum=0.0, maximum=2.0, singleStep=0.05)
+        self.init_std.setSpecialValueText("course default")
+        self.init_std.setToolTip("Initial weights from N(0, size); 'course default' is N(0, 0.001) for the SRN,"
+                                 " uniform ±1/√H for the LSTM")
+        self.sequences = QSpinBox(minimum=16, maximum=1_000_000, singleStep=1000)
+        self.sequences.setGroupSeparatorShown(True)
+        self.sequences.setObjectName("sequences")
+        self.sequences.setToolTip("Most training sequences (each of five blocks); stops early once solved")
+        self.seed = QSpinBox(minimum=0, maximum=2**31 - 1, value=0)
+        self.seed.setToolTip("Random seed: the same seed gives the same run")
+        self.train_button = _button("Train", "Train a fresh net with these settings", "Ctrl+T")
+        self.train_button.setObjectName("trainButton")
+        self.task_panel = TaskPanel()
+        self._hidden_settings: TrainConfig | None = None
+        form = QFormLayout()
+        form.addRow("Preset", self.preset)
+        form.addRow("Optimiser", self.optimizer)
+        form.addRow("Learning rate", self.lr)
+        form.addRow("Momentum", self.momentum)
+        form.addRow("Initial weight size", self.init_std)
+        form.addRow("Sequences", self.sequences)
+        form.addRow("Seed", self.seed)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.train_button)
+        layout.addWidget(self.task_panel)
+        self.preset.activated.connect(self._on_preset)
+
+    def follow_net(self, lang: str, model: str, hidden: int) -> None:
+        """Refill the fields from the preset when the language, model or size changes."""
+        c = self._hidden_settings
+        if c is None or (c.lang, c.model, c.hidden) != (lang, model, hidden):
+            self.apply_preset(self.preset.currentData(), lang, model, hidden)
+
+    def apply_preset(self, name: str, lang: str, model: str, hidden: int) -> None:
+        """Fill the fields from ``name``'s recipe for this language and model."""
+        config = recipe(name, lang, model, hidden)
+        self.preset.setCurrentIndex(self.preset.findData(name))
+        self.optimizer.setCurrentIndex(self.optimizer.findData(config.optimizer))
+        self.lr.setValue(config.lr)
+        self.momentum.setValue(config.momentum)
+        self.init_std.setValue(config.init_std or 0.0)
+        self.sequences.setValue(config.sequences)
+        self._hidden_settings = config
+
+    @Slot(int)
+    def _on_preset(self, _index: int) -> None:
+        c = self._hidden_settings or TrainConfig()
+        self.apply_preset(self.preset.currentData(), c.lang, c.model, c.hidden)
+
+    def config(self, lang: str, model: str, hidden: int, L: int) -> TrainConfig:
+        """The run to start: the preset's other settings with the fields shown here."""
+        return recipe(
+            self.preset.currentData(), lang, model, hidden,
+            optimizer=self.optimizer.currentData(), lr=self.lr.value(), momentum=self.momentum.value(),
+            init_std=self.init_std.value() or None, sequences=self.sequences.value(),
+            seed=self.seed.value(), L=L,
+        )
+
+
+class TrainingChart(TrainingCurves):
+    """Loss every record, accuracy at each check, joined by lines (checks are sparse)."""
+
+    def __init__(self):
+        super().__init__("sequences")
+        self.setMinimumHeight(200)
+        self.accuracy_points: tuple[list, list] = ([], [])
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt override: fit the column without scrolling
+        return QSize(360, 240)
+
+    def start(self) -> None:
+        self.start_run("training", color=(40, 90, 200))
+        self.accuracy_points = ([], [])
+
+    def add(self, sequences: int, loss: float, accuracy: float | None) -> None:
+        self.add_point("training", sequences, loss, None)
+        if accuracy is not None:
+            xs, ys = self.accuracy_points
+            xs.append(sequences)
+            ys.append(accuracy)
+            self._runs["training"][1].setData(xs, ys)
+
+
+class GeneralisationChart(pg.PlotWidget):
+    """Accuracy per n for n = 1..3L; the training range n ≤ L shaded."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent=parent)
+        self.setMinimumHeight(170)
+        self.setMenuEnabled(False)
+        self.setTitle("length generalisation: accuracy per n", size="10pt")
+        self.setLabel("left", "accuracy", units="%")
+        self.setLabel("bottom", "n")
+        self.setYRange(0, 105, padding=0)
+        self.showGrid(y=True, alpha=0.3)
+        self.region = pg.LinearRegionItem((0.5, 4.5), movable=False, brush=(200, 220, 255, 70), pen=pg.mkPen(None))
+        self.addItem(self.region)
+        self.bars = pg.BarGraphItem(x=[1], height=[0], width=0.7, brushes=[(40, 90, 200)])
+        self.addItem(self.bars)
+        self.per_n: dict[int, float] = {}
+
+    def show_accuracy(self, per_n: dict[int, float], L: int) -> None:
+        self.per_n = dict(per_n)
+        ns = np.array(sorted(per_n))
+        values = np.array([per_n[n] for n in ns])
+        colors = [(40, 150, 70) if v >= 100 else (40, 90, 200) if n <= L else (220, 120, 40)
+                  for n, v in zip(ns, values, strict=True)]
+        self.bars.setOpts(x=ns, height=values, brushes=colors)
+        self.region.setRegion((0.5, L + 0.5))
+        self.setXRange(0.4, ns.max() + 0.6 if len(ns) else L, padding=0)
+
+
+class RecurrentControls(QWidget):
+    """The whole left column, top to bottom."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.network = NetworkBox()
+        self.train = TrainBox()
+        self.curves = TrainingChart()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.network)
+        layout.addWidget(self.train)
+        layout.addWidget(self.curves, 1)

@@ -1,0 +1,444 @@
+"""Recurrent dynamics: train SRNs/LSTMs on a^n b^2n (c^3n), step through strings, see the hidden states.
+
+The tab is alive on first launch with the shipped a^n b^2n SRN-2. Each net
+change computes the batch's trajectories and the current string's trace once;
+stepping only indexes into them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from PySide6.QtCore import Qt, QTimer, Slot
+from PySide6.QtWidgets import QHBoxLayout, QScrollArea, QSplitter, QWidget
+
+from explorer.core import checkpoints
+from explorer.core.errors import UserError
+from explorer.core.progress import Progress
+from explorer.core.recurrent.analysis import trajectories
+from explorer.core.recurrent.evaluation import accuracy, accuracy_per_n
+from explorer.core.recurrent.languages import (
+    Sequence,
+    get_language,
+    parse_string,
+    random_sequence,
+    sequence_for_ns,
+)
+from explorer.core.recurrent.models import RecurrentNet, make_model, trace
+from explorer.core.recurrent.training import TrainResult, train
+from explorer.core.recurrent.weights import load_net, parse_course_filename, save_net
+from explorer.qt.messages import show_error
+from explorer.qt.recurrent_controls import GeneralisationChart, RecurrentControls
+from explorer.qt.recurrent_state import (
+    ChangeNet,
+    NetState,
+    one_thread,
+    shipped_state,
+    shipped_weights,
+    untrained_state,
+)
+from explorer.qt.recurrent_views import StateViews
+from explorer.qt.settings import app_settings
+from explorer.qt.tab import ExperimentTab
+from explorer.qt.widgets.figure_export import export_figure
+from explorer.qt.widgets.sequence_bar import SequenceBar
+from explorer.qt.widgets.step_panel import StepPanel
+from explorer.qt.workers import Task
+
+#: While training, the views follow the newest weights about once a second.
+LIVE_REFRESH_MS = 1000
+#: Strings in the batch whose every step is plotted.
+BATCH_SIZE = 8
+BATCH_SEED = 1234
+DEFAULT_NS = [2, 3, 1]
+MAX_STRING = 1000
+#: Exported 2-D figures are at least this many pixels wide.
+EXPORT_WIDTH = 640
+
+
+class RecurrentTab(ExperimentTab):
+    title = "Recurrent dynamics"
+    weights_filter = "Weights (*.pt *.pth);;All files (*)"
+    save_weights_filter = "App checkpoint (*.pt);;Course state dict (*.pth)"
+    supports_weights = True
+
+    def __init__(self, parent: QWidget | None = None, *, pretrained: bool = True):
+        super().__init__(parent)
+        self.task: Task | None = None
+        self._latest: tuple[dict, int, float] | None = None
+        self._live_model: RecurrentNet | None = None
+        self._batches: dict[tuple[str, int], list[Sequence]] = {}
+        self._rng = np.random.default_rng()
+        self.controls = RecurrentControls()
+        self.sequence_bar = SequenceBar()
+        self.step_panel = StepPanel()
+        self.views = StateViews()
+        self.generalisation = GeneralisationChart()
+        self._live_timer = QTimer(self)
+        self._live_timer.setSingleShot(True)
+        self._live_timer.setInterval(LIVE_REFRESH_MS)
+        self._live_timer.timeout.connect(self._refresh_live)
+        self._build_layout()
+        self._connect()
+        self._restore_settings()
+        state = shipped_state("anb2n", "srn", 2) if pretrained else untrained_state("anb2n", "srn", 2)
+        self.state = state
+        self.sequence = sequence_for_ns(state.language, DEFAULT_NS)
+        self._set_state(state)
+
+    # layout -------------------------------------------------------------------
+    def _build_layout(self) -> None:
+        left = QScrollArea()
+        left.setWidgetResizable(True)
+        left.setWidget(self.controls)
+        left.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        left.setMinimumWidth(400)
+        bottom = QSplitter(Qt.Orientation.Horizontal)
+        bottom.addWidget(self.step_panel)
+        bottom.addWidget(self.generalisation)
+        bottom.setSizes([700, 300])
+        right = QSplitter(Qt.Orientation.Vertical)
+        right.addWidget(self.sequence_bar)
+        right.addWidget(self.views)
+        right.addWidget(bottom)
+        right.setStretchFactor(1, 1)
+        right.setSizes([120, 470, 270])
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.addWidget(left)
+        split.addWidget(right)
+        split.setStretchFactor(1, 1)
+        split.setSizes([410, 1010])
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(split)
+
+    def _connect(self) -> None:
+        net, tr = self.controls.network, self.controls.train
+        net.net_changed.connect(self._on_net_choice)
+        net.L_changed.connect(self._on_L_changed)
+        net.shipped_button.clicked.connect(self.load_shipped)
+        tr.train_button.clicked.connect(self.start_training)
+        tr.preset.activated.connect(self._save_settings)
+        bar = self.sequence_bar
+        bar.string_entered.connect(self.show_string)
+        bar.generate_requested.connect(self.generate_string)
+        bar.block_requested.connect(self.show_block)
+        bar.position_changed.connect(self._on_position)
+        bar.speed.valueChanged.connect(self._save_settings)
+        bar.install_shortcuts(self)
+        self.views.settings_changed.connect(self._on_view_settings)
+        self.views.point_clicked.connect(self.show_batch_point)
+
+    def _restore_settings(self) -> None:
+        settings = app_settings()
+        self.sequence_bar.speed.setValue(int(settings.value("recurrent/speed", 4)))
+        preset = self.controls.train.preset
+        preset.setCurrentIndex(max(preset.findData(str(settings.value("recurrent/recipe", "fast"))), 0))
+
+    @Slot()
+    def _save_settings(self) -> None:
+        settings = app_settings()
+        settings.setValue("recurrent/speed", self.sequence_bar.speed.value())
+        settings.setValue("recurrent/recipe", self.controls.train.preset.currentData())
+
+    # state and undo -------------------------------------------------------------
+    def change(self, text: str, state: NetState) -> None:
+        """Show another net, as one undoable step."""
+        self.undo_stack.push(ChangeNet(self, text, self.state, state))
+
+    def _set_state(self, state: NetState) -> None:
+        same_language = self.state.language == state.language
+        self.state = state
+        self.controls.network.show_choice(state.language.name, state.kind, state.hidden, state.L)
+        self.controls.train.follow_net(state.language.name, state.kind, state.hidden)
+        self.step_panel.configure(state.language.symbols, state.hidden, state.kind == "lstm")
+        self.views.set_lstm(state.kind == "lstm")
+        hp = state.hyperparameters or {}
+        how = f" · {hp['recipe']} recipe, seed {hp.get('seed', 0)}" if hp.get("recipe") else ""
+        self.controls.network.describe.setText(
+            f"<b>{state.kind.upper()}-{state.hidden}</b> on {state.language.title} — {state.label}{how}"
+        )
+        self.refresh_net(state.model)
+        if same_language:  # keep the string and the step; a new language starts on its own example
+            self._show_sequence(parse_string(state.language, self.sequence.text), self.sequence_bar.position)
+        else:
+            self._show_sequence(sequence_for_ns(state.language, DEFAULT_NS), 0)
+
+    def current_model(self) -> RecurrentNet:
+        """The net the views show: the live training snapshot while training, else the state's."""
+        return self._live_model if self._live_model is not None else self.state.model
+
+    def batch_sequences(self) -> list[Sequence]:
+        """The batch whose every step is plotted: a fixed set of training-like strings per language and L."""
+        key = (self.state.language.name, self.state.L)
+        if key not in self._batches:
+            rng = np.random.default_rng(BATCH_SEED)
+            self._batches[key] = [random_sequence(self.state.language, rng, self.state.L) for _ in range(BATCH_SIZE)]
+        return self._batches[key]
+
+    def refresh_net(self, model: RecurrentNet, refit: bool = True) -> None:
+        """Recompute the batch trajectories, accuracy and length chart for ``model`` (once per net)."""
+        lang, L = self.state.language, self.state.L
+        with one_thread():
+            self.batch = trajectories(model, lang, self.batch_sequences())
+            acc = accuracy(model, lang, L)
+            per_n = accuracy_per_n(model, lang, 3 * L, L)
+        self.views.set_batch(self.batch, L, srn=model.kind == "srn", refit=refit)
+        verdict = "solves the language" if acc >= 100 else "not solved"
+        self.controls.network.accuracy.setText(f"Accuracy (n = 1..{L}): {acc:.1f} % — {verdict}")
+        self.generalisation.show_accuracy(per_n, L)
+
+    # strings and stepping ------------------------------------------------------------
+    def _show_sequence(self, sequence: Sequence, position: int = 0) -> None:
+        """Trace ``sequence`` once; stepping then only indexes into the trace."""
+        self.sequence = sequence
+        with one_thread():
+            self.trace = trace(self.current_model(), sequence.inputs)
+        self.views.set_sequence(sequence, self.trace)
+        self.sequence_bar.set_sequence(sequence.text, position)
+
+    @Slot(str)
+    def show_string(self, text: str) -> None:
+        """Show a typed string; an invalid one is refused with a message naming the symbol."""
+        try:
+            if len(text.strip()) > MAX_STRING:
+                raise UserError(f"the string is too long ({len(text.strip())} symbols; at most {MAX_STRING})")
+            sequence = parse_string(self.state.language, text)
+        except UserError as exc:
+            self.sequence_bar.show_refusal(f"Refused: {exc}")
+            self.status_message.emit(f"String refused: {exc}")
+            return
+        self._show_sequence(sequence, 0)
+
+    @Slot()
+    def generate_string(self) -> None:
+        self._show_sequence(random_sequence(self.state.language, self._rng, self.state.L), 0)
+
+    @Slot(int)
+    def show_block(self, n: int) -> None:
+        self._show_sequence(sequence_for_ns(self.state.language, [n]), 0)
+
+    @Slot(int)
+    def _on_position(self, position: int) -> None:
+        t, seq = self.trace, self.sequence
+        if not 0 <= position < len(t.hidden):
+            return
+        symbols = self.state.language.symbols
+        self.step_panel.show_step(
+            position, len(t.hidden), symbols[seq.symbols[position]], symbols[seq.symbols[position + 1]],
+            t.probabilities[position], seq.targets[position], t.hidden[position],
+            None if t.cell is None else t.cell[position],
+            None if t.gates is None else {g: v[position] for g, v in t.gates.items()},
+        )
+        self.views.set_position(position)
+
+    @Slot(int)
+    def show_batch_point(self, row: int) -> None:
+        """Step through the batch string that a clicked point belongs to, at that point's step."""
+        offsets = self.batch.offsets
+        string = int(np.searchsorted(offsets, row, side="right")) - 1
+        self.sequence_bar.pause()
+        self._show_sequence(self.batch.sequences[string], row - int(offsets[string]))
+
+    @Slot()
+    def _on_view_settings(self) -> None:
+        self.views.set_batch(self.batch, self.state.L, srn=self.state.kind == "srn")
+        self.views.set_sequence(self.sequence, self.trace)
+
+    # network choice --------------------------------------------------------------------
+    @Slot()
+    def _on_net_choice(self) -> None:
+        lang, model, hidden = self.controls.network.choice()
+        state = shipped_state(lang, model, hidden, self.state.L)
+        self.change(f"{model.upper()}-{hidden} on {lang}", state)
+
+    @Slot(int)
+    def _on_L_changed(self, L: int) -> None:
+        s = self.state
+        self.change(f"L = {L}", NetState(s.model, s.language, L, s.label, s.hyperparameters))
+
+    @Slot()
+    def load_shipped(self) -> None:
+        lang, model, hidden = self.controls.network.choice()
+        if shipped_weights(lang, model, hidden) is None:
+            show_error(self, "No pretrained net", f"No pretrained {model.upper()}-{hidden} on {lang} is shipped;"
+                       " train one (Ctrl+T).")
+            return
+        self.change("pretrained net", shipped_state(lang, model, hidden, self.state.L))
+
+    # training ---------------------------------------------------------------------------
+    @Slot()
+    def start_training(self) -> None:
+        if self.task is not None:
+            return
+        lang, model, hidden = self.controls.network.choice()
+        try:
+            config = self.controls.train.config(lang, model, hidden, self.state.L)
+            config.validate()
+        except UserError as exc:
+            show_error(self, "Cannot train", str(exc))
+            return
+        self._config = config
+        self._latest = None
+        self.sequence_bar.pause()
+        self.controls.curves.start()
+        self.task = Task(train(config), name="recurrent-train", parent=self)
+        self.task.progress.connect(self._on_progress)
+        self.task.succeeded.connect(self._on_trained)
+        self.task.failed.connect(self._on_failed)
+        self.task.cancelled.connect(self._on_cancelled)
+        self.task.finished.connect(self._on_finished)
+        self.controls.train.task_panel.bind(self.task, f"Training {model.upper()}-{hidden} on {lang}…")
+        self.controls.train.train_button.setEnabled(False)
+        self.controls.network.setEnabled(False)
+        self.task.start()
+
+    @Slot(object)
+    def _on_progress(self, record: Progress) -> None:
+        d = record.data
+        self.controls.curves.add(d["sequences"], d["loss"], d.get("accuracy"))
+        if "state_dict" in d:
+            self._latest = (d["state_dict"], d["sequences"], d["accuracy"])
+            if not self._live_timer.isActive():
+                self._live_timer.start()
+
+    def _model_from(self, state_dict: dict) -> RecurrentNet:
+        c = self._config
+        net = make_model(c.model, get_language(c.lang).size, c.hidden)
+        net.load_state_dict(state_dict)
+        net.eval()
+        return net
+
+    @Slot()
+    def _refresh_live(self) -> None:
+        if self.task is None or self._latest is None:
+            return
+        c, s = self._config, self.state
+        if (c.lang, c.model, c.hidden) != (s.language.name, s.kind, s.hidden):
+            return  # another net was opened meanwhile: leave it on display
+        self._live_model = self._model_from(self._latest[0])
+        live = NetState(self._live_model, get_language(self._config.lang), self._config.L, "training…")
+        saved, self.state = self.state, live
+        try:
+            self.refresh_net(self._live_model, refit=False)
+            self._show_sequence(self.sequence, self.sequence_bar.position)
+        finally:
+            self.state = saved
+
+    def _trained_state(self, model: RecurrentNet, label: str) -> NetState:
+        c = self._config
+        from dataclasses import asdict
+
+        return NetState(model, get_language(c.lang), c.L, label, asdict(c))
+
+    @Slot(object)
+    def _on_trained(self, result: TrainResult) -> None:
+        self._live_model = None
+        verdict = "solved" if result.solved else f"not solved ({result.accuracy:.1f} %)"
+        label = f"trained: {verdict} after {result.sequences:,} sequences, {result.seconds:.0f} s"
+        self.change("train", self._trained_state(result.model, label))
+        self.status_message.emit(f"Training {verdict} after {result.sequences:,} sequences")
+
+    @Slot(str)
+    def _on_failed(self, message: str) -> None:
+        self._live_model = None
+        show_error(self, "Training failed", message)
+        self._set_state(self.state)
+
+    @Slot()
+    def _on_cancelled(self) -> None:
+        self._live_model = None
+        if self._latest is None:
+            self._set_state(self.state)
+            return
+        state_dict, seen, acc = self._latest
+        label = f"training cancelled after {seen:,} sequences ({acc:.1f} %); its weights are kept"
+        self.change("train (cancelled)", self._trained_state(self._model_from(state_dict), label))
+        self.status_message.emit(label)
+
+    @Slot()
+    def _on_finished(self) -> None:
+        self.task = None
+        self._live_timer.stop()
+        self.controls.train.train_button.setEnabled(True)
+        self.controls.network.setEnabled(True)
+
+    # files ------------------------------------------------------------------------------
+    def open_weights(self, path: Path) -> None:
+        """An app checkpoint or a course ``.pth`` (language and model from its name, else the current choice)."""
+        path = Path(path)
+        try:
+            loaded = load_net(path)
+        except UserError as first:
+            if "file name" not in str(first):
+                raise
+            lang, model, _ = self.controls.network.choice()
+            try:
+                loaded = load_net(path, lang=lang, model=model)
+            except UserError as second:
+                raise UserError(f"{path.name} has no course name (like anb2n_srn2_100.pth) to say which net it"
+                                f" holds; tried as the chosen {model.upper()} on {lang}: {second}") from second
+        self.change(f"open {path.name}", NetState(loaded.model, loaded.language, loaded.L, f"from {path.name}",
+                                                   loaded.hyperparameters or {}))
+
+    def save_weights(self, path: Path) -> None:
+        """``.pth``: the course's bare state dict; anything else: the app's checkpoint (``.pt``)."""
+        path = Path(path)
+        s = self.state
+        if path.suffix.lower() == ".pth":
+            checkpoints.save_state_dict(path, s.model.state_dict())
+            try:
+                parse_course_filename(path)
+            except UserError:
+                self.status_message.emit(
+                    f"Saved {path.name}; a course name such as {s.stem}_100.pth lets the app and the course"
+                    " scripts tell which net it holds")
+        else:
+            save_net(path if path.suffix.lower() == ".pt" else path.with_suffix(".pt"), s.model, s.language.name,
+                     hyperparameters={**s.hyperparameters, "L": s.L})
+
+    # figures ----------------------------------------------------------------------------
+    def figures(self) -> dict[str, QWidget]:
+        s = self.state
+        named = self.views.figures(s.language.name, s.kind, s.hidden)
+        named[f"{s.stem}_per_n"] = self.generalisation
+        named["training_curves"] = self.controls.curves
+        return named
+
+    def export_all(self, folder: Path) -> list[Path]:
+        """The pair views as ``anb2n_srn2_01.png`` …, the 3-D view and the length chart.
+
+        Without OpenGL (a remote session) the 3-D view cannot be captured: the
+        other figures are still written and the status bar says so.
+        """
+        written = []
+        for name, widget in self.figures().items():
+            if name == "training_curves":
+                continue
+            try:
+                # Small on-screen views are rendered larger, so the files read well in a report.
+                width = max(EXPORT_WIDTH, widget.width()) if widget is not self.views.view3d else None
+                written.append(export_figure(widget, Path(folder) / f"{name}.png", width=width))
+            except UserError:
+                if widget is not self.views.view3d:
+                    raise
+                self.status_message.emit("The 3-D view could not be captured (no OpenGL); the other figures were written")
+        return written
+
+    def shutdown(self) -> bool:
+        self.sequence_bar.pause()
+        self._live_timer.stop()
+        return super().shutdown()
+
+
+if __name__ == "__main__":  # a quick look at this tab alone
+    import sys
+
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication(sys.argv)
+    tab = RecurrentTab()
+    tab.resize(1440, 920)
+    tab.show()
+    sys.exit(app.exec())

@@ -1,0 +1,323 @@
+"""The recurrent tab's hidden-state views: 2-D pairs, the OpenGL 3-D view and their controls.
+
+The batch's coordinates are computed once per net, batch, state kind (hidden
+or cell) and coordinates (units or principal components); the current string's
+path once per string. Stepping only slices the path and moves the markers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from PySide6.QtCore import Signal, Slot
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from explorer.core.recurrent.analysis import Trajectories, export_scatter_name, hidden_pairs, pca
+from explorer.core.recurrent.languages import Sequence
+from explorer.core.recurrent.models import Trace
+from explorer.qt.widgets.color_legend import ColorLegend
+from explorer.qt.widgets.colors import jet
+from explorer.qt.widgets.pair_views import PairGrid, brushes
+from explorer.qt.widgets.scatter3d import Scatter3DView
+
+STATE_AXIS = "state (colour value)"
+#: The current step in the 3-D view (magenta: not a jet colour); the SRN's initial state is black.
+CURRENT_COLOR = (0.9, 0.0, 0.9, 1.0)
+
+
+@dataclass
+class Coordinates:
+    """Where the batch, the initial state and the current path sit, in the chosen coordinates."""
+
+    names: list[str]  # one per coordinate
+    batch: np.ndarray  # (N, D)
+    colors: np.ndarray  # (N, 4)
+    states: np.ndarray  # (N,)
+    initial: np.ndarray | None  # (D,) SRN initial state, hidden coordinates only
+    pairs: list[tuple[int, int]]
+    project: object  # callable: (M, H) → (M, D)
+
+
+def coordinates(batch: Trajectories, which: str, mode: str, L: float, srn: bool) -> Coordinates:
+    """Coordinates of ``batch``'s ``which`` ("hidden"/"cell") states as ``mode`` ("units"/"pca")."""
+    points = batch.cell if which == "cell" and batch.cell is not None else batch.hidden
+    hid = points.shape[1]
+    if mode == "pca":
+        comps = pca(points, 3)
+        names = [f"PC{i + 1} ({share * 100:.0f} %)" for i, share in enumerate(comps.explained)]
+        project = comps.project
+        pairs = [(0, 1)]
+    else:
+        names = [f"{'cell' if which == 'cell' else 'unit'} {j}" for j in range(hid)]
+
+        def project(x):
+            return np.asarray(x, float)
+
+        pairs = hidden_pairs(hid) or [(0, 0)]
+    initial = project(batch.initial_hidden[None, :])[0] if srn and which == "hidden" else None
+    return Coordinates(names, project(points), jet(batch.states, 0, L), batch.states, initial, pairs, project)
+
+
+def point_labels(batch: Trajectories) -> list[str]:
+    """Hover text per batch point: which string, which step, the symbol read and the state value."""
+    labels = []
+    for s, seq in enumerate(batch.sequences):
+        symbols = seq.language.symbols
+        for t, (read, state) in enumerate(zip(seq.symbols[:-1], seq.states, strict=True)):
+            labels.append(f"string {s + 1}, step {t + 1}: read {symbols[read]}, state {state:g}")
+    return labels
+
+
+def _button(text: str, tip: str) -> QPushButton:
+    button = QPushButton(text)
+    button.setToolTip(tip)
+    return button
+
+
+class StateViews(QWidget):
+    """Pair views (with legend) beside the 3-D view, and the controls they share."""
+
+    #: The user switched hidden/cell or units/PCA: the tab supplies a new batch if needed.
+    settings_changed = Signal()
+    #: A batch point was clicked: its row in the batch.
+    point_clicked = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.coords: Coordinates | None = None
+        self.path = np.zeros((0, 1))
+        self.path_states = np.zeros(0)
+        self.path_start: np.ndarray | None = None
+        self.position = 0
+        self.L = 4.0
+        self.which = QComboBox()
+        self.which.addItem("hidden state h", "hidden")
+        self.which.addItem("cell state c (LSTM)", "cell")
+        self.which.setToolTip("Plot the hidden activations, or (LSTM) the cell state")
+        self.mode = QComboBox()
+        self.mode.addItem("unit pairs", "units")
+        self.mode.addItem("principal components", "pca")
+        self.mode.setToolTip("Every pair of units (01, 02, 12, …), or the batch's leading principal components")
+        self.which.currentIndexChanged.connect(self._on_settings)
+        self.mode.currentIndexChanged.connect(self._on_settings)
+        self.pairs = PairGrid()
+        self.pairs.point_clicked.connect(self.point_clicked)
+        self.pairs.setToolTip("Each dot: the state after one step of a batch string, coloured by state."
+                              " Click a dot to step through its string")
+        self.legend = ColorLegend()
+        self.legend3d = ColorLegend()
+        self.view3d = Scatter3DView()
+        self.view3d.setObjectName("view3d")
+        self.view3d.setMinimumSize(240, 240)
+        self.view3d.distance_factor = 1.9
+        # Black is invisible with the default additive blending: draw the markers opaque.
+        for item in (self.view3d.current, self.view3d.marker):
+            item.setGLOptions("translucent")
+        self.view3d.setToolTip("Drag to rotate, wheel to zoom. Magenta: the current step; black: the SRN's initial state")
+        self.axis_boxes = [QComboBox() for _ in range(3)]
+        for axis, box in zip("XYZ", self.axis_boxes, strict=True):
+            box.setToolTip(f"What the 3-D view's {axis} axis shows")
+            box.currentIndexChanged.connect(self._on_axes)
+        self.reset_button = _button("Reset view", "Back to the default angle and zoom")
+        self.reset_button.clicked.connect(self.view3d.reset_view)
+        self.preset_buttons = {}
+        for name in ("front", "side", "top"):
+            button = _button(name.capitalize(), f"Look from the {name}")
+            button.clicked.connect(lambda _=False, n=name: self.view3d.preset(n))
+            self.preset_buttons[name] = button
+        self._build()
+
+    def _build(self) -> None:
+        top = QHBoxLayout()
+        top.addWidget(QLabel("Show"))
+        top.addWidget(self.which)
+        top.addWidget(QLabel("as"))
+        top.addWidget(self.mode)
+        top.addStretch(1)
+        left = QWidget()
+        pair_row = QHBoxLayout()
+        pair_row.setContentsMargins(0, 0, 0, 0)
+        scroll = QScrollArea()  # many units give many pairs: scroll rather than squeeze
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setWidget(self.pairs)
+        pair_row.addWidget(scroll, 1)
+        pair_row.addWidget(self.legend)
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addLayout(top)
+        left_layout.addLayout(pair_row, 1)
+
+        right = QWidget()
+        axes = QHBoxLayout()
+        axes.addWidget(QLabel("3-D:"))
+        for box in self.axis_boxes:
+            axes.addWidget(box, 1)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.reset_button)
+        for button in self.preset_buttons.values():
+            buttons.addWidget(button)
+        view_row = QHBoxLayout()
+        view_row.setContentsMargins(0, 0, 0, 0)
+        view_row.addWidget(self.view3d, 1)
+        view_row.addWidget(self.legend3d)
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addLayout(axes)
+        right_layout.addLayout(view_row, 1)
+        right_layout.addLayout(buttons)
+
+        split = QSplitter()
+        split.addWidget(left)
+        split.addWidget(right)
+        split.setSizes([560, 420])
+        self.splitter = split
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(split)
+
+    # settings ----------------------------------------------------------------
+    @property
+    def state_kind(self) -> str:
+        return self.which.currentData()
+
+    @property
+    def coordinate_mode(self) -> str:
+        return self.mode.currentData()
+
+    def set_lstm(self, lstm: bool) -> None:
+        """The cell-state choice only makes sense for an LSTM."""
+        item = self.which.model().item(1)
+        item.setEnabled(lstm)
+        if not lstm and self.which.currentIndex() == 1:
+            self.which.setCurrentIndex(0)
+
+    @Slot(int)
+    def _on_settings(self, _index: int) -> None:
+        self.settings_changed.emit()
+
+    # data ----------------------------------------------------------------------
+    def set_batch(self, batch: Trajectories, L: float, srn: bool, refit: bool = True) -> None:
+        """New points for every view (once per net, batch or setting); ``refit`` re-aims the 3-D camera."""
+        coords = coordinates(batch, self.state_kind, self.coordinate_mode, L, srn)
+        self.coords = coords
+        self.L = float(L)
+        self.legend.set_range(L)
+        self.legend3d.set_range(L)
+        views = self.pairs.ensure(len(coords.pairs))
+        point_brushes = brushes(coords.colors)
+        labels = point_labels(batch)
+        for view, (j, k) in zip(views, coords.pairs, strict=True):
+            title = f"{j}{k}" if self.coordinate_mode == "units" else "PC1 – PC2"
+            view.set_axes((j, k), coords.names[j], coords.names[k], title)
+            initial = None if coords.initial is None else coords.initial[[j, k]]
+            view.set_points(coords.batch[:, [j, k]], point_brushes, initial, labels)
+        self._fill_axis_boxes(coords.names)
+        self._set_3d_points()
+        if refit:
+            self.view3d.reset_view()
+
+    def _fill_axis_boxes(self, names: list[str]) -> None:
+        options = [*names, STATE_AXIS]
+        defaults = list(range(min(3, len(names))))
+        if len(defaults) < 3:
+            defaults.append(len(names))  # the state value as the missing third axis
+        while len(defaults) < 3:
+            defaults.append(0)
+        for box, default in zip(self.axis_boxes, defaults, strict=True):
+            old = box.currentText()
+            box.blockSignals(True)
+            box.clear()
+            box.addItems(options)
+            box.setCurrentIndex(options.index(old) if old in options and old != STATE_AXIS else default)
+            box.blockSignals(False)
+
+    def _axes(self) -> list[int]:
+        return [box.currentIndex() for box in self.axis_boxes]
+
+    def _with_state(self, coords: np.ndarray, states: np.ndarray) -> np.ndarray:
+        """Append the state value, scaled from 0..L onto −1..1 like the tanh units."""
+        return np.column_stack([coords, 2 * np.asarray(states, float) / max(self.L, 1e-6) - 1])
+
+    @Slot(int)
+    def _on_axes(self, _index: int) -> None:
+        self._set_3d_points()
+        self._show_3d_step()
+        self.view3d.reset_view()
+
+    def _set_3d_points(self) -> None:
+        c = self.coords
+        if c is None:
+            return
+        axes = self._axes()
+        full = self._with_state(c.batch, c.states)
+        self.view3d.set_points(full[:, axes], c.colors)
+        names = [*c.names, f"state 0..{self.L:g}"]
+        self.view3d.set_axis_labels(*(names[a] for a in axes))
+        if c.initial is not None:
+            self.view3d.set_marker(self._with_state(c.initial[None, :], [0.0])[0, axes])
+        else:
+            self.view3d.set_marker(None)
+
+    def set_sequence(self, sequence: Sequence, trace: Trace) -> None:
+        """The current string's full path (computed once per string)."""
+        if self.coords is None:
+            return
+        states = trace.cell if self.state_kind == "cell" and trace.cell is not None else trace.hidden
+        self.path = self.coords.project(states)
+        self.path_states = np.asarray(sequence.states, float)
+        self.path_start = self.coords.initial
+        self.position = max(min(self.position, len(self.path) - 1), 0)
+        self.set_position(self.position)
+
+    def set_position(self, position: int) -> None:
+        """Move the path and the current-step markers (cheap: called on every step)."""
+        self.position = position
+        if self.coords is None or not len(self.path):
+            return
+        upto = self.path[: position + 1]
+        if self.path_start is not None:
+            upto = np.vstack([self.path_start, upto])
+        for view in self.pairs.views:
+            j, k = view.pair
+            view.set_step(upto[:, [j, k]], self.path[position, [j, k]])
+        self._show_3d_step()
+
+    def _show_3d_step(self) -> None:
+        if self.coords is None or not len(self.path):
+            return
+        axes = self._axes()
+        position = min(self.position, len(self.path) - 1)
+        full = self._with_state(self.path, self.path_states[: len(self.path)])
+        upto = full[: position + 1]
+        if self.path_start is not None:
+            upto = np.vstack([self._with_state(self.path_start[None, :], [0.0]), upto])
+        self.view3d.set_path(upto[:, axes])
+        self.view3d.set_current(full[position, axes], CURRENT_COLOR)
+
+    # figures ----------------------------------------------------------------------
+    def figures(self, lang: str, model: str, hidden: int) -> dict[str, QWidget]:
+        """The pair views under the course's names (``anb2n_srn2_01``), then the 3-D view."""
+        stem = f"{lang}_{model}{hidden}"
+        cell = "_cell" if self.state_kind == "cell" else ""
+        named: dict[str, QWidget] = {}
+        for view in self.pairs.views:
+            j, k = view.pair
+            if self.coordinate_mode == "units":
+                name = export_scatter_name(lang, model, hidden, j, k, "png")[: -len(".png")]
+                name = name.replace(stem, stem + cell, 1)
+            else:
+                name = f"{stem}{cell}_pc{j + 1}{k + 1}"
+            named[name] = view
+        named[f"{stem}{cell}_3d"] = self.view3d
+        return named

@@ -1,0 +1,105 @@
+"""2-D scatter views of pairs of hidden units (or principal components).
+
+Each view holds a batch's points coloured by state, the SRN's initial state as
+a black ×, the current string's path as a line and the current step as a ring.
+The items are created once; stepping only moves the path and the ring.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Signal, Slot
+from PySide6.QtWidgets import QGridLayout, QWidget
+
+MAX_COLUMNS = 3
+
+
+def brushes(colors: np.ndarray) -> list:
+    """One QBrush per RGBA row (values in [0, 1])."""
+    rgba = [tuple(row) for row in (np.asarray(colors) * 255).astype(int).tolist()]
+    shared = {color: pg.mkBrush(*color) for color in set(rgba)}  # few states: few distinct brushes
+    return [shared[color] for color in rgba]
+
+
+def _tip(x: float, y: float, data) -> str:
+    return f"{data}\n({x:.3f}, {y:.3f})" if data is not None else f"({x:.3f}, {y:.3f})"
+
+
+class PairView(pg.PlotWidget):
+    """One pair of coordinates: points, path, current step and initial-state ×."""
+
+    #: The row of the batch point the user clicked.
+    point_clicked = Signal(int)
+
+    def __init__(self, parent=None):
+        super().__init__(parent=parent)
+        self.setMinimumSize(150, 160)
+        self.setMenuEnabled(False)
+        self.showGrid(x=True, y=True, alpha=0.2)
+        self.points = pg.ScatterPlotItem(size=7, pen=None, hoverable=True, tip=_tip)
+        self.points.sigClicked.connect(self._on_points_clicked)
+        self.path = pg.PlotDataItem(pen=pg.mkPen((20, 20, 20, 200), width=1.5))
+        self.current = pg.ScatterPlotItem(size=17, pen=pg.mkPen((220, 0, 220), width=3), brush=None, symbol="o")
+        self.initial = pg.ScatterPlotItem(size=15, symbol="x", pen=pg.mkPen((0, 0, 0), width=1), brush=(0, 0, 0))
+        for item in (self.points, self.path, self.current, self.initial):
+            self.addItem(item)
+        self.initial.setToolTip("the SRN's initial state tanh(H0)")
+        self.pair: tuple[int, int] = (0, 1)
+
+    def set_axes(self, pair: tuple[int, int], x_name: str, y_name: str, title: str) -> None:
+        self.pair = pair
+        self.setLabel("bottom", x_name)
+        self.setLabel("left", y_name)
+        self.setTitle(title, size="10pt")
+
+    def set_points(
+        self, xy: np.ndarray, point_brushes: list, initial: np.ndarray | None, labels: list[str] | None = None
+    ) -> None:
+        """All of a batch's steps (N×2) with their brushes and hover texts, and the initial state (or None)."""
+        self.points.setData(pos=np.asarray(xy, float), brush=point_brushes, data=labels)
+        if initial is None:
+            self.initial.setData(pos=np.zeros((0, 2)))
+        else:
+            self.initial.setData(pos=np.asarray(initial, float).reshape(1, 2))
+        self.autoRange(padding=0.08)
+
+    @Slot(object, object, object)
+    def _on_points_clicked(self, _item, points, _event) -> None:
+        if len(points):
+            self.point_clicked.emit(int(points[0].index()))
+
+    def set_step(self, path: np.ndarray, current: np.ndarray | None) -> None:
+        """The current string's path so far (M×2) and its current point."""
+        path = np.asarray(path, float).reshape(-1, 2)
+        self.path.setData(path[:, 0], path[:, 1])
+        self.current.setData(pos=np.zeros((0, 2)) if current is None else np.asarray(current, float).reshape(1, 2))
+
+
+class PairGrid(QWidget):
+    """A grid of :class:`PairView`, one per pair; views are reused when the count changes."""
+
+    #: A batch point was clicked in any view (its row).
+    point_clicked = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.views: list[PairView] = []
+        self.grid = QGridLayout(self)
+        self.grid.setContentsMargins(0, 0, 0, 0)
+        self.grid.setSpacing(4)
+
+    def ensure(self, count: int) -> list[PairView]:
+        """Exactly ``count`` views, laid out in up to three columns."""
+        while len(self.views) < count:
+            view = PairView()
+            view.point_clicked.connect(self.point_clicked)
+            self.views.append(view)
+        while len(self.views) > count:
+            view = self.views.pop()
+            self.grid.removeWidget(view)
+            view.deleteLater()
+        columns = min(max(count, 1), MAX_COLUMNS)
+        for i, view in enumerate(self.views):
+            self.grid.addWidget(view, i // columns, i % columns)
+        return self.views

@@ -1,0 +1,134 @@
+"""What the net shows at one step: prediction vs. target, hidden activations, LSTM cell and gates."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
+
+PREDICTED = (40, 90, 200)
+TARGET = (150, 150, 150)
+GATE_COLORS = {"i": (46, 139, 87), "f": (214, 120, 20), "o": (130, 60, 170)}
+GATE_NAMES = {"i": "input", "f": "forget", "o": "output"}
+
+
+def _plot(title: str, y_range: tuple[float, float] | None) -> pg.PlotWidget:
+    plot = pg.PlotWidget()
+    plot.setTitle(title, size="10pt")
+    plot.setMenuEnabled(False)
+    plot.setMouseEnabled(x=False, y=False)
+    plot.hideButtons()
+    plot.showGrid(y=True, alpha=0.3)
+    if y_range is not None:
+        plot.setYRange(*y_range, padding=0.05)
+    plot.setMinimumWidth(110)
+    plot.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+    return plot
+
+
+def _fmt(values: np.ndarray) -> str:
+    return "(" + ", ".join(f"{v:+.3f}" for v in np.asarray(values).ravel()) + ")"
+
+
+class StepPanel(QWidget):
+    """Bars for one step; :attr:`shown` keeps the exact numbers on display."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.shown: dict = {}
+        self.header = QLabel("")
+        self.header.setObjectName("stepHeader")
+        self.header.setTextFormat(pg.QtCore.Qt.TextFormat.RichText)
+        self.numbers = QLabel("")
+        self.numbers.setObjectName("stepNumbers")
+        self.numbers.setWordWrap(True)
+        self.numbers.setStyleSheet("font-family: monospace; color: #333;")
+        self.prediction_plot = _plot("next: <span style='color:#285ac8'>net</span> vs target", (0, 1))
+        self.hidden_plot = _plot("hidden h", (-1, 1))
+        self.cell_plot = _plot("cell c", None)
+        self.gates_plot = _plot("gates: <span style='color:#2e8b57'>i</span> "
+                                "<span style='color:#d67814'>f</span> <span style='color:#823caa'>o</span>", (0, 1))
+        self.predicted = pg.BarGraphItem(x=[0], height=[0], width=0.36, brush=PREDICTED)
+        self.target = pg.BarGraphItem(x=[0], height=[0], width=0.36, brush=TARGET)
+        self.prediction_plot.addItem(self.target)
+        self.prediction_plot.addItem(self.predicted)
+        self.hidden_bars = pg.BarGraphItem(x=[0], height=[0], width=0.6, brush=(60, 60, 60))
+        self.hidden_plot.addItem(self.hidden_bars)
+        self.cell_bars = pg.BarGraphItem(x=[0], height=[0], width=0.6, brush=(160, 60, 60))
+        self.cell_plot.addItem(self.cell_bars)
+        self.gate_bars = {g: pg.BarGraphItem(x=[0], height=[0], width=0.25, brush=c) for g, c in GATE_COLORS.items()}
+        for item in self.gate_bars.values():
+            self.gates_plot.addItem(item)
+        plots = QHBoxLayout()
+        plots.setContentsMargins(0, 0, 0, 0)
+        for p, stretch in ((self.prediction_plot, 3), (self.hidden_plot, 3), (self.cell_plot, 3), (self.gates_plot, 4)):
+            plots.addWidget(p, stretch)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.header)
+        layout.addLayout(plots, 1)
+        layout.addWidget(self.numbers)
+        self.configure("AB", 2, lstm=False)
+
+    def configure(self, symbols: str, hidden: int, lstm: bool) -> None:
+        """Set up the axes for an alphabet, a number of hidden units and the model kind."""
+        self.symbols = symbols
+        self.lstm = lstm
+        n = len(symbols)
+        self.prediction_plot.getAxis("bottom").setTicks([[(i, s) for i, s in enumerate(symbols)]])
+        self.prediction_plot.setXRange(-0.6, n - 0.4, padding=0)
+        self.predicted.setOpts(x=np.arange(n) - 0.19, height=np.zeros(n))
+        self.target.setOpts(x=np.arange(n) + 0.19, height=np.zeros(n))
+        units = [[(j, str(j)) for j in range(hidden)]]
+        for plot in (self.hidden_plot, self.cell_plot, self.gates_plot):
+            plot.getAxis("bottom").setTicks(units)
+            plot.setXRange(-0.6, hidden - 0.4, padding=0)
+        self.hidden_bars.setOpts(x=np.arange(hidden), height=np.zeros(hidden))
+        self.cell_bars.setOpts(x=np.arange(hidden), height=np.zeros(hidden))
+        for k, item in enumerate(self.gate_bars.values()):
+            item.setOpts(x=np.arange(hidden) + (k - 1) * 0.27, height=np.zeros(hidden))
+        self.cell_plot.setVisible(lstm)
+        self.gates_plot.setVisible(lstm)
+
+    def show_step(
+        self,
+        step: int,
+        steps: int,
+        read: str,
+        upcoming: str,
+        probabilities: np.ndarray,
+        target: np.ndarray,
+        hidden: np.ndarray,
+        cell: np.ndarray | None = None,
+        gates: dict[str, np.ndarray] | None = None,
+    ) -> None:
+        """Show step ``step`` (0-based) of ``steps``: symbol read, the one that follows, and the values."""
+        self.shown = {
+            "step": step, "read": read, "next": upcoming, "probabilities": np.asarray(probabilities),
+            "target": np.asarray(target), "hidden": np.asarray(hidden),
+            "cell": None if cell is None else np.asarray(cell),
+            "gates": None if gates is None else {g: np.asarray(v) for g, v in gates.items()},
+        }
+        self.predicted.setOpts(height=probabilities)
+        self.target.setOpts(height=target)
+        self.hidden_bars.setOpts(height=hidden)
+        best = self.symbols[int(np.argmax(probabilities))]
+        certain = float(np.max(target)) >= 0.999
+        verdict = ""
+        if certain:
+            verdict = " <b style='color:#1a7f37'>right</b>" if best == upcoming else " <b style='color:#b00020'>wrong</b>"
+        self.header.setText(
+            f"Step <b>{step + 1}</b> of {steps}: read <b>{read}</b>, next comes <b>{upcoming}</b>"
+            f" ({'certain' if certain else 'A or B'}); the net's top guess: <b>{best}</b>"
+            f" {float(np.max(probabilities)) * 100:.0f} %{verdict}"
+        )
+        lines = [f"p = {_fmt(probabilities)}   target = {_fmt(target)}", f"h = {_fmt(hidden)}"]
+        if cell is not None and gates is not None:
+            self.cell_bars.setOpts(height=cell)
+            span = max(1.0, float(np.max(np.abs(cell))) * 1.1)
+            self.cell_plot.setYRange(-span, span, padding=0)
+            for g, item in self.gate_bars.items():
+                item.setOpts(height=gates[g])
+            lines.append(f"c = {_fmt(cell)}")
+            lines.append("   ".join(f"{g} = {_fmt(gates[g])}" for g in GATE_COLORS))
+        self.numbers.setText("\n".join(lines))

@@ -1,0 +1,85 @@
+"""Screenshots of the recurrent tab (called by scripts/screenshots.py; run alone for a look).
+
+``shots(app, window, shoot)`` sets the tab up as a user would: the shipped
+SRN stepping through a string, a quick training run, and an LSTM on
+a^n b^2n c^3n with its cell state and gates.
+"""
+
+from __future__ import annotations
+
+import time
+
+
+def _settle(app, rounds: int = 30) -> None:
+    for _ in range(rounds):
+        app.processEvents()
+
+
+def _wait_for(app, condition, timeout: float = 300.0) -> None:
+    end = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > end:
+            raise TimeoutError("the recurrent tab's screenshot set-up did not finish in time")
+        app.processEvents()
+        time.sleep(0.01)
+
+
+def shots(app, window, shoot) -> None:
+    from explorer.qt.recurrent_tab import RecurrentTab, shipped_weights
+
+    tab = next(window.tabs.widget(i) for i in range(window.tabs.count())
+               if isinstance(window.tabs.widget(i), RecurrentTab))
+    window.tabs.setCurrentWidget(tab)
+    tab.show_string("AABBBBAAABBBBBBAAAABBBBBBBBA")
+    tab.sequence_bar.set_position(12)
+    _settle(app)
+    shoot(window, "recurrent_srn_stepping")
+
+    tab.controls.train.seed.setValue(1)
+    tab.start_training()
+    _wait_for(app, lambda: tab.task is None)
+    tab.sequence_bar.set_position(20)
+    _settle(app)
+    shoot(window, "recurrent_training")
+
+    network = tab.controls.network
+    network.language.setCurrentIndex(network.language.findData("anb2nc3n"))
+    network.model.setCurrentIndex(network.model.findData("lstm"))
+    network.hidden.setValue(3)  # swaps in the shipped LSTM-3, or an untrained one
+    if shipped_weights("anb2nc3n", "lstm", 3) is None:
+        tab.start_training()
+        _wait_for(app, lambda: tab.task is None)
+    tab.show_string("AAABBBBBBCCCCCCCCCAABBBBCCCCCCA")
+    tab.views.which.setCurrentIndex(1)  # the cell state
+    tab.sequence_bar.set_position(14)
+    _settle(app)
+    shoot(window, "recurrent_lstm_cell")
+
+
+if __name__ == "__main__":
+    import os
+    import sys
+    from pathlib import Path
+
+    from PySide6.QtCore import QCoreApplication, Qt
+    from PySide6.QtWidgets import QApplication
+
+    QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
+    app = QApplication(sys.argv)
+    from explorer.qt.main_window import MainWindow
+    from explorer.qt.recurrent_tab import RecurrentTab
+
+    out = Path(os.environ.get("SHOTS_DIR", "/tmp"))
+
+    def _shoot(window, name):
+        path = out / f"{name}.png"
+        window.grab().save(str(path))
+        print(f"wrote {path}")
+        return path
+
+    main = MainWindow(tabs=[RecurrentTab()])
+    main.resize(1440, 920)
+    main.show()
+    _settle(app)
+    shots(app, main, _shoot)
+    main.close()

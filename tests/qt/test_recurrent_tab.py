@@ -1,0 +1,208 @@
+"""The recurrent tab as a user drives it: strings, stepping, playing, training, files, export."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+from PySide6.QtCore import Qt
+
+from explorer.core.errors import UserError
+from explorer.core.recurrent.languages import parse_string
+from explorer.core.recurrent.models import trace
+
+
+@pytest.fixture
+def tab(qtbot):
+    from explorer.qt.recurrent_tab import RecurrentTab
+
+    widget = RecurrentTab()
+    qtbot.addWidget(widget)
+    widget.resize(1200, 800)
+    widget.show()
+    yield widget
+    assert widget.shutdown()
+
+
+def _type(qtbot, tab, text: str) -> None:
+    edit = tab.sequence_bar.edit
+    edit.setText(text)
+    qtbot.keyClick(edit, Qt.Key.Key_Return)
+
+
+def test_starts_alive_with_the_pretrained_net(tab):
+    assert "pretrained" in tab.controls.network.describe.text()
+    assert "100.0 %" in tab.controls.network.accuracy.text()
+    assert tab.generalisation.per_n[1] == 100.0 and max(tab.generalisation.per_n) == 12  # n up to 3L
+    assert len(tab.views.pairs.views) == 1 and tab.views.pairs.views[0].pair == (0, 1)
+    assert tab.views.pairs.views[0].initial.data.size == 1  # the SRN's initial state ×
+
+
+def test_invalid_symbol_is_refused_naming_its_position(qtbot, tab):
+    before = tab.sequence_bar.text
+    _type(qtbot, tab, "AABXBBA")
+    message = tab.sequence_bar.message
+    assert message.isVisibleTo(tab)
+    assert "'X'" in message.text() and "position 4" in message.text()
+    assert tab.sequence_bar.text == before
+    _type(qtbot, tab, "AABBBBA")
+    assert not message.isVisibleTo(tab)
+    assert tab.sequence_bar.strip.text == "AABBBBA"
+
+
+def test_arrow_keys_step_and_show_the_traced_values(qtbot, tab):
+    text = "AABBBBAAABBBBBBA"
+    _type(qtbot, tab, text)
+    strip = tab.sequence_bar.strip
+    for _ in range(3):
+        qtbot.keyClick(strip, Qt.Key.Key_Right)
+    assert strip.position == 3 and tab.sequence_bar.where.text() == "step 4 / 15"
+    qtbot.keyClick(strip, Qt.Key.Key_Left)
+    assert strip.position == 2
+    expected = trace(tab.state.model, parse_string("anb2n", text).inputs)
+    shown = tab.step_panel.shown
+    np.testing.assert_allclose(shown["hidden"], expected.hidden[2], atol=1e-6)
+    np.testing.assert_allclose(shown["probabilities"], expected.probabilities[2], atol=1e-6)
+    np.testing.assert_allclose(shown["target"], [0.0, 1.0])  # after the first B, another B is certain
+    assert shown["read"] == "B" and shown["next"] == "B"
+    assert f"{expected.hidden[2][0]:+.3f}" in tab.step_panel.numbers.text()
+    # the path in the 2-D view runs from the initial state to the current step
+    path_x, _ = tab.views.pairs.views[0].path.getData()
+    assert len(path_x) == 4 and path_x[-1] == pytest.approx(expected.hidden[2][0])
+
+
+def test_clicking_a_token_jumps_there(qtbot, tab):
+    strip = tab.sequence_bar.strip
+    rect = strip.token_rect(5)
+    qtbot.mouseClick(strip, Qt.MouseButton.LeftButton, pos=rect.center().toPoint())
+    assert tab.sequence_bar.position == 5 and tab.step_panel.shown["step"] == 5
+
+
+def test_lstm_shows_cell_state_and_gates(qtbot, tab):
+    from explorer.qt.recurrent_tab import untrained_state
+
+    tab.change("lstm", untrained_state("anb2nc3n", "lstm", 3))
+    assert len(tab.views.pairs.views) == 3  # 01, 02, 12
+    text = "AABBBBCCCCCCA"
+    _type(qtbot, tab, text)
+    qtbot.keyClick(tab.sequence_bar.strip, Qt.Key.Key_End)
+    last = len(text) - 2
+    expected = trace(tab.state.model, parse_string("anb2nc3n", text).inputs)
+    shown = tab.step_panel.shown
+    assert tab.step_panel.cell_plot.isVisibleTo(tab) and tab.step_panel.gates_plot.isVisibleTo(tab)
+    np.testing.assert_allclose(shown["cell"], expected.cell[last], atol=1e-6)
+    for gate in "ifo":
+        np.testing.assert_allclose(shown["gates"][gate], expected.gates[gate][last], atol=1e-6)
+    assert "c = " in tab.step_panel.numbers.text() and "f = " in tab.step_panel.numbers.text()
+    tab.views.which.setCurrentIndex(1)  # cell state in the views
+    x, _ = tab.views.pairs.views[0].current.getData()
+    assert x[0] == pytest.approx(expected.cell[last][0])
+    tab.undo_stack.undo()
+    assert tab.state.kind == "srn" and not tab.step_panel.cell_plot.isVisibleTo(tab)
+
+
+def test_play_advances_and_pause_stops(qtbot, tab):
+    bar = tab.sequence_bar
+    bar.speed.setValue(30)
+    bar.set_position(0)
+    qtbot.mouseClick(bar.play_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bar.position >= 3, timeout=3000)
+    qtbot.keyClick(bar.strip, Qt.Key.Key_Space)
+    assert not bar.is_playing() and bar.play_button.text() == "Play"
+    stopped = bar.position
+    qtbot.wait(150)
+    assert bar.position == stopped
+
+
+def test_fast_training_draws_the_loss_curve_and_ends(qtbot, tab):
+    train = tab.controls.train
+    train.sequences.setValue(320)
+    qtbot.mouseClick(train.train_button, Qt.MouseButton.LeftButton)
+    assert not train.train_button.isEnabled()
+    with qtbot.waitSignal(tab.task.finished, timeout=30000):
+        pass
+    assert tab.controls.curves.points("training") >= 2
+    assert len(tab.controls.curves.accuracy_points[0]) >= 2
+    assert "trained" in tab.controls.network.describe.text()
+    assert train.train_button.isEnabled()
+    assert tab.undo_stack.count() == 1
+
+
+def test_cancel_keeps_the_last_weights(qtbot, tab):
+    train = tab.controls.train
+    train.lr.setValue(0.0001)  # never solves: it must be cancelled
+    train.sequences.setValue(1_000_000)
+    tab.start_training()
+    qtbot.waitUntil(lambda: tab._latest is not None, timeout=20000)
+    qtbot.keyClick(train.task_panel.cancel_button, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: tab.task is None, timeout=20000)
+    assert "cancelled" in tab.controls.network.describe.text()
+    kept, seen, _ = tab._latest
+    assert f"{seen:,} sequences" in tab.controls.network.describe.text()
+    assert all(torch.equal(kept[k], v) for k, v in tab.state.model.state_dict().items())
+
+
+def test_save_and_open_course_and_app_weights(qtbot, tab, tmp_path):
+    course = tmp_path / "anb2n_srn2_7.pth"
+    tab.save_weights(course)
+    app_file = tmp_path / "mine.pt"
+    tab.save_weights(app_file)
+    original = {k: v.clone() for k, v in tab.state.model.state_dict().items()}
+    from explorer.qt.recurrent_tab import untrained_state
+
+    tab.change("scramble", untrained_state("anb2n", "srn", 2, seed=3))
+    tab.open_weights(course)
+    assert all(torch.equal(original[k], v) for k, v in tab.state.model.state_dict().items())
+    assert "anb2n_srn2_7.pth" in tab.controls.network.describe.text()
+    tab.open_weights(app_file)
+    assert "100.0 %" in tab.controls.network.accuracy.text()
+    with pytest.raises(UserError, match="LSTM-3|lstm"):
+        tab.open_weights(course.rename(tmp_path / "anb2nc3n_lstm3_7.pth"))
+
+
+def test_export_all_writes_course_names(tab, tmp_path):
+    from explorer.qt.recurrent_tab import untrained_state
+
+    tab.change("srn4", untrained_state("anb2nc3n", "srn", 4))
+    names = {p.name for p in tab.export_all(tmp_path)}
+    pairs = {f"anb2nc3n_srn4_{j}{k}.png" for j, k in [(0, 1), (0, 2), (0, 3), (1, 2), (1, 3), (2, 3)]}
+    assert pairs <= names
+    assert all((tmp_path / n).stat().st_size > 1000 for n in pairs)
+    assert "anb2nc3n_srn4_per_n.png" in names
+
+
+def test_generate_and_one_block(qtbot, tab):
+    from explorer.core.recurrent.languages import string_for_n
+
+    bar = tab.sequence_bar
+    bar.block_n.setValue(9)  # beyond L = 4: a length-generalisation probe
+    qtbot.mouseClick(bar.block_button, Qt.MouseButton.LeftButton)
+    assert bar.strip.text == string_for_n("anb2n", 9) and bar.edit.text() == bar.strip.text
+    assert tab.step_panel.shown["step"] == 0
+    qtbot.mouseClick(bar.generate_button, Qt.MouseButton.LeftButton)
+    text = bar.strip.text
+    blocks = text.replace("BA", "B|A").split("|")
+    assert text[0] == "A" and text[-1] == "A" and len(blocks) == 6  # five blocks and the next A
+    assert all(b.count("B") == 2 * b.count("A") <= 8 for b in blocks[:-1])
+
+
+def test_without_shipped_weights_the_net_is_labelled_untrained(qtbot, monkeypatch):
+    import explorer.qt.recurrent_state as recurrent_state
+    from explorer.qt.recurrent_tab import RecurrentTab
+
+    monkeypatch.setattr(recurrent_state, "shipped_weights", lambda *args: None)
+    widget = RecurrentTab()
+    qtbot.addWidget(widget)
+    assert "untrained" in widget.controls.network.describe.text()
+    assert "not solved" in widget.controls.network.accuracy.text()
+
+
+def test_clicking_a_batch_point_steps_through_its_string(tab):
+    view = tab.views.pairs.views[0]
+    row = int(tab.batch.offsets[2]) + 5  # the sixth step of the third batch string
+    spot = view.points.points()[row]
+    assert "string 3, step 6" in spot.data()
+    view.points.sigClicked.emit(view.points, [spot], None)
+    assert tab.sequence_bar.text == tab.batch.sequences[2].text
+    assert tab.sequence_bar.position == 5
+    np.testing.assert_allclose(tab.step_panel.shown["hidden"], tab.batch.hidden[row], atol=1e-6)
