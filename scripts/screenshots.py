@@ -13,7 +13,6 @@ from pathlib import Path
 
 os.environ.setdefault("EXPLORER_DATA_DIR", tempfile.mkdtemp(prefix="explorer-shots-"))
 
-from PySide6.QtCore import QCoreApplication, Qt  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 OUT = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
@@ -64,7 +63,9 @@ def mlp_shots(app, window) -> None:
 
 
 def main() -> int:
-    QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
+    from explorer.qt.app import configure_runtime
+
+    configure_runtime()
     app = QApplication(sys.argv)
     from explorer.qt.main_window import MainWindow
 

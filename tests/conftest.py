@@ -10,12 +10,13 @@ import pytest
 import torch
 
 try:  # the core tests run without Qt installed too
-    from PySide6.QtCore import QCoreApplication, Qt
+    import PySide6  # noqa: F401
 except ImportError:  # pragma: no cover
     pass
 else:
-    # Several GL views (one per test, or per tab) must share shader programs.
-    QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
+    from explorer.qt.app import configure_runtime
+
+    configure_runtime()  # exactly as the app runs: GIL switch interval, shared GL contexts
 
 torch.set_num_threads(2)
 

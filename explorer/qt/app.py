@@ -40,15 +40,52 @@ def install_excepthook(window) -> None:
     sys.excepthook = hook
 
 
+def switch_interval() -> float:
+    """The GIL switch interval the GUI runs with (``EXPLORER_SWITCH_INTERVAL`` overrides it)."""
+    import os
+
+    return float(os.environ.get("EXPLORER_SWITCH_INTERVAL", "0.0002"))
+
+
+def configure_runtime() -> None:
+    """Process-wide settings the GUI needs; call before the QApplication exists.
+
+    * A 0.2 ms GIL switch interval (Python's default is 5 ms): while a worker
+      thread runs a tight numpy/torch loop, every Python callback of a paint
+      (pyqtgraph has many) otherwise waits up to 5 ms for the GIL, and one
+      repaint of the MLP tab took half a second.
+    * Shared OpenGL contexts, so several 3-D views can use pyqtgraph's shaders.
+    """
+    from PySide6.QtCore import QCoreApplication, Qt
+
+    sys.setswitchinterval(switch_interval())
+    QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
+
+
+def warm_up_torch() -> None:
+    """Pay torch's one-off optimiser set-up (it imports torch._dynamo, ~2-8 s) in the background.
+
+    Otherwise the first click on Train sits on a busy bar for that long.
+    """
+    import threading
+
+    def work() -> None:
+        import torch
+
+        torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1)
+        log.info("torch optimisers ready")
+
+    threading.Thread(target=work, name="torch-warm-up", daemon=True).start()
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the application until its window closes."""
     setup_logging()
+    from PySide6.QtCore import QCoreApplication, Qt
     from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
 
     from explorer.qt.main_window import MainWindow
-
-    from PySide6.QtCore import QCoreApplication, Qt
 
     # Several OpenGL views share shader programs; must be set before the QApplication exists.
     QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
@@ -63,4 +100,7 @@ def main(argv: list[str] | None = None) -> int:
     install_excepthook(window)
     window.show()
     log.info("started")
+    from PySide6.QtCore import QTimer
+
+    QTimer.singleShot(300, warm_up_torch)
     return app.exec()

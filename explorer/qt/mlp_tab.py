@@ -93,7 +93,7 @@ class MLPTab(ExperimentTab):
         self._live_timer.timeout.connect(self._refresh_live)
         self._pending_plots: list = []
         self._plot_timer = QTimer(self)
-        self._plot_timer.setInterval(0)
+        self._plot_timer.setInterval(15)  # not 0: a zero timer can starve the window's other timers
         self._plot_timer.timeout.connect(self._draw_next_plot)
         self._build_layout()
         self._connect()
@@ -206,7 +206,8 @@ class MLPTab(ExperimentTab):
         self.accuracy_label.setText(
             f"Accuracy {acc:.0f} %  ({int(correct.sum())}/{len(rows)} points, {activation}, ×{self.scale})"
         )
-        self.table.show_rows(rows)
+        if not live:  # ~150 Qt calls: while training it would hold up the window (see configure_runtime)
+            self.table.show_rows(rows)
         self._ensure_plots(weights.hidden)
         resolution = LIVE_RESOLUTION if live else RESOLUTION
         xr, yr = dataset.bounds(0.5)
@@ -226,7 +227,8 @@ class MLPTab(ExperimentTab):
                 draw()
         if self._pending_plots:
             self._plot_timer.start()
-        self._update_scale_readout()
+        if not live:
+            self._update_scale_readout()
 
     @Slot()
     def _draw_next_plot(self) -> None:

@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtCore import QTimer, Slot
 
 
 class TrainingCurves(pg.GraphicsLayoutWidget):
     """Loss (log scale) above accuracy, sharing the x axis.
 
-    Curves are created once per run and updated with ``setData``.
+    Curves are created once per run and updated with ``setData``, at most a
+    few times a second: new points are buffered and drawn by a timer, because
+    each ``setData`` costs hundreds of Qt calls, each of which waits for the
+    GIL while a training thread is running.
     """
+
+    FLUSH_MS = 200
 
     def __init__(self, x_label: str = "epoch", parent=None):
         super().__init__(parent=parent)
@@ -28,6 +34,11 @@ class TrainingCurves(pg.GraphicsLayoutWidget):
         self.accuracy_plot.showGrid(x=True, y=True, alpha=0.3)
         self.accuracy_plot.setXLink(self.loss_plot)
         self._runs: dict[str, tuple[pg.PlotDataItem, pg.PlotDataItem, list, list, list]] = {}
+        self._dirty: set[str] = set()
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(self.FLUSH_MS)
+        self._timer.timeout.connect(self.flush)
 
     def start_run(self, name: str, color=None) -> None:
         """Begin (or restart) the curves called ``name``."""
@@ -48,8 +59,18 @@ class TrainingCurves(pg.GraphicsLayoutWidget):
         xs.append(x)
         losses.append(max(loss, 1e-12))
         accs.append(np.nan if accuracy is None else accuracy)
-        loss_item.setData(xs, losses)
-        acc_item.setData(xs, accs, connect="finite")
+        self._dirty.add(name)
+        if not self._timer.isActive():
+            self._timer.start()
+
+    @Slot()
+    def flush(self) -> None:
+        """Draw the points added since the last flush."""
+        for name in self._dirty:
+            loss_item, acc_item, xs, losses, accs = self._runs[name]
+            loss_item.setData(xs, losses)
+            acc_item.setData(xs, accs, connect="finite")
+        self._dirty.clear()
 
     def points(self, name: str) -> int:
         return len(self._runs[name][2]) if name in self._runs else 0
