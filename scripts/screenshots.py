@@ -75,6 +75,12 @@ def main() -> int:
     window.show()
     settle(app)
     mlp_shots(app, window)
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import screenshots_kuzushiji
+    import screenshots_recurrent
+
+    screenshots_recurrent.shots(app, window, shoot)
+    screenshots_kuzushiji.shots(app, window, shoot)
     window.close()
     return 0
 

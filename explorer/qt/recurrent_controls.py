@@ -211,6 +211,10 @@ class TrainingChart(TrainingCurves):
         super().__init__("sequences")
         self.setMinimumHeight(200)
         self.accuracy_points: tuple[list, list] = ([], [])
+        # Its own item: the base class redraws the run's accuracy curve from add_point's (empty) values.
+        self.accuracy_curve = self.accuracy_plot.plot(
+            pen=pg.mkPen(40, 90, 200, width=2), symbol="o", symbolSize=5, symbolBrush=(40, 90, 200)
+        )
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt override: fit the column without scrolling
         return QSize(360, 240)
@@ -218,6 +222,7 @@ class TrainingChart(TrainingCurves):
     def start(self) -> None:
         self.start_run("training", color=(40, 90, 200))
         self.accuracy_points = ([], [])
+        self.accuracy_curve.setData([], [])
 
     def add(self, sequences: int, loss: float, accuracy: float | None) -> None:
         self.add_point("training", sequences, loss, None)
@@ -225,7 +230,7 @@ class TrainingChart(TrainingCurves):
             xs, ys = self.accuracy_points
             xs.append(sequences)
             ys.append(accuracy)
-            self._runs["training"][1].setData(xs, ys)
+            self.accuracy_curve.setData(xs, ys)
 
 
 class GeneralisationChart(pg.PlotWidget):
