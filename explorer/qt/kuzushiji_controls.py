@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QPushButton,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -18,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from explorer.core.kuzushiji import nets
 from explorer.core.kuzushiji.engine import TrainConfig
+from explorer.qt.widgets.buttons import button as _button
 from explorer.qt.widgets.task_panel import TaskPanel
 
 COURSE = TrainConfig()
@@ -29,14 +29,6 @@ DESCRIPTIONS = {
     "conv": "conv 32 3×3 → pool → conv 64 3×3 → pool → 256 ReLU → 10",
 }
 SETTINGS_KEYS = ("net", "optimizer", "lr", "momentum", "batch", "epochs", "seed", "shuffle")
-
-
-def _button(text: str, tip: str, shortcut: str | None = None) -> QPushButton:
-    button = QPushButton(text)
-    button.setToolTip(f"{tip} ({shortcut})" if shortcut else tip)
-    if shortcut:
-        button.setShortcut(shortcut)
-    return button
 
 
 class TrainingControls(QWidget):

@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QPushButton,
     QSlider,
     QSpinBox,
     QVBoxLayout,
@@ -20,18 +19,11 @@ from PySide6.QtWidgets import (
 from explorer.core.mlp.data import BUILTIN_SETS
 from explorer.core.mlp.network import MAX_HIDDEN
 from explorer.core.mlp.training import TrainConfig
+from explorer.qt.widgets.buttons import button as _button
 from explorer.qt.widgets.task_panel import TaskPanel
 from explorer.qt.widgets.weights_editor import WeightsEditor
 
 COURSE = TrainConfig()
-
-
-def _button(text: str, tip: str, shortcut: str | None = None) -> QPushButton:
-    button = QPushButton(text)
-    button.setToolTip(f"{tip} ({shortcut})" if shortcut else tip)
-    if shortcut:
-        button.setShortcut(shortcut)
-    return button
 
 
 class DataBox(QGroupBox):

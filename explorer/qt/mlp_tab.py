@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 from PySide6.QtCore import Qt, QTimer, Slot
-from PySide6.QtGui import QGuiApplication, QUndoCommand
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QFileDialog,
     QGridLayout,
@@ -30,6 +30,7 @@ from explorer.qt.messages import show_error
 from explorer.qt.mlp_controls import MLPControls
 from explorer.qt.settings import restore_spin_boxes, save_spin_boxes
 from explorer.qt.tab import ExperimentTab
+from explorer.qt.undo import SetState
 from explorer.qt.widgets.activation_table import ActivationTable
 from explorer.qt.widgets.figure_export import export_figure
 from explorer.qt.widgets.region_plot import RegionPlot
@@ -51,18 +52,6 @@ class MLPState:
     dataset: Dataset2D
     weights: MLPWeights
     activation: str
-
-
-class ChangeState(QUndoCommand):
-    def __init__(self, tab: MLPTab, text: str, before: MLPState, after: MLPState):
-        super().__init__(text)
-        self.tab, self.before, self.after = tab, before, after
-
-    def redo(self) -> None:
-        self.tab._set_state(self.after)
-
-    def undo(self) -> None:
-        self.tab._set_state(self.before)
 
 
 class MLPTab(ExperimentTab):
@@ -169,7 +158,7 @@ class MLPTab(ExperimentTab):
             weights if weights is not None else self.state.weights,
             activation if activation is not None else self.state.activation,
         )
-        self.undo_stack.push(ChangeState(self, text, self.state, after))
+        self.undo_stack.push(SetState(self, text, self.state, after))
 
     def _set_state(self, state: MLPState) -> None:
         self.state = state

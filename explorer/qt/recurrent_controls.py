@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QPushButton,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -20,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from explorer.core.recurrent.languages import LANGUAGES
 from explorer.core.recurrent.training import TrainConfig, default_hidden, recipe
+from explorer.qt.widgets.buttons import button as _button
 from explorer.qt.widgets.task_panel import TaskPanel
 from explorer.qt.widgets.training_curves import TrainingCurves
 
@@ -27,14 +27,6 @@ RECIPE_NAMES = {
     "fast": "Fast (8 seeds, batches of 16, Adam)",
     "course": "Course recipe (SGD, 1 sequence/step)",
 }
-
-
-def _button(text: str, tip: str, shortcut: str | None = None) -> QPushButton:
-    button = QPushButton(text)
-    button.setToolTip(f"{tip} ({shortcut})" if shortcut else tip)
-    if shortcut:
-        button.setShortcut(shortcut)
-    return button
 
 
 class NetworkBox(QGroupBox):

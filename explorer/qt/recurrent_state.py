@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import torch
-from PySide6.QtGui import QUndoCommand
 
 from explorer.core import paths
 from explorer.core.errors import UserError
@@ -38,20 +37,6 @@ class NetState:
     def stem(self) -> str:
         """``anb2n_srn2``: the start of the course's file names."""
         return f"{self.language.name}_{self.kind}{self.hidden}"
-
-
-class ChangeNet(QUndoCommand):
-    """One undoable change of the net on display; ``tab._set_state`` shows a state."""
-
-    def __init__(self, tab, text: str, before: NetState, after: NetState):
-        super().__init__(text)
-        self.tab, self.before, self.after = tab, before, after
-
-    def redo(self) -> None:
-        self.tab._set_state(self.after)
-
-    def undo(self) -> None:
-        self.tab._set_state(self.before)
 
 
 @contextmanager

@@ -31,7 +31,6 @@ from explorer.core.recurrent.weights import load_net, parse_course_filename, sav
 from explorer.qt.messages import show_error
 from explorer.qt.recurrent_controls import GeneralisationChart, RecurrentControls
 from explorer.qt.recurrent_state import (
-    ChangeNet,
     NetState,
     one_thread,
     shipped_state,
@@ -41,6 +40,7 @@ from explorer.qt.recurrent_state import (
 from explorer.qt.recurrent_views import StateViews
 from explorer.qt.settings import app_settings
 from explorer.qt.tab import ExperimentTab
+from explorer.qt.undo import SetState
 from explorer.qt.widgets.figure_export import export_figure
 from explorer.qt.widgets.sequence_bar import SequenceBar
 from explorer.qt.widgets.step_panel import StepPanel
@@ -145,7 +145,7 @@ class RecurrentTab(ExperimentTab):
     # state and undo -------------------------------------------------------------
     def change(self, text: str, state: NetState) -> None:
         """Show another net, as one undoable step."""
-        self.undo_stack.push(ChangeNet(self, text, self.state, state))
+        self.undo_stack.push(SetState(self, text, self.state, state))
 
     def _set_state(self, state: NetState) -> None:
         same_language = self.state.language == state.language

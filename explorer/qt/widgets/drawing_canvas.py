@@ -22,12 +22,12 @@ from PySide6.QtGui import (
     QPen,
     QShortcut,
     QTabletEvent,
-    QUndoCommand,
     QUndoStack,
 )
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from explorer.core.kuzushiji.preprocess import load_image
+from explorer.qt.undo import SetState
 
 RESOLUTION = 280
 """Side of the internal frame strokes live in and :meth:`DrawingCanvas.image` renders."""
@@ -47,18 +47,6 @@ class Stroke:
 class CanvasState:
     strokes: tuple[Stroke, ...] = ()
     background: np.ndarray | None = None  # uint8 280×280, or None for black
-
-
-class ChangeCanvas(QUndoCommand):
-    def __init__(self, canvas: DrawingCanvas, text: str, before: CanvasState, after: CanvasState):
-        super().__init__(text)
-        self.canvas, self.before, self.after = canvas, before, after
-
-    def redo(self) -> None:
-        self.canvas._set_state(self.after)
-
-    def undo(self) -> None:
-        self.canvas._set_state(self.before)
 
 
 def _paint_stroke(painter: QPainter, stroke: Stroke) -> None:
@@ -210,7 +198,7 @@ class DrawingCanvas(QWidget):
         self.undo_stack.redo()
 
     def _change(self, text: str, after: CanvasState) -> None:
-        self.undo_stack.push(ChangeCanvas(self, text, self._state, after))
+        self.undo_stack.push(SetState(self, text, self._state, after))
 
     def _set_state(self, state: CanvasState) -> None:
         self._state = state
