@@ -45,10 +45,10 @@ lint: $(STAMP)
 	$(BIN)/ruff check explorer tests bench scripts main.py
 
 bench: $(STAMP)
-	for b in bench/*.py; do QT_QPA_PLATFORM=offscreen $(BIN)/python $$b || exit 1; done
+	for b in bench/*.py; do PYTHONPATH=. QT_QPA_PLATFORM=offscreen $(BIN)/python $$b || exit 1; done
 
 screenshots: system-packages $(STAMP)
-	xvfb-run -a -s "-screen 0 1400x1000x24 +extension GLX" $(BIN)/python scripts/screenshots.py
+	xvfb-run -a -s "-screen 0 1500x1000x24 +extension GLX" env QT_QPA_PLATFORM=xcb $(BIN)/python scripts/screenshots.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache
