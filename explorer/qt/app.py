@@ -63,7 +63,8 @@ def configure_runtime() -> None:
 
 
 def warm_up_torch() -> None:
-    """Pay torch's one-off optimiser set-up (it imports torch._dynamo, ~2-8 s) in the background.
+    """Pay the one-off start-up costs in the background: torch's optimiser set-up
+    (it imports torch._dynamo, ~2-8 s) and the training-process server.
 
     Otherwise the first click on Train sits on a busy bar for that long.
     """
@@ -74,6 +75,10 @@ def warm_up_torch() -> None:
 
         torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1)
         log.info("torch optimisers ready")
+        from explorer.core.subprocess_runner import warm_up
+
+        warm_up()
+        log.info("training process server ready")
 
     threading.Thread(target=work, name="torch-warm-up", daemon=True).start()
 

@@ -24,8 +24,9 @@ from explorer.core.mlp import analysis, weights_io
 from explorer.core.mlp import data as mlp_data
 from explorer.core.mlp.data import Dataset2D
 from explorer.core.mlp.network import MLPWeights, reference_step_network
-from explorer.core.mlp.training import LatestWeights, TrainResult, initial_weights, train
+from explorer.core.mlp.training import TrainResult, initial_weights, train
 from explorer.core.progress import Progress
+from explorer.core.subprocess_runner import in_subprocess
 from explorer.qt.messages import show_error
 from explorer.qt.mlp_controls import MLPControls
 from explorer.qt.settings import restore_spin_boxes, save_spin_boxes
@@ -67,7 +68,7 @@ class MLPTab(ExperimentTab):
         self.state = MLPState(mlp_data.checkerboard(), initial_weights(5, 0.15, 0), "sigmoid")
         self.scale = 1
         self.task: Task | None = None
-        self.latest: LatestWeights | None = None
+        self.last_record: dict | None = None  # the newest progress data: what Cancel keeps
         self.controls = MLPControls()
         self.curves = TrainingCurves("epoch")
         self.accuracy_label = QLabel()
@@ -314,9 +315,11 @@ class MLPTab(ExperimentTab):
         except UserError as exc:
             show_error(self, "Cannot train", str(exc))
             return
-        self.latest = LatestWeights()
+        self.last_record = None
         self.curves.start_run("loss")
-        self.task = Task(train(self.state.dataset, config, self.latest), name="mlp-train", parent=self)
+        # A child process: this numpy loop would otherwise hold the GIL the window needs.
+        job = in_subprocess(train, self.state.dataset, config)
+        self.task = Task(job, name="mlp-train", parent=self)
         self.task.progress.connect(self._on_progress)
         self.task.succeeded.connect(self._on_trained)
         self.task.failed.connect(self._on_failed)
@@ -331,6 +334,7 @@ class MLPTab(ExperimentTab):
         d = record.data
         self.curves.add_point("loss", d["epoch"], d["loss"], d["accuracy"])
         self._live_weights = d["weights"]
+        self.last_record = d
         if not self._live_timer.isActive():
             self._live_timer.start()
 
@@ -352,9 +356,9 @@ class MLPTab(ExperimentTab):
 
     @Slot()
     def _on_cancelled(self) -> None:
-        if self.latest is not None and self.latest.weights is not None:
-            self.change("train (cancelled)", weights=self.latest.weights, activation="sigmoid")
-            self.status_message.emit(f"Training cancelled at epoch {self.latest.epoch:,}; its weights are kept")
+        if self.last_record is not None:
+            self.change("train (cancelled)", weights=self.last_record["weights"], activation="sigmoid")
+            self.status_message.emit(f"Training cancelled at epoch {self.last_record['epoch']:,}; its weights are kept")
 
     @Slot()
     def _on_finished(self) -> None:

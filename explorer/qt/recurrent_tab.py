@@ -28,6 +28,7 @@ from explorer.core.recurrent.languages import (
 from explorer.core.recurrent.models import RecurrentNet, make_model, trace
 from explorer.core.recurrent.training import TrainResult, train
 from explorer.core.recurrent.weights import load_net, parse_course_filename, save_net
+from explorer.core.subprocess_runner import in_subprocess
 from explorer.qt.messages import show_error
 from explorer.qt.recurrent_controls import GeneralisationChart, RecurrentControls
 from explorer.qt.recurrent_state import (
@@ -283,7 +284,8 @@ class RecurrentTab(ExperimentTab):
         self._latest = None
         self.sequence_bar.pause()
         self.controls.curves.start()
-        self.task = Task(train(config), name="recurrent-train", parent=self)
+        # A child process: small-tensor training holds the GIL the window needs (see subprocess_runner).
+        self.task = Task(in_subprocess(train, config), name="recurrent-train", parent=self)
         self.task.progress.connect(self._on_progress)
         self.task.succeeded.connect(self._on_trained)
         self.task.failed.connect(self._on_failed)
