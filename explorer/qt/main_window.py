@@ -139,7 +139,7 @@ class MainWindow(QMainWindow):
         state = self.settings.value("window/state")
         if isinstance(state, QByteArray) and not state.isEmpty():
             self.restoreState(state)
-        index = int(self.settings.value("window/tab", 1))
+        index = int(self.settings.value("window/tab", 0))  # first run: Kuzushiji, with its "Get started"
         if 0 <= index < self.tabs.count():
             self.tabs.setCurrentIndex(index)
         device = self.settings.value("compute/device", "cpu")
