@@ -122,9 +122,15 @@ def load(
         raise CheckpointError(f"{path}: no such weights file")
     try:
         raw = torch.load(path, map_location="cpu", weights_only=True)
-    except (pickle.UnpicklingError, RuntimeError, EOFError, zipfile.BadZipFile, ValueError) as exc:
+    except pickle.UnpicklingError as exc:
+        # torch's own text here tells people to load with weights_only=False: never that.
+        raise CheckpointError(
+            f"{path.name}: not a readable weights file (it holds objects other than weights, "
+            "which are never loaded because they could run code)"
+        ) from exc
+    except (RuntimeError, EOFError, zipfile.BadZipFile, ValueError) as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise CheckpointError(f"{path.name}: not a readable weights file ({first})") from exc
+        raise CheckpointError(f"{path.name}: not a readable weights file ({first[:160]})") from exc
     if not isinstance(raw, dict):
         raise CheckpointError(f"{path.name}: not a weights file (it holds a {type(raw).__name__}, not a dict)")
     if raw.get("format") == FORMAT:
