@@ -24,9 +24,7 @@ from pathlib import Path
 
 import torch
 import torch.nn.functional as F
-import torchvision.transforms as T
-from PIL import Image
-from torch.utils.data import DataLoader, Dataset
+from torch.utils.data import DataLoader
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -35,21 +33,7 @@ from explorer.core.kuzushiji.dataset import read_folder  # noqa: E402
 from explorer.core.kuzushiji.engine import TrainConfig, train  # noqa: E402
 from explorer.core.kuzushiji.evaluation import evaluate  # noqa: E402
 from explorer.core.progress import run_to_end  # noqa: E402
-from tests.core.kuzushiji.fakedata import write_kmnist_folder  # noqa: E402
-
-
-class PILDataset(Dataset):
-    """What torchvision's KMNIST dataset does per sample: a PIL image through the transforms."""
-
-    def __init__(self, images: torch.Tensor, labels: torch.Tensor) -> None:
-        self.images, self.labels = images, labels
-        self.transform = T.Compose([T.ToTensor(), T.Normalize((0.5,), (0.5,))])
-
-    def __len__(self) -> int:
-        return len(self.images)
-
-    def __getitem__(self, i: int):
-        return self.transform(Image.fromarray(self.images[i].numpy())), int(self.labels[i])
+from tests.core.kuzushiji.fakedata import plain_pipeline_dataset, write_kmnist_folder  # noqa: E402
 
 
 def plain_images_per_second(name: str, data, batches: int) -> tuple[float, bool]:
@@ -57,7 +41,7 @@ def plain_images_per_second(name: str, data, batches: int) -> tuple[float, bool]
     model = nets.create(name, seed=0)
     optimizer = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.5)
     loader = DataLoader(
-        PILDataset(data.train_images, data.train_labels),
+        plain_pipeline_dataset(data.train_images, data.train_labels),
         batch_size=64,
         shuffle=True,
         num_workers=0,

@@ -155,3 +155,30 @@ def hanging_server() -> Iterator[str]:
         for conn in held:
             conn.close()
         listener.close()
+
+
+def _torchvision_dataset_class():
+    import torch
+    import torchvision.transforms as T
+    from PIL import Image
+    from torch.utils.data import Dataset
+
+    class PILDataset(Dataset):
+        """What torchvision's KMNIST dataset does per sample: a PIL image through the transforms."""
+
+        def __init__(self, images: torch.Tensor, labels: torch.Tensor) -> None:
+            self.images, self.labels = images, labels
+            self.transform = T.Compose([T.ToTensor(), T.Normalize((0.5,), (0.5,))])
+
+        def __len__(self) -> int:
+            return len(self.images)
+
+        def __getitem__(self, i: int):
+            return self.transform(Image.fromarray(self.images[i].numpy())), int(self.labels[i])
+
+    return PILDataset
+
+
+def plain_pipeline_dataset(images, labels):
+    """The plain torchvision pipeline the engine is measured against (tests and bench share it)."""
+    return _torchvision_dataset_class()(images, labels)

@@ -10,7 +10,7 @@ import torch
 import torch.nn.functional as F
 import torchvision.transforms as T
 from PIL import Image
-from torch.utils.data import DataLoader, Dataset
+from torch.utils.data import DataLoader
 
 from explorer.core.errors import UserError
 from explorer.core.kuzushiji import nets
@@ -18,7 +18,7 @@ from explorer.core.kuzushiji.dataset import KMNIST
 from explorer.core.kuzushiji.engine import TrainConfig, normalise, train
 from explorer.core.kuzushiji.evaluation import evaluate
 from explorer.core.progress import run_to_end
-from tests.core.kuzushiji.fakedata import make_kmnist_arrays
+from tests.core.kuzushiji.fakedata import make_kmnist_arrays, plain_pipeline_dataset
 
 
 def fake_kmnist(n_train: int, n_test: int, seed: int = 0) -> KMNIST:
@@ -32,25 +32,11 @@ def fake_kmnist(n_train: int, n_test: int, seed: int = 0) -> KMNIST:
     )
 
 
-class PILDataset(Dataset):
-    """What torchvision's KMNIST dataset does per sample: a PIL image through the transforms."""
-
-    def __init__(self, images: torch.Tensor, labels: torch.Tensor) -> None:
-        self.images, self.labels = images, labels
-        self.transform = T.Compose([T.ToTensor(), T.Normalize((0.5,), (0.5,))])
-
-    def __len__(self) -> int:
-        return len(self.images)
-
-    def __getitem__(self, i: int):
-        return self.transform(Image.fromarray(self.images[i].numpy())), int(self.labels[i])
-
-
 def plain_pipeline_losses(
     model, data: KMNIST, epochs: int, shuffle: bool, seed: int, max_batches: int | None = None
 ):
     loader = DataLoader(
-        PILDataset(data.train_images, data.train_labels),
+        plain_pipeline_dataset(data.train_images, data.train_labels),
         batch_size=64,
         shuffle=shuffle,
         generator=torch.Generator().manual_seed(seed),
