@@ -63,10 +63,12 @@ def mlp_shots(app, window) -> None:
 
 
 def main() -> int:
+    """All shots, or only those of the tabs named on the command line (mlp, recurrent, kuzushiji)."""
     from explorer.qt.app import configure_runtime
 
+    wanted = set(sys.argv[1:]) or {"mlp", "recurrent", "kuzushiji"}
     configure_runtime()
-    app = QApplication(sys.argv)
+    app = QApplication(sys.argv[:1])
     from explorer.qt.main_window import MainWindow
 
     OUT.mkdir(parents=True, exist_ok=True)
@@ -74,13 +76,16 @@ def main() -> int:
     window.resize(1440, 920)
     window.show()
     settle(app)
-    mlp_shots(app, window)
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     import screenshots_kuzushiji
     import screenshots_recurrent
 
-    screenshots_recurrent.shots(app, window, shoot)
-    screenshots_kuzushiji.shots(app, window, shoot)
+    if "mlp" in wanted:
+        mlp_shots(app, window)
+    if "recurrent" in wanted:
+        screenshots_recurrent.shots(app, window, shoot)
+    if "kuzushiji" in wanted:
+        screenshots_kuzushiji.shots(app, window, shoot)
     window.close()
     return 0
 

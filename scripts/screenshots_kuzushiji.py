@@ -2,10 +2,10 @@
 
 ``scripts/screenshots.py`` calls :func:`shots`. It uses the real KMNIST files
 when ``EXPLORER_KMNIST_DIR`` names a folder holding them (any accepted form);
-otherwise it generates small stand-in data and says so on stderr (such shots
-are for checking the layout, not for the README). Run alone::
+otherwise it renders stand-in hiragana from the shipped font and says so on
+stderr. Only this tab's shots::
 
-    EXPLORER_KMNIST_DIR=~/kmnist python scripts/screenshots_kuzushiji.py
+    EXPLORER_KMNIST_DIR=~/kmnist xvfb-run -a .venv/bin/python scripts/screenshots.py kuzushiji
 """
 
 from __future__ import annotations
@@ -145,33 +145,3 @@ def draw_tsu(app, tab) -> None:
         QTest.mouseMove(canvas, at(x, y))
     QTest.mouseRelease(canvas, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, at(xs[-1], ys[-1]))
     _settle(app, 60)
-
-
-def main() -> int:
-    os.environ.setdefault("EXPLORER_DATA_DIR", tempfile.mkdtemp(prefix="explorer-shots-"))
-    from PySide6.QtWidgets import QApplication
-
-    from explorer.qt.kuzushiji_tab import KuzushijiTab
-    from explorer.qt.main_window import MainWindow
-
-    app = QApplication.instance() or QApplication(sys.argv)
-    out = Path(os.environ.get("SHOTS_DIR", Path(__file__).resolve().parent.parent / "docs" / "screenshots"))
-    out.mkdir(parents=True, exist_ok=True)
-
-    def shoot(window, name: str) -> Path:
-        path = out / f"{name}.png"
-        window.grab().save(str(path))
-        print(f"wrote {path}")
-        return path
-
-    window = MainWindow(tabs=[KuzushijiTab()])
-    window.resize(1440, 920)
-    window.show()
-    _settle(app)
-    shots(app, window, shoot)
-    window.close()
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -1,4 +1,4 @@
-"""Screenshots of the recurrent tab (called by scripts/screenshots.py; run alone for a look).
+"""Screenshots of the recurrent tab (called by scripts/screenshots.py; `scripts/screenshots.py recurrent` takes only these).
 
 ``shots(app, window, shoot)`` sets the tab up as a user would: the shipped
 SRN stepping through a string, a quick training run, and an LSTM on
@@ -54,32 +54,3 @@ def shots(app, window, shoot) -> None:
     tab.sequence_bar.set_position(14)
     _settle(app)
     shoot(window, "recurrent_lstm_cell")
-
-
-if __name__ == "__main__":
-    import os
-    import sys
-    from pathlib import Path
-
-    from PySide6.QtCore import QCoreApplication, Qt
-    from PySide6.QtWidgets import QApplication
-
-    QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
-    app = QApplication(sys.argv)
-    from explorer.qt.main_window import MainWindow
-    from explorer.qt.recurrent_tab import RecurrentTab
-
-    out = Path(os.environ.get("SHOTS_DIR", "/tmp"))
-
-    def _shoot(window, name):
-        path = out / f"{name}.png"
-        window.grab().save(str(path))
-        print(f"wrote {path}")
-        return path
-
-    main = MainWindow(tabs=[RecurrentTab()])
-    main.resize(1440, 920)
-    main.show()
-    _settle(app)
-    shots(app, main, _shoot)
-    main.close()

@@ -48,15 +48,20 @@ def save_json(weights: MLPWeights, path: str | os.PathLike, activation: str | No
     return path
 
 
-def load_json(path: str | os.PathLike) -> tuple[MLPWeights, str | None]:
-    """Read a JSON weights file; returns the weights and the stored activation (or ``None``)."""
-    path = Path(path)
+def _read_text(path: Path) -> str:
+    """A weights file's text, or a UserError saying why it cannot be read."""
     try:
-        text = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise UserError(f"{path}: no such file") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise UserError(f"{path.name}: cannot be read ({exc})") from None
+
+
+def load_json(path: str | os.PathLike) -> tuple[MLPWeights, str | None]:
+    """Read a JSON weights file; returns the weights and the stored activation (or ``None``)."""
+    path = Path(path)
+    text = _read_text(path)
     try:
         obj = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -188,12 +193,7 @@ def load_weights_file(path: str | os.PathLike) -> tuple[MLPWeights, str | None]:
     if suffix in (".pt", ".pth"):
         return load_checkpoint(path)
     if suffix in (".py", ".txt"):
-        try:
-            text = path.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            raise UserError(f"{path}: no such file") from None
-        except (OSError, UnicodeDecodeError) as exc:
-            raise UserError(f"{path.name}: cannot be read ({exc})") from None
+        text = _read_text(path)
         try:
             return parse_python_block(text), None
         except UserError as exc:
