@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 
 from explorer.core.errors import UserError
@@ -58,7 +57,7 @@ def register(experiments) -> None:
         help="read the KMNIST files from this folder instead of the stored data",
     )
     train.add_argument("--save", metavar="FILE", help="also write the trained weights to FILE")
-    train.add_argument("--threads", type=int, help="CPU threads (default: up to 4)")
+    train.add_argument("--threads", type=int, help="CPU threads (default: all cores but one, or $EXPLORER_THREADS)")
     train.add_argument("--json", action="store_true", help="print one JSON object with the results")
     train.set_defaults(run=run_train)
 
@@ -119,10 +118,10 @@ def _load_data(folder: str | None):
 
 def run_train(args: argparse.Namespace) -> int:
     """Train one net, print the course's lines (or one JSON object) and save the weights."""
-    import torch
 
     from explorer.core.kuzushiji import evaluation, nets
     from explorer.core.kuzushiji.engine import TrainConfig, train
+    from explorer.core.threads import use_training_threads
 
     config = TrainConfig(
         net=args.net,
@@ -137,7 +136,7 @@ def run_train(args: argparse.Namespace) -> int:
     )
     config.check()
     data = _load_data(args.data)
-    torch.set_num_threads(args.threads or min(4, os.cpu_count() or 1))
+    use_training_threads(args.threads)
     model = nets.create(config.net, seed=config.seed)
     n_train = len(data.train_images)
     out = sys.stderr if args.json else sys.stdout

@@ -5,8 +5,6 @@ from __future__ import annotations
 import json
 import sys
 
-import torch
-
 
 def register(experiments) -> None:
     """Add ``recurrent`` and its sub-commands to the dispatcher."""
@@ -67,6 +65,7 @@ def run_train(args) -> int:
     from explorer.core.progress import run_to_end
     from explorer.core.recurrent.training import recipe, train
     from explorer.core.recurrent.weights import save_net
+    from explorer.core.threads import use_training_threads
 
     changes = {"seed": args.seed, "L": args.length}
     if args.sequences is not None:
@@ -74,7 +73,7 @@ def run_train(args) -> int:
     if args.hidden is not None and args.hidden < 1:
         raise UserError(f"--hidden must be at least 1 (got {args.hidden})")
     config = recipe(args.recipe, args.lang, args.model, args.hidden, **changes)
-    torch.set_num_threads(1)  # tiny tensors: extra threads only add overhead
+    use_training_threads()
     result = run_to_end(train(config), _progress)
     if args.save:
         from explorer.core import checkpoints
