@@ -1,7 +1,11 @@
 """Read one KMNIST file (IDX, gzipped IDX or official .npz) into a numpy array.
 
-IDX parsing is torchvision's; this module only unpacks gzip first and turns
-every parse failure into a :class:`UserError` that names the file.
+IDX parsing is torchvision's, imported only when a file is read: importing
+torchvision costs seconds (it pulls in ``torchvision.models``/``ops`` and
+``torch._dynamo``), which must not happen while the window starts. Where
+torchvision is not installed (the CPU-only bundle) a small numpy reader of the
+same format is used. This module only unpacks gzip first and turns every parse
+failure into a :class:`UserError` that names the file.
 """
 
 from __future__ import annotations
@@ -14,13 +18,13 @@ import zlib
 from pathlib import Path
 
 import numpy as np
-from torchvision.datasets.mnist import read_sn3_pascalvincent_tensor
-
 from explorer.core.errors import UserError
 
 # Everything torchvision's IDX reader or gzip may raise on a bad file.
 _PARSE_ERRORS = (AssertionError, RuntimeError, ValueError, TypeError, KeyError, IndexError)
 _GZIP_ERRORS = (gzip.BadGzipFile, EOFError, zlib.error)
+# IDX type codes (third magic byte) and their big-endian numpy types, as torchvision maps them.
+_IDX_DTYPES = {8: ">u1", 9: ">i1", 11: ">i2", 12: ">i4", 13: ">f4", 14: ">f8"}
 
 
 def read_idx(file: Path) -> np.ndarray:
@@ -42,13 +46,41 @@ def _parse_idx(file: Path, name: str) -> np.ndarray:
     if size < 8:
         raise UserError(f"{name}: truncated IDX file ({size} bytes, not even a header)")
     try:
-        tensor = read_sn3_pascalvincent_tensor(str(file), strict=True)
+        array = _idx_reader()(file)
     except _PARSE_ERRORS as exc:
         raise UserError(
             f"{name}: truncated or corrupt IDX file (its header does not match its "
             f"{size:,} bytes{': ' + str(exc) if str(exc) else ''})"
         ) from exc
-    return tensor.numpy()
+    return array
+
+
+def _idx_reader():
+    """torchvision's IDX reader (as numpy), or the numpy one where torchvision is absent."""
+    try:
+        from torchvision.datasets.mnist import read_sn3_pascalvincent_tensor
+    except ImportError:
+        return read_idx_numpy
+    return lambda file: read_sn3_pascalvincent_tensor(str(file), strict=True).numpy()
+
+
+def read_idx_numpy(file: Path) -> np.ndarray:
+    """Parse a raw IDX file with numpy alone (same checks as torchvision's strict reader).
+
+    Raises ``ValueError`` when the header is not IDX or does not match the file's size.
+    """
+    data = Path(file).read_bytes()
+    zero, type_code, ndim = int.from_bytes(data[:2], "big"), data[2], data[3]
+    if zero != 0 or type_code not in _IDX_DTYPES or not 1 <= ndim <= 3:
+        raise ValueError(f"not an IDX header (magic {data[:4].hex()})")
+    header = 4 * (ndim + 1)
+    if len(data) < header:
+        raise ValueError("header cut short")
+    shape = tuple(int.from_bytes(data[4 * (i + 1) : 4 * (i + 2)], "big") for i in range(ndim))
+    dtype = np.dtype(_IDX_DTYPES[type_code])
+    if len(data) - header != int(np.prod(shape)) * dtype.itemsize:
+        raise ValueError(f"shape {shape} needs {int(np.prod(shape)) * dtype.itemsize:,} data bytes")
+    return np.frombuffer(data, dtype=dtype, offset=header).astype(dtype.newbyteorder("="), copy=True).reshape(shape)
 
 
 def read_npz(file: Path) -> np.ndarray:
