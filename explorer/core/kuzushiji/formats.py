@@ -18,6 +18,7 @@ import zlib
 from pathlib import Path
 
 import numpy as np
+
 from explorer.core.errors import UserError
 
 # Everything torchvision's IDX reader or gzip may raise on a bad file.
