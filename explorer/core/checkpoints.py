@@ -18,7 +18,6 @@ from __future__ import annotations
 import datetime as _dt
 import os
 import pickle
-import tempfile
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +26,7 @@ from typing import Any
 import torch
 
 from explorer import __version__
+from explorer.core.atomic import atomic_write
 from explorer.core.errors import UserError
 
 FORMAT = "neural-explorer-checkpoint/1"
@@ -66,7 +66,6 @@ def save(
 ) -> Path:
     """Write weights and their metadata atomically (a partial file never replaces a good one)."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
     meta = {
         "experiment": experiment,
         "architecture": architecture,
@@ -80,29 +79,31 @@ def save(
         "meta": meta,
         "state_dict": {k: v.detach().cpu().clone() for k, v in state_dict.items()},
     }
-    fd, tmp = tempfile.mkstemp(prefix=path.name, suffix=".part", dir=path.parent)
-    os.close(fd)
-    try:
-        torch.save(payload, tmp)
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; give the user's usual mode
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    _write(path, payload)
     return path
 
 
-def _umask() -> int:
-    old = os.umask(0)
-    os.umask(old)
-    return old
+def _write(path: Path, payload: Any) -> None:
+    """``torch.save`` through the atomic helper: a full disk never leaves a broken file.
+
+    Weights that are not finite are refused here too, so a diverged net can
+    never take the place of a good file (it could not be loaded back anyway).
+    """
+    state = payload["state_dict"] if payload.get("format") == FORMAT else payload
+    for name, value in state.items():
+        if value.is_floating_point() and not bool(torch.isfinite(value).all()):
+            raise CheckpointError(
+                f"not saving {path.name}: {name} holds values that are not finite numbers"
+                " (the training diverged)"
+            )
+    with atomic_write(path) as fh:
+        torch.save(payload, fh)
 
 
 def save_state_dict(path: str | os.PathLike, state_dict: dict[str, torch.Tensor]) -> Path:
-    """Write a bare state dict, the form the course scripts read and write."""
+    """Write a bare state dict, the form the course scripts read and write (atomically)."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    torch.save({k: v.detach().cpu().clone() for k, v in state_dict.items()}, path)
+    _write(path, {k: v.detach().cpu().clone() for k, v in state_dict.items()})
     return path
 
 
@@ -128,9 +129,12 @@ def load(
             f"{path.name}: not a readable weights file (it holds objects other than weights, "
             "which are never loaded because they could run code)"
         ) from exc
-    except (RuntimeError, EOFError, zipfile.BadZipFile, ValueError) as exc:
+    except (RuntimeError, EOFError, zipfile.BadZipFile, ValueError, OSError, MemoryError) as exc:
+        # A truncated file surfaces as a bare "[Errno 22] Invalid argument": name the file.
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise CheckpointError(f"{path.name}: not a readable weights file ({first[:160]})") from exc
+        raise CheckpointError(
+            f"{path.name}: not a readable weights file (it may be truncated or damaged: {first[:160]})"
+        ) from exc
     if not isinstance(raw, dict):
         raise CheckpointError(f"{path.name}: not a weights file (it holds a {type(raw).__name__}, not a dict)")
     if raw.get("format") == FORMAT:
@@ -147,6 +151,7 @@ def load(
         if not raw or not all(isinstance(k, str) and isinstance(v, torch.Tensor) for k, v in raw.items()):
             raise CheckpointError(f"{path.name}: not a weights file (expected names mapped to tensors)")
         ckpt = Checkpoint(state_dict=dict(raw))
+    _refuse_non_finite(path, ckpt.state_dict)
     expected = architecture or experiment
     if ckpt.architecture and expected:
         if (experiment and ckpt.experiment != experiment) or (architecture and ckpt.architecture != architecture):
@@ -155,6 +160,18 @@ def load(
                 f"{path.name} holds weights for {ckpt.label}, but {want} is needed here"
             )
     return ckpt
+
+
+def _refuse_non_finite(path: Path, state: dict[str, Any]) -> None:
+    """A net that diverged holds NaN/inf: refuse it rather than show nonsense."""
+    for name, value in state.items():
+        if not isinstance(value, torch.Tensor):
+            raise CheckpointError(f"{path.name}: not a weights file ({name} is not a tensor)")
+        if value.is_floating_point() and not bool(torch.isfinite(value).all()):
+            raise CheckpointError(
+                f"{path.name}: {name} holds values that are not finite numbers (NaN or infinity);"
+                " the net was probably saved after its training diverged"
+            )
 
 
 def check_shapes(ckpt: Checkpoint, model: torch.nn.Module, wanted: str) -> None:

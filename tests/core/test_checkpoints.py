@@ -5,6 +5,7 @@ import torch
 
 from explorer.core import checkpoints
 from explorer.core.checkpoints import CheckpointError
+from explorer.core.errors import UserError
 
 
 def _net():
@@ -64,3 +65,55 @@ def test_garbage_file_gives_clear_message(tmp_path):
     path.write_bytes(b"not a checkpoint at all")
     with pytest.raises(CheckpointError, match="junk.pt: not a readable weights file"):
         checkpoints.load(path)
+
+
+@pytest.mark.parametrize("writer", ["save", "save_state_dict"])
+@pytest.mark.parametrize(
+    "failure, reason",
+    [
+        (RuntimeError("[enforce fail at inline_container.cc:672] . PytorchStreamWriter failed writing file data/0: file write failed"), "disk full"),
+        (OSError(28, "No space left on device"), "disk full"),
+    ],
+)
+def test_a_failed_save_keeps_the_good_file(tmp_path, monkeypatch, writer, failure, reason):
+    path = tmp_path / "net.pth"
+    good = _net()
+    checkpoints.save_state_dict(path, good.state_dict())
+    real_save = torch.save
+
+    def fail_midway(obj, f, *args, **kwargs):
+        f.write(b"PK\x03\x04 half a zip")
+        raise failure
+
+    monkeypatch.setattr(checkpoints.torch, "save", fail_midway)
+    with pytest.raises(UserError, match=rf"could not write .*net\.pth: .*{reason}"):
+        if writer == "save":
+            checkpoints.save(path, _net().state_dict(), experiment="x", architecture="Y")
+        else:
+            checkpoints.save_state_dict(path, _net().state_dict())
+    monkeypatch.setattr(checkpoints.torch, "save", real_save)
+    back = checkpoints.load(path).state_dict
+    assert all(torch.equal(back[k], v) for k, v in good.state_dict().items())
+    assert [p.name for p in tmp_path.iterdir()] == ["net.pth"]
+
+
+def test_a_truncated_file_is_named(tmp_path):
+    path = tmp_path / "cut.pt"
+    checkpoints.save(path, torch.nn.Linear(50, 50).state_dict(), experiment="x", architecture="Y")
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+    with pytest.raises(CheckpointError, match=r"cut\.pt: not a readable weights file"):
+        checkpoints.load(path)
+
+
+@pytest.mark.parametrize("bad", [float("nan"), float("inf")])
+def test_weights_that_are_not_finite_are_refused(tmp_path, bad):
+    state = _net().state_dict()
+    state["0.weight"][0, 0] = bad
+    path = tmp_path / "diverged.pth"
+    torch.save(state, path)  # as a diverged course script would have saved it
+    with pytest.raises(CheckpointError, match=r"diverged\.pth: 0\.weight holds values that are not finite"):
+        checkpoints.load(path)
+    with pytest.raises(CheckpointError, match="not saving"):
+        checkpoints.save(tmp_path / "new.pt", state, experiment="x", architecture="Y")
+    assert not (tmp_path / "new.pt").exists()
