@@ -14,7 +14,12 @@ from pathlib import Path
 
 import numpy as np
 
+from explorer.core.atomic import write_text
 from explorer.core.errors import UserError
+
+MAX_COORDINATE = 1e6
+"""Largest |x| or |y| accepted: far beyond any data the plots and the sigmoid can use,
+small enough that squares, grids and plot ranges stay finite (1e308 broke them)."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -34,6 +39,8 @@ class Dataset2D:
             raise UserError("every target must be 0 or 1")
         if not np.all(np.isfinite(points)):
             raise UserError("every point must have finite coordinates")
+        if points.size and float(np.abs(points).max()) > MAX_COORDINATE:
+            raise UserError(f"every coordinate must be between -{MAX_COORDINATE:g} and {MAX_COORDINATE:g}")
         points.flags.writeable = False
         targets.flags.writeable = False
         object.__setattr__(self, "points", points)
@@ -145,6 +152,11 @@ def parse_csv(text: str, name: str = "data") -> Dataset2D:
                 raise UserError(f"{where}: {what} is not a number ({shown!r})")
             if not math.isfinite(value):
                 raise UserError(f"{where}: {what} is not a finite number ({field_text!r})")
+            if abs(value) > MAX_COORDINATE:
+                raise UserError(
+                    f"{where}: {what} is out of range ({field_text}; coordinates must be"
+                    f" between -{MAX_COORDINATE:g} and {MAX_COORDINATE:g})"
+                )
         x, y, t = values
         if t not in (0.0, 1.0):
             raise UserError(f"{where}: target must be 0 or 1, not {fields[2]}")
@@ -163,14 +175,12 @@ def _format_number(value: float) -> str:
 
 
 def save_csv(dataset: Dataset2D, path: str | os.PathLike) -> Path:
-    """Write ``dataset`` in the course's format (header `` X, Y, T``)."""
+    """Write ``dataset`` in the course's format (header `` X, Y, T``), atomically."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
     lines = [" X, Y, T"]
     for (x, y), t in zip(dataset.points, dataset.targets, strict=True):
         lines.append(f" {_format_number(x)}, {_format_number(y)}, {int(t)}")
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return path
+    return write_text(path, "\n".join(lines) + "\n")
 
 
 # --- built-in sets ---------------------------------------------------------------------------

@@ -8,10 +8,15 @@ import math
 import os
 from pathlib import Path
 
+from explorer.core.atomic import write_text
 from explorer.core.errors import UserError
 from explorer.core.mlp.network import FIELDS, MLPWeights, check_activation
 
 EXPERIMENT = "mlp"
+
+# A 2-H-1 net with the largest H is a few kB of text; anything near this is
+# not a weights file, and reading it whole would only waste memory.
+MAX_TEXT_BYTES = 5_000_000
 
 
 # --- JSON ------------------------------------------------------------------------------------
@@ -39,18 +44,24 @@ def weights_from_json(obj, name: str = "weights") -> tuple[MLPWeights, str | Non
 
 
 def save_json(weights: MLPWeights, path: str | os.PathLike, activation: str | None = None) -> Path:
-    """Write ``weights`` (and the activation, if given) as a JSON file."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(
-        json.dumps(weights_to_json(weights, activation), indent=2) + "\n", encoding="utf-8"
-    )
-    return path
+    """Write ``weights`` (and the activation, if given) as a JSON file, atomically.
+
+    ``allow_nan=False``: a JSON file never holds NaN (weights are finite by construction).
+    """
+    text = json.dumps(weights_to_json(weights, activation), indent=2, allow_nan=False)
+    return write_text(path, text + "\n")
+
+
+def save_python_block(weights: MLPWeights, path: str | os.PathLike) -> Path:
+    """Write the course's Python block (every value exact) as a ``.py`` file, atomically."""
+    return write_text(path, to_python_block(weights) + "\n")
 
 
 def _read_text(path: Path) -> str:
     """A weights file's text, or a UserError saying why it cannot be read."""
     try:
+        if path.stat().st_size > MAX_TEXT_BYTES:
+            raise UserError(f"{path.name}: too large for a weights file ({path.stat().st_size:,} bytes)")
         return path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise UserError(f"{path}: no such file") from None
@@ -66,7 +77,12 @@ def load_json(path: str | os.PathLike) -> tuple[MLPWeights, str | None]:
         obj = json.loads(text)
     except json.JSONDecodeError as exc:
         raise UserError(f"{path.name}: not valid JSON (line {exc.lineno}: {exc.msg})") from None
-    return weights_from_json(obj, path.name)
+    except (RecursionError, MemoryError):
+        raise UserError(f"{path.name}: not a weights file (nested too deeply to read)") from None
+    try:
+        return weights_from_json(obj, path.name)
+    except (RecursionError, MemoryError):
+        raise UserError(f"{path.name}: not a weights file (nested too deeply to read)") from None
 
 
 # --- the course's Python block --------------------------------------------------------------
@@ -104,7 +120,18 @@ def parse_python_block(text: str) -> MLPWeights:
     """Weights from a pasted Python block (the four assignments, any order, comments allowed).
 
     Values are read with :func:`ast.literal_eval`; nothing is ever executed.
+    Text that is too long or nested too deeply for Python's parser (e.g.
+    200,000 minus signs) is refused with a :class:`UserError`.
     """
+    if len(text) > MAX_TEXT_BYTES:
+        raise UserError(f"the weights text is too long ({len(text):,} characters)")
+    try:
+        return _parse_python_block(text)
+    except (RecursionError, MemoryError):
+        raise UserError("the weights text is nested too deeply to be a list of numbers") from None
+
+
+def _parse_python_block(text: str) -> MLPWeights:
     try:
         tree = ast.parse(text.replace("\t", "    "))
     except SyntaxError as exc:
