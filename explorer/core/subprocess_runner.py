@@ -5,52 +5,77 @@ time. Run on a thread of the GUI process they slow every repaint (each Qt
 call waits for the GIL) and are slowed by it in turn. In a child process they
 get a core of their own; the parent only waits on a pipe.
 
-The children are forked from a *forkserver* that has already imported the
-training modules, so starting one costs milliseconds, not a fresh import of
-torch. :func:`warm_up` starts that server ahead of time.
+Portability: children are started with ``forkserver`` on Linux and with
+``spawn`` elsewhere. Windows has no ``forkserver``, and on macOS forking a
+process that has imported torch (or any framework with threads) is what
+CPython's ``spawn`` default exists to avoid. ``EXPLORER_START_METHOD`` or the
+``start_method`` argument of :class:`Runner` forces one (the tests run both).
+
+Start-up cost: a fresh ``spawn`` child imports torch, seconds on a slow
+machine. So a :class:`Runner` keeps ONE *warm* child ready: a process that has
+already imported torch and the training modules and waits on its pipe for a
+job. A job takes it, and the next warm child is started in the background.
+Each child runs one job and exits, so a finished training returns all its
+memory. :func:`warm_up` starts the first warm child ahead of time.
+
+Children ignore SIGINT: Ctrl+C in the terminal that started the app reaches
+every process of its group, and must not kill a training the window shows.
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import os
 import pickle
+import signal
+import sys
 import threading
-import time
 from collections.abc import Callable, Generator
 from typing import Any
 
 from explorer.core.errors import UserError
 
-#: Imported once by the fork server, so each child starts with them loaded.
+#: Imported by each child before it asks for a job (and by the fork server).
 PRELOAD = ["numpy", "torch", "explorer.core.mlp.training", "explorer.core.recurrent.training"]
 
-#: At most one ordinary record per this many seconds goes through the pipe.
-SEND_INTERVAL = 0.02
+#: Environment variable that forces a start method ("forkserver" or "spawn").
+START_METHOD_ENV = "EXPLORER_START_METHOD"
 
-_context = None
-_lock = threading.Lock()
+#: Start methods the runner accepts. Plain ``fork`` is left out: forking a
+#: process that runs Qt and torch threads can deadlock the child.
+START_METHODS = ("forkserver", "spawn")
 
-
-def context():
-    """The multiprocessing context used for training children (created on first use)."""
-    global _context
-    with _lock:
-        if _context is None:
-            ctx = multiprocessing.get_context("forkserver")
-            ctx.set_forkserver_preload(PRELOAD)
-            _context = ctx
-        return _context
+#: Name of every training child process.
+CHILD_NAME = "explorer-training"
 
 
-def warm_up() -> None:
-    """Start the fork server now (about as long as importing torch), e.g. on a background thread."""
-    process = context().Process(target=_nothing, daemon=True)
-    process.start()
-    process.join()
+def default_start_method() -> str:
+    """``EXPLORER_START_METHOD`` if set, else ``forkserver`` on Linux and ``spawn`` elsewhere."""
+    chosen = os.environ.get(START_METHOD_ENV, "").strip()
+    if chosen:
+        return check_start_method(chosen, START_METHOD_ENV)
+    return "forkserver" if sys.platform.startswith("linux") else "spawn"
 
 
-def _nothing() -> None:
-    return None
+def check_start_method(method: str, source: str = "start method") -> str:
+    """``method`` if this platform supports it, else a :class:`UserError` naming ``source``."""
+    available = [m for m in START_METHODS if m in multiprocessing.get_all_start_methods()]
+    if method not in available:
+        raise UserError(f"{source} must be one of {', '.join(available)} (got {method!r})")
+    return method
+
+
+def describe_exit(exitcode: int | None) -> str:
+    """``exit code -9, killed by SIGKILL`` and the like, for a child that stopped unexpectedly."""
+    if exitcode is not None and exitcode < 0:
+        try:
+            return f"exit code {exitcode}, killed by {signal.Signals(-exitcode).name}"
+        except ValueError:
+            pass
+    return f"exit code {exitcode}"
+
+
+# ---------------------------------------------------------------- the child side
 
 
 def _send(conn, message: tuple) -> None:
@@ -59,13 +84,49 @@ def _send(conn, message: tuple) -> None:
     conn.send_bytes(pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL))
 
 
-def _child(conn, func: Callable, args: tuple, kwargs: dict) -> None:
+def _send_failure(conn, exc: BaseException) -> None:
     try:
-        import torch
+        _send(conn, ("failed", exc))
+    except (pickle.PicklingError, TypeError, AttributeError):
+        _send(conn, ("failed", UserError(f"{type(exc).__name__}: {exc}")))
 
-        torch.set_num_threads(1)  # the parent's GUI and other work keep the remaining cores
+
+def _child_main(conn) -> None:
+    """A child's whole life: import the training modules, say so, run one job, exit."""
+    # First of all, before the slow imports: Ctrl+C in the terminal is for the parent.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        try:
+            import importlib
+
+            for name in PRELOAD:
+                importlib.import_module(name)
+        except BaseException as exc:  # noqa: BLE001 - the parent reports it when it gives a job
+            _send_failure(conn, exc)
+            return
+        _send(conn, ("ready", os.getpid()))
+        try:
+            job = pickle.loads(conn.recv_bytes())
+        except (EOFError, OSError):  # the parent closed the pipe: no job will come
+            return
+        _child(conn, *job)
+    finally:
+        conn.close()
+
+
+def _child(conn, func: Callable, args: tuple, kwargs: dict, environ: dict, cwd: str) -> None:
+    """Run one job: stream its throttled records, then its result, failure or cancellation."""
+    from explorer.core.progress import Throttle
+    from explorer.core.threads import use_training_threads
+
+    try:
+        # A warm child was started a while ago: take the parent's state as of now.
+        os.environ.clear()
+        os.environ.update(environ)
+        os.chdir(cwd)
+        use_training_threads()
         gen = func(*args, **kwargs)
-        last_sent, pending = 0.0, None
+        throttle = Throttle()  # the GUI draws ~20 records a second: sending more is wasted work
         while True:
             if conn.poll():  # the parent asked us to stop
                 gen.close()
@@ -74,66 +135,201 @@ def _child(conn, func: Callable, args: tuple, kwargs: dict) -> None:
             try:
                 record = next(gen)
             except StopIteration as stop:
-                if pending is not None:
+                for pending in throttle.flush():
                     _send(conn, ("progress", pending))
                 _send(conn, ("returned", stop.value))
                 return
-            # The GUI shows ~20 records a second: sending (and unpickling) more is wasted work.
-            now = time.monotonic()
-            if getattr(record, "keep", False) or now - last_sent >= SEND_INTERVAL:
-                if pending is not None and getattr(record, "keep", False):
-                    _send(conn, ("progress", pending))
-                _send(conn, ("progress", record))
-                last_sent, pending = now, None
-            else:
-                pending = record
+            for ready in throttle.offer(record):
+                _send(conn, ("progress", ready))
     except BaseException as exc:  # noqa: BLE001 - everything goes back to the parent
+        _send_failure(conn, exc)
+
+
+# ---------------------------------------------------------------- the parent side
+
+
+class _Child:
+    """A started child process and the parent's end of its pipe."""
+
+    def __init__(self, ctx):
+        self.conn, child_conn = ctx.Pipe()
+        self.process = ctx.Process(target=_child_main, args=(child_conn,), daemon=True, name=CHILD_NAME)
+        self.process.start()
+        child_conn.close()
+        self.pid = self.process.pid
+        self.ready = False
+        self.lock = threading.Lock()  # one reader of the pipe at a time
+
+    def wait_ready(self) -> None:
+        """Block until the child has imported the training modules (or raise why it cannot)."""
+        with self.lock:
+            if self.ready:
+                return
+            kind, value = self.receive()
+            if kind == "failed":
+                raise value
+            self.ready = True
+
+    def receive(self) -> tuple:
         try:
-            _send(conn, ("failed", exc))
-        except (pickle.PicklingError, TypeError, AttributeError):
-            _send(conn, ("failed", UserError(f"{type(exc).__name__}: {exc}")))
-    finally:
-        conn.close()
+            return pickle.loads(self.conn.recv_bytes())
+        except (EOFError, OSError):
+            self.process.join(1)
+            raise UserError(
+                f"the training process stopped unexpectedly ({describe_exit(self.process.exitcode)})"
+            ) from None
+
+    def stop(self, grace: float = 2.0) -> None:
+        """Ask the child to stop, then terminate it if it does not within ``grace`` seconds."""
+        if self.process.is_alive():
+            try:
+                self.conn.send_bytes(b"stop")
+            except OSError:
+                pass
+            self.process.join(grace)
+            if self.process.is_alive():
+                self.process.terminate()
+                self.process.join(1)
+        else:
+            self.process.join(0)
+        self.conn.close()
+
+
+class Runner:
+    """Runs progress generators in child processes, with one warm child kept ready.
+
+    Parameters
+    ----------
+    start_method
+        ``"forkserver"`` or ``"spawn"``; by default :func:`default_start_method`.
+    """
+
+    def __init__(self, start_method: str | None = None):
+        method = default_start_method() if start_method is None else check_start_method(start_method)
+        self.start_method = method
+        self._ctx = multiprocessing.get_context(method)
+        if method == "forkserver":
+            # The server imports these once, so even a child started cold is quick.
+            self._ctx.set_forkserver_preload(PRELOAD)
+        self._lock = threading.Lock()
+        self._warm: _Child | None = None
+        self._refill: threading.Thread | None = None
+        self._closed = False
+
+    def warm_up(self) -> int:
+        """Make sure a warm child is ready (waiting for its imports) and return its process id."""
+        with self._lock:
+            if self._warm is None or not self._warm.process.is_alive():
+                self._warm = _Child(self._ctx)
+            child = self._warm
+        child.wait_ready()
+        return child.pid
+
+    def warm_pid(self) -> int | None:
+        """Process id of the warm child, or ``None`` when there is none right now."""
+        with self._lock:
+            return self._warm.pid if self._warm is not None else None
+
+    def wait_for_refill(self, timeout: float | None = None) -> None:
+        """Wait for the background start of the next warm child (if one is under way)."""
+        refill = self._refill
+        if refill is not None:
+            refill.join(timeout)
+
+    def _take(self) -> _Child:
+        with self._lock:
+            if self._closed:
+                raise UserError("the training process runner was closed")
+            child, self._warm = self._warm, None
+            if child is not None and not child.process.is_alive():
+                child.stop()
+                child = None
+            if child is None:
+                child = _Child(self._ctx)
+        return child
+
+    def _refill_later(self) -> None:
+        """Start the next warm child on a background thread (unless one is already on its way)."""
+        with self._lock:
+            if self._closed or self._warm is not None:
+                return
+            if self._refill is None or not self._refill.is_alive():
+                self._refill = threading.Thread(target=self._start_warm, name="explorer-warm-child", daemon=True)
+                self._refill.start()
+
+    def _start_warm(self) -> None:
+        child = _Child(self._ctx)
+        with self._lock:
+            if self._closed or self._warm is not None:
+                spare = child
+            else:
+                self._warm, spare = child, None
+        if spare is not None:
+            spare.stop(0)
+
+    def run(self, func: Callable[..., Generator], *args: Any, **kwargs: Any) -> Generator:
+        """A generator that runs ``func(*args, **kwargs)`` in a child process.
+
+        It yields the child's records (throttled by
+        :class:`explorer.core.progress.Throttle`) and returns its result. Any
+        exception in the child, ``BaseException`` included, is raised here; a
+        child that dies (killed, out of memory) raises a :class:`UserError`
+        with its exit code. Closing the generator (cancel) stops the child at
+        its next record; it is terminated if it does not stop within two
+        seconds. ``func``, its arguments, records and result must be picklable.
+        """
+        child = self._take()
+        try:
+            child.wait_ready()
+            # Only now: two children importing torch at once would slow this one down.
+            self._refill_later()
+            job = (func, args, kwargs, dict(os.environ), os.getcwd())
+            child.conn.send_bytes(pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL))
+            while True:
+                kind, value = child.receive()
+                if kind == "progress":
+                    yield value
+                elif kind == "returned":
+                    return value
+                elif kind == "failed":
+                    raise value
+                else:  # "cancelled": only after we asked, i.e. while closing
+                    return None
+        finally:
+            child.stop()
+
+    def close(self) -> None:
+        """Stop the warm child; no new jobs are accepted."""
+        with self._lock:
+            self._closed = True
+            child, self._warm = self._warm, None
+        self.wait_for_refill(5)
+        if child is not None:
+            child.stop(0)
+
+
+_default: Runner | None = None
+_default_lock = threading.Lock()
+
+
+def default_runner() -> Runner:
+    """The app's runner (created on first use with :func:`default_start_method`)."""
+    global _default
+    with _default_lock:
+        if _default is None:
+            _default = Runner()
+        return _default
+
+
+def warm_up() -> None:
+    """Start the warm child now and wait until it has imported torch, e.g. on a background thread."""
+    default_runner().warm_up()
 
 
 def in_subprocess(func: Callable[..., Generator], *args: Any, **kwargs: Any) -> Generator:
-    """A generator that runs ``func(*args, **kwargs)`` in a child process.
+    """A generator that runs ``func(*args, **kwargs)`` in a child process of the default runner.
 
-    It yields the child's records and returns its result; an exception in
-    the child is raised here. Closing it (cancel) stops the child at its next
-    record; the child is terminated if it does not stop within two seconds.
-    ``func``, its arguments, records and result must be picklable.
+    See :meth:`Runner.run`. Nothing starts until the first ``next()``, so a bad
+    ``EXPLORER_START_METHOD`` is raised where the records are read.
     """
-    ctx = context()
-    parent, child = ctx.Pipe()
-    process = ctx.Process(target=_child, args=(child, func, args, kwargs), daemon=True, name="explorer-training")
-    process.start()
-    child.close()
-    try:
-        while True:
-            try:
-                kind, value = pickle.loads(parent.recv_bytes())
-            except EOFError:
-                process.join(1)
-                raise UserError(
-                    f"the training process stopped unexpectedly (exit code {process.exitcode})"
-                ) from None
-            if kind == "progress":
-                yield value
-            elif kind == "returned":
-                return value
-            elif kind == "failed":
-                raise value
-            else:
-                return None
-    finally:
-        if process.is_alive():
-            try:
-                parent.send("stop")
-            except OSError:
-                pass
-            process.join(2)
-            if process.is_alive():
-                process.terminate()
-                process.join(1)
-        parent.close()
+    return (yield from default_runner().run(func, *args, **kwargs))
