@@ -27,6 +27,7 @@ from explorer.core import device as devices
 from explorer.core.errors import UserError
 from explorer.core.kuzushiji import nets
 from explorer.core.kuzushiji.evaluation import Evaluation, evaluate
+from explorer.core.kuzushiji.inputs import normalise  # noqa: F401 - also imported from here
 from explorer.core.progress import Progress, ProgressGenerator
 
 if TYPE_CHECKING:
@@ -112,13 +113,6 @@ class TrainResult:
     @property
     def epochs(self) -> int:
         return len(self.history)
-
-
-def normalise(images: torch.Tensor) -> torch.Tensor:
-    """uint8 N×28×28 → float32 N×1×28×28 in [-1, 1], bit for bit as ToTensor + Normalize(0.5, 0.5)."""
-    if images.dtype != torch.uint8:
-        raise UserError(f"images must be 8-bit grey values, not {images.dtype}")
-    return images.unsqueeze(1).to(torch.float32).div(255).sub(0.5).div(0.5)
 
 
 def make_optimizer(model: nn.Module, config: TrainConfig) -> torch.optim.Optimizer:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import numpy as np
 import torch
@@ -19,11 +19,19 @@ from torch import nn
 from explorer.core import checkpoints, paths
 from explorer.core.kuzushiji import nets
 from explorer.core.kuzushiji.classes import CLASSES
-
-if TYPE_CHECKING:
-    from explorer.core.kuzushiji.engine import TrainConfig
+from explorer.core.kuzushiji.inputs import normalise
 
 EXPERIMENT = "kuzushiji"
+
+
+class Settings(Protocol):
+    """What :func:`save_trained` needs of a training configuration (e.g. ``engine.TrainConfig``).
+
+    A protocol rather than the class itself: the engine imports this module,
+    so importing the engine here would make the two import each other.
+    """
+
+    def as_dict(self) -> dict[str, Any]: ...
 
 
 @dataclass
@@ -52,8 +60,6 @@ def evaluate(
 
     ``images`` are either raw uint8 N×28×28 or already normalised float N×1×28×28.
     """
-    from explorer.core.kuzushiji.engine import normalise
-
     if images.dtype == torch.uint8:
         images = normalise(images)
     where = next(model.parameters()).device
@@ -153,7 +159,7 @@ def checkpoint_path(name: str) -> Path:
 def save_trained(
     model: nn.Module,
     name: str,
-    config: TrainConfig,
+    config: Settings,
     evaluation: Evaluation,
     seconds: float | None = None,
     path: str | Path | None = None,
