@@ -108,7 +108,8 @@ def test_normalised_tensor_and_steps():
     assert 0.0 <= pre.array28.min() and pre.array28.max() == pytest.approx(1.0)
     assert pre.tensor.shape == (1, 1, 28, 28)
     assert torch.allclose(pre.tensor[0, 0], (torch.from_numpy(pre.array28) - 0.5) / 0.5)
-    assert set(pre.steps) == {"grey", "ink", "cropped", "scaled", "blurred"}
+    # "strokes": the crop redrawn with KMNIST's stroke width (issue 13).
+    assert set(pre.steps) == {"grey", "ink", "cropped", "strokes", "scaled", "blurred"}
     assert pre.steps["cropped"].shape == (30, 20)
 
 
