@@ -51,7 +51,7 @@ def main() -> int:
 
     from explorer.core.kuzushiji import dataset, nets, trained
     from explorer.core.kuzushiji.preprocess import FILL, classify, ink_extent, to_kmnist_input
-    from explorer.qt import drawing_panel
+    from explorer.qt.kuzushiji import drawing_panel
 
     app = QApplication.instance() or QApplication(sys.argv)
     found = trained.all_latest()

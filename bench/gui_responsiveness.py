@@ -48,7 +48,7 @@ def training_with_gui(repeats: int) -> tuple[list[float], float, int]:
 
     from explorer.qt.app import configure_runtime
     from explorer.qt.main_window import MainWindow
-    from explorer.qt.mlp_tab import MLPTab
+    from explorer.qt.mlp.tab import MLPTab
 
     configure_runtime()
     app = QApplication.instance() or QApplication(sys.argv)

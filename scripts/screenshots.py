@@ -42,7 +42,7 @@ def shoot(window, name: str) -> Path:
 
 
 def mlp_shots(app, window) -> None:
-    from explorer.qt.mlp_tab import MLPTab
+    from explorer.qt.mlp.tab import MLPTab
 
     tab = next(window.tabs.widget(i) for i in range(window.tabs.count()) if isinstance(window.tabs.widget(i), MLPTab))
     window.tabs.setCurrentWidget(tab)

@@ -84,7 +84,7 @@ def _data_folder() -> Path:
 
 def shots(app, window, shoot) -> None:
     """Set the Kuzushiji tab up as a user would and take three shots of ``window``."""
-    from explorer.qt.kuzushiji_tab import KuzushijiTab
+    from explorer.qt.kuzushiji.tab import KuzushijiTab
 
     tab = next(
         window.tabs.widget(i) for i in range(window.tabs.count()) if isinstance(window.tabs.widget(i), KuzushijiTab)

@@ -32,9 +32,9 @@ log = logging.getLogger(__name__)
 
 def default_tabs() -> list[ExperimentTab]:
     """The three experiment tabs, in menu order."""
-    from explorer.qt.kuzushiji_tab import KuzushijiTab
-    from explorer.qt.mlp_tab import MLPTab
-    from explorer.qt.recurrent_tab import RecurrentTab
+    from explorer.qt.kuzushiji.tab import KuzushijiTab
+    from explorer.qt.mlp.tab import MLPTab
+    from explorer.qt.recurrent.tab import RecurrentTab
 
     return [KuzushijiTab(), MLPTab(), RecurrentTab()]
 

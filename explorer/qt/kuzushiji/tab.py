@@ -11,54 +11,40 @@ per net are loaded at the next start.
 
 from __future__ import annotations
 
-import copy
 import dataclasses
 import logging
 from pathlib import Path
 
-import torch
-from PySide6.QtCore import Qt, Slot
-from PySide6.QtWidgets import (
-    QFrame,
-    QHBoxLayout,
-    QLabel,
-    QPushButton,
-    QScrollArea,
-    QSplitter,
-    QTabWidget,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import Slot
+from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
-from explorer.core import checkpoints
 from explorer.core.errors import UserError
-from explorer.core.kuzushiji import engine, nets, trained
+from explorer.core.kuzushiji import engine, nets
 from explorer.core.kuzushiji import evaluation as kmnist_eval
 from explorer.core.kuzushiji.dataset import KMNIST
 from explorer.core.kuzushiji.engine import EpochRecord, TrainConfig, TrainResult
+from explorer.core.kuzushiji.results import (
+    NetResult,
+    load_latest_results,
+    load_result,
+    result_of_run,
+    save_result,
+)
 from explorer.core.progress import Progress
-from explorer.qt.kuzushiji_controls import PARAMETERS, TrainingControls
-from explorer.qt.kuzushiji_data import DataPage
-from explorer.qt.kuzushiji_evaluation import EvaluationPage, NetResult, evaluate_nets
-from explorer.qt.kuzushiji_plots import RunCurves
+from explorer.qt.kuzushiji.banner import GettingStartedBanner
+from explorer.qt.kuzushiji.data_page import DataPage
+from explorer.qt.kuzushiji.drawing_panel import DrawingPanel
+from explorer.qt.kuzushiji.evaluation_page import EvaluationPage
+from explorer.qt.kuzushiji.evaluator import NetEvaluator
+from explorer.qt.kuzushiji.train_page import TrainPage
 from explorer.qt.messages import show_error
+from explorer.qt.settings import app_settings
 from explorer.qt.tab import ExperimentTab
-from explorer.qt.widgets.results_table import ResultRow, ResultsTable
 from explorer.qt.workers import Task, shutdown_tasks
-
-try:  # the drawing panel (issue 4) is built alongside this tab
-    from explorer.qt.drawing_panel import DrawingPanel
-except ImportError:  # pragma: no cover - only while it is missing
-    DrawingPanel = None
 
 log = logging.getLogger(__name__)
 
 ALL_NETS = tuple(nets.NETS)
-GET_STARTED_TEXT = (
-    "<b>New here?</b> One click gets the KMNIST data and trains NetLin, NetFull and NetConv one after "
-    "another with the course settings (10 epochs each, a few minutes on a laptop). You end at the comparison "
-    "table, and can then draw a character for the nets to read."
-)
 
 
 class KuzushijiTab(ExperimentTab):
@@ -84,7 +70,6 @@ class KuzushijiTab(ExperimentTab):
         self.data: KMNIST | None = None
         self.results: dict[str, NetResult] = {}
         self.task: Task | None = None
-        self.eval_task: Task | None = None
         self.queue: list[str] = []
         self.queue_config: TrainConfig | None = None
         self.first_run = False
@@ -93,9 +78,7 @@ class KuzushijiTab(ExperimentTab):
         self.run_history: list[EpochRecord] = []
         self._runs = 0
         self._run_note = ""
-        self.banner_mode = "start"
-        self._evaluating: dict[str, torch.nn.Module] = {}
-        self._evaluating_data: KMNIST | None = None
+        self.evaluator = NetEvaluator(self.results, self)
         self._build(download_md5s)
         self._connect()
         self._restore_settings()
@@ -105,51 +88,20 @@ class KuzushijiTab(ExperimentTab):
         self._update_banner()
         self.pages.setCurrentWidget(self.train_page if self.results else self.data_page)
         if self.results:  # a returning user gets the page they left (a newcomer starts at the data)
-            from explorer.qt.main_window import app_settings
-
             page = int(app_settings().value("kuzushiji/page", 1))
             self.pages.setCurrentIndex(page if 0 <= page < self.pages.count() else 1)
 
     # layout ----------------------------------------------------------------------------------
     def _build(self, download_md5s) -> None:
-        self.banner_text = QLabel(GET_STARTED_TEXT)
-        self.banner_text.setWordWrap(True)
-        self.get_started_button = QPushButton("Get started: download and train all three")
-        self.get_started_button.setObjectName("getStartedButton")
-        self.get_started_button.setToolTip("Get the data if needed, then train the three nets with the course "
-                                           "settings, one after another (Ctrl+G)")
-        self.get_started_button.setShortcut("Ctrl+G")
-        self.get_started_button.setStyleSheet("font-weight: bold; padding: 6px 14px;")
-        self.draw_button = QPushButton("Draw a character →")
-        self.draw_button.setToolTip("See what the trained nets read in your drawing")
-        self.draw_button.setVisible(False)
-        self.banner = QFrame()
-        self.banner.setObjectName("gettingStartedBanner")
-        self.banner.setStyleSheet("#gettingStartedBanner { background: #eef4fb; border: 1px solid #b7cde6; "
-                                  "border-radius: 4px; }")
-        banner_layout = QHBoxLayout(self.banner)
-        banner_layout.addWidget(self.banner_text, 1)
-        banner_layout.addWidget(self.get_started_button)
-        banner_layout.addWidget(self.draw_button)
-
+        self.banner = GettingStartedBanner()
+        self.get_started_button = self.banner.get_started_button
+        self.draw_button = self.banner.draw_button
+        self.banner_text = self.banner.text
         self.data_page = DataPage(download_md5s)
-        self.controls = TrainingControls()
-        self.curves = RunCurves()
-        self.results_table = ResultsTable()
-        self.results_table.setObjectName("resultsTable")
-        left = QScrollArea()
-        left.setWidgetResizable(True)
-        left.setWidget(self.controls)
-        left.setMinimumWidth(360)
-        right = QSplitter(Qt.Orientation.Vertical)
-        right.addWidget(self.curves)
-        right.addWidget(self.results_table)
-        right.setSizes([560, 170])
-        self.train_page = QSplitter(Qt.Orientation.Horizontal)
-        self.train_page.addWidget(left)
-        self.train_page.addWidget(right)
-        self.train_page.setStretchFactor(1, 1)
-        self.train_page.setSizes([380, 1000])
+        self.train_page = TrainPage()
+        self.controls = self.train_page.controls
+        self.curves = self.train_page.curves
+        self.results_table = self.train_page.results_table
         self.evaluation_page = EvaluationPage()
         # The drawing panel is built when its page is first shown (it is the slowest part to build).
         self.draw_page = None
@@ -161,9 +113,8 @@ class KuzushijiTab(ExperimentTab):
         self.pages.addTab(self.data_page, "Data")
         self.pages.addTab(self.train_page, "Train")
         self.pages.addTab(self.evaluation_page, "Evaluate")
-        if DrawingPanel is not None:
-            self.pages.addTab(self.draw_holder, "Draw")
-            self.pages.setTabToolTip(3, "Draw a character and see what each trained net reads")
+        self.pages.addTab(self.draw_holder, "Draw")
+        self.pages.setTabToolTip(3, "Draw a character and see what each trained net reads")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.banner)
@@ -176,19 +127,18 @@ class KuzushijiTab(ExperimentTab):
         self.data_page.data_failed.connect(self._on_data_failed)
         self.controls.train_button.clicked.connect(self._on_train_clicked)
         self.controls.train_all_button.clicked.connect(self.train_all)
-        self.controls.clear_button.clicked.connect(self.curves.clear_runs)
         self.results_table.row_selected.connect(self.evaluation_page.select_net)
         self.pages.currentChanged.connect(self._on_page_changed)
+        self.evaluator.evaluated.connect(self._show_results)
+        self.evaluator.failed.connect(self._on_evaluate_failed)
 
     def _restore_settings(self) -> None:
-        from explorer.qt.main_window import app_settings
-
         self.controls.restore(app_settings())
 
     # data ---------------------------------------------------------------------------------------
     @Slot(object)
     def _on_data_changed(self, data: KMNIST) -> None:
-        self.data = data
+        self.data = self.evaluator.data = data
         self.controls.data_note.setVisible(False)
         self.status_message.emit(f"KMNIST data: {data.describe()}")
         self._feed_draw_page()
@@ -200,7 +150,7 @@ class KuzushijiTab(ExperimentTab):
                 stale[name] = result.model
         self._show_results()
         if stale:
-            self._evaluate(stale)
+            self.evaluator.evaluate(stale)
         if self.queue and self.task is None:
             self._next_step()
 
@@ -212,42 +162,9 @@ class KuzushijiTab(ExperimentTab):
             self.status_message.emit(f"Getting started stopped: no data ({message})")
         self._update_banner()
 
-    def _evaluate(self, models: dict[str, torch.nn.Module]) -> None:
-        """Evaluate ``models`` (name → the model held now) on the test images in the background."""
-        if self.data is None or self.eval_task is not None:
-            return
-        copies = {name: copy.deepcopy(model) for name, model in models.items()}
-        self._evaluating = dict(models)
-        self._evaluating_data = self.data
-        self.eval_task = Task(evaluate_nets(copies, self.data), name="kmnist-evaluate", parent=self)
-        self.eval_task.succeeded.connect(self._on_evaluated)
-        self.eval_task.failed.connect(self._on_evaluate_failed)
-        self.eval_task.finished.connect(self._on_evaluate_finished)
-        self.eval_task.start()
-
-    @Slot(object)
-    def _on_evaluated(self, found: dict) -> None:
-        if self._evaluating_data is not self.data:  # the data changed meanwhile: evaluated again next
-            return
-        for name, evaluation in found.items():
-            result = self.results.get(name)
-            if result is not None and result.model is self._evaluating.get(name):
-                result.evaluation = evaluation
-        self._show_results()
-
     @Slot(str)
     def _on_evaluate_failed(self, message: str) -> None:
         show_error(self, "Could not evaluate the nets", message)
-
-    @Slot()
-    def _on_evaluate_finished(self) -> None:
-        failed = self.eval_task.outcome != "succeeded"
-        self.eval_task = None
-        if failed:
-            return
-        missing = {n: r.model for n, r in self.results.items() if r.evaluation is None}
-        if missing and self.data is not None:
-            self._evaluate(missing)
 
     # training -------------------------------------------------------------------------------------
     @Slot()
@@ -270,8 +187,6 @@ class KuzushijiTab(ExperimentTab):
             show_error(self, "Cannot train", str(exc))
             return False
         if not self.queue:
-            from explorer.qt.main_window import app_settings
-
             self.controls.save(app_settings())
         self._runs += 1
         display = nets.display_name(config.net)
@@ -347,14 +262,9 @@ class KuzushijiTab(ExperimentTab):
             self.status_message.emit(self._run_note)
             return
         last = history[-1]
-        if stopped:  # the weights kept are those of fewer epochs than asked for
-            config = dataclasses.replace(config, epochs=last.epoch)
-        model = nets.create(config.net)
-        model.load_state_dict(last.state_dict)
-        model.eval()
-        result = NetResult(config.net, model, config, last.evaluation, list(history), seconds)
+        result = result_of_run(config, history, seconds, stopped)
         try:
-            path = kmnist_eval.save_trained(model, config.net, config, last.evaluation, seconds)
+            path = kmnist_eval.save_trained(result.model, config.net, result.config, last.evaluation, seconds)
             result.source = f"trained here, saved as {path.name}"
         except (UserError, OSError) as exc:
             result.source = "trained here (not saved)"
@@ -409,19 +319,7 @@ class KuzushijiTab(ExperimentTab):
 
     # showing results -----------------------------------------------------------------------------------
     def _show_results(self, select: str | None = None) -> None:
-        for name in ALL_NETS:
-            result = self.results.get(name)
-            if result is None:
-                continue
-            self.results_table.set_row(name, ResultRow(
-                name=nets.display_name(name),
-                parameters=PARAMETERS[name],
-                accuracy=result.accuracy,
-                test_loss=result.test_loss,
-                seconds=result.seconds if result.seconds is not None else result.extra.get("seconds"),
-                epochs=len(result.history) if result.history else result.config.epochs,
-                source=result.source,
-            ))
+        self.train_page.show_results(self.results)
         self.evaluation_page.set_results(self.results, self.data.test_images if self.data is not None else None)
         if select is not None:
             self.evaluation_page.select_net(select)
@@ -430,31 +328,20 @@ class KuzushijiTab(ExperimentTab):
 
     def _update_banner(self, finished_first_run: bool = False) -> None:
         if finished_first_run:
-            self.banner_mode = "done"
-            self.banner_text.setText("<b>All three nets are trained.</b> Compare them in the table below, look at "
-                                     "their mistakes on the Evaluate page, or draw a character for them to read.")
-            self.get_started_button.setVisible(False)
-            self.draw_button.setVisible(DrawingPanel is not None)
+            self.banner.finish()
             self.pages.setCurrentWidget(self.train_page)
-        if self.banner_mode == "start":
-            self.get_started_button.setText(
-                "Get started: " + ("download and train all three" if self.data is None else "train all three")
-            )
-            self.banner.setVisible(self.first_run or len(self.results) < len(ALL_NETS))
-        else:
-            self.banner.setVisible(self.banner_mode == "done")
+        self.banner.show_mode(has_data=self.data is not None,
+                              wanted=self.first_run or len(self.results) < len(ALL_NETS))
 
     @Slot(int)
     def _on_page_changed(self, index: int) -> None:
-        from explorer.qt.main_window import app_settings
-
         app_settings().setValue("kuzushiji/page", index)
         if self.pages.widget(index) is self.draw_holder:
             self.ensure_draw_page()
 
     def ensure_draw_page(self):
-        """The drawing panel, built now if it was not yet (``None`` while its module is missing)."""
-        if self.draw_page is None and DrawingPanel is not None:
+        """The drawing panel, built now if it was not yet."""
+        if self.draw_page is None:
             self.draw_page = DrawingPanel(undo_stack=self.undo_stack)
             self.draw_holder.layout().addWidget(self.draw_page)
             self._feed_draw_page()
@@ -470,21 +357,12 @@ class KuzushijiTab(ExperimentTab):
 
     @Slot()
     def _show_draw_page(self) -> None:
-        if DrawingPanel is not None:
-            self.pages.setCurrentWidget(self.draw_holder)
-        self.banner_mode = "hidden"
+        self.pages.setCurrentWidget(self.draw_holder)
+        self.banner.mode = "hidden"
         self._update_banner()
 
     def _load_latest_weights(self) -> None:
-        for name in ALL_NETS:
-            try:
-                found = kmnist_eval.load_latest(name)
-            except UserError as exc:
-                log.warning("ignoring the saved %s weights: %s", name, exc)
-                continue
-            if found is not None:
-                model, ckpt = found
-                self.results[name] = NetResult.from_checkpoint(name, model, ckpt, "the last training")
+        self.results.update(load_latest_results())
         if self.results:
             self._show_results()
 
@@ -498,30 +376,19 @@ class KuzushijiTab(ExperimentTab):
 
     def open_weights(self, path: Path) -> None:
         """Load a Kuzushiji net's weights; the file says which net (a bare state dict by its shapes)."""
-        found = trained.load_weights(path)
-        ckpt = checkpoints.load(path)
-        result = NetResult.from_checkpoint(found.name, found.model, ckpt, Path(path).name)
-        self.results[found.name] = result
-        self._show_results(select=found.name)
+        result = load_result(path)
+        self.results[result.name] = result
+        self._show_results(select=result.name)
         if self.data is not None:
-            self._evaluate({found.name: found.model})
-        self.status_message.emit(f"Loaded {nets.display_name(found.name)} from {Path(path).name}")
+            self.evaluator.evaluate({result.name: result.model})
+        self.status_message.emit(f"Loaded {nets.display_name(result.name)} from {Path(path).name}")
 
     def save_weights(self, path: Path) -> None:
         """Save the net chosen on the Evaluate page (``.pth``: a bare state dict as the course writes)."""
         result = self.evaluation_page.current()
         if result is None:
             raise UserError("no trained net to save yet: train one first")
-        path = Path(path)
-        if path.suffix.lower() == ".pth":
-            checkpoints.save_state_dict(path, result.model.state_dict())
-        elif result.evaluation is not None:
-            kmnist_eval.save_trained(result.model, result.name, result.config, result.evaluation, result.seconds,
-                                     path=path if path.suffix else path.with_suffix(".pt"))
-        else:
-            checkpoints.save(path, result.model.state_dict(), experiment=kmnist_eval.EXPERIMENT,
-                             architecture=nets.display_name(result.name),
-                             hyperparameters=result.config.as_dict(), extra=result.extra)
+        save_result(result, path)
 
     def figures(self) -> dict[str, QWidget]:
         named: dict[str, QWidget] = {

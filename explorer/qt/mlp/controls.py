@@ -19,9 +19,9 @@ from PySide6.QtWidgets import (
 from explorer.core.mlp.data import BUILTIN_SETS
 from explorer.core.mlp.network import MAX_HIDDEN
 from explorer.core.mlp.training import TrainConfig
+from explorer.qt.mlp.weights_editor import WeightsEditor
 from explorer.qt.widgets.buttons import button as _button
 from explorer.qt.widgets.task_panel import TaskPanel
-from explorer.qt.widgets.weights_editor import WeightsEditor
 
 COURSE = TrainConfig()
 

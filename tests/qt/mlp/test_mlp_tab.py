@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from explorer.core.mlp.network import reference_step_network
 from explorer.qt.main_window import MainWindow
-from explorer.qt.mlp_tab import MLPTab
+from explorer.qt.mlp.tab import MLPTab
 
 
 @pytest.fixture

@@ -29,9 +29,9 @@ from explorer.core.kuzushiji import dataset as kmnist
 from explorer.core.kuzushiji import download as kmnist_download
 from explorer.core.kuzushiji.classes import CLASSES
 from explorer.core.progress import Progress, ProgressGenerator
+from explorer.qt.kuzushiji.image_gallery import ImageGallery
+from explorer.qt.kuzushiji.prediction_panel import kana_font
 from explorer.qt.messages import show_error
-from explorer.qt.widgets.image_gallery import ImageGallery
-from explorer.qt.widgets.prediction_panel import kana_font
 from explorer.qt.widgets.task_panel import TaskPanel
 from explorer.qt.workers import Task
 

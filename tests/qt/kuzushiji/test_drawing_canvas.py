@@ -16,8 +16,8 @@ from explorer.core import checkpoints
 from explorer.core.kuzushiji import nets
 from explorer.core.kuzushiji.classes import CLASSES
 from explorer.core.kuzushiji.dataset import KMNIST
-from explorer.qt.drawing_panel import DrawingPanel
-from explorer.qt.widgets.drawing_canvas import RESOLUTION
+from explorer.qt.kuzushiji.drawing_canvas import RESOLUTION
+from explorer.qt.kuzushiji.drawing_panel import DrawingPanel
 
 # Two strokes in the canvas frame's coordinates (0..280): a bar and a hook.
 BAR = [(60, 80), (120, 78), (180, 82), (220, 80)]
@@ -183,7 +183,7 @@ def test_samples_and_real_examples_of_the_predicted_class(panel, models, qtbot):
 
 @pytest.mark.parametrize("fast", [True, False])
 def test_live_classification_while_drawing_only_when_fast_enough(panel, models, qtbot, monkeypatch, fast):
-    import explorer.qt.drawing_panel as drawing_panel
+    import explorer.qt.kuzushiji.drawing_panel as drawing_panel
 
     monkeypatch.setattr(drawing_panel, "LIVE_BUDGET_MS", 1e9 if fast else -1.0)
     panel.set_models(models)
@@ -207,7 +207,7 @@ def test_pen_pressure_changes_the_stroke_width(qtbot):
     from PySide6.QtGui import QPointingDevice, QTabletEvent
     from PySide6.QtWidgets import QApplication
 
-    from explorer.qt.widgets.drawing_canvas import DrawingCanvas
+    from explorer.qt.kuzushiji.drawing_canvas import DrawingCanvas
 
     canvas = DrawingCanvas()
     qtbot.addWidget(canvas)

@@ -10,7 +10,6 @@ from PySide6.QtCore import Qt, QTimer, Slot
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QFileDialog,
-    QGridLayout,
     QHBoxLayout,
     QLabel,
     QScrollArea,
@@ -28,22 +27,20 @@ from explorer.core.mlp.training import TrainResult, initial_weights, train
 from explorer.core.progress import Progress
 from explorer.core.subprocess_runner import in_subprocess
 from explorer.qt.messages import show_error
-from explorer.qt.mlp_controls import MLPControls
+from explorer.qt.mlp.activation_table import ActivationTable
+from explorer.qt.mlp.controls import MLPControls
+from explorer.qt.mlp.region_grid import RegionGrid
+from explorer.qt.mlp.region_plot import RegionPlot
 from explorer.qt.settings import restore_spin_boxes, save_spin_boxes
 from explorer.qt.tab import ExperimentTab
 from explorer.qt.undo import SetState
-from explorer.qt.widgets.activation_table import ActivationTable
 from explorer.qt.widgets.figure_export import export_figure
-from explorer.qt.widgets.region_plot import RegionPlot
 from explorer.qt.widgets.training_curves import TrainingCurves
 from explorer.qt.workers import Task
 
-RESOLUTION = 120
-PLOT_COLUMNS = 3
 #: While training, the region plots follow the weights a few times a second (the
 #: curves follow every record); more would take the GIL from the training loop.
 LIVE_REFRESH_MS = 400
-LIVE_RESOLUTION = 60
 
 
 @dataclass(frozen=True)
@@ -75,16 +72,12 @@ class MLPTab(ExperimentTab):
         self.accuracy_label.setObjectName("accuracyLabel")
         self.accuracy_label.setStyleSheet("font-size: 15pt; font-weight: bold;")
         self.table = ActivationTable()
-        self.region_plots: list[RegionPlot] = []
+        self.region_grid = RegionGrid()
         self._live_weights: MLPWeights | None = None
         self._live_timer = QTimer(self)
         self._live_timer.setSingleShot(True)
         self._live_timer.setInterval(LIVE_REFRESH_MS)
         self._live_timer.timeout.connect(self._refresh_live)
-        self._pending_plots: list = []
-        self._plot_timer = QTimer(self)
-        self._plot_timer.setInterval(15)  # not 0: a zero timer can starve the window's other timers
-        self._plot_timer.timeout.connect(self._draw_next_plot)
         self._build_layout()
         self._connect()
         restore_spin_boxes("mlp", self._remembered())
@@ -105,14 +98,9 @@ class MLPTab(ExperimentTab):
         left.setWidget(self.controls)
         left.setMinimumWidth(430)
 
-        self.plot_grid = QGridLayout()
-        for column in range(PLOT_COLUMNS):
-            self.plot_grid.setColumnStretch(column, 1)
-        plots_holder = QWidget()
-        plots_holder.setLayout(self.plot_grid)
         plots = QScrollArea()
         plots.setWidgetResizable(True)
-        plots.setWidget(plots_holder)
+        plots.setWidget(self.region_grid)
 
         right = QSplitter(Qt.Orientation.Vertical)
         top = QWidget()
@@ -150,6 +138,8 @@ class MLPTab(ExperimentTab):
         c.network.copy_button.clicked.connect(self.copy_python)
         c.network.paste_button.clicked.connect(self.paste_python)
         c.rescale.factor.valueChanged.connect(self._on_scale_changed)
+        self.region_grid.point_clicked.connect(self.toggle_point)
+        self.region_grid.plane_clicked.connect(self.add_point)
 
     # state and undo -------------------------------------------------------------
     def change(self, text: str, *, dataset=None, weights=None, activation=None) -> None:
@@ -173,6 +163,11 @@ class MLPTab(ExperimentTab):
         net.activation.blockSignals(False)
         net.editor.set_weights(state.weights)
         self.refresh()
+
+    @property
+    def region_plots(self) -> list[RegionPlot]:
+        """The plots shown: one per hidden unit, then the output's."""
+        return self.region_grid.plots
 
     def network(self) -> MLPWeights:
         """The network as shown: the edited weights times the rescale factor."""
@@ -198,48 +193,9 @@ class MLPTab(ExperimentTab):
         )
         if not live:  # ~150 Qt calls: while training it would hold up the window (see configure_runtime)
             self.table.show_rows(rows)
-        self._ensure_plots(weights.hidden)
-        resolution = LIVE_RESOLUTION if live else RESOLUTION
-        xr, yr = dataset.bounds(0.5)
-        updates = []
-        for j, line in enumerate(analysis.hidden_lines(weights)):
-            updates.append((j, weights, activation, j, line, None, f"h{j}: {line.equation()}"))
-        updates.append((weights.hidden, weights, activation, None, None, correct, f"output: {acc:.0f} % right"))
-        self._pending_plots = []
-        for index, w, act, unit, line, ok, title in updates:
-            def draw(index=index, w=w, act=act, unit=unit, line=line, ok=ok, title=title):
-                grid = analysis.region_grid(w, act, unit, xr, yr, resolution)
-                self.region_plots[index].show_region(grid, dataset.points, dataset.targets, ok, line, title)
-
-            if live:
-                self._pending_plots.append(draw)
-            else:
-                draw()
-        if self._pending_plots:
-            self._plot_timer.start()
+        self.region_grid.show_network(weights, activation, dataset, correct, acc, live)
         if not live:
             self._update_scale_readout()
-
-    @Slot()
-    def _draw_next_plot(self) -> None:
-        if self._pending_plots:
-            self._pending_plots.pop(0)()
-        if not self._pending_plots:
-            self._plot_timer.stop()
-
-    def _ensure_plots(self, hidden: int) -> None:
-        wanted = hidden + 1
-        while len(self.region_plots) < wanted:
-            plot = RegionPlot()
-            plot.point_clicked.connect(self.toggle_point)
-            plot.plane_clicked.connect(self.add_point)
-            self.region_plots.append(plot)
-        while len(self.region_plots) > wanted:
-            plot = self.region_plots.pop(-2)
-            self.plot_grid.removeWidget(plot)
-            plot.deleteLater()
-        for i, plot in enumerate(self.region_plots):
-            self.plot_grid.addWidget(plot, i // PLOT_COLUMNS, i % PLOT_COLUMNS)
 
     def _update_scale_readout(self) -> None:
         diff = analysis.max_sigmoid_step_difference(self.state.weights, self.state.dataset, self.scale)

@@ -16,8 +16,8 @@ def _pixels(view) -> np.ndarray:
 
 
 def test_points_render_in_their_colours(qtbot):
-    from explorer.qt.widgets.colors import jet
-    from explorer.qt.widgets.scatter3d import Scatter3DView
+    from explorer.qt.recurrent.colors import jet
+    from explorer.qt.recurrent.scatter3d import Scatter3DView
 
     view = Scatter3DView()
     qtbot.addWidget(view)
@@ -40,7 +40,7 @@ def test_points_render_in_their_colours(qtbot):
 
 
 def test_preset_angles_change_the_picture(qtbot):
-    from explorer.qt.widgets.scatter3d import Scatter3DView
+    from explorer.qt.recurrent.scatter3d import Scatter3DView
 
     view = Scatter3DView()
     qtbot.addWidget(view)

@@ -16,7 +16,7 @@ from torch import nn
 from explorer.core.kuzushiji import net_insides
 from explorer.core.kuzushiji.classes import CLASSES
 from explorer.core.kuzushiji.preprocess import Preprocessed
-from explorer.qt.widgets.prediction_panel import kana_font
+from explorer.qt.kuzushiji.prediction_panel import kana_font
 
 GREY = pg.colormap.get("CET-L1")
 HEAT = pg.colormap.get("inferno")

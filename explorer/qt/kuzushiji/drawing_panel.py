@@ -4,7 +4,7 @@ A self-contained panel (canvas, controls, verdicts, a look inside the nets)
 that the Kuzushiji tab embeds and feeds with :meth:`DrawingPanel.set_models`.
 Run this module to try it alone with whatever weights were trained::
 
-    python -m explorer.qt.drawing_panel
+    python -m explorer.qt.kuzushiji.drawing_panel
 """
 
 from __future__ import annotations
@@ -33,10 +33,10 @@ from explorer.core.errors import UserError
 from explorer.core.kuzushiji import dataset as kmnist
 from explorer.core.kuzushiji.classes import CLASSES
 from explorer.core.kuzushiji.preprocess import Preprocessed, classify, to_kmnist_input
+from explorer.qt.kuzushiji.drawing_canvas import DEFAULT_PEN, DrawingCanvas
+from explorer.qt.kuzushiji.net_insides import NetInsides
+from explorer.qt.kuzushiji.prediction_panel import PredictionPanel
 from explorer.qt.messages import show_error
-from explorer.qt.widgets.drawing_canvas import DEFAULT_PEN, DrawingCanvas
-from explorer.qt.widgets.net_insides import NetInsides
-from explorer.qt.widgets.prediction_panel import PredictionPanel
 
 LIVE_BUDGET_MS = 30.0
 """Classify while the pen moves only when one update takes less than this."""

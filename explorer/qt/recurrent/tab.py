@@ -13,7 +13,6 @@ import numpy as np
 from PySide6.QtCore import Qt, QTimer, Slot
 from PySide6.QtWidgets import QHBoxLayout, QScrollArea, QSplitter, QWidget
 
-from explorer.core import checkpoints
 from explorer.core.errors import UserError
 from explorer.core.progress import Progress
 from explorer.core.recurrent.analysis import trajectories
@@ -27,24 +26,25 @@ from explorer.core.recurrent.languages import (
 )
 from explorer.core.recurrent.models import RecurrentNet, make_model, trace
 from explorer.core.recurrent.training import TrainResult, train
-from explorer.core.recurrent.weights import load_net, parse_course_filename, save_net
 from explorer.core.subprocess_runner import in_subprocess
 from explorer.qt.messages import show_error
-from explorer.qt.recurrent_controls import GeneralisationChart, RecurrentControls
-from explorer.qt.recurrent_state import (
+from explorer.qt.recurrent.controls import GeneralisationChart, RecurrentControls
+from explorer.qt.recurrent.sequence_bar import SequenceBar
+from explorer.qt.recurrent.state import (
     NetState,
     one_thread,
+    open_state,
+    save_state,
     shipped_state,
     shipped_weights,
     untrained_state,
 )
-from explorer.qt.recurrent_views import StateViews
+from explorer.qt.recurrent.step_panel import StepPanel
+from explorer.qt.recurrent.views import StateViews
 from explorer.qt.settings import app_settings
 from explorer.qt.tab import ExperimentTab
 from explorer.qt.undo import SetState
 from explorer.qt.widgets.figure_export import export_figure
-from explorer.qt.widgets.sequence_bar import SequenceBar
-from explorer.qt.widgets.step_panel import StepPanel
 from explorer.qt.workers import Task
 
 #: While training, the views follow the newest weights about once a second.
@@ -369,36 +369,14 @@ class RecurrentTab(ExperimentTab):
     # files ------------------------------------------------------------------------------
     def open_weights(self, path: Path) -> None:
         """An app checkpoint or a course ``.pth`` (language and model from its name, else the current choice)."""
-        path = Path(path)
-        try:
-            loaded = load_net(path)
-        except UserError as first:
-            if "file name" not in str(first):
-                raise
-            lang, model, _ = self.controls.network.choice()
-            try:
-                loaded = load_net(path, lang=lang, model=model)
-            except UserError as second:
-                raise UserError(f"{path.name} has no course name (like anb2n_srn2_100.pth) to say which net it"
-                                f" holds; tried as the chosen {model.upper()} on {lang}: {second}") from second
-        self.change(f"open {path.name}", NetState(loaded.model, loaded.language, loaded.L, f"from {path.name}",
-                                                   loaded.hyperparameters or {}))
+        lang, model, _ = self.controls.network.choice()
+        self.change(f"open {Path(path).name}", open_state(path, lang, model))
 
     def save_weights(self, path: Path) -> None:
         """``.pth``: the course's bare state dict; anything else: the app's checkpoint (``.pt``)."""
-        path = Path(path)
-        s = self.state
-        if path.suffix.lower() == ".pth":
-            checkpoints.save_state_dict(path, s.model.state_dict())
-            try:
-                parse_course_filename(path)
-            except UserError:
-                self.status_message.emit(
-                    f"Saved {path.name}; a course name such as {s.stem}_100.pth lets the app and the course"
-                    " scripts tell which net it holds")
-        else:
-            save_net(path if path.suffix.lower() == ".pt" else path.with_suffix(".pt"), s.model, s.language.name,
-                     hyperparameters={**s.hyperparameters, "L": s.L})
+        note = save_state(path, self.state)
+        if note:
+            self.status_message.emit(note)
 
     # figures ----------------------------------------------------------------------------
     def figures(self) -> dict[str, QWidget]:

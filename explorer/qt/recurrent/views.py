@@ -25,10 +25,10 @@ from PySide6.QtWidgets import (
 from explorer.core.recurrent.analysis import Trajectories, export_scatter_name, hidden_pairs, pca
 from explorer.core.recurrent.languages import Sequence
 from explorer.core.recurrent.models import Trace
-from explorer.qt.widgets.color_legend import ColorLegend
-from explorer.qt.widgets.colors import jet
-from explorer.qt.widgets.pair_views import PairGrid, brushes
-from explorer.qt.widgets.scatter3d import Scatter3DView
+from explorer.qt.recurrent.color_legend import ColorLegend
+from explorer.qt.recurrent.colors import jet
+from explorer.qt.recurrent.pair_views import PairGrid, brushes
+from explorer.qt.recurrent.scatter3d import Scatter3DView
 
 STATE_AXIS = "state (colour value)"
 #: The current step in the 3-D view (magenta: not a jet colour); the SRN's initial state is black.

@@ -7,7 +7,11 @@ Items are created once and updated with ``setData``.
 
 from __future__ import annotations
 
+import logging
+
 import numpy as np
+
+log = logging.getLogger(__name__)
 
 
 def _load_triton_first() -> None:
@@ -18,8 +22,8 @@ def _load_triton_first() -> None:
     """
     try:
         import triton  # noqa: F401
-    except Exception:  # noqa: BLE001 - absent or broken: then nothing can clash
-        pass
+    except (ImportError, OSError, RuntimeError) as exc:  # absent or broken: then nothing can clash
+        log.debug("triton not loaded before OpenGL: %s", exc)
 
 
 _load_triton_first()

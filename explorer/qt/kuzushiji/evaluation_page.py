@@ -7,10 +7,6 @@ the net's confidence.
 
 from __future__ import annotations
 
-import dataclasses
-from dataclasses import dataclass, field
-from typing import Any
-
 import numpy as np
 import torch
 from PySide6.QtCore import Qt, Signal, Slot
@@ -29,73 +25,22 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 from superqt import QLabeledSlider
-from torch import nn
 
-from explorer.core import checkpoints
 from explorer.core.kuzushiji import nets
 from explorer.core.kuzushiji.classes import CLASSES
-from explorer.core.kuzushiji.dataset import KMNIST
-from explorer.core.kuzushiji.engine import EpochRecord, TrainConfig
 from explorer.core.kuzushiji.evaluation import (
     Evaluation,
     cell_examples,
-    evaluate,
     format_pair,
     most_confused_pairs,
 )
-from explorer.core.progress import Progress, ProgressGenerator
-from explorer.qt.widgets.confusion_matrix import ConfusionMatrixView
-from explorer.qt.widgets.image_gallery import ImageGallery
-from explorer.qt.widgets.prediction_panel import kana_font
+from explorer.core.kuzushiji.results import NetResult
+from explorer.qt.kuzushiji.confusion_matrix import ConfusionMatrixView
+from explorer.qt.kuzushiji.image_gallery import ImageGallery
+from explorer.qt.kuzushiji.prediction_panel import kana_font
 
 MAX_CELL_IMAGES = 300
 PAIRS = 10
-
-
-@dataclass
-class NetResult:
-    """One net as the tab holds it: weights, settings, results and where they came from."""
-
-    name: str
-    model: nn.Module
-    config: TrainConfig
-    evaluation: Evaluation | None = None
-    history: list[EpochRecord] = field(default_factory=list)
-    seconds: float | None = None
-    source: str = ""
-    extra: dict[str, Any] = field(default_factory=dict)
-    """Numbers saved with loaded weights (accuracy, test_loss, seconds) until it is evaluated here."""
-
-    @property
-    def accuracy(self) -> float | None:
-        return self.evaluation.accuracy if self.evaluation is not None else self.extra.get("accuracy")
-
-    @property
-    def test_loss(self) -> float | None:
-        return self.evaluation.test_loss if self.evaluation is not None else self.extra.get("test_loss")
-
-
-    @classmethod
-    def from_checkpoint(cls, name: str, model: nn.Module, ckpt: checkpoints.Checkpoint, where: str) -> NetResult:
-        """Loaded weights, with the settings and numbers saved alongside them."""
-        known = {f.name for f in dataclasses.fields(TrainConfig)}
-        settings = {k: v for k, v in ckpt.hyperparameters.items() if k in known}
-        try:
-            config = TrainConfig(**{**settings, "net": name, "device": "cpu"})
-        except TypeError:
-            config = TrainConfig(net=name)
-        when = f", saved {ckpt.created[:16].replace('T', ' ')}" if ckpt.created else ""
-        return cls(name, model.eval(), config, source=f"{where}{when}", extra=dict(ckpt.extra),
-                   seconds=ckpt.extra.get("seconds"))
-
-
-def evaluate_nets(models: dict[str, nn.Module], data: KMNIST) -> ProgressGenerator[dict[str, Evaluation]]:
-    """Evaluate each net on the test images (a background task)."""
-    found = {}
-    for i, (name, model) in enumerate(models.items()):
-        yield Progress(i, len(models), f"Evaluating {nets.display_name(name)}…")
-        found[name] = evaluate(model, data.test_images, data.test_labels)
-    return found
 
 
 class EvaluationPage(QWidget):

@@ -14,7 +14,7 @@ from explorer.core.errors import UserError
 from explorer.core.kuzushiji import dataset, engine
 from explorer.core.kuzushiji import evaluation as kmnist_eval
 from explorer.core.kuzushiji.classes import CLASSES
-from explorer.qt.kuzushiji_tab import KuzushijiTab
+from explorer.qt.kuzushiji.tab import KuzushijiTab
 from tests.core.kuzushiji import fakedata
 
 N_TRAIN, N_TEST = 300, 100

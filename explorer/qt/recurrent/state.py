@@ -8,11 +8,11 @@ from pathlib import Path
 
 import torch
 
-from explorer.core import paths
+from explorer.core import checkpoints, paths
 from explorer.core.errors import UserError
 from explorer.core.recurrent.languages import Language, get_language
 from explorer.core.recurrent.models import RecurrentNet, make_model
-from explorer.core.recurrent.weights import load_net
+from explorer.core.recurrent.weights import load_net, parse_course_filename, save_net
 
 
 @dataclass(frozen=True)
@@ -81,3 +81,38 @@ def shipped_state(lang: str, model: str, hidden: int, L: int = 4) -> NetState:
         return NetState(state.model, state.language, L, f"untrained: the shipped weights could not be read ({exc})")
     return NetState(loaded.model, loaded.language, loaded.L, "pretrained (shipped with the app)",
                     loaded.hyperparameters or {})
+
+
+def open_state(path: Path, lang: str, model: str) -> NetState:
+    """An app checkpoint or a course ``.pth``: language and model from its name, else ``lang`` and ``model``."""
+    path = Path(path)
+    try:
+        loaded = load_net(path)
+    except UserError as first:
+        if "file name" not in str(first):
+            raise
+        try:
+            loaded = load_net(path, lang=lang, model=model)
+        except UserError as second:
+            raise UserError(f"{path.name} has no course name (like anb2n_srn2_100.pth) to say which net it"
+                            f" holds; tried as the chosen {model.upper()} on {lang}: {second}") from second
+    return NetState(loaded.model, loaded.language, loaded.L, f"from {path.name}", loaded.hyperparameters or {})
+
+
+def save_state(path: Path, state: NetState) -> str | None:
+    """``.pth``: the course's bare state dict; anything else: the app's checkpoint (``.pt``).
+
+    Returns a note for the user when the file name will not tell later readers which net it holds.
+    """
+    path = Path(path)
+    if path.suffix.lower() != ".pth":
+        save_net(path if path.suffix.lower() == ".pt" else path.with_suffix(".pt"), state.model,
+                 state.language.name, hyperparameters={**state.hyperparameters, "L": state.L})
+        return None
+    checkpoints.save_state_dict(path, state.model.state_dict())
+    try:
+        parse_course_filename(path)
+    except UserError:
+        return (f"Saved {path.name}; a course name such as {state.stem}_100.pth lets the app and the course"
+                " scripts tell which net it holds")
+    return None

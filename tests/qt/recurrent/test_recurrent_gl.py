@@ -16,7 +16,7 @@ def _pixels(view) -> np.ndarray:
 
 
 def test_3d_view_shows_the_batch_in_jet_colours(qtbot, tmp_path):
-    from explorer.qt.recurrent_tab import RecurrentTab
+    from explorer.qt.recurrent.tab import RecurrentTab
 
     tab = RecurrentTab()
     qtbot.addWidget(tab)

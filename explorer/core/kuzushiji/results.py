@@ -1,0 +1,125 @@
+"""A trained Kuzushiji net as the app holds it: weights, settings, results and where they came from.
+
+The GUI's Train/Evaluate pages and the work store build on these; nothing
+here knows about Qt, so the command line can use the same steps.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from torch import nn
+
+from explorer.core import checkpoints
+from explorer.core.errors import UserError
+from explorer.core.kuzushiji import evaluation as kmnist_eval
+from explorer.core.kuzushiji import nets, trained
+from explorer.core.kuzushiji.dataset import KMNIST
+from explorer.core.kuzushiji.engine import EpochRecord, TrainConfig
+from explorer.core.kuzushiji.evaluation import Evaluation, evaluate
+from explorer.core.progress import Progress, ProgressGenerator
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class NetResult:
+    """One net as the tab holds it: weights, settings, results and where they came from."""
+
+    name: str
+    model: nn.Module
+    config: TrainConfig
+    evaluation: Evaluation | None = None
+    history: list[EpochRecord] = field(default_factory=list)
+    seconds: float | None = None
+    source: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+    """Numbers saved with loaded weights (accuracy, test_loss, seconds) until it is evaluated here."""
+
+    @property
+    def accuracy(self) -> float | None:
+        return self.evaluation.accuracy if self.evaluation is not None else self.extra.get("accuracy")
+
+    @property
+    def test_loss(self) -> float | None:
+        return self.evaluation.test_loss if self.evaluation is not None else self.extra.get("test_loss")
+
+    @classmethod
+    def from_checkpoint(cls, name: str, model: nn.Module, ckpt: checkpoints.Checkpoint, where: str) -> NetResult:
+        """Loaded weights, with the settings and numbers saved alongside them."""
+        known = {f.name for f in dataclasses.fields(TrainConfig)}
+        settings = {k: v for k, v in ckpt.hyperparameters.items() if k in known}
+        try:
+            config = TrainConfig(**{**settings, "net": name, "device": "cpu"})
+        except TypeError:
+            config = TrainConfig(net=name)
+        when = f", saved {ckpt.created[:16].replace('T', ' ')}" if ckpt.created else ""
+        return cls(name, model.eval(), config, source=f"{where}{when}", extra=dict(ckpt.extra),
+                   seconds=ckpt.extra.get("seconds"))
+
+
+def evaluate_nets(models: dict[str, nn.Module], data: KMNIST) -> ProgressGenerator[dict[str, Evaluation]]:
+    """Evaluate each net on the test images (a background task)."""
+    found = {}
+    for i, (name, model) in enumerate(models.items()):
+        yield Progress(i, len(models), f"Evaluating {nets.display_name(name)}…")
+        found[name] = evaluate(model, data.test_images, data.test_labels)
+    return found
+
+
+def result_of_run(config: TrainConfig, history: list[EpochRecord], seconds: float, stopped: bool) -> NetResult:
+    """The net a finished (or stopped) run leaves: its last finished epoch's weights.
+
+    A stopped run's settings say how many epochs the kept weights really had.
+    ``history`` must hold at least one epoch.
+    """
+    last = history[-1]
+    if stopped:
+        config = dataclasses.replace(config, epochs=last.epoch)
+    model = nets.create(config.net)
+    model.load_state_dict(last.state_dict)
+    model.eval()
+    return NetResult(config.net, model, config, last.evaluation, list(history), seconds)
+
+
+def save_result(result: NetResult, path: str | Path) -> Path:
+    """Write ``result``'s net: ``.pth`` a bare state dict as the course writes, else the app's checkpoint."""
+    path = Path(path)
+    if path.suffix.lower() == ".pth":
+        checkpoints.save_state_dict(path, result.model.state_dict())
+        return path
+    if not path.suffix:
+        path = path.with_suffix(".pt")
+    if result.evaluation is not None:
+        return kmnist_eval.save_trained(result.model, result.name, result.config, result.evaluation,
+                                        result.seconds, path=path)
+    checkpoints.save(path, result.model.state_dict(), experiment=kmnist_eval.EXPERIMENT,
+                     architecture=nets.display_name(result.name),
+                     hyperparameters=result.config.as_dict(), extra=result.extra)
+    return path
+
+
+def load_latest_results() -> dict[str, NetResult]:
+    """The last trained weights of each net in the data folder (a damaged file is skipped with a warning)."""
+    results = {}
+    for name in nets.NETS:
+        try:
+            found = kmnist_eval.load_latest(name)
+        except UserError as exc:
+            log.warning("ignoring the saved %s weights: %s", name, exc)
+            continue
+        if found is not None:
+            model, ckpt = found
+            results[name] = NetResult.from_checkpoint(name, model, ckpt, "the last training")
+    return results
+
+
+def load_result(path: str | Path) -> NetResult:
+    """A Kuzushiji net's weights from ``path``; the file says which net (a bare state dict by its shapes)."""
+    found = trained.load_weights(path)
+    ckpt = checkpoints.load(path)
+    return NetResult.from_checkpoint(found.name, found.model, ckpt, Path(path).name)

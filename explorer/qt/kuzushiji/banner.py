@@ -1,0 +1,60 @@
+"""The "Get started" banner above the Kuzushiji pages: one action for a newcomer."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton
+
+GET_STARTED_TEXT = (
+    "<b>New here?</b> One click gets the KMNIST data and trains NetLin, NetFull and NetConv one after "
+    "another with the course settings (10 epochs each, a few minutes on a laptop). You end at the comparison "
+    "table, and can then draw a character for the nets to read."
+)
+DONE_TEXT = ("<b>All three nets are trained.</b> Compare them in the table below, look at "
+             "their mistakes on the Evaluate page, or draw a character for them to read.")
+
+
+class GettingStartedBanner(QFrame):
+    """The text and its two buttons; :meth:`show_mode` says which state the newcomer's path is in.
+
+    ``mode`` is ``"start"`` (offer Get started), ``"done"`` (point at the results
+    and the Draw page) or ``"hidden"`` (the user has moved on).
+    """
+
+    def __init__(self):
+        super().__init__()
+        self.mode = "start"
+        self.text = QLabel(GET_STARTED_TEXT)
+        self.text.setWordWrap(True)
+        self.get_started_button = QPushButton("Get started: download and train all three")
+        self.get_started_button.setObjectName("getStartedButton")
+        self.get_started_button.setToolTip("Get the data if needed, then train the three nets with the course "
+                                           "settings, one after another (Ctrl+G)")
+        self.get_started_button.setShortcut("Ctrl+G")
+        self.get_started_button.setStyleSheet("font-weight: bold; padding: 6px 14px;")
+        self.draw_button = QPushButton("Draw a character →")
+        self.draw_button.setToolTip("See what the trained nets read in your drawing")
+        self.draw_button.setVisible(False)
+        self.setObjectName("gettingStartedBanner")
+        self.setStyleSheet("#gettingStartedBanner { background: #eef4fb; border: 1px solid #b7cde6; "
+                           "border-radius: 4px; }")
+        layout = QHBoxLayout(self)
+        layout.addWidget(self.text, 1)
+        layout.addWidget(self.get_started_button)
+        layout.addWidget(self.draw_button)
+
+    def finish(self) -> None:
+        """The first run trained all three nets: point at what to do next."""
+        self.mode = "done"
+        self.text.setText(DONE_TEXT)
+        self.get_started_button.setVisible(False)
+        self.draw_button.setVisible(True)
+
+    def show_mode(self, *, has_data: bool, wanted: bool) -> None:
+        """Update the text and visibility; ``wanted``: a newcomer still has nets to train."""
+        if self.mode == "start":
+            self.get_started_button.setText(
+                "Get started: " + ("train all three" if has_data else "download and train all three")
+            )
+            self.setVisible(wanted)
+        else:
+            self.setVisible(self.mode == "done")
