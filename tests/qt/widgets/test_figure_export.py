@@ -1,0 +1,140 @@
+"""2-D figures export at the asked size with title, labels and key, without UI chrome."""
+
+from __future__ import annotations
+
+import os
+import xml.etree.ElementTree as ET
+
+import numpy as np
+import pyqtgraph as pg
+import pytest
+from PySide6.QtGui import QImage
+
+from explorer.core.errors import UserError
+from explorer.qt.widgets.figure_export import (
+    ColourKey,
+    Figure,
+    export_all,
+    export_figure,
+    filters_for,
+)
+
+SVG_NS = "{http://www.w3.org/2000/svg}"
+
+
+def _rgb(path) -> np.ndarray:
+    image = QImage(str(path)).convertToFormat(QImage.Format.Format_RGB888)
+    array = np.frombuffer(image.constBits(), np.uint8).reshape(image.height(), image.bytesPerLine())
+    return array[:, : image.width() * 3].reshape(image.height(), image.width(), 3).astype(int)
+
+
+def _figure(plot, **extra) -> Figure:
+    return Figure(plot, title="Test loss of NetLin", note="epoch 10", x_label="epoch", y_label="loss",
+                  hide=[plot.selection_box], **extra)
+
+
+def test_png_has_the_asked_size_and_shows_the_curves_not_the_selection_box(loss_plot, tmp_path):
+    path = export_figure(_figure(loss_plot), tmp_path / "loss.png", size=(1000, 700))
+    rgb = _rgb(path)
+    assert rgb.shape == (700, 1000, 3)
+    blue = (rgb[..., 2] > 200) & (rgb[..., 0] < 80) & (rgb[..., 1] < 80)
+    red = (rgb[..., 0] > 200) & (rgb[..., 1] < 80) & (rgb[..., 2] < 80)
+    assert blue.sum() > 200  # the curve is there, and not a hairline
+    assert red.sum() == 0  # the selection box is not
+    assert loss_plot.selection_box.isVisible()  # and is back on screen afterwards
+    dark = rgb.sum(axis=2) < 200
+    assert dark[:60].sum() > 100  # the title band has text in it
+
+
+def test_default_is_report_sized_with_a_sane_aspect_whatever_the_window(loss_plot, tmp_path):
+    path = export_figure(_figure(loss_plot), tmp_path / "loss.png")
+    image = QImage(str(path))
+    assert image.width() == 1600
+    assert 0.5 <= image.width() / image.height() <= 2.0  # the window is 220×900
+    assert round(image.dotsPerMeterX() * 0.0254) == 192  # 2× screen resolution, for print
+    assert loss_plot.getPlotItem().geometry().height() == pytest.approx(loss_plot.height(), abs=2)
+
+
+def test_svg_parses_and_carries_title_axis_labels_and_key(loss_plot, tmp_path):
+    figure = _figure(loss_plot, key=ColourKey([(0, 0, 1), (1, 0, 0)], 0, 4, "state value"))
+    path = export_figure(figure, tmp_path / "loss.svg", size=(900, 600))
+    root = ET.parse(path).getroot()
+    texts = " ".join("".join(t.itertext()) for t in root.iter(f"{SVG_NS}text"))
+    for words in ("Test loss of NetLin", "epoch 10", "epoch", "loss", "state value", "NetConv"):
+        assert words in texts
+    assert root.get("viewBox") is not None
+    assert loss_plot.getPlotItem().getAxis("bottom").labelText == ""  # the plot's own label is restored
+
+
+def test_pdf_is_written(loss_plot, tmp_path):
+    path = export_figure(_figure(loss_plot), tmp_path / "loss.pdf")
+    data = path.read_bytes()
+    assert data[:5] == b"%PDF-" and b"%%EOF" in data[-64:] and len(data) > 2000
+
+
+def test_chrome_hook_is_called_around_the_export(loss_plot, tmp_path):
+    calls = []
+    figure = Figure(loss_plot, chrome=calls.append)
+    export_figure(figure, tmp_path / "a.png", size=(400, 300))
+    assert calls == [True, False]
+
+
+def test_old_call_with_a_bare_widget_still_works(loss_plot, tmp_path):
+    path = export_figure(loss_plot, tmp_path / "plain.png", width=900)
+    assert QImage(str(path)).width() == 900
+    assert "<svg" in export_figure(loss_plot, tmp_path / "plain.svg").read_text()[:600]
+
+
+def test_unknown_suffix_and_bad_size_are_refused(loss_plot, tmp_path):
+    with pytest.raises(UserError, match=r"\.png"):
+        export_figure(loss_plot, tmp_path / "loss.jpg")
+    with pytest.raises(UserError, match="pixels"):
+        export_figure(loss_plot, tmp_path / "loss.png", size=(5, 5))
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root can write into a read-only folder")
+def test_read_only_folder_gives_a_user_error_and_no_file(loss_plot, tmp_path):
+    folder = tmp_path / "locked"
+    folder.mkdir()
+    folder.chmod(0o500)
+    try:
+        with pytest.raises(UserError, match="could not write"):
+            export_figure(loss_plot, folder / "loss.png")
+        assert list(folder.iterdir()) == []
+    finally:
+        folder.chmod(0o700)
+
+
+def test_failed_write_leaves_no_partial_file(loss_plot, tmp_path, monkeypatch):
+    """A full disk halfway through the write: the final name never appears, nor a temporary."""
+    import explorer.core.atomic as atomic
+
+    real_fdopen = os.fdopen
+
+    class FullDisk:
+        def __init__(self, fh):
+            self.fh = fh
+
+        def write(self, data):
+            self.fh.write(data[: len(data) // 2])
+            raise OSError(28, "No space left on device")
+
+        def __getattr__(self, name):
+            return getattr(self.fh, name)
+
+    monkeypatch.setattr(atomic.os, "fdopen", lambda *a, **k: FullDisk(real_fdopen(*a, **k)))
+    with pytest.raises(UserError, match="disk full"):
+        export_figure(loss_plot, tmp_path / "loss.png")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_export_all_writes_every_format_a_figure_has(loss_plot, tmp_path, qtbot):
+    image_plot = pg.PlotWidget()
+    qtbot.addWidget(image_plot)
+    image_plot.addItem(pg.ImageItem(np.random.default_rng(0).random((10, 10))))
+    figures = {"loss": _figure(loss_plot), "confusion": Figure(image_plot, kind="image", title="Confusion")}
+    written = export_all(figures, tmp_path / "set", formats=("png", "svg"))
+    assert sorted(p.name for p in written) == ["confusion.png", "confusion.svg", "loss.png", "loss.svg"]
+    assert all(p.stat().st_size > 1000 for p in written)
+    assert filters_for(figures["loss"]).count("*.") == 3
