@@ -24,6 +24,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from explorer.core import device as devices
+from explorer.core import divergence
 from explorer.core.errors import UserError
 from explorer.core.kuzushiji import nets
 from explorer.core.kuzushiji.evaluation import Evaluation, evaluate
@@ -160,6 +161,10 @@ def train(
     batches since the previous record). Per-epoch records (``keep=True``)
     carry :meth:`EpochRecord.as_data`. Each finished epoch is also appended to
     ``history`` when given, so a caller that stops early keeps it.
+    A mean batch loss that is NaN, infinite or above
+    :data:`~explorer.core.divergence.LOSS_LIMIT` raises
+    :class:`~explorer.core.divergence.TrainingDiverged` after putting the last
+    finished epoch's weights (or the starting ones) back into ``model``.
     ``report_every`` batches per record defaults to 1 on the CPU and 10 on a GPU
     (fewer waits for the device).
     """
@@ -206,6 +211,7 @@ def _train(
     train_seconds = 0.0
     evaluation = None
     records: list[EpochRecord] = []
+    last_good = snapshot(model)  # the weights a diverging run falls back to
     for epoch in range(1, config.epochs + 1):
         model.train()
         epoch_started = time.perf_counter()
@@ -232,6 +238,13 @@ def _train(
             since_report += loss
             if (b + 1) % report_every == 0 or b + 1 == batches:
                 count = (b % report_every) + 1
+                mean = float(since_report) / count
+                if divergence.diverged(mean):
+                    # Put the last finite weights back, so nothing downstream sees NaN.
+                    model.load_state_dict(last_good)
+                    raise divergence.TrainingDiverged(
+                        divergence.message(epoch, mean), epoch=epoch, loss=mean, weights=last_good
+                    )
                 yield Progress(
                     (epoch - 1) * batches + b + 1,
                     total,
@@ -240,7 +253,7 @@ def _train(
                         "epoch": epoch,
                         "batch": b + 1,
                         "batches": batches,
-                        "loss": float(since_report) / count,
+                        "loss": mean,
                     },
                 )
                 since_report = 0.0 if on_cpu else since_report.zero_()
@@ -260,6 +273,7 @@ def _train(
         )
         records.append(record)
         history.append(record)
+        last_good = record.state_dict
         yield Progress(
             epoch * batches,
             total,

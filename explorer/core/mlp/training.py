@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from explorer.core import divergence
 from explorer.core.errors import UserError
 from explorer.core.mlp.data import Dataset2D
 from explorer.core.mlp.network import MAX_HIDDEN, MLPWeights
@@ -149,6 +150,10 @@ def train(
     epoch's forward pass (before its update), as the course prints them; ``weights`` is
     the snapshot after the update. When the generator is closed early (cancel), the last
     yielded snapshot is a usable network, and ``latest`` (if passed) holds it too.
+
+    Raises :class:`~explorer.core.divergence.TrainingDiverged` when a report finds
+    the loss or the weights no longer finite (a learning rate far too large); its
+    ``weights`` (and ``latest``) are those of the last finite report.
     """
     config.validate()
     if len(dataset) < 2:
@@ -185,6 +190,12 @@ def train(
     stopped = False
     if latest is not None:
         latest.weights, latest.epoch = start, 0
+    good_flat, good_weights = flat.copy(), start  # the last finite parameters seen at a report
+    good_epoch, blew_up = 0, False
+    # Exploding: ten times the starting loss (at least 10 nats; a fresh net is near 0.69).
+    # A huge init_std may start high and is still allowed to come down.
+    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+        loss_limit = max(10.0, 10.0 * _loss_and_accuracy(flat, h, dataset.points, dataset.targets)[0])
 
     def snapshot() -> MLPWeights:
         weights = _weights_from_flat(flat, h)
@@ -193,7 +204,7 @@ def train(
         return weights
 
     try:
-        with np.errstate(over="ignore", divide="ignore"):
+        with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
             for epoch in range(1, config.max_epochs + 1):
                 # forward
                 a1 = one / (one + np.exp(-(x @ w1.T + b1)))
@@ -233,9 +244,21 @@ def train(
                 last = stopped or epoch == config.max_epochs
                 if last or epoch % config.report_every == 0:
                     loss = _bce(out, t)
+                    if divergence.diverged(loss, loss_limit) or not np.isfinite(flat).all():
+                        flat[:] = good_flat  # what `latest` and the caller keep
+                        blew_up = True
+                        if latest is not None:
+                            latest.weights, latest.epoch = good_weights, good_epoch
+                        shown = loss if divergence.diverged(loss, loss_limit) else float("nan")
+                        raise divergence.TrainingDiverged(
+                            divergence.message(epoch, shown), epoch=epoch, loss=shown,
+                            weights=good_weights,
+                        )
                     acc = float(correct) / len(t) * 100.0
                     history.append((epoch, loss, acc))
-                    data = {"epoch": epoch, "loss": loss, "accuracy": acc, "weights": snapshot()}
+                    good_weights, good_epoch = snapshot(), epoch
+                    good_flat[:] = flat
+                    data = {"epoch": epoch, "loss": loss, "accuracy": acc, "weights": good_weights}
                     if last:
                         data["finished"] = True
                     yield Progress(
@@ -248,7 +271,7 @@ def train(
                 if stopped:
                     break
     finally:
-        if latest is not None and epoch and latest.epoch != epoch:
+        if latest is not None and epoch and latest.epoch != epoch and not blew_up:
             snapshot()  # closed between reports: keep the very latest parameters
 
     weights = latest.weights if latest is not None else _weights_from_flat(flat, h)

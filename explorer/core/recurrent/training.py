@@ -9,18 +9,20 @@ every so often, and stops as soon as one replica solves the language.
 from __future__ import annotations
 
 import time
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass, field, replace
 
 import numpy as np
 import torch
 import torch.nn.functional as F
 
+from explorer.core import divergence
 from explorer.core.errors import UserError
 from explorer.core.progress import Progress, ProgressGenerator
 from explorer.core.recurrent.evaluation import accuracy_per_n, eval_batch, score
 from explorer.core.recurrent.languages import get_language, random_sequence
 from explorer.core.recurrent.models import MODEL_KINDS, RecurrentNet, make_model
 from explorer.core.recurrent.parallel import ParallelNets
+from explorer.core.recurrent.snapshots import Snapshot, SnapshotLog
 
 RECIPES = ("course", "fast")
 
@@ -50,6 +52,8 @@ class TrainConfig:
     polish: int = 0  # most extra sequences spent on generalise_to after the language is solved
     polish_lr: float = 0.3  # learning-rate factor while polishing
     recipe: str = "custom"
+    snapshot_every: int = 50  # sequences between weight snapshots for the training timeline
+    snapshot_limit: int = 200  # most snapshots kept (thinned evenly when full)
 
     def validate(self) -> None:
         """Refuse values that cannot train, with a message for the user."""
@@ -139,6 +143,7 @@ class TrainResult:
     per_n: dict[int, float]  # percent for n = 1..3L
     config: TrainConfig
     replica: int = 0
+    snapshots: list[Snapshot] = field(default_factory=list)  # the winner's, oldest first
 
     @property
     def hyperparameters(self) -> dict:
@@ -165,6 +170,11 @@ def train(config: TrainConfig) -> ProgressGenerator[TrainResult]:
     (percent, n = 1..L), ``generalisation`` (percent, n = 1..generalise_to),
     ``solved``, ``replica`` and ``state_dict`` (the
     leading replica's course-format weights, safe to keep if cancelled).
+
+    Raises :class:`~explorer.core.divergence.TrainingDiverged` (counting in
+    sequences) once every replica's loss is NaN, infinite or above
+    :data:`~explorer.core.divergence.LOSS_LIMIT`; its ``weights`` are the
+    leading replica's at the last accuracy check (the start, before the first).
     """
     config.validate()
     lang = get_language(config.lang)
@@ -184,6 +194,9 @@ def train(config: TrainConfig) -> ProgressGenerator[TrainResult]:
     seen, next_check = 0, config.eval_every
     best, best_acc, solved, solved_at = 0, -1.0, False, None
     losses = torch.zeros(config.replicas)
+    timeline = SnapshotLog(config.snapshot_every, config.snapshot_limit)
+    timeline.record(0, nets)
+    last_good = nets.replica_state_dict(0)
     while True:
         x, y = _batch(lang, rng, config.batch, config.L)
         logits = nets(x)
@@ -194,10 +207,19 @@ def train(config: TrainConfig) -> ProgressGenerator[TrainResult]:
         ).reshape(config.replicas, -1)
         valid = (y.reshape(-1) >= 0).float()
         per_replica = (per_replica * valid).sum(1) / valid.sum()
+        usable = torch.isfinite(per_replica.detach()) & (per_replica.detach() <= divergence.LOSS_LIMIT)
+        if not bool(usable.any()):
+            # Every replica has blown up: stepping on would only spread NaN.
+            worst = float(per_replica.detach().min())
+            raise divergence.TrainingDiverged(
+                divergence.message(seen + config.batch, worst, "sequence"),
+                epoch=seen + config.batch, loss=worst, weights=last_good, unit="sequence",
+            )
         opt.zero_grad()
         per_replica.sum().backward()
         opt.step()
         seen += config.batch
+        timeline.record(seen, nets)
         losses = (
             0.9 * losses + 0.1 * per_replica.detach()
             if seen > config.batch
@@ -210,7 +232,10 @@ def train(config: TrainConfig) -> ProgressGenerator[TrainResult]:
                 hits = nets(check.inputs).argmax(-1) == check.labels
             accs = [score(hits[r], check, config.L)[0] for r in range(config.replicas)]
             far = [score(hits[r], check, reach)[0] for r in range(config.replicas)]
-            best = max(range(config.replicas), key=lambda r: (accs[r], far[r], -float(losses[r])))
+            best = max(
+                range(config.replicas),
+                key=lambda r: (bool(usable[r]), accs[r], far[r], -float(losses[r])),
+            )
             best_acc, solved = accs[best], bool(accs[best] >= 100.0)
             if solved and solved_at is None:
                 solved_at = seen
@@ -219,6 +244,8 @@ def train(config: TrainConfig) -> ProgressGenerator[TrainResult]:
             polished = far[best] >= 100.0 or (
                 solved_at is not None and seen - solved_at >= config.polish
             )
+            if bool(usable[best]):
+                last_good = nets.replica_state_dict(best)
             yield Progress(
                 seen,
                 config.sequences,
@@ -230,7 +257,7 @@ def train(config: TrainConfig) -> ProgressGenerator[TrainResult]:
                     "solved": solved,
                     "generalisation": far[best],
                     "replica": best,
-                    "state_dict": nets.replica_state_dict(best),
+                    "state_dict": last_good,
                 },
                 keep=True,
             )
@@ -257,4 +284,5 @@ def train(config: TrainConfig) -> ProgressGenerator[TrainResult]:
         per_n=accuracy_per_n(model, lang, 3 * config.L, config.L),
         config=config,
         replica=best,
+        snapshots=timeline.replica(best),
     )
