@@ -16,6 +16,7 @@ import torchvision.transforms.functional as TF
 from scipy import ndimage
 
 from explorer.core.kuzushiji.ink_stats import as_float
+from explorer.core.kuzushiji.preprocess import STROKE_WIDTH, thin_strokes
 
 CANVAS = 400
 """Side of the canvas-sized picture the character is drawn on."""
@@ -50,7 +51,8 @@ def pen_strokes(image28: np.ndarray, change: float = 0.0, scale: int = SCALE) ->
     if change > 0:
         mask = ndimage.distance_transform_edt(~mask) <= change
     elif change < 0:
-        mask = ndimage.distance_transform_edt(mask) > -change
+        # A thin pen still draws every stroke: erode without deleting narrow ones.
+        mask = thin_strokes(mask, -change, keep=1.5, width=2 * scale * STROKE_WIDTH)
     return ndimage.uniform_filter(mask.astype(np.float32), size=2)
 
 
