@@ -1,52 +1,54 @@
-"""Run a core progress generator on a worker thread.
+"""Run background work for the GUI: a core progress generator, in a thread or a child process.
 
-A thin layer over superqt's worker (a QRunnable on Qt's thread pool) that
-adds what the app needs everywhere:
+:class:`Task` is the one way the tabs run work. It adds what the app needs
+everywhere:
 
-* throttling: at most one ordinary record per ``min_interval`` reaches the
-  GUI (records marked ``keep`` always do, and the newest dropped record is
-  delivered before the task ends), so a fast training loop cannot flood the
-  event loop;
+* where it runs is an option: a pool thread by default, or a child process
+  (``process=True``, :func:`explorer.core.subprocess_runner.in_subprocess`)
+  for pure-Python loops that would hold the GIL the window needs;
+* throttling by :class:`explorer.core.progress.Throttle`, the same rule the
+  child processes use: ordinary records at most every ``min_interval``,
+  ``keep`` records always, the newest dropped record before the end;
 * cancellation at the next ``yield``: the generator is *closed* in the worker
   thread, so its ``finally`` blocks run there;
-* every exception from the generator, ``RuntimeError`` included, becomes the
-  :attr:`Task.failed` signal with a readable one-line message;
-* ownership: a task is a child of the widget that started it; :meth:`wait`
-  joins it, and :func:`shutdown_tasks` cancels and joins all of a widget's
-  tasks when it closes.
+* every exception, ``BaseException`` included (a ``KeyboardInterrupt`` coming
+  back from a child on Ctrl+C), ends the task with :attr:`Task.failed` and a
+  readable one-line message, and :attr:`Task.finished` always follows, so a
+  tab's Train button always comes back;
+* one call wires it: :meth:`Task.bind` connects the tab's handlers, the task
+  panel and the widgets to disable while it runs;
+* release: a finished task hands its result over by signal, drops its
+  generator and is ``deleteLater``-ed; it keeps no reference to the work.
+  While running it is a child of the widget that started it;
+  :func:`shutdown_tasks` cancels and joins all of a widget's tasks on close.
 """
 
 from __future__ import annotations
 
 import logging
-import os
 import threading
-import time
-from collections.abc import Generator
+from collections.abc import Callable, Generator, Iterable
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtWidgets import QWidget
 from superqt.utils import WorkerBase
 from superqt.utils._qthreading import GeneratorWorkerSignals
 
 from explorer.core.errors import UserError
-from explorer.core.progress import Progress
+from explorer.core.progress import DEFAULT_INTERVAL, Progress, Throttle
+from explorer.core.subprocess_runner import in_subprocess
+from explorer.core.threads import training_threads
 
 log = logging.getLogger(__name__)
-
-#: ~20 progress updates a second at most reach the GUI.
-DEFAULT_INTERVAL = 0.05
-
-
-def worker_threads() -> int:
-    """Torch threads for a worker: all cores but one, which is left for the GUI."""
-    return max(1, (os.cpu_count() or 2) - 1)
 
 
 def describe_error(exc: BaseException) -> str:
     """One readable line for a failure: the message alone for a UserError."""
     if isinstance(exc, UserError):
         return str(exc)
+    if isinstance(exc, KeyboardInterrupt):
+        return "interrupted (Ctrl+C)"
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
@@ -56,15 +58,26 @@ class _ThrottledGeneratorWorker(WorkerBase):
 
     def __init__(self, generator: Generator, min_interval: float, threads: int | None):
         super().__init__(SignalsClass=GeneratorWorkerSignals)
-        self._gen = generator
-        self._min_interval = min_interval
+        self._gen: Generator | None = generator
+        self._throttle = Throttle(min_interval)
         self._threads = threads
         self.done = threading.Event()
 
     def run(self) -> None:  # noqa: D102 - Qt calls this in the pool thread
+        # Not superqt's run: it lets a BaseException escape without `errored` or `finished`.
+        self.started.emit()
+        self._running = True
         try:
-            super().run()
+            result = self.work()
+            if not self.abort_requested:
+                self.returned.emit(result)
+        except BaseException as exc:  # noqa: BLE001 - KeyboardInterrupt too must end the task visibly
+            self.errored.emit(exc)
         finally:
+            self._gen = None  # the work's frames (models, data) are freed with the task's end
+            self._running = False
+            self.finished.emit()
+            self._finished.emit(self)
             self.done.set()
 
     def work(self) -> Any:
@@ -72,37 +85,45 @@ class _ThrottledGeneratorWorker(WorkerBase):
             import torch
 
             torch.set_num_threads(self._threads)
-        last_emit = 0.0
-        pending = None
+        gen = self._gen
         try:
             while True:
                 if self.abort_requested:
-                    self._gen.close()
+                    gen.close()
                     self.aborted.emit()
                     return None
                 try:
-                    record = next(self._gen)
+                    record = next(gen)
                 except StopIteration as stop:
-                    if pending is not None:
+                    for pending in self._throttle.flush():
                         self.yielded.emit(pending)
                     return stop.value
-                now = time.monotonic()
-                keep = getattr(record, "keep", False)
-                if keep or now - last_emit >= self._min_interval:
-                    if pending is not None and keep:
-                        self.yielded.emit(pending)
-                    self.yielded.emit(record)
-                    pending = None
-                    last_emit = now
-                else:
-                    pending = record
+                for ready in self._throttle.offer(record):
+                    self.yielded.emit(ready)
         except BaseException:
-            self._gen.close()
+            gen.close()
             raise
 
 
 class Task(QObject):
     """One long action (training, download…) running in the background.
+
+    Parameters
+    ----------
+    work
+        A progress generator, or a function returning one (called with
+        ``args``/``kwargs``; required with ``process=True``).
+    name
+        For the log and :func:`shutdown_tasks`' messages.
+    parent
+        The widget that owns the task while it runs.
+    process
+        Run ``work(*args, **kwargs)`` in a child process rather than a thread
+        (``work``, its arguments, records and result must be picklable).
+    min_interval
+        Seconds between two ordinary progress records reaching the GUI.
+    threads
+        Torch threads in the worker thread (default: the app's policy).
 
     Signals
     -------
@@ -126,20 +147,27 @@ class Task(QObject):
 
     def __init__(
         self,
-        generator: Generator[Progress, Any, Any],
-        *,
+        work: Generator[Progress, Any, Any] | Callable[..., Generator[Progress, Any, Any]],
+        *args: Any,
         name: str,
         parent: QObject | None = None,
+        process: bool = False,
         min_interval: float = DEFAULT_INTERVAL,
         threads: int | None = None,
+        **kwargs: Any,
     ):
         super().__init__(parent)
         self.setObjectName(name)
         self.name = name
         self.error: BaseException | None = None
-        self.result: Any = None
         self.outcome: str | None = None  # "succeeded", "failed" or "cancelled"
-        self._worker = _ThrottledGeneratorWorker(generator, min_interval, threads or worker_threads())
+        if process:
+            generator = in_subprocess(work, *args, **kwargs)
+        elif callable(work) and not isinstance(work, Generator):
+            generator = work(*args, **kwargs)
+        else:
+            generator = work
+        self._worker = _ThrottledGeneratorWorker(generator, min_interval, threads or training_threads())
         self._worker.setAutoDelete(False)
         self._worker.yielded.connect(self._on_yielded)
         self._worker.returned.connect(self._on_returned)
@@ -147,6 +175,38 @@ class Task(QObject):
         self._worker.aborted.connect(self._on_aborted)
         self._worker.finished.connect(self._on_finished)
         self._started = False
+        self._disabled: list[QWidget] = []
+
+    def bind(
+        self,
+        *,
+        progress: Callable[[Progress], Any] | None = None,
+        succeeded: Callable[[Any], Any] | None = None,
+        failed: Callable[[str], Any] | None = None,
+        cancelled: Callable[[], Any] | None = None,
+        finished: Callable[[], Any] | None = None,
+        panel=None,
+        message: str = "Working…",
+        disable: Iterable[QWidget] = (),
+    ) -> Task:
+        """Connect a tab to this task in one call.
+
+        ``panel`` (a :class:`~explorer.qt.widgets.task_panel.TaskPanel`) follows
+        it with ``message``; the ``disable`` widgets are disabled now and
+        enabled again when it finishes, whatever the outcome.
+        """
+        for signal, slot in ((self.progress, progress), (self.succeeded, succeeded), (self.failed, failed),
+                             (self.cancelled, cancelled)):
+            if slot is not None:
+                signal.connect(slot)
+        self._disabled = list(disable)
+        for widget in self._disabled:
+            widget.setEnabled(False)
+        if panel is not None:
+            panel.bind(self, message)
+        if finished is not None:
+            self.finished.connect(finished)
+        return self
 
     def start(self) -> Task:
         log.info("task %s started", self.name)
@@ -175,7 +235,6 @@ class Task(QObject):
 
     @Slot(object)
     def _on_returned(self, value: object) -> None:
-        self.result = value
         self.outcome = "succeeded"
         self.succeeded.emit(value)
 
@@ -197,7 +256,11 @@ class Task(QObject):
 
     @Slot()
     def _on_finished(self) -> None:
+        for widget in self._disabled:
+            widget.setEnabled(True)
+        self._disabled = []
         self.finished.emit()
+        self.deleteLater()  # released: the owner's handlers have run and took what they need
 
 
 def shutdown_tasks(owner: QObject, timeout: float = 10.0) -> bool:

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import gc
+import os
+import signal
 import threading
 import time
+import weakref
 
+import numpy as np
 import pytest
+from PySide6.QtWidgets import QPushButton
 
 from explorer.core.errors import UserError
 from explorer.core.progress import Progress
@@ -36,11 +42,12 @@ def refusing():
 
 def test_result_and_last_progress_arrive(qtbot):
     task = Task(counting(50), name="count")
-    seen = []
+    seen, results = [], []
     task.progress.connect(seen.append)
+    task.succeeded.connect(results.append)
     with qtbot.waitSignal(task.finished, timeout=5000):
         task.start()
-    assert task.outcome == "succeeded" and task.result == 500
+    assert task.outcome == "succeeded" and results == [500]
     assert seen[-1].done == 50  # the newest record is never lost to throttling
 
 
@@ -64,7 +71,7 @@ def test_cancel_stops_at_next_step_and_runs_cleanup_in_worker(qtbot):
     with qtbot.waitSignal(task.cancelled, timeout=5000):
         task.cancel()
     assert task.wait(5)
-    assert task.outcome == "cancelled" and task.result is None
+    assert task.outcome == "cancelled"
     assert seen[-1].done < 10_000
     assert cleanup and cleanup[0] != threading.main_thread().name
 
@@ -90,3 +97,87 @@ def test_shutdown_cancels_and_joins_all_tasks_of_an_owner(qtbot):
     qtbot.waitUntil(lambda: all(t.is_running() for t in tasks), timeout=5000)
     assert shutdown_tasks(owner, timeout=5)
     assert not any(t.is_running() for t in tasks)
+
+
+def interrupted():
+    yield Progress(1, 2, "first")
+    raise KeyboardInterrupt
+
+
+def big_result(megabytes: int):
+    yield Progress(0, 1)
+    return np.ones(megabytes * 2**20, dtype=np.uint8)
+
+
+def test_a_base_exception_fails_the_task_and_finished_still_comes(qtbot):
+    """Ctrl+C reaching a child comes back as KeyboardInterrupt: the task must still end."""
+    button = QPushButton("Train")
+    qtbot.addWidget(button)
+    failures = []
+    task = Task(interrupted(), name="interrupted").bind(failed=failures.append, disable=[button])
+    assert not button.isEnabled()
+    with qtbot.waitSignal(task.finished, timeout=5000):
+        task.start()
+    assert failures == ["interrupted (Ctrl+C)"] and task.outcome == "failed"
+    assert button.isEnabled()
+
+
+def test_bind_wires_the_panel_and_the_handlers_in_one_call(qtbot):
+    from explorer.qt.widgets.task_panel import TaskPanel
+
+    panel = TaskPanel()
+    qtbot.addWidget(panel)
+    seen, results = [], []
+    task = Task(counting, 20, name="count", parent=panel).bind(
+        progress=seen.append, succeeded=results.append, panel=panel, message="Counting…")
+    assert panel.label.text() == "Counting…" and panel.cancel_button.isEnabled()
+    with qtbot.waitSignal(task.finished, timeout=5000):
+        task.start()
+    assert results == [200] and seen[-1].done == 20
+    assert panel.bar.value() == 1000 and not panel.cancel_button.isEnabled()
+
+
+def test_work_runs_in_a_child_process_when_asked(qtbot):
+    from tests.core import runner_jobs
+
+    records, results = [], []
+    task = Task(runner_jobs.counting, 3, name="child", process=True).bind(
+        progress=records.append, succeeded=results.append)
+    with qtbot.waitSignal(task.finished, timeout=60000):
+        task.start()
+    assert results == [3]
+    assert records and records[-1].data["pid"] != os.getpid()
+
+
+def test_a_killed_child_fails_the_task_with_a_readable_message(qtbot):
+    from tests.core import runner_jobs
+
+    records, failures = [], []
+    task = Task(runner_jobs.counting, 100_000, pause=0.01, name="child", process=True).bind(
+        progress=records.append, failed=failures.append)
+    with qtbot.waitSignal(task.finished, timeout=60000):
+        task.start()
+        qtbot.waitUntil(lambda: bool(records), timeout=60000)
+        os.kill(records[0].data["pid"], signal.SIGKILL)
+    assert task.outcome == "failed"
+    assert "stopped unexpectedly" in failures[0] and "SIGKILL" in failures[0]
+
+
+def test_finished_tasks_are_released_with_their_results(qtbot):
+    """Five tasks returning 8 MB each must not keep 40 MB: the result is handed over and the task deleted."""
+    from PySide6.QtWidgets import QWidget
+
+    owner = QWidget()
+    qtbot.addWidget(owner)
+    sizes, refs = [], []
+    for _ in range(5):
+        task = Task(big_result(8), name="big", parent=owner)
+        task.succeeded.connect(lambda value: sizes.append(value.nbytes))
+        refs.append(weakref.ref(task))
+        with qtbot.waitSignal(task.finished, timeout=5000):
+            task.start()
+        del task
+    qtbot.waitUntil(lambda: not owner.findChildren(Task), timeout=5000)
+    gc.collect()
+    assert sizes == [8 * 2**20] * 5
+    assert [r() for r in refs] == [None] * 5

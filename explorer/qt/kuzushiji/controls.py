@@ -147,29 +147,7 @@ class TrainingControls(QWidget):
             device=device,
         )
 
-    def set_running(self, running: bool) -> None:
-        for widget in (self.train_button, self.train_all_button, self.course_button):
-            widget.setEnabled(not running)
+    def run_buttons(self) -> list[QWidget]:
+        """The buttons that start a training (disabled while one runs)."""
+        return [self.train_button, self.train_all_button, self.course_button]
 
-    # settings --------------------------------------------------------------------------
-    def save(self, settings) -> None:
-        c = self.config()
-        for key in SETTINGS_KEYS:
-            settings.setValue(f"kuzushiji/{key}", getattr(c, key))
-
-    def restore(self, settings) -> None:
-        def value(key, kind, default):
-            try:
-                raw = settings.value(f"kuzushiji/{key}", default)
-                return raw.lower() == "true" if kind is bool and isinstance(raw, str) else kind(raw)
-            except (TypeError, ValueError):
-                return default
-
-        self.net.setCurrentIndex(max(0, self.net.findData(value("net", str, "lin"))))
-        self.optimizer.setCurrentIndex(max(0, self.optimizer.findData(value("optimizer", str, COURSE.optimizer))))
-        self.lr.setValue(value("lr", float, COURSE.lr))
-        self.momentum.setValue(value("momentum", float, COURSE.momentum))
-        self.batch.setValue(value("batch", int, COURSE.batch))
-        self.epochs.setValue(value("epochs", int, COURSE.epochs))
-        self.seed.setValue(value("seed", int, COURSE.seed or 0))
-        self.shuffle.setChecked(value("shuffle", bool, COURSE.shuffle))

@@ -219,15 +219,11 @@ class DataPage(QWidget):
             self.status_message(f"Wait for the current {self.task.name.removeprefix('kmnist-')} to finish")
             return
         self.error.setText("")
-        self.task = Task(generator, name=name, parent=self)
-        self.task.succeeded.connect(self._on_succeeded)
-        self.task.failed.connect(self._on_failed)
-        self.task.cancelled.connect(self._on_cancelled)
-        self.task.finished.connect(self._on_finished)
-        self.task_panel.bind(self.task, message)
-        self.download_button.setEnabled(False)
-        self.import_button.setEnabled(False)
-        self.task.start()
+        self.task = Task(generator, name=name, parent=self).bind(
+            succeeded=self._on_succeeded, failed=self._on_failed, cancelled=self._on_cancelled,
+            finished=self._on_finished, panel=self.task_panel, message=message,
+            disable=[self.download_button, self.import_button],
+        ).start()
 
     def status_message(self, text: str) -> None:
         self.task_panel.label.setText(text)
@@ -259,5 +255,3 @@ class DataPage(QWidget):
         if self.data is None:
             self._show_state()
         self.task = None
-        self.download_button.setEnabled(True)
-        self.import_button.setEnabled(True)

@@ -45,11 +45,8 @@ class NetEvaluator(QObject):
         copies = {name: copy.deepcopy(model) for name, model in models.items()}
         self._models = dict(models)
         self._data = self.data
-        self.task = Task(evaluate_nets(copies, self.data), name="kmnist-evaluate", parent=self)
-        self.task.succeeded.connect(self._on_evaluated)
-        self.task.failed.connect(self.failed)
-        self.task.finished.connect(self._on_finished)
-        self.task.start()
+        self.task = Task(evaluate_nets(copies, self.data), name="kmnist-evaluate", parent=self).bind(
+            succeeded=self._on_evaluated, failed=self.failed.emit, finished=self._on_finished).start()
 
     @Slot(object)
     def _on_evaluated(self, found: dict) -> None:

@@ -32,13 +32,14 @@ from explorer.core.kuzushiji.results import (
 )
 from explorer.core.progress import Progress
 from explorer.qt.kuzushiji.banner import GettingStartedBanner
+from explorer.qt.kuzushiji.controls import SETTINGS_KEYS
 from explorer.qt.kuzushiji.data_page import DataPage
 from explorer.qt.kuzushiji.drawing_panel import DrawingPanel
 from explorer.qt.kuzushiji.evaluation_page import EvaluationPage
 from explorer.qt.kuzushiji.evaluator import NetEvaluator
 from explorer.qt.kuzushiji.train_page import TrainPage
 from explorer.qt.messages import show_error
-from explorer.qt.settings import app_settings
+from explorer.qt.settings import SettingsBinder
 from explorer.qt.tab import ExperimentTab
 from explorer.qt.workers import Task, shutdown_tasks
 
@@ -79,6 +80,7 @@ class KuzushijiTab(ExperimentTab):
         self._runs = 0
         self._run_note = ""
         self.evaluator = NetEvaluator(self.results, self)
+        self.settings = SettingsBinder("kuzushiji")
         self._build(download_md5s)
         self._connect()
         self._restore_settings()
@@ -88,8 +90,7 @@ class KuzushijiTab(ExperimentTab):
         self._update_banner()
         self.pages.setCurrentWidget(self.train_page if self.results else self.data_page)
         if self.results:  # a returning user gets the page they left (a newcomer starts at the data)
-            page = int(app_settings().value("kuzushiji/page", 1))
-            self.pages.setCurrentIndex(page if 0 <= page < self.pages.count() else 1)
+            self.settings.restore("page", self.pages)
 
     # layout ----------------------------------------------------------------------------------
     def _build(self, download_md5s) -> None:
@@ -133,7 +134,9 @@ class KuzushijiTab(ExperimentTab):
         self.evaluator.failed.connect(self._on_evaluate_failed)
 
     def _restore_settings(self) -> None:
-        self.controls.restore(app_settings())
+        for key in SETTINGS_KEYS:
+            self.settings.bind(key, getattr(self.controls, key))
+        self.settings.bind("page", self.pages, restore=False)
 
     # data ---------------------------------------------------------------------------------------
     @Slot(object)
@@ -186,8 +189,6 @@ class KuzushijiTab(ExperimentTab):
         except UserError as exc:
             show_error(self, "Cannot train", str(exc))
             return False
-        if not self.queue:
-            self.controls.save(app_settings())
         self._runs += 1
         display = nets.display_name(config.net)
         label = f"{display} · {config.optimizer.upper()} lr {config.lr:g}, batch {config.batch}"
@@ -198,14 +199,10 @@ class KuzushijiTab(ExperimentTab):
         self.curves.start_run(self.run_key, f"#{self._runs} {label}")
         model = nets.create(config.net, seed=config.seed)
         self.task = Task(engine.train(model, self.data, config, self.run_history), name="kmnist-train", parent=self)
-        self.task.progress.connect(self._on_progress)
-        self.task.succeeded.connect(self._on_trained)
-        self.task.failed.connect(self._on_train_failed)
-        self.task.cancelled.connect(self._on_train_cancelled)
-        self.task.finished.connect(self._on_train_finished)
-        self.controls.task_panel.bind(self.task, f"Training {display} ({config.epochs} epochs)…")
-        self.controls.set_running(True)
-        self.get_started_button.setEnabled(False)
+        self.task.bind(progress=self._on_progress, succeeded=self._on_trained, failed=self._on_train_failed,
+                       cancelled=self._on_train_cancelled, finished=self._on_train_finished,
+                       panel=self.controls.task_panel, message=f"Training {display} ({config.epochs} epochs)…",
+                       disable=[*self.controls.run_buttons(), self.get_started_button])
         self.pages.setCurrentWidget(self.train_page)
         self.task.start()
         return True
@@ -246,8 +243,6 @@ class KuzushijiTab(ExperimentTab):
             self.controls.task_panel.label.setText(self._run_note)
             self._run_note = ""
         self.curves.stop_updates()
-        self.controls.set_running(False)
-        self.get_started_button.setEnabled(True)
         if self.queue:
             self._next_step()
         elif self.first_run:
@@ -335,7 +330,6 @@ class KuzushijiTab(ExperimentTab):
 
     @Slot(int)
     def _on_page_changed(self, index: int) -> None:
-        app_settings().setValue("kuzushiji/page", index)
         if self.pages.widget(index) is self.draw_holder:
             self.ensure_draw_page()
 

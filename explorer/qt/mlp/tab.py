@@ -25,13 +25,12 @@ from explorer.core.mlp.data import Dataset2D
 from explorer.core.mlp.network import MLPWeights, reference_step_network
 from explorer.core.mlp.training import TrainResult, initial_weights, train
 from explorer.core.progress import Progress
-from explorer.core.subprocess_runner import in_subprocess
 from explorer.qt.messages import show_error
 from explorer.qt.mlp.activation_table import ActivationTable
 from explorer.qt.mlp.controls import MLPControls
 from explorer.qt.mlp.region_grid import RegionGrid
 from explorer.qt.mlp.region_plot import RegionPlot
-from explorer.qt.settings import restore_spin_boxes, save_spin_boxes
+from explorer.qt.settings import SettingsBinder
 from explorer.qt.tab import ExperimentTab
 from explorer.qt.undo import SetState
 from explorer.qt.widgets.figure_export import export_figure
@@ -80,16 +79,10 @@ class MLPTab(ExperimentTab):
         self._live_timer.timeout.connect(self._refresh_live)
         self._build_layout()
         self._connect()
-        restore_spin_boxes("mlp", self._remembered())
+        settings = SettingsBinder("mlp")
+        for name in ("init_std", "lr", "max_epochs", "seed"):
+            settings.bind(name, getattr(self.controls.train, name))
         self._set_state(self.state)
-
-    def _remembered(self) -> dict:
-        train = self.controls.train
-        return {"init_std": train.init_std, "lr": train.lr, "max_epochs": train.max_epochs, "seed": train.seed}
-
-    def shutdown(self) -> bool:
-        save_spin_boxes("mlp", self._remembered())
-        return super().shutdown()
 
     # layout -------------------------------------------------------------------
     def _build_layout(self) -> None:
@@ -274,16 +267,11 @@ class MLPTab(ExperimentTab):
         self.last_record = None
         self.curves.start_run("loss")
         # A child process: this numpy loop would otherwise hold the GIL the window needs.
-        job = in_subprocess(train, self.state.dataset, config)
-        self.task = Task(job, name="mlp-train", parent=self)
-        self.task.progress.connect(self._on_progress)
-        self.task.succeeded.connect(self._on_trained)
-        self.task.failed.connect(self._on_failed)
-        self.task.cancelled.connect(self._on_cancelled)
-        self.task.finished.connect(self._on_finished)
-        self.controls.train.task_panel.bind(self.task, f"Training {config.hidden} hidden units…")
-        self.controls.train.train_button.setEnabled(False)
-        self.task.start()
+        self.task = Task(train, self.state.dataset, config, process=True, name="mlp-train", parent=self).bind(
+            progress=self._on_progress, succeeded=self._on_trained, failed=self._on_failed,
+            cancelled=self._on_cancelled, finished=self._on_finished, panel=self.controls.train.task_panel,
+            message=f"Training {config.hidden} hidden units…", disable=[self.controls.train.train_button],
+        ).start()
 
     @Slot(object)
     def _on_progress(self, record: Progress) -> None:
@@ -321,7 +309,6 @@ class MLPTab(ExperimentTab):
         self.task = None
         self._live_timer.stop()
         self._live_weights = None
-        self.controls.train.train_button.setEnabled(True)
 
     # files ------------------------------------------------------------------------------
     def open_data(self, path: Path) -> None:

@@ -26,7 +26,6 @@ from explorer.core.recurrent.languages import (
 )
 from explorer.core.recurrent.models import RecurrentNet, make_model, trace
 from explorer.core.recurrent.training import TrainResult, train
-from explorer.core.subprocess_runner import in_subprocess
 from explorer.qt.messages import show_error
 from explorer.qt.recurrent.controls import GeneralisationChart, RecurrentControls
 from explorer.qt.recurrent.sequence_bar import SequenceBar
@@ -41,7 +40,7 @@ from explorer.qt.recurrent.state import (
 )
 from explorer.qt.recurrent.step_panel import StepPanel
 from explorer.qt.recurrent.views import StateViews
-from explorer.qt.settings import app_settings
+from explorer.qt.settings import SettingsBinder
 from explorer.qt.tab import ExperimentTab
 from explorer.qt.undo import SetState
 from explorer.qt.widgets.figure_export import export_figure
@@ -120,28 +119,19 @@ class RecurrentTab(ExperimentTab):
         net.L_changed.connect(self._on_L_changed)
         net.shipped_button.clicked.connect(self.load_shipped)
         tr.train_button.clicked.connect(self.start_training)
-        tr.preset.activated.connect(self._save_settings)
         bar = self.sequence_bar
         bar.string_entered.connect(self.show_string)
         bar.generate_requested.connect(self.generate_string)
         bar.block_requested.connect(self.show_block)
         bar.position_changed.connect(self._on_position)
-        bar.speed.valueChanged.connect(self._save_settings)
         bar.install_shortcuts(self)
         self.views.settings_changed.connect(self._on_view_settings)
         self.views.point_clicked.connect(self.show_batch_point)
 
     def _restore_settings(self) -> None:
-        settings = app_settings()
-        self.sequence_bar.speed.setValue(int(settings.value("recurrent/speed", 4)))
-        preset = self.controls.train.preset
-        preset.setCurrentIndex(max(preset.findData(str(settings.value("recurrent/recipe", "fast"))), 0))
-
-    @Slot()
-    def _save_settings(self) -> None:
-        settings = app_settings()
-        settings.setValue("recurrent/speed", self.sequence_bar.speed.value())
-        settings.setValue("recurrent/recipe", self.controls.train.preset.currentData())
+        settings = SettingsBinder("recurrent")
+        settings.bind("speed", self.sequence_bar.speed)
+        settings.bind("recipe", self.controls.train.preset)
 
     # state and undo -------------------------------------------------------------
     def change(self, text: str, state: NetState) -> None:
@@ -285,16 +275,12 @@ class RecurrentTab(ExperimentTab):
         self.sequence_bar.pause()
         self.controls.curves.start()
         # A child process: small-tensor training holds the GIL the window needs (see subprocess_runner).
-        self.task = Task(in_subprocess(train, config), name="recurrent-train", parent=self)
-        self.task.progress.connect(self._on_progress)
-        self.task.succeeded.connect(self._on_trained)
-        self.task.failed.connect(self._on_failed)
-        self.task.cancelled.connect(self._on_cancelled)
-        self.task.finished.connect(self._on_finished)
-        self.controls.train.task_panel.bind(self.task, f"Training {model.upper()}-{hidden} on {lang}…")
-        self.controls.train.train_button.setEnabled(False)
-        self.controls.network.setEnabled(False)
-        self.task.start()
+        self.task = Task(train, config, process=True, name="recurrent-train", parent=self).bind(
+            progress=self._on_progress, succeeded=self._on_trained, failed=self._on_failed,
+            cancelled=self._on_cancelled, finished=self._on_finished, panel=self.controls.train.task_panel,
+            message=f"Training {model.upper()}-{hidden} on {lang}…",
+            disable=[self.controls.train.train_button, self.controls.network],
+        ).start()
 
     @Slot(object)
     def _on_progress(self, record: Progress) -> None:
@@ -363,8 +349,6 @@ class RecurrentTab(ExperimentTab):
     def _on_finished(self) -> None:
         self.task = None
         self._live_timer.stop()
-        self.controls.train.train_button.setEnabled(True)
-        self.controls.network.setEnabled(True)
 
     # files ------------------------------------------------------------------------------
     def open_weights(self, path: Path) -> None:
