@@ -1,4 +1,7 @@
-"""Double-click / ``python main.py`` entry: starts the GUI, nothing else."""
+"""Double-click / ``python main.py`` entry: the window; ``--self-test`` and ``--cli …`` too.
+
+The same file is the bundle's entry point, so the bundle gets the same options.
+"""
 
 import multiprocessing
 import sys

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import os
 import sys
+import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import platformdirs
@@ -17,14 +19,51 @@ APP_NAME = "NeuralDynamicsExplorer"
 # In a PyInstaller bundle the resources sit beside the unpacked modules.
 _BASE = Path(getattr(sys, "_MEIPASS", Path(__file__).resolve().parent.parent.parent))
 RESOURCES = _BASE / "resources"
+DATA_DIR_ENV = "EXPLORER_DATA_DIR"
+
+
+def configured_data_dir() -> Path:
+    """The user data folder as configured (``EXPLORER_DATA_DIR`` or the platform's), not created."""
+    override = os.environ.get(DATA_DIR_ENV)
+    return Path(override) if override else Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
 
 
 def data_dir() -> Path:
     """The user data folder, created on first use."""
-    override = os.environ.get("EXPLORER_DATA_DIR")
-    path = Path(override) if override else Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+    path = configured_data_dir()
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+@dataclass(frozen=True)
+class DataDirFallback:
+    """The data folder could not be written, so a temporary one is used this session."""
+
+    wanted: Path
+    used: Path
+    reason: str
+
+
+def ensure_writable_data_dir() -> DataDirFallback | None:
+    """Make sure the data folder can be created and written; otherwise switch to a temporary one.
+
+    Returns ``None`` when the configured folder works. Otherwise a new temporary
+    folder becomes the data folder for this process and its children (through
+    ``EXPLORER_DATA_DIR``, which child processes inherit) and the returned record
+    says where writing failed and why, for the message the user sees.
+    """
+    wanted = configured_data_dir()
+    try:
+        wanted.mkdir(parents=True, exist_ok=True)
+        # Creating a file is the only reliable test: os.access ignores read-only mounts and ACLs.
+        with tempfile.TemporaryFile(dir=wanted):
+            pass
+        return None
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+    used = Path(tempfile.mkdtemp(prefix=f"{APP_NAME}-"))
+    os.environ[DATA_DIR_ENV] = str(used)
+    return DataDirFallback(wanted=wanted, used=used, reason=reason)
 
 
 def subdir(name: str) -> Path:

@@ -1,27 +1,56 @@
-"""Start the GUI: logging, the Qt application, the main window."""
+"""Start the application: the GUI, the command line (``--cli``) or the self-test.
+
+The window must appear within a fraction of a second of a double-click, so
+this module imports nothing heavy at start-up: a small "getting ready" window
+is shown first (Qt only, no torch, no pyqtgraph), then the main window and its
+tabs are built while it is on screen. Any failure on the way is written to
+``explorer.log`` and shown in a message box that says what failed and where
+the log is: a double-clicked app has no terminal to print a traceback to.
+"""
 
 from __future__ import annotations
 
 import logging
 import logging.handlers
+import os
 import sys
+import time
 import traceback
+from pathlib import Path
 
 from explorer.core import paths
 
 log = logging.getLogger("explorer")
 
+STARTUP_PROBE_ENV = "EXPLORER_STARTUP_PROBE"
+"""Set to ``1`` to print ``startup <stage> <unix time>`` lines to stderr (``bench/startup.py``);
+``quit`` also quits as soon as the tabs are ready."""
 
-def setup_logging() -> None:
-    """Log to a rotating file in the user data folder (and warnings to stderr)."""
+USAGE = """usage: neural-explorer [--self-test | --cli COMMAND… | --help]
+
+  (no option)   open the window
+  --self-test   check this installation without a window and print a short report
+  --cli …       the command line, e.g. `neural-explorer --cli mlp train --json`
+                (`--cli --help` lists the commands)
+"""
+
+
+def setup_logging() -> Path | None:
+    """Log to a rotating file in the user data folder; return the file (``None``: stderr only)."""
     root = logging.getLogger()
-    if any(getattr(h, "_explorer", False) for h in root.handlers):
-        return
-    handler = logging.handlers.RotatingFileHandler(paths.log_file(), maxBytes=2_000_000, backupCount=3, encoding="utf-8")
+    for handler in root.handlers:
+        if getattr(handler, "_explorer", False):
+            return getattr(handler, "baseFilename", None) and Path(handler.baseFilename)
+    try:
+        file = paths.log_file()
+        handler = logging.handlers.RotatingFileHandler(file, maxBytes=2_000_000, backupCount=3, encoding="utf-8")
+    except OSError:  # even the fallback folder failed: keep going, log to stderr
+        file, handler = None, logging.StreamHandler()
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     handler._explorer = True  # type: ignore[attr-defined]
     root.addHandler(handler)
     root.setLevel(logging.INFO)
+    return file
 
 
 def install_excepthook(window) -> None:
@@ -42,24 +71,24 @@ def install_excepthook(window) -> None:
 
 def switch_interval() -> float:
     """The GIL switch interval the GUI runs with (``EXPLORER_SWITCH_INTERVAL`` overrides it)."""
-    import os
-
     return float(os.environ.get("EXPLORER_SWITCH_INTERVAL", "0.0002"))
 
 
 def configure_runtime() -> None:
-    """Process-wide settings the GUI needs; call before the QApplication exists.
+    """Process-wide settings the GUI needs; :func:`main` calls it before the QApplication exists.
 
     * A 0.2 ms GIL switch interval (Python's default is 5 ms): while a worker
       thread runs a tight numpy/torch loop, every Python callback of a paint
       (pyqtgraph has many) otherwise waits up to 5 ms for the GIL, and one
       repaint of the MLP tab took half a second.
-    * Shared OpenGL contexts, so several 3-D views can use pyqtgraph's shaders.
+    * Shared OpenGL contexts, so several 3-D views can use pyqtgraph's shaders
+      (Qt only accepts this before the application object exists).
     """
     from PySide6.QtCore import QCoreApplication, Qt
 
     sys.setswitchinterval(switch_interval())
-    QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
+    if QCoreApplication.instance() is None:
+        QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
 
 
 def warm_up_torch() -> None:
@@ -83,29 +112,178 @@ def warm_up_torch() -> None:
     threading.Thread(target=work, name="torch-warm-up", daemon=True).start()
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Run the application until its window closes."""
-    setup_logging()
-    from PySide6.QtCore import QCoreApplication, Qt
-    from PySide6.QtGui import QIcon
-    from PySide6.QtWidgets import QApplication
+def _probe(stage: str) -> None:
+    """One timestamp line for ``bench/startup.py`` when ``EXPLORER_STARTUP_PROBE`` is set."""
+    if os.environ.get(STARTUP_PROBE_ENV) and sys.stderr is not None:
+        print(f"startup {stage} {time.time():.6f}", file=sys.stderr, flush=True)
 
-    from explorer.qt.main_window import MainWindow
 
-    # Several OpenGL views share shader programs; must be set before the QApplication exists.
-    QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
-    app = QApplication.instance() or QApplication(sys.argv if argv is None else argv)
-    app.setApplicationName("Neural Dynamics Explorer")
-    app.setOrganizationName("NeuralDynamicsExplorer")
-    app.setDesktopFileName("neural-explorer")
+def _say(text: str, stream=None) -> None:
+    """Print where there is a terminal; a windowed Windows/macOS bundle has ``sys.stderr = None``."""
+    stream = stream or sys.stderr
+    if stream is not None:
+        print(text, file=stream, flush=True)
+
+
+def startup_window(app):
+    """A light "getting ready" window: the app icon, its name and what is loading.
+
+    Built from Qt alone so it shows in a fraction of a second; it is painted
+    before the heavy imports (torch, pyqtgraph, the tabs) block the event loop.
+    """
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPixmap
+    from PySide6.QtWidgets import QSplashScreen
+
+    pixmap = QPixmap(460, 170)
+    pixmap.fill(QColor("#1f3b64"))
+    painter = QPainter(pixmap)
     icon = paths.resource("icons/app.svg")
     if icon.exists():
-        app.setWindowIcon(QIcon(str(icon)))
-    window = MainWindow()
-    install_excepthook(window)
-    window.show()
-    log.info("started")
-    from PySide6.QtCore import QTimer
+        painter.drawPixmap(24, 21, QIcon(str(icon)).pixmap(128, 128))
+    painter.setPen(QColor("white"))
+    font = QFont(app.font())
+    font.setPointSize(15)
+    font.setBold(True)
+    painter.setFont(font)
+    painter.drawText(170, 30, 280, 60, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                     "Neural Dynamics\nExplorer")
+    painter.end()
+    splash = QSplashScreen(pixmap)
+    splash.setObjectName("startupWindow")
+    splash.setWindowTitle("Neural Dynamics Explorer")
+    splash.showMessage("Getting ready: loading torch and the three experiments…",
+                       Qt.AlignmentFlag.AlignBottom | Qt.AlignmentFlag.AlignRight, QColor("#dfe9f7"))
+    splash.show()
+    # Wait (briefly) until the window system has mapped it, then paint it once for real.
+    deadline = time.monotonic() + 1.0
+    while not (splash.windowHandle() and splash.windowHandle().isExposed()) and time.monotonic() < deadline:
+        app.processEvents()
+    splash.repaint()
+    app.processEvents()
+    return splash
 
-    QTimer.singleShot(300, warm_up_torch)
+
+def _fallback_message(fallback: paths.DataDirFallback) -> str:
+    return (
+        f"Could not write to the data folder\n{fallback.wanted}\n({fallback.reason}).\n\n"
+        f"This session keeps its settings, data and trained weights in the temporary folder\n"
+        f"{fallback.used}\ninstead; they will not be there next time. Set EXPLORER_DATA_DIR "
+        "to a folder you can write to, or fix the permissions."
+    )
+
+
+def report_startup_failure(stage: str, exc: BaseException, log_path: Path | None) -> int:
+    """Log the failure, say it on stderr and in a message box; return the exit code 1."""
+    log.error("start-up failed while %s", stage, exc_info=(type(exc), exc, exc.__traceback__))
+    frame = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
+    where = f" (in {Path(frame.filename).name}, line {frame.lineno})" if frame else ""
+    details = f"Details are in {log_path}" if log_path else "The log could not be written either."
+    text = f"Neural Dynamics Explorer could not start: it failed while {stage}.\n\n{type(exc).__name__}: {exc}{where}"
+    _say(f"error: {text}\n{details}".replace("\n\n", "\n"))
+    try:
+        from PySide6.QtWidgets import QApplication, QMessageBox
+
+        _app = QApplication.instance() or QApplication([sys.argv[0]])  # noqa: F841 - the box needs one
+        box = QMessageBox(QMessageBox.Icon.Critical, "Neural Dynamics Explorer", text)
+        box.setObjectName("startupErrorBox")
+        box.setInformativeText(details)
+        box.setDetailedText("".join(traceback.format_exception(type(exc), exc, exc.__traceback__)))
+        box.exec()
+    except Exception:  # noqa: BLE001 - no Qt at all: the log and stderr must do
+        log.exception("could not show the start-up error box")
+    return 1
+
+
+def run_gui(qt_args: list[str]) -> int:
+    """Show the getting-ready window, then the main window; run until it closes."""
+    stage, log_path, splash = "preparing the data folder", None, None
+    try:
+        fallback = paths.ensure_writable_data_dir()
+        log_path = setup_logging()
+        if fallback:
+            log.warning("data folder %s not writable (%s); using %s", fallback.wanted, fallback.reason, fallback.used)
+        stage = "starting Qt"
+        configure_runtime()
+        from PySide6.QtCore import QTimer
+        from PySide6.QtGui import QIcon
+        from PySide6.QtWidgets import QApplication, QMessageBox
+
+        app = QApplication.instance() or QApplication([sys.argv[0], *qt_args])
+        app.setApplicationName("Neural Dynamics Explorer")
+        app.setOrganizationName("NeuralDynamicsExplorer")
+        app.setDesktopFileName("neural-explorer")
+        icon = paths.resource("icons/app.svg")
+        if icon.exists():
+            app.setWindowIcon(QIcon(str(icon)))
+        splash = startup_window(app)
+        _probe("first-window")
+        stage = "loading the experiments (torch, plots, tabs)"
+        from explorer.qt.main_window import MainWindow
+
+        stage = "building the main window"
+        window = MainWindow()
+        install_excepthook(window)
+        window.show()
+        splash.finish(window)
+        if fallback:
+            box = QMessageBox(QMessageBox.Icon.Warning, "Data folder not writable", _fallback_message(fallback),
+                              parent=window)
+            box.setObjectName("dataDirFallbackBox")
+            box.open()  # not modal-blocking: the app works meanwhile
+        log.info("started")
+        # Timers owned by the window: they die with it (tests build and close windows).
+        warm = QTimer(window, singleShot=True, interval=300)
+        warm.timeout.connect(warm_up_torch)
+        warm.start()
+        QTimer.singleShot(0, window, _ready)
+    except Exception as exc:  # noqa: BLE001 - whatever it is, the user must see it
+        if splash is not None:
+            splash.close()
+        return report_startup_failure(stage, exc, log_path)
     return app.exec()
+
+
+def _ready() -> None:
+    """The main window has been shown and the event loop has turned once: the tabs are usable."""
+    _probe("ready")
+    if os.environ.get(STARTUP_PROBE_ENV) == "quit":
+        from PySide6.QtWidgets import QApplication
+
+        QApplication.instance().quit()
+
+
+def run_self_test() -> int:
+    """``--self-test``: log to the data folder too, run :mod:`explorer.selftest`."""
+    try:
+        fallback = paths.ensure_writable_data_dir()
+        setup_logging()
+        if fallback:
+            _say(f"note: {fallback.wanted} is not writable ({fallback.reason}); using {fallback.used}")
+        configure_runtime()
+        from explorer.selftest import run
+    except Exception as exc:  # noqa: BLE001 - one line, not a traceback
+        log.exception("self-test could not start")
+        _say(f"self-test failed: could not start: {type(exc).__name__}: {exc}")
+        return 1
+    return run()
+
+
+def _invoked_as_cli() -> bool:
+    """A copy or link of the bundle's executable named ``neural-explorer-cli`` is the command line."""
+    return Path(sys.argv[0]).stem.endswith("-cli")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Dispatch on the arguments (without the program name): window, ``--cli …`` or ``--self-test``."""
+    args = sys.argv[1:] if argv is None else list(argv)
+    if args[:1] == ["--cli"] or _invoked_as_cli():
+        from explorer.cli import main as cli_main
+
+        return cli_main(args[1:] if args[:1] == ["--cli"] else args)
+    if args[:1] in (["-h"], ["--help"]):
+        _say(USAGE, sys.stdout)
+        return 0
+    if args[:1] == ["--self-test"]:
+        return run_self_test()
+    return run_gui(args)

@@ -19,8 +19,6 @@ from collections.abc import Iterable
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from torchvision.datasets import KMNIST as _TorchvisionKMNIST
-
 from explorer.core import paths
 from explorer.core.errors import UserError
 from explorer.core.kuzushiji.dataset import FILES, KMNIST, read_folder, store
@@ -32,8 +30,16 @@ DEFAULT_MIRRORS: list[str] = [
     "https://huggingface.co/datasets/tanganke/kmnist/resolve/main/raw/",
 ]
 MIRRORS_ENV = "EXPLORER_KMNIST_MIRRORS"
-MD5S: dict[str, str] = dict(_TorchvisionKMNIST.resources)
-"""torchvision's md5 sums of the four ``.gz`` files, by file name."""
+MD5S: dict[str, str] = {
+    "train-images-idx3-ubyte.gz": "bdb82020997e1d708af4cf47b453dcf7",
+    "train-labels-idx1-ubyte.gz": "e144d726b3acfaa3e44228e80efcd344",
+    "t10k-images-idx3-ubyte.gz": "5c965bf0a639b31b8f53240b1b52f4d7",
+    "t10k-labels-idx1-ubyte.gz": "7320c461ea6c1c855c0b718fb2a4b134",
+}
+"""torchvision's md5 sums of the four ``.gz`` files (``torchvision.datasets.KMNIST.resources``),
+copied so that opening the Kuzushiji tab does not import torchvision (seconds at start-up)
+and the CPU-only bundle, which has no torchvision, can download too;
+``tests/qt/test_startup.py`` checks they still equal torchvision's."""
 
 
 class _MirrorFailed(Exception):

@@ -1,0 +1,39 @@
+"""Start-up stays light: the modules that put the first window up never import torchvision."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+STARTUP_MODULES = ["explorer.qt.app", "explorer.qt.main_window", "explorer.core.kuzushiji.dataset",
+                   "explorer.core.kuzushiji.download"]
+
+
+def _imported_after(modules: list[str]) -> set[str]:
+    code = (
+        "import importlib, sys\n"
+        f"for m in {modules!r}: importlib.import_module(m)\n"
+        "print(' '.join(sorted({m.split('.')[0] for m in sys.modules})))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120)
+    return set(out.stdout.split())
+
+
+def test_start_up_modules_do_not_import_torchvision():
+    loaded = _imported_after(STARTUP_MODULES)
+    assert "explorer" in loaded and "PySide6" in loaded  # the check itself ran
+    assert "torchvision" not in loaded
+
+
+def test_the_first_window_needs_neither_torch_nor_the_tabs():
+    loaded = _imported_after(["explorer.qt.app"])
+    assert not loaded & {"torch", "torchvision"}
+
+
+def test_the_copied_md5_sums_are_torchvisions():
+    torchvision = pytest.importorskip("torchvision.datasets")
+    from explorer.core.kuzushiji.download import MD5S
+
+    assert MD5S == dict(torchvision.KMNIST.resources)
