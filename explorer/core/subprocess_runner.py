@@ -96,34 +96,39 @@ def _child_main(conn) -> None:
     # First of all, before the slow imports: Ctrl+C in the terminal is for the parent.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
-        try:
-            import importlib
+        import importlib
 
-            for name in PRELOAD:
+        for name in PRELOAD:
+            try:
                 importlib.import_module(name)
-        except BaseException as exc:  # noqa: BLE001 - the parent reports it when it gives a job
-            _send_failure(conn, exc)
-            return
+            except Exception:  # noqa: BLE001, S112 - only a head start: a job that needs it fails itself
+                continue
         _send(conn, ("ready", os.getpid()))
         try:
-            job = pickle.loads(conn.recv_bytes())
+            job = conn.recv_bytes()
         except (EOFError, OSError):  # the parent closed the pipe: no job will come
             return
-        _child(conn, *job)
+        _child(conn, job)
+    except OSError:  # the pipe broke: the parent is gone or gave up on us, nobody to tell
+        pass
     finally:
         conn.close()
 
 
-def _child(conn, func: Callable, args: tuple, kwargs: dict, environ: dict, cwd: str) -> None:
-    """Run one job: stream its throttled records, then its result, failure or cancellation."""
+def _child(conn, job: bytes) -> None:
+    """Run one pickled job: stream its throttled records, then its result, failure or cancellation."""
     from explorer.core.progress import Throttle
     from explorer.core.threads import use_training_threads
 
     try:
+        func, args, kwargs, environ, cwd = pickle.loads(job)
         # A warm child was started a while ago: take the parent's state as of now.
         os.environ.clear()
         os.environ.update(environ)
-        os.chdir(cwd)
+        try:
+            os.chdir(cwd)
+        except OSError:  # the parent's folder is gone: run where we are rather than not at all
+            pass
         use_training_threads()
         gen = func(*args, **kwargs)
         throttle = Throttle()  # the GUI draws ~20 records a second: sending more is wasted work
