@@ -19,7 +19,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, QRectF, QSizeF, Qt
+from PySide6.QtCore import QPoint, QPointF, QRectF, QSizeF, Qt
 from PySide6.QtGui import QColor, QFont, QLinearGradient, QPainter, QPen
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsWidget, QWidget
 
@@ -224,7 +224,7 @@ def paint_widget(painter: QPainter, widget: QWidget, rect: QRectF) -> None:
     painter.save()
     painter.translate(rect.left() + (rect.width() - w * factor) / 2, rect.top() + (rect.height() - h * factor) / 2)
     painter.scale(factor, factor)
-    widget.render(painter)
+    widget.render(painter, QPoint(0, 0))
     painter.restore()
 
 

@@ -138,3 +138,15 @@ def test_export_all_writes_every_format_a_figure_has(loss_plot, tmp_path, qtbot)
     assert sorted(p.name for p in written) == ["confusion.png", "confusion.svg", "loss.png", "loss.svg"]
     assert all(p.stat().st_size > 1000 for p in written)
     assert filters_for(figures["loss"]).count("*.") == 3
+
+
+def test_a_plain_widget_is_drawn_scaled_to_fit(qtbot, tmp_path):
+    from PySide6.QtWidgets import QLabel
+
+    label = QLabel("step 3: p(b) = 0.91")
+    label.setStyleSheet("background: rgb(0, 0, 255); color: white;")
+    qtbot.addWidget(label)
+    label.resize(200, 50)
+    rgb = _rgb(export_figure(Figure(label, title="Step panel"), tmp_path / "panel.png", size=(800, 400)))
+    blue = (rgb[..., 2] > 200) & (rgb[..., 0] < 60)
+    assert blue.sum() > 0.25 * 800 * 400 * 0.5  # fills the page's width, aspect kept
