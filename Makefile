@@ -11,7 +11,7 @@ SYSTEM_PACKAGES := xvfb xauth libgl1 libegl1 libglx-mesa0 libgl1-mesa-dri libfon
 	libdbus-1-3 libxkbcommon0 libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-image0 \
 	libxcb-keysyms1 libxcb-randr0 libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1
 
-.PHONY: run test lint bench screenshots system-packages clean
+.PHONY: run test lint bench screenshots system-packages clean package package-cpu package-test install-desktop
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -38,9 +38,14 @@ run: $(STAMP)
 	$(BIN)/python main.py
 
 # pytest's exit code 5 (no tests collected) fails the target like any other non-zero code.
+# Last, the app's own self-test from the venv, under Xvfb so its OpenGL step runs too,
+# with a fresh data folder and working directory (it must write nowhere else).
 test: system-packages $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest --no-xvfb -m "not gl" $(PYTEST_ARGS)
 	QT_QPA_PLATFORM=xcb $(BIN)/python -m pytest -m gl $(PYTEST_ARGS)
+	@tmp=$$(mktemp -d) && cd $$tmp && EXPLORER_DATA_DIR=$$tmp/data QT_QPA_PLATFORM=xcb \
+	  xvfb-run -a -s "-screen 0 1024x768x24 +extension GLX" $(CURDIR)/$(BIN)/python $(CURDIR)/main.py --self-test \
+	  </dev/null; rc=$$?; rm -rf $$tmp; exit $$rc
 
 lint: $(STAMP)
 	$(BIN)/ruff check explorer tests bench scripts main.py
@@ -50,6 +55,26 @@ bench: $(STAMP)
 
 screenshots: system-packages $(STAMP)
 	xvfb-run -a -s "-screen 0 1500x1000x24 +extension GLX" env QT_QPA_PLATFORM=xcb $(BIN)/python scripts/screenshots.py
+
+# The double-click bundle (packaging/README.md): built from a clean venv under build/,
+# then run as a double-click would by package-test. Not part of `test` (10-20 min, GBs).
+# BUNDLE=cpu (or `make package-cpu`) builds against torch 2.13.0+cpu without torchvision.
+BUNDLE ?= gpu
+BUNDLE_DIR = dist/neural-explorer$(if $(filter cpu,$(BUNDLE)),-cpu)
+
+package: system-packages
+	bash packaging/build.sh $(if $(filter cpu,$(BUNDLE)),--cpu)
+
+package-cpu:
+	$(MAKE) package BUNDLE=cpu
+
+package-test: system-packages
+	bash packaging/package_test.sh $(BUNDLE_DIR)
+
+# Add the built bundle to this user's application menu (a .desktop with an absolute Exec,
+# the icon in ~/.local/share/icons/hicolor).
+install-desktop:
+	bash packaging/install-desktop.sh $(BUNDLE_DIR)
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache
