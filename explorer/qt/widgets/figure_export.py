@@ -105,7 +105,7 @@ class Figure:
             from explorer.qt.widgets.gl_export import paint_labels, render_view
 
             w, h = max(int(round(rect.width() * self._scale)), 1), max(int(round(rect.height() * self._scale)), 1)
-            image, labels = render_view(self.target, w, h)
+            image, labels = render_view(self.target, w, h, self._scale)
             painter.drawImage(rect, image)
             paint_labels(painter, labels, rect.topLeft(), 1 / self._scale)
             return

@@ -198,6 +198,11 @@ def paint_scene_item(painter: QPainter, item: QGraphicsItem, rect: QRectF, scale
         stack.extend(child.childItems())
         if hasattr(child, "setExportMode"):
             items.append(child)
+    # Legends ignore the view's transformations to keep a fixed on-screen size;
+    # in a file they must grow with everything else or they come out half-sized.
+    fixed = [n for n in _walk(item) if n.flags() & QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations]
+    for node in fixed:
+        node.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations, False)
     try:
         if old is not None:
             item.setGeometry(QRectF(old.topLeft(), rect.size()))
@@ -212,6 +217,8 @@ def paint_scene_item(painter: QPainter, item: QGraphicsItem, rect: QRectF, scale
             each.setExportMode(False, None)
         for other in hidden:
             other.setVisible(True)
+        for node in fixed:
+            node.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations, True)
         if old is not None:
             item.setGeometry(old)
             _activate_layouts(item)

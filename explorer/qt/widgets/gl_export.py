@@ -24,8 +24,12 @@ def _text_items(view) -> list:
     return [item for item in view.items if isinstance(item, gl.GLTextItem) and item.visible() and item.text]
 
 
-def render_view(view, width: int, height: int) -> tuple[QImage, list[tuple[float, float, str, QColor]]]:
+def render_view(view, width: int, height: int, scale: float = 1.0) -> tuple[QImage, list]:
     """Draw ``view`` into a ``width`` × ``height`` image; also return its labels' pixel positions.
+
+    Points sized in pixels are drawn ``scale`` times larger, as the text is, so
+    that a 2× file looks like the screen rather than like a sprinkling of dots.
+    Labels come back as ``(x, y, text, QColor)`` in the image's pixels.
 
     Raises
     ------
@@ -34,9 +38,15 @@ def render_view(view, width: int, height: int) -> tuple[QImage, list[tuple[float
     """
     if not view.isValid():
         raise UserError("the 3-D view has no OpenGL context yet: show it once, then export")
+    import pyqtgraph.opengl as gl
+
     labels = _text_items(view)
     for item in labels:
         item.setVisible(False)
+    sized = [item for item in view.items if isinstance(item, gl.GLScatterPlotItem) and item.pxMode]
+    sizes = [item.size for item in sized]
+    for item, size in zip(sized, sizes, strict=True):
+        item.setData(size=np.asarray(size, np.float32) * scale if isinstance(size, np.ndarray) else size * scale)
     try:
         array = view.renderToArray((width, height))
     except Exception as exc:  # noqa: BLE001 - PyOpenGL raises many types; the user needs one line
@@ -44,6 +54,8 @@ def render_view(view, width: int, height: int) -> tuple[QImage, list[tuple[float
     finally:
         for item in labels:
             item.setVisible(True)
+        for item, size in zip(sized, sizes, strict=True):
+            item.setData(size=size)
         view.update()
     # glReadPixels gave BGRA bytes, which is QImage's ARGB32 layout on little-endian machines;
     # on big-endian ones the bytes must be turned round. Alpha is forced opaque: blending

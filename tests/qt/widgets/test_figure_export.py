@@ -53,6 +53,8 @@ def test_default_is_report_sized_with_a_sane_aspect_whatever_the_window(loss_plo
     assert 0.5 <= image.width() / image.height() <= 2.0  # the window is 220×900
     assert round(image.dotsPerMeterX() * 0.0254) == 192  # 2× screen resolution, for print
     assert loss_plot.getPlotItem().geometry().height() == pytest.approx(loss_plot.height(), abs=2)
+    legend = loss_plot.getPlotItem().legend  # scaled with the file, then fixed-size on screen again
+    assert legend.flags() & legend.GraphicsItemFlag.ItemIgnoresTransformations
 
 
 def test_svg_parses_and_carries_title_axis_labels_and_key(loss_plot, tmp_path):

@@ -74,3 +74,15 @@ def test_3d_goes_into_the_report_as_png(view):
 
     figure = report_figure(Figure(view, kind="3d", title="SRN-3"))
     assert figure.svg is None and figure.png[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_points_grow_with_the_scale_and_get_their_size_back(view, tmp_path):
+    import pyqtgraph.opengl as gl
+
+    points = next(i for i in view.items if isinstance(i, gl.GLScatterPlotItem))
+    rgb_1x = _rgb(export_figure(Figure(view, kind="3d"), tmp_path / "a.png", size=(600, 600), dpi=96))
+    rgb_2x = _rgb(export_figure(Figure(view, kind="3d"), tmp_path / "b.png", size=(600, 600), dpi=192))
+    coloured = [(np.abs(rgb[..., 0] - rgb[..., 1]) + np.abs(rgb[..., 2] - rgb[..., 1]) > 200).sum()
+                for rgb in (rgb_1x, rgb_2x)]
+    assert coloured[1] > 1.5 * coloured[0]
+    assert points.size == 12
