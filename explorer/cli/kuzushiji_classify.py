@@ -1,11 +1,16 @@
-"""``python -m explorer kuzushiji classify IMAGE``: what a trained net thinks a picture shows.
+"""``python -m explorer kuzushiji classify IMAGE_OR_FOLDER...``: what a trained net thinks pictures show.
 
 Uses the same preprocessing as the drawing canvas (``core.kuzushiji.preprocess``).
+Several images and folders (their image files, not sub-folders) can be given;
+an image that cannot be read or holds no ink is reported and the others are
+still classified, and the exit code is 2 if any failed.
 """
 
 from __future__ import annotations
 
 import json
+import sys
+from pathlib import Path
 
 from explorer.core.errors import UserError
 from explorer.core.kuzushiji import nets, trained
@@ -13,6 +18,8 @@ from explorer.core.kuzushiji.classes import CLASSES
 from explorer.core.kuzushiji.preprocess import classify, preprocess_file, top_k
 
 TEXT_TOP = 3
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp", ".pgm", ".ppm"}
+"""Files taken from a folder (any file named on the command line is tried, whatever its name)."""
 
 
 def add_classify_parser(commands) -> None:
@@ -24,7 +31,12 @@ def add_classify_parser(commands) -> None:
         "preprocessed as in the app's drawing canvas (inverted if light, cropped, scaled to "
         "fill the 28×28 frame, centred, blurred).",
     )
-    cl.add_argument("image", metavar="IMAGE", help="image file (PNG, JPEG, …)")
+    cl.add_argument(
+        "images",
+        nargs="+",
+        metavar="IMAGE_OR_FOLDER",
+        help="image files (PNG, JPEG, …) and folders of them",
+    )
     cl.add_argument("--weights", metavar="FILE", help="weights file (default: the last trained weights)")
     cl.add_argument(
         "--net",
@@ -35,7 +47,11 @@ def add_classify_parser(commands) -> None:
     cl.add_argument(
         "--top", type=int, metavar="K", help=f"how many classes to list (default {TEXT_TOP}; all ten with --json)"
     )
-    cl.add_argument("--json", action="store_true", help="print one JSON object")
+    cl.add_argument(
+        "--json",
+        action="store_true",
+        help="print one JSON object per image, one per line (with an 'error' key for an image that failed)",
+    )
     cl.set_defaults(run=run_classify)
 
 
@@ -55,29 +71,68 @@ def choose_net(weights: str | None, net: str | None) -> trained.TrainedNet:
     raise UserError(f"no trained Kuzushiji net: {trained.HOW_TO_TRAIN}")
 
 
+def image_paths(arguments: list[str]) -> list[Path]:
+    """The files to classify: each file as given, each folder's image files in name order.
+
+    A folder with no image file, or a path that does not exist, is kept as
+    it is so that classifying it reports the problem.
+    """
+    paths: list[Path] = []
+    for argument in arguments:
+        path = Path(argument).expanduser()
+        if path.is_dir():
+            found = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES)
+            paths.extend(found or [path])
+        else:
+            paths.append(path)
+    return paths
+
+
 def run_classify(args) -> int:
     if args.top is not None and not 1 <= args.top <= len(CLASSES):
         raise UserError(f"--top must be between 1 and {len(CLASSES)}")
-    pre = preprocess_file(args.image)
     chosen = choose_net(args.weights, args.net)
-    probs = classify({chosen.name: chosen.model}, pre)[chosen.name]
+    paths = image_paths(args.images)
     k = args.top or (len(CLASSES) if args.json else TEXT_TOP)
-    ranked = top_k(probs, k)
-    if args.json:
-        result = {
-            "net": nets.display_name(chosen.name),
-            "weights": chosen.source,
-            "inverted": pre.inverted,
-            "top": [
-                {"class": i, "kana": CLASSES[i][0], "romaji": CLASSES[i][1], "probability": p}
-                for i, p in ranked
-            ],
-            "input28": pre.array28.tolist(),
-        }
-        print(json.dumps(result, ensure_ascii=False))
-        return 0
-    print(f"{nets.display_name(chosen.name)} ({chosen.source}):")
-    for rank, (i, p) in enumerate(ranked, 1):
-        kana, romaji = CLASSES[i]
-        print(f"{rank:>3}. {kana} {romaji:<4}{100 * p:6.1f} %")
-    return 0
+    failed = 0
+    if not args.json and len(paths) > 1:
+        print(f"{nets.display_name(chosen.name)} ({chosen.source}):")
+    for path in paths:
+        try:
+            if path.is_dir():
+                raise UserError(f"{path}: no image files in this folder")
+            pre = preprocess_file(path)
+        except UserError as exc:
+            failed += 1
+            print(f"error: {exc}", file=sys.stderr)
+            if args.json:
+                print(json.dumps({"file": str(path), "error": str(exc)}, ensure_ascii=False), flush=True)
+            continue
+        ranked = top_k(classify({chosen.name: chosen.model}, pre)[chosen.name], k)
+        if args.json:
+            print(json.dumps(_as_json(path, chosen, pre, ranked), ensure_ascii=False), flush=True)
+        elif len(paths) > 1:
+            print(f"{path}: " + ", ".join(_verdict(i, p) for i, p in ranked))
+        else:
+            print(f"{nets.display_name(chosen.name)} ({chosen.source}):")
+            for rank, (i, p) in enumerate(ranked, 1):
+                print(f"{rank:>3}. {_verdict(i, p)}")
+    return 2 if failed else 0
+
+
+def _verdict(i: int, p: float) -> str:
+    kana, romaji = CLASSES[i]
+    return f"{kana} {romaji:<4}{100 * p:6.1f} %"
+
+
+def _as_json(path: Path, chosen: trained.TrainedNet, pre, ranked: list[tuple[int, float]]) -> dict:
+    return {
+        "file": str(path),
+        "net": nets.display_name(chosen.name),
+        "weights": chosen.source,
+        "inverted": pre.inverted,
+        "top": [
+            {"class": i, "kana": CLASSES[i][0], "romaji": CLASSES[i][1], "probability": p} for i, p in ranked
+        ],
+        "input28": pre.array28.tolist(),
+    }

@@ -1,4 +1,4 @@
-"""``python -m explorer kuzushiji classify IMAGE``: verdicts, JSON, and clear errors."""
+"""``python -m explorer kuzushiji classify IMAGE_OR_FOLDER...``: verdicts, JSON lines, and clear errors."""
 
 from __future__ import annotations
 
@@ -85,6 +85,60 @@ def test_json_lists_every_class_with_the_nets_softmax(cli, drawing, tmp_path):
     assert sum(t["probability"] for t in top) == pytest.approx(1.0)
     assert np.array_equal(np.array(result["input28"], np.float32), pre.array28)
     assert result["net"] == "NetLin" and result["inverted"] is True
+    assert result["file"] == str(drawing)
+
+
+def write_shapes(folder, n: int = 3) -> list:
+    """``n`` different dark-on-light shapes as PNGs in ``folder``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for i in range(n):
+        image = np.full((100, 100), 240, np.uint8)
+        image[10 + 10 * i : 90, 30 + 5 * i : 40 + 5 * i] = 20
+        image[40:50, 10 : 60 + 10 * i] = 20
+        paths.append(folder / f"shape{i}.png")
+        Image.fromarray(image).save(paths[-1])
+    return paths
+
+
+def test_a_folder_with_one_broken_file_reports_it_and_classifies_the_rest(cli, tmp_path):
+    _, weights = save_net("conv", tmp_path / "conv.pt")
+    folder = tmp_path / "pictures"
+    good = write_shapes(folder)
+    (folder / "broken.png").write_bytes(b"\x89PNG truncated")
+    (folder / "notes.txt").write_text("not an image, and not named like one: skipped")
+    extra = tmp_path / "drawing.png"
+    Image.fromarray(np.full((60, 60), 250, np.uint8)).save(extra)  # blank: no ink
+    code, out, err = cli(str(folder), str(extra), "--weights", str(weights), "--json")
+    assert code == 2
+    lines = [json.loads(line) for line in out.splitlines()]
+    assert [line["file"] for line in lines] == [str(folder / "broken.png"), *map(str, good), str(extra)]
+    assert lines[0] == {"file": str(folder / "broken.png"), "error": "broken.png: not a readable image (UnidentifiedImageError)"}
+    assert lines[-1]["error"] == "no ink found in drawing.png"
+    for path, line in zip(good, lines[1:-1], strict=True):
+        assert "error" not in line and len(line["top"]) == 10
+        assert np.array_equal(np.array(line["input28"], np.float32), preprocess_file(path).array28)
+    assert err.splitlines() == [
+        "error: broken.png: not a readable image (UnidentifiedImageError)",
+        "error: no ink found in drawing.png",
+    ]
+    # All good: exit 0; text output gives one line per image.
+    code, out, err = cli(*map(str, good), "--weights", str(weights), "--top", "2")
+    assert code == 0 and err == ""
+    lines = out.splitlines()
+    assert lines[0].startswith("NetConv") and len(lines) == 1 + len(good)
+    assert all(line.startswith(f"{path}: ") and line.count("%") == 2 for path, line in zip(good, lines[1:], strict=True))
+
+
+def test_missing_paths_and_empty_folders_are_reported(cli, tmp_path):
+    _, weights = save_net("lin", tmp_path / "lin.pt")
+    (tmp_path / "empty").mkdir()
+    code, out, err = cli(str(tmp_path / "empty"), str(tmp_path / "gone.png"), "--weights", str(weights))
+    assert code == 2 and out.startswith("NetLin")
+    assert err.splitlines() == [
+        f"error: {tmp_path / 'empty'}: no image files in this folder",
+        f"error: {tmp_path / 'gone.png'}: no such image file",
+    ]
 
 
 def test_text_output_uses_the_last_trained_conv_net_first(cli, drawing):
@@ -119,7 +173,9 @@ def test_unreadable_and_empty_images_exit_non_zero_with_one_line(cli, tmp_path):
     empty = tmp_path / "empty.png"
     Image.fromarray(np.zeros((280, 280), np.uint8)).save(empty)
     code, out, err = cli(str(empty), "--json")
-    assert (code, out, err) == (2, "", "error: no ink found in empty.png\n")
+    # With --json the failure is also a JSON line, so a script reading stdout sees every image (issue 13).
+    assert (code, err) == (2, "error: no ink found in empty.png\n")
+    assert json.loads(out) == {"file": str(empty), "error": "no ink found in empty.png"}
 
 
 def test_weights_for_another_net_are_refused(cli, drawing, tmp_path):
