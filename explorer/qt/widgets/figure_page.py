@@ -18,6 +18,7 @@ import contextlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
+import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPoint, QPointF, QRectF, QSizeF, Qt
 from PySide6.QtGui import QColor, QFont, QLinearGradient, QPainter, QPen
@@ -34,8 +35,9 @@ TEXT_COLOR = QColor(20, 20, 20)
 class ColourKey:
     """A colour bar: ``colors`` run from ``vmin`` (bottom) to ``vmax`` (top).
 
-    ``colors`` are gradient stops, each a :class:`QColor` or an ``(r, g, b[, a])``
-    tuple in 0..1 (as :func:`explorer.qt.widgets.colors.jet` returns) or 0..255.
+    ``colors`` are gradient stops, each a :class:`QColor`, a colour name, or an
+    ``(r, g, b[, a])`` row of floats in 0..1 (as the recurrent tab's ``jet``
+    returns) or of integers in 0..255. :meth:`from_colormap` takes a pyqtgraph map.
     """
 
     colors: Sequence
@@ -43,6 +45,12 @@ class ColourKey:
     vmax: float = 1.0
     label: str = ""
     ticks: Sequence[float] | None = None
+
+    @classmethod
+    def from_colormap(cls, colormap: pg.ColorMap, vmin: float, vmax: float, label: str = "", ticks=None) -> ColourKey:
+        """The key of a pyqtgraph :class:`ColorMap` shown over ``vmin..vmax``."""
+        stops = [colormap.map(x, mode="qcolor") for x in np.linspace(0.0, 1.0, 17)]
+        return cls(stops, vmin, vmax, label, ticks)
 
     def tick_values(self) -> list[float]:
         if self.ticks is not None:
@@ -52,14 +60,14 @@ class ColourKey:
 
 
 def qcolor(value) -> QColor:
-    """A QColor from a QColor, a name, or an RGB(A) tuple in 0..1 or 0..255."""
+    """A QColor from a QColor, a name, floats in 0..1 or integers in 0..255 (RGB or RGBA)."""
     if isinstance(value, QColor):
         return value
     if isinstance(value, str):
         return QColor(value)
-    values = [float(v) for v in value]
-    if all(v <= 1.0 for v in values):
-        return QColor.fromRgbF(*values)
+    values = list(np.asarray(value).ravel())
+    if np.asarray(value).dtype.kind == "f":
+        return QColor.fromRgbF(*[float(np.clip(v, 0.0, 1.0)) for v in values])
     return QColor(*[int(v) for v in values])
 
 

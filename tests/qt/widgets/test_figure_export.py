@@ -152,3 +152,13 @@ def test_a_plain_widget_is_drawn_scaled_to_fit(qtbot, tmp_path):
     rgb = _rgb(export_figure(Figure(label, title="Step panel"), tmp_path / "panel.png", size=(800, 400)))
     blue = (rgb[..., 2] > 200) & (rgb[..., 0] < 60)
     assert blue.sum() > 0.25 * 800 * 400 * 0.5  # fills the page's width, aspect kept
+
+
+def test_colour_key_from_a_pyqtgraph_map_and_colour_forms():
+    from explorer.qt.widgets.figure_page import qcolor
+
+    key = ColourKey.from_colormap(pg.ColorMap([0.0, 1.0], [(255, 255, 255), (0, 0, 255)]), 0, 500, "count")
+    assert key.colors[0].getRgb()[:3] == (255, 255, 255) and key.colors[-1].getRgb()[:3] == (0, 0, 255)
+    assert qcolor((1, 1, 1)).getRgb()[:3] == (1, 1, 1)  # integers are 0..255
+    assert qcolor((1.0, 0.5, 0.0)).getRgb()[:3] == (255, 128, 0)
+    assert qcolor(np.array([0.0, 0.0, 1.0, 1.0])).getRgb() == (0, 0, 255, 255)
