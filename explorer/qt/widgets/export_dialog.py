@@ -22,6 +22,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt, Slot
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -61,6 +62,12 @@ class ExportDialog(QDialog):
         w, h, _ = export_size(figure)
         self.width_box = self._spin(w, "Width of the file in pixels")
         self.height_box = self._spin(h, "Height of the file in pixels")
+        self.keep_shape = QCheckBox("keep shape")
+        self.keep_shape.setChecked(True)
+        self.keep_shape.setToolTip("Change the height with the width, so the figure keeps its proportions")
+        self._aspect = w / h
+        self.width_box.valueChanged.connect(self._width_changed)
+        self.height_box.valueChanged.connect(self._height_changed)
         self.dpi = QSpinBox()
         self.dpi.setRange(48, 1200)
         self.dpi.setValue(int(SCREEN_DPI * DEFAULT_SCALE))
@@ -76,6 +83,7 @@ class ExportDialog(QDialog):
         size_row = QHBoxLayout()
         size_row.addWidget(self.width_box)
         size_row.addWidget(self.height_box)
+        size_row.addWidget(self.keep_shape)
         form = QFormLayout(self)
         form.addRow("Format", self.format)
         form.addRow("Size (px)", size_row)
@@ -94,6 +102,22 @@ class ExportDialog(QDialog):
         box.setValue(value)
         box.setToolTip(tip)
         return box
+
+    @Slot(int)
+    def _width_changed(self, width: int) -> None:
+        if self.keep_shape.isChecked():
+            self.height_box.blockSignals(True)
+            self.height_box.setValue(max(16, round(width / self._aspect)))
+            self.height_box.blockSignals(False)
+
+    @Slot(int)
+    def _height_changed(self, height: int) -> None:
+        if self.keep_shape.isChecked():
+            self.width_box.blockSignals(True)
+            self.width_box.setValue(max(16, round(height * self._aspect)))
+            self.width_box.blockSignals(False)
+        else:
+            self._aspect = self.width_box.value() / max(height, 1)
 
     def current_format(self) -> str:
         return self.format.currentData()

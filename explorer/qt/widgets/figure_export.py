@@ -49,6 +49,8 @@ DEFAULT_WIDTH = 1600
 DEFAULT_SCALE = 2.0
 SCREEN_DPI = 96.0
 MAX_PIXELS = 12000
+#: 64 megapixels: a 256 MB image in memory, far beyond any printed page at 600 dpi.
+MAX_AREA = 64_000_000
 FORMATS_2D = ("png", "svg", "pdf")
 FORMATS_3D = ("png",)
 _FILTER_NAMES = {"png": "PNG image (*.png)", "svg": "SVG drawing (*.svg)", "pdf": "PDF document (*.pdf)"}
@@ -159,6 +161,8 @@ def export_size(figure: Figure, size=None, width=None, dpi=None) -> tuple[int, i
         h = int(round(w / figure.default_aspect()))
     if not (16 <= w <= MAX_PIXELS and 16 <= h <= MAX_PIXELS):
         raise UserError(f"a figure must be 16 to {MAX_PIXELS} pixels on each side, not {w}×{h}")
+    if w * h > MAX_AREA:
+        raise UserError(f"{w}×{h} pixels is more than a figure needs (at most {MAX_AREA // 10**6} megapixels)")
     if not 0.25 <= scale <= 16:
         raise UserError(f"{dpi} dpi is outside 24..1536")
     return w, h, scale

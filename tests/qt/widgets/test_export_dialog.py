@@ -19,6 +19,7 @@ def test_export_action_opens_the_dialog_which_writes_the_chosen_size(loss_plot, 
     dialog = loss_plot.export_dialog
     assert isinstance(dialog, ExportDialog) and dialog.figure.title == "epoch 3"  # made when asked for
     assert [dialog.format.itemData(i) for i in range(dialog.format.count())] == ["png", "svg", "pdf"]
+    dialog.keep_shape.setChecked(False)
     dialog.width_box.setValue(640)
     dialog.height_box.setValue(480)
     dialog.path.setText(str(tmp_path / "loss.png"))
@@ -55,3 +56,14 @@ def test_views_without_a_plot_menu_show_the_action_on_right_click(loss_plot, qtb
     qtbot.addWidget(table)
     install_export_action(table)
     assert table.contextMenuPolicy() == Qt.ContextMenuPolicy.ActionsContextMenu
+
+
+def test_width_and_height_keep_the_shape_unless_told_not_to(loss_plot, qtbot):
+    dialog = ExportDialog(Figure(loss_plot, aspect=2.0))
+    qtbot.addWidget(dialog)
+    assert (dialog.width_box.value(), dialog.height_box.value()) == (1600, 800)
+    dialog.width_box.setValue(1000)
+    assert dialog.height_box.value() == 500
+    dialog.keep_shape.setChecked(False)
+    dialog.height_box.setValue(1000)
+    assert dialog.width_box.value() == 1000

@@ -92,6 +92,8 @@ def test_unknown_suffix_and_bad_size_are_refused(loss_plot, tmp_path):
         export_figure(loss_plot, tmp_path / "loss.jpg")
     with pytest.raises(UserError, match="pixels"):
         export_figure(loss_plot, tmp_path / "loss.png", size=(5, 5))
+    with pytest.raises(UserError, match="megapixels"):
+        export_figure(loss_plot, tmp_path / "loss.png", size=(12000, 12000))
     assert list(tmp_path.iterdir()) == []
 
 
@@ -162,3 +164,20 @@ def test_colour_key_from_a_pyqtgraph_map_and_colour_forms():
     assert qcolor((1, 1, 1)).getRgb()[:3] == (1, 1, 1)  # integers are 0..255
     assert qcolor((1.0, 0.5, 0.0)).getRgb()[:3] == (255, 128, 0)
     assert qcolor(np.array([0.0, 0.0, 1.0, 1.0])).getRgb() == (0, 0, 255, 255)
+
+
+def test_one_plot_of_a_layout_exports_alone_even_if_never_shown(qtbot, tmp_path):
+    layout = pg.GraphicsLayoutWidget()  # a tab that was never opened
+    qtbot.addWidget(layout)
+    top = layout.addPlot(row=0, col=0)
+    bottom = layout.addPlot(row=1, col=0)
+    top.plot([0, 1], [0, 1], pen=pg.mkPen(255, 0, 0, width=3))
+    bottom.plot([0, 1], [1, 0], pen=pg.mkPen(0, 0, 255, width=3))
+    before = top.geometry()
+    rgb = _rgb(export_figure(Figure(bottom, title="unit 0 against unit 1"), tmp_path / "pair.png", size=(800, 800)))
+    blue = (rgb[..., 2] > 200) & (rgb[..., 0] < 80) & (rgb[..., 1] < 80)
+    red = (rgb[..., 0] > 200) & (rgb[..., 1] < 80) & (rgb[..., 2] < 80)
+    assert blue.sum() > 1000 and red.sum() == 0  # the other plot of the layout is left out
+    rows = np.flatnonzero(blue.any(axis=1))
+    assert rows[-1] - rows[0] > 400  # and the exported one fills the square page, not a strip of it
+    assert top.isVisible() and top.geometry() == before
