@@ -78,8 +78,10 @@ figure svg, figure img { max-width: 100%; height: auto; display: block; }
 figcaption { font-size: 0.9em; color: #333; }
 .notes { border: 1px dashed #888; min-height: 5em; padding: 0.5em; margin: 1em 0; white-space: pre-wrap; }
 .notes:empty::before { content: "Notes: click here and type."; color: #999; }
+nav.contents { font-size: 0.95em; }
 @media print {
   body { margin: 0; max-width: none; }
+  nav.contents a { color: inherit; text-decoration: none; }
   section { break-before: page; }
   section:first-of-type { break-before: auto; }
   figure, table { break-inside: avoid; }
@@ -159,13 +161,15 @@ def build_report(sections: Sequence[ReportSection], title: str = "Neural Dynamic
         from explorer import __version__ as app_version
     created = created or _dt.datetime.now().astimezone()
     body = "\n".join(_section(i, s, app_version) for i, s in enumerate(sections, start=1))
+    contents = "".join(f'<li><a href="#section-{i}">{escape(s.title)}</a></li>' for i, s in enumerate(sections, start=1))
+    contents = f'<nav class="contents"><ol>{contents}</ol></nav>\n' if len(sections) > 1 else ""
     return (
         "<!DOCTYPE html>\n"
         '<html xmlns="http://www.w3.org/1999/xhtml" lang="en">\n'
         f'<head><meta charset="utf-8"/><title>{escape(title)}</title>\n<style>{CSS}</style></head>\n'
         f"<body>\n<h1>{escape(title)}</h1>\n"
         f'<p class="meta">Made with Neural Dynamics Explorer {escape(app_version)} on '
-        f"{escape(created.strftime('%Y-%m-%d %H:%M'))}</p>\n{body}\n</body>\n</html>\n"
+        f"{escape(created.strftime('%Y-%m-%d %H:%M'))}</p>\n{contents}{body}\n</body>\n</html>\n"
     )
 
 

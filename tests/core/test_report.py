@@ -50,6 +50,8 @@ def test_report_parses_embeds_every_figure_and_refers_to_nothing_outside(tmp_pat
             if name.endswith("href") or name == "src":
                 assert value.startswith(("data:", "#")), value
     assert "<link" not in html and "<script" not in html and "@import" not in html
+    links = [a.get("href") for a in root.iter(f"{XHTML}a")]
+    assert links == ["#section-1", "#section-2"] and all(f'id="{link[1:]}"' in html for link in links)
     ids = re.findall(r'\bid="([^"]+)"', html)
     assert len(ids) == len(set(ids))  # two copies of one SVG do not share a clip id
 
