@@ -14,10 +14,17 @@ from explorer import __version__
 from explorer.core.errors import UserError
 
 
+class _Parser(argparse.ArgumentParser):
+    """Reports a bad command line as one ``error: …`` line (sub-parsers inherit the class)."""
+
+    def error(self, message: str):
+        self.exit(2, f"error: {message} (see {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
     from explorer.cli import kuzushiji, mlp, recurrent
 
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="python -m explorer",
         description="Neural Dynamics Explorer on the command line (no window).",
     )
