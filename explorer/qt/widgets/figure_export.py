@@ -248,7 +248,9 @@ def _render_svg(figure: Figure, w: int, h: int, logical: QSizeF, scale: float) -
         generator.setTitle(figure.title or figure.name or "figure")
         _paint(generator, figure, logical, 1.0)
 
-    return _encoded(draw)
+    # Heatmaps are embedded at one pixel per cell; viewers would blur them when
+    # scaling up unless told the pixels are the data.
+    return _encoded(draw).replace(b"<svg ", b'<svg style="image-rendering:pixelated" ', 1)
 
 
 def _render_pdf(figure: Figure, w: int, h: int, logical: QSizeF, scale: float) -> bytes:

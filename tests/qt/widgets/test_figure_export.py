@@ -140,6 +140,10 @@ def test_export_all_writes_every_format_a_figure_has(loss_plot, tmp_path, qtbot)
     figures = {"loss": _figure(loss_plot), "confusion": Figure(image_plot, kind="image", title="Confusion")}
     written = export_all(figures, tmp_path / "set", formats=("png", "svg"))
     assert sorted(p.name for p in written) == ["confusion.png", "confusion.svg", "loss.png", "loss.svg"]
+    svg = ET.parse(tmp_path / "set" / "confusion.svg").getroot()
+    assert "pixelated" in svg.get("style")  # a 10×10 matrix stays ten crisp cells when scaled
+    assert any(i.get("{http://www.w3.org/1999/xlink}href", "").startswith("data:image/png")
+               for i in svg.iter(f"{SVG_NS}image"))
     assert all(p.stat().st_size > 1000 for p in written)
     assert filters_for(figures["loss"]).count("*.") == 3
 
