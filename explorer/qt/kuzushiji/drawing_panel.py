@@ -36,6 +36,7 @@ from explorer.core.kuzushiji.preprocess import Preprocessed, classify, to_kmnist
 from explorer.qt.kuzushiji.drawing_canvas import DEFAULT_PEN, DrawingCanvas
 from explorer.qt.kuzushiji.net_insides import NetInsides
 from explorer.qt.kuzushiji.prediction_panel import PredictionPanel
+from explorer.qt.kuzushiji.ten_characters import TenCharacters
 from explorer.qt.messages import show_error
 
 LIVE_BUDGET_MS = 30.0
@@ -69,6 +70,8 @@ class DrawingPanel(QWidget):
         self.canvas = DrawingCanvas(undo_stack=undo_stack)
         self.prediction = PredictionPanel()
         self.insides = NetInsides()
+        self.characters = TenCharacters()
+        self.characters.chosen.connect(self.canvas.set_background)
         self._build_controls()
         self._build_layout()
         self._pending = QTimer(self)
@@ -122,6 +125,7 @@ class DrawingPanel(QWidget):
         left_layout.addLayout(pen_row)
         left_layout.addWidget(self.live_label)
         left_layout.addWidget(self.canvas, 1)
+        left_layout.addWidget(self.characters)
 
         right = QSplitter(Qt.Orientation.Vertical)
         right.addWidget(self.prediction)
