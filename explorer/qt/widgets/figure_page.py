@@ -291,7 +291,7 @@ def _pen_slots(node) -> list[tuple[object, str]]:
     if isinstance(node, pg.AxisItem):
         return [(node, "_pen")]
     if isinstance(node, pg.InfiniteLine):
-        return [(node, "pen")]
+        return [(node, "currentPen")]  # what it paints with (``pen`` or the hover pen)
     return []
 
 

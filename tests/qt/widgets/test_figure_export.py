@@ -185,3 +185,17 @@ def test_one_plot_of_a_layout_exports_alone_even_if_never_shown(qtbot, tmp_path)
     rows = np.flatnonzero(blue.any(axis=1))
     assert rows[-1] - rows[0] > 400  # and the exported one fills the square page, not a strip of it
     assert top.isVisible() and top.geometry() == before
+
+
+def test_lines_keep_their_on_screen_thickness_at_2x(qtbot, tmp_path):
+    plot = pg.PlotWidget()
+    qtbot.addWidget(plot)
+    plot.setXRange(0, 1, padding=0)
+    plot.addItem(pg.InfiniteLine(0.5, angle=90, pen=pg.mkPen(255, 0, 0, width=2)))
+    thickness = []
+    for dpi in (96, 192):
+        rgb = _rgb(export_figure(plot, tmp_path / f"line{dpi}.png", size=(800, 600), dpi=dpi))
+        redness = (rgb[300, :, 0] - rgb[300, :, 1]).clip(0) / 255  # antialiased edges count in part
+        thickness.append(redness.sum())
+    assert thickness[0] == pytest.approx(2, abs=0.6)
+    assert thickness[1] == pytest.approx(2 * thickness[0], rel=0.25)
