@@ -7,14 +7,17 @@ functions). Progress goes to stderr; ``--json`` prints one object on stdout.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 
+from explorer.cli.output import print_json
+from explorer.core.bounds import check_int
 from explorer.core.errors import UserError
 from explorer.core.progress import Progress, run_to_end
 
 LOG_INTERVAL = 10
 """Batches between ``Train Epoch`` lines, as in the course script."""
+
+MAX_THREADS = 256
 
 
 def register(experiments) -> None:
@@ -57,7 +60,16 @@ def register(experiments) -> None:
         help="read the KMNIST files from this folder instead of the stored data",
     )
     train.add_argument("--save", metavar="FILE", help="also write the trained weights to FILE")
-    train.add_argument("--threads", type=int, help="CPU threads (default: all cores but one, or $EXPLORER_THREADS)")
+    train.add_argument(
+        "--force",
+        action="store_true",
+        help="replace the stored net of this kind even if it scored better than this run",
+    )
+    train.add_argument(
+        "--threads",
+        type=int,
+        help=f"CPU threads, 1-{MAX_THREADS} (default: all cores but one, or $EXPLORER_THREADS)",
+    )
     train.add_argument("--json", action="store_true", help="print one JSON object with the results")
     train.set_defaults(run=run_train)
 
@@ -95,7 +107,7 @@ def run_params(args: argparse.Namespace) -> int:
 
     counts = {name: nets.parameter_count(cls()) for name, cls in nets.NETS.items()}
     if args.json:
-        print(json.dumps(counts))
+        print_json(counts)
     else:
         for name, count in counts.items():
             print(f"{nets.display_name(name):<8} {count:>9,}")
@@ -135,6 +147,8 @@ def run_train(args: argparse.Namespace) -> int:
         device=args.device,
     )
     config.check()
+    if args.threads is not None:
+        check_int("--threads", args.threads, 1, MAX_THREADS)
     data = _load_data(args.data)
     use_training_threads(args.threads)
     model = nets.create(config.net, seed=config.seed)
@@ -159,32 +173,71 @@ def run_train(args: argparse.Namespace) -> int:
             )
             print(line, file=out, flush=True)
 
+    # A diverging run raises TrainingDiverged (a UserError: one line, nothing saved).
     result = run_to_end(train(model, data, config), show)
-    evaluation.save_trained(model, config.net, config, result.evaluation, seconds=result.seconds)
-    if args.save:
-        saved = evaluation.save_trained(
-            model, config.net, config, result.evaluation, result.seconds, path=args.save
-        )
-        print(f"weights saved to {saved}", file=sys.stderr)
+    _save(args, model, config, result)
     if args.json:
-        print(
-            json.dumps(
-                {
-                    "net": config.net,
-                    "parameters": nets.parameter_count(model),
-                    "accuracy": result.evaluation.accuracy,
-                    "correct": result.evaluation.correct,
-                    "total": result.evaluation.total,
-                    "test_loss": result.evaluation.test_loss,
-                    "confusion": result.evaluation.confusion.tolist(),
-                    "epochs": result.epochs,
-                    "seconds": result.seconds,
-                    "images_per_second": result.images_per_second,
-                }
-            )
+        print_json(
+            {
+                "net": config.net,
+                "parameters": nets.parameter_count(model),
+                "accuracy": result.evaluation.accuracy,
+                "correct": result.evaluation.correct,
+                "total": result.evaluation.total,
+                "test_loss": result.evaluation.test_loss,
+                "confusion": result.evaluation.confusion.tolist(),
+                "epochs": result.epochs,
+                "seconds": result.seconds,
+                "images_per_second": result.images_per_second,
+            }
         )
     else:
         print(
             f"{nets.display_name(config.net)}: {result.seconds:.1f} s, {result.images_per_second:,.0f} images/s"
         )
     return 0
+
+
+def _stored_accuracy(name: str) -> float | None:
+    """Test accuracy saved with the stored net ``name``; ``None`` if there is none (or it is unreadable)."""
+    from explorer.core import checkpoints
+    from explorer.core.kuzushiji import evaluation
+
+    path = evaluation.checkpoint_path(name)
+    if not path.is_file():
+        return None
+    try:
+        accuracy = checkpoints.load(path).extra.get("accuracy")
+    except UserError as exc:
+        print(f"warning: replacing the stored net: {exc}", file=sys.stderr)
+        return None
+    return float(accuracy) if isinstance(accuracy, int | float) else None
+
+
+def _save(args: argparse.Namespace, model, config, result) -> None:
+    """Write ``--save`` first, then the data folder's copy (only if not worse, or with ``--force``).
+
+    ``--save`` comes first and on its own: a data folder that cannot be
+    written (read-only, full) then costs a warning, not the run.
+    """
+    from explorer.core.kuzushiji import evaluation, nets
+
+    if args.save:
+        saved = evaluation.save_trained(
+            model, config.net, config, result.evaluation, result.seconds, path=args.save
+        )
+        print(f"weights saved to {saved}", file=sys.stderr)
+    stored = _stored_accuracy(config.net)
+    if stored is not None and stored > result.evaluation.accuracy and not args.force:
+        print(
+            f"kept the stored {nets.display_name(config.net)} ({stored:.2f} % beats this run's "
+            f"{result.evaluation.accuracy:.2f} %); use --force to replace it",
+            file=sys.stderr,
+        )
+        return
+    try:
+        evaluation.save_trained(model, config.net, config, result.evaluation, seconds=result.seconds)
+    except (UserError, OSError) as exc:
+        if not args.save:
+            raise UserError(f"{exc} (the trained net was not kept; use --save FILE to write it elsewhere)") from exc
+        print(f"warning: the data folder's copy was not written: {exc}", file=sys.stderr)

@@ -1,4 +1,4 @@
-"""``python -m explorer recurrent train|evaluate|trace …``: the recurrent-net experiment."""
+"""``python -m explorer recurrent train|evaluate|trace|fsm …``: the recurrent-net experiment."""
 
 from __future__ import annotations
 
@@ -47,6 +47,10 @@ def register(experiments) -> None:
     trace.add_argument("--json", action="store_true")
     trace.set_defaults(run=run_trace)
 
+    from explorer.cli import recurrent_fsm
+
+    recurrent_fsm.register(commands, _weights_args)
+
 
 def _weights_args(parser) -> None:
     parser.add_argument("--weights", required=True, help="app checkpoint or course .pth file")
@@ -61,7 +65,6 @@ def _progress(record) -> None:
 
 
 def run_train(args) -> int:
-    from explorer.core.errors import UserError
     from explorer.core.progress import run_to_end
     from explorer.core.recurrent.training import recipe, train
     from explorer.core.recurrent.weights import save_net
@@ -70,8 +73,17 @@ def run_train(args) -> int:
     changes = {"seed": args.seed, "L": args.length}
     if args.sequences is not None:
         changes["sequences"] = args.sequences
-    if args.hidden is not None and args.hidden < 1:
-        raise UserError(f"--hidden must be at least 1 (got {args.hidden})")
+    from explorer.core.bounds import check_int
+    from explorer.core.recurrent.languages import MAX_LENGTH
+    from explorer.core.recurrent.models import MAX_HIDDEN
+    from explorer.core.recurrent.training import MAX_SEQUENCES
+
+    # Named as typed, so the one-line error points at the option.
+    if args.hidden is not None:
+        check_int("--hidden", args.hidden, 1, MAX_HIDDEN)
+    check_int("--length", args.length, 1, MAX_LENGTH)
+    if args.sequences is not None:
+        check_int("--sequences", args.sequences, 1, MAX_SEQUENCES)
     config = recipe(args.recipe, args.lang, args.model, args.hidden, **changes)
     use_training_threads()
     result = run_to_end(train(config), _progress)
@@ -100,14 +112,14 @@ def run_train(args) -> int:
 
 
 def run_evaluate(args) -> int:
-    from explorer.core.errors import UserError
-    from explorer.core.recurrent.evaluation import accuracy, accuracy_per_n
+    from explorer.core.bounds import check_int
+    from explorer.core.recurrent.evaluation import MAX_N, accuracy, accuracy_per_n
     from explorer.core.recurrent.weights import load_net
 
+    if args.max_n is not None:
+        check_int("--max-n", args.max_n, 1, MAX_N)
     net = load_net(args.weights, args.lang, args.model, args.hidden)
-    max_n = args.max_n if args.max_n is not None else 3 * net.L
-    if max_n < 1:
-        raise UserError(f"--max-n must be at least 1 (got {max_n})")
+    max_n = args.max_n if args.max_n is not None else min(3 * net.L, MAX_N)
     acc = accuracy(net.model, net.language, net.L)
     per_n = accuracy_per_n(net.model, net.language, max_n, net.L)
     if args.json:

@@ -107,4 +107,4 @@ def test_bad_epochs_is_one_line(kmnist_dir, capsys):
         main(["kuzushiji", "train", "--net", "lin", "--epochs", "0", "--data", str(kmnist_dir)])
         == 2
     )
-    assert "epochs must be at least 1" in one_error_line(capsys.readouterr().err)
+    assert "epochs must be between 1 and 1,000 (got 0)" in one_error_line(capsys.readouterr().err)

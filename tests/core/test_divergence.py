@@ -34,7 +34,7 @@ def test_kuzushiji_engine_stops_and_restores_the_last_finite_weights():
     start = {k: v.clone() for k, v in model.state_dict().items()}
     history = []
     with pytest.raises(TrainingDiverged, match=r"training diverged at epoch 1 \(loss .*\); try a smaller learning rate") as info:
-        run_to_end(train(model, fake_kmnist(256, 64), TrainConfig(net="full", lr=1e6, epochs=2), history))
+        run_to_end(train(model, fake_kmnist(256, 64), TrainConfig(net="full", lr=10, optimizer="adam", epochs=2), history))
     assert history == []  # no epoch finished: the starting weights are the last finite ones
     for name, value in model.state_dict().items():
         assert torch.isfinite(value).all()
@@ -47,7 +47,7 @@ def test_mlp_training_stops_and_keeps_finite_weights():
     from explorer.core.mlp.training import LatestWeights, TrainConfig, initial_weights, train
 
     latest = LatestWeights()
-    config = TrainConfig(lr=1e6, max_epochs=2000, report_every=10)
+    config = TrainConfig(lr=100, max_epochs=2000, report_every=10)
     with pytest.raises(TrainingDiverged, match="training diverged at epoch 10") as info:
         run_to_end(train(checkerboard(), config, latest))
     start = initial_weights(config.hidden, config.init_std, config.seed)
@@ -68,5 +68,5 @@ def test_recurrent_training_stops_and_keeps_finite_weights():
     from explorer.core.recurrent.training import fast_recipe, train
 
     with pytest.raises(TrainingDiverged, match=r"training diverged at sequence [\d,]+ \(loss") as info:
-        run_to_end(train(fast_recipe("anb2n", "srn", lr=1e6, sequences=2000)))
+        run_to_end(train(fast_recipe("anb2n", "srn", lr=1000, sequences=2000)))
     assert info.value.weights and all(torch.isfinite(v).all() for v in info.value.weights.values())

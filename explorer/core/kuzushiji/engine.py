@@ -25,6 +25,7 @@ from torch import nn
 
 from explorer.core import device as devices
 from explorer.core import divergence
+from explorer.core.bounds import check_float, check_int
 from explorer.core.errors import UserError
 from explorer.core.kuzushiji import nets
 from explorer.core.kuzushiji.evaluation import Evaluation, evaluate
@@ -35,6 +36,13 @@ if TYPE_CHECKING:
     from explorer.core.kuzushiji.dataset import KMNIST
 
 OPTIMIZERS = ("sgd", "adam")
+
+MAX_EPOCHS = 1000
+"""Most epochs in one run (the course trains 10; each is about a minute on a laptop)."""
+
+MAX_LR = 1000.0
+"""Largest learning rate accepted; far above it nothing can be learnt, and the
+divergence guard already stops runs that blow up below it."""
 
 
 @dataclass
@@ -54,14 +62,13 @@ class TrainConfig:
     def check(self) -> None:
         """Refuse values training cannot use, with a message for the user."""
         nets.net_class(self.net)
-        if self.epochs < 1:
-            raise UserError(f"epochs must be at least 1 (got {self.epochs})")
-        if self.batch < 1:
-            raise UserError(f"batch size must be at least 1 (got {self.batch})")
-        if not self.lr > 0:
-            raise UserError(f"learning rate must be positive (got {self.lr})")
+        check_int("epochs", self.epochs, 1, MAX_EPOCHS)
+        check_int("the batch size", self.batch, 1, 60_000)
+        check_float("the learning rate", self.lr, 0.0, MAX_LR, low_open=True)
         if not 0 <= self.momentum < 1:
             raise UserError(f"momentum must be in [0, 1) (got {self.momentum})")
+        if self.seed is not None:
+            check_int("the seed", self.seed, 0, 2**63 - 1)
         if self.optimizer not in OPTIMIZERS:
             raise UserError(f"unknown optimizer '{self.optimizer}' (choose sgd or adam)")
         devices.resolve(self.device)

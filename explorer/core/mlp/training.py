@@ -19,10 +19,17 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from explorer.core import divergence
+from explorer.core.bounds import check_float, check_int
 from explorer.core.errors import UserError
 from explorer.core.mlp.data import Dataset2D
 from explorer.core.mlp.network import MAX_HIDDEN, MLPWeights
 from explorer.core.progress import Progress
+
+MAX_EPOCHS = 10_000_000
+"""Most epochs: 50 times the course's 200,000 (minutes of training, not hours)."""
+
+MAX_LR = 100.0
+"""Largest Adam learning rate accepted; from about 10 the run diverges and the guard stops it."""
 
 
 @dataclass(frozen=True)
@@ -44,18 +51,13 @@ class TrainConfig:
         """Return ``self``, or raise :class:`UserError` naming the first bad value."""
         if not 1 <= self.hidden <= MAX_HIDDEN:
             raise UserError(f"hidden units must be between 1 and {MAX_HIDDEN}, not {self.hidden}")
-        if not self.init_std >= 0:
-            raise UserError(f"initial weight size must be 0 or more, not {self.init_std}")
-        if not self.lr > 0:
-            raise UserError(f"learning rate must be positive, not {self.lr}")
-        if not self.weight_decay >= 0:
-            raise UserError(f"weight decay must be 0 or more, not {self.weight_decay}")
-        if self.max_epochs < 1:
-            raise UserError(f"max epochs must be at least 1, not {self.max_epochs}")
-        if self.stable_epochs < 1:
-            raise UserError(f"the stopping rule needs at least 1 epoch, not {self.stable_epochs}")
-        if self.report_every < 1:
-            raise UserError(f"report_every must be at least 1, not {self.report_every}")
+        check_float("the initial weight size", self.init_std, 0.0, 100.0)
+        check_float("the learning rate", self.lr, 0.0, MAX_LR, low_open=True)
+        check_float("weight decay", self.weight_decay, 0.0, 1.0)
+        check_int("max epochs", self.max_epochs, 1, MAX_EPOCHS)
+        check_int("the stopping rule's epochs", self.stable_epochs, 1, MAX_EPOCHS)
+        check_int("report_every", self.report_every, 1, MAX_EPOCHS)
+        check_int("the seed", self.seed, 0, 2**63 - 1)
         return self
 
 

@@ -7,8 +7,13 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from explorer.core.recurrent.languages import Language, get_language, sequence_for_ns
+from explorer.core.bounds import check_int
+from explorer.core.recurrent.languages import MAX_LENGTH, Language, get_language, sequence_for_ns
 from explorer.core.recurrent.models import RecurrentNet, forward
+
+MAX_N = 100
+"""Largest n evaluated: strings of a^100 b^200 c^300 already test counting far beyond
+training (L <= 20); 100,000 ran for minutes and took gigabytes."""
 
 
 @dataclass
@@ -28,6 +33,8 @@ def eval_batch(lang: str | Language, max_n: int, contexts: int = 4) -> EvalBatch
     count right whether it starts fresh or after another block, as in training.
     """
     lang = get_language(lang)
+    check_int("the largest n", max_n, 1, MAX_N)
+    check_int("the number of context blocks", contexts, 0, MAX_LENGTH)
     items = []
     for n in range(1, max_n + 1):
         for m in [0, *range(1, contexts + 1)]:

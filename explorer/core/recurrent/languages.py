@@ -19,7 +19,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from explorer.core.bounds import check_int
 from explorer.core.errors import UserError
+
+MAX_FACTOR = 9
+"""Largest k and m in a^n b^(kn) c^(mn): anb99999999n... asked for strings of billions of symbols."""
+
+MAX_LENGTH = 20
+"""Largest n in training (L): the course uses 4, the GUI offers up to 12."""
 
 P_A_WHILE_COUNTING = 0.8
 """Course's probability that another A follows an A (0.2 for a B)."""
@@ -67,8 +74,13 @@ def get_language(name: str | Language) -> Language:
     match = re.fullmatch(r"anb(\d*)n(?:c(\d*)n)?", name or "")
     if not match:
         raise UserError(f"unknown language '{name}' (use anb2n, anb2nc3n or anb<k>nc<m>n)")
+    if len(name) > 20:
+        raise UserError(f"language name too long: '{name[:20]}…' (k and m are at most {MAX_FACTOR})")
     k = int(match.group(1) or 1)
     m = int(match.group(2) or 1) if match.group(2) is not None else 0
+    check_int(f"k in {name}", k, 1, MAX_FACTOR)
+    if match.group(2) is not None:
+        check_int(f"m in {name}", m, 1, MAX_FACTOR)
     return Language(name, k=k, m=m)
 
 

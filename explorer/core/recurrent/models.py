@@ -11,12 +11,15 @@ V, out_bias``; the LSTM has no ``H0``).
 from __future__ import annotations
 
 import math
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import nn
+
+from explorer.core.bounds import check_int
 
 MODEL_KINDS = ("srn", "lstm")
 
@@ -92,10 +95,19 @@ class LSTM(nn.Module):
 RecurrentNet = SRN | LSTM
 
 
+MAX_HIDDEN = 32
+"""Most hidden units: the course's nets have 2-4 and the GUI offers up to 8;
+--hidden 100000 asked torch for 320 GB."""
+
+
 def make_model(
     kind: str, num_symbols: int, hidden: int, init_std: float | None = None
 ) -> RecurrentNet:
-    """A fresh SRN or LSTM; ``init_std`` None gives the course's initialisation."""
+    """A fresh SRN or LSTM; ``init_std`` None gives the course's initialisation.
+
+    ``hidden`` must be 1..:data:`MAX_HIDDEN` (a :class:`UserError` otherwise).
+    """
+    check_int("hidden units", hidden, 1, MAX_HIDDEN)
     if kind == "srn":
         return SRN(num_symbols, hidden, num_symbols, 0.001 if init_std is None else init_std)
     if kind == "lstm":
@@ -189,3 +201,19 @@ def step(
         gates={k: v[0].numpy().copy() for k, v in gates.items()},
         log_probs=log_probs[0].numpy().copy(),
     )
+
+
+@contextmanager
+def one_thread():
+    """Run the GUI thread's tiny tensor work on one thread.
+
+    These nets have a few units: thread hand-offs cost far more than the
+    arithmetic (100× slower on a busy 2-core machine). torch's OpenMP thread
+    count is per calling thread, so a training worker keeps its own setting.
+    """
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)

@@ -16,15 +16,19 @@ import torch
 import torch.nn.functional as F
 
 from explorer.core import divergence
+from explorer.core.bounds import check_float, check_int
 from explorer.core.errors import UserError
 from explorer.core.progress import Progress, ProgressGenerator
-from explorer.core.recurrent.evaluation import accuracy_per_n, eval_batch, score
-from explorer.core.recurrent.languages import get_language, random_sequence
-from explorer.core.recurrent.models import MODEL_KINDS, RecurrentNet, make_model
+from explorer.core.recurrent.evaluation import MAX_N, accuracy_per_n, eval_batch, score
+from explorer.core.recurrent.languages import MAX_LENGTH, get_language, random_sequence
+from explorer.core.recurrent.models import MAX_HIDDEN, MODEL_KINDS, RecurrentNet, make_model
 from explorer.core.recurrent.parallel import ParallelNets
 from explorer.core.recurrent.snapshots import Snapshot, SnapshotLog
 
 RECIPES = ("course", "fast")
+
+MAX_SEQUENCES = 10_000_000
+"""Most training sequences (the course trains on 100,000-200,000)."""
 
 
 @dataclass
@@ -62,11 +66,24 @@ class TrainConfig:
             raise UserError(f"unknown model '{self.model}' (use srn or lstm)")
         if self.optimizer not in ("sgd", "adam"):
             raise UserError(f"unknown optimiser '{self.optimizer}' (use sgd or adam)")
-        for name in ("hidden", "sequences", "L", "batch", "replicas", "eval_every"):
-            if getattr(self, name) < 1:
-                raise UserError(f"{name} must be at least 1 (got {getattr(self, name)})")
-        if not self.lr > 0:
-            raise UserError(f"the learning rate must be positive (got {self.lr})")
+        for name, what, high in (
+            ("hidden", "hidden units", MAX_HIDDEN),
+            ("sequences", "sequences", MAX_SEQUENCES),
+            ("L", "the length L (largest n in training)", MAX_LENGTH),
+            ("batch", "the batch size", 1024),
+            ("replicas", "replicas", 64),
+            ("eval_every", "sequences between checks", MAX_SEQUENCES),
+        ):
+            check_int(what, getattr(self, name), 1, high)
+        check_int("generalise_to", self.generalise_to, 0, MAX_N)
+        check_int("polish", self.polish, 0, MAX_SEQUENCES)
+        check_int("the seed", self.seed, 0, 2**32 - 1)
+        check_float("the learning rate", self.lr, 0.0, 1000.0, low_open=True)
+        check_float("momentum", self.momentum, 0.0, 0.999)
+        check_float("weight decay", self.weight_decay, 0.0, 1.0)
+        check_float("polish_lr", self.polish_lr, 0.0, 1.0, low_open=True)
+        if self.init_std is not None:
+            check_float("the initial weight size", self.init_std, 0.0, 10.0)
 
 
 def default_hidden(lang: str, model: str) -> int:

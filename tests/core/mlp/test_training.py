@@ -108,8 +108,8 @@ def test_stopping_at_max_epochs_without_the_rule():
     [
         (TrainConfig(hidden=0), "hidden units must be between 1 and 30, not 0"),
         (TrainConfig(hidden=31), "hidden units must be between 1 and 30, not 31"),
-        (TrainConfig(lr=0), "learning rate must be positive"),
-        (TrainConfig(max_epochs=0), "max epochs must be at least 1"),
+        (TrainConfig(lr=0), "learning rate must be above 0"),
+        (TrainConfig(max_epochs=0), "max epochs must be between 1 and"),
     ],
 )
 def test_bad_settings_are_refused(config, message):
