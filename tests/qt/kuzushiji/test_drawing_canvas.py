@@ -17,21 +17,10 @@ from explorer.core.kuzushiji import nets
 from explorer.core.kuzushiji.classes import CLASSES
 from explorer.core.kuzushiji.dataset import KMNIST
 from explorer.qt.kuzushiji.drawing_canvas import RESOLUTION
-from explorer.qt.kuzushiji.drawing_panel import DrawingPanel
 
 # Two strokes in the canvas frame's coordinates (0..280): a bar and a hook.
 BAR = [(60, 80), (120, 78), (180, 82), (220, 80)]
 HOOK = [(140, 40), (138, 120), (150, 200), (190, 230), (210, 200)]
-
-
-@pytest.fixture
-def panel(qtbot):
-    panel = DrawingPanel()
-    qtbot.addWidget(panel)
-    panel.resize(1100, 700)
-    panel.show()
-    qtbot.waitExposed(panel)
-    return panel
 
 
 @pytest.fixture

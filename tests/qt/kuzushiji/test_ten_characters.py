@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import numpy as np
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 
@@ -11,17 +10,6 @@ from explorer.core.kuzushiji import nets
 from explorer.core.kuzushiji.classes import CLASSES
 from explorer.core.kuzushiji.examples import examples
 from explorer.core.kuzushiji.preprocess import to_kmnist_input
-from explorer.qt.kuzushiji.drawing_panel import DrawingPanel
-
-
-@pytest.fixture
-def panel(qtbot):
-    panel = DrawingPanel()
-    qtbot.addWidget(panel)
-    panel.resize(1100, 800)
-    panel.show()
-    qtbot.waitExposed(panel)
-    return panel
 
 
 def test_every_class_is_listed_with_kana_romaji_and_real_examples(panel):
