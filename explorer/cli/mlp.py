@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import json
 import sys
 
+from explorer.cli.output import print_json
 from explorer.core.errors import UserError
 from explorer.core.mlp import analysis
 from explorer.core.mlp.data import BUILTIN_SETS, Dataset2D, checkerboard, load_csv
@@ -129,7 +129,7 @@ def run_train(args) -> int:
             "stopped_by_rule": result.stopped_by_rule,
             "weights": result.weights.to_lists(),
         }
-        print(json.dumps(out))
+        print_json(out)
         return 0
     rule = (
         "stopped: 100 % for" if result.stopped_by_rule else "max epochs reached without 100 % for"
@@ -166,7 +166,7 @@ def run_evaluate(args) -> int:
             out["max_sigmoid_step_difference"] = analysis.max_sigmoid_step_difference(
                 weights, dataset, 1.0
             )
-        print(json.dumps(out))
+        print_json(out)
         return 0
     print(f"activation: {activation}, scale ×{args.scale:g}")
     for j, line in enumerate(lines, start=1):

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import json
 import sys
+
+from explorer.cli.output import print_json
 
 
 def register(experiments) -> None:
@@ -102,7 +103,7 @@ def run_train(args) -> int:
         "per_n": {str(k): round(v, 2) for k, v in result.per_n.items()},
     }
     if args.json:
-        print(json.dumps(summary))
+        print_json(summary)
     else:
         state = "solved" if result.solved else "not solved"
         print(
@@ -123,13 +124,11 @@ def run_evaluate(args) -> int:
     acc = accuracy(net.model, net.language, net.L)
     per_n = accuracy_per_n(net.model, net.language, max_n, net.L)
     if args.json:
-        print(
-            json.dumps(
-                {
-                    "accuracy": round(acc, 2),
-                    "per_n": {str(k): round(v, 2) for k, v in per_n.items()},
-                }
-            )
+        print_json(
+            {
+                "accuracy": round(acc, 2),
+                "per_n": {str(k): round(v, 2) for k, v in per_n.items()},
+            }
         )
     else:
         print(f"accuracy (n = 1..{net.L}): {acc:.1f} %")
@@ -158,7 +157,7 @@ def run_trace(args) -> int:
         if tr.cell is not None:
             out["cell"] = tr.cell.tolist()
             out["gates"] = {k: v.tolist() for k, v in tr.gates.items()}
-        print(json.dumps(out))
+        print_json(out)
     else:
         symbols = net.language.symbols
         for t, ch in enumerate(seq.text[:-1]):
