@@ -24,6 +24,25 @@ def _text_items(view) -> list:
     return [item for item in view.items if isinstance(item, gl.GLTextItem) and item.visible() and item.text]
 
 
+def _initialise_offscreen(view) -> None:
+    """Give a never-shown view its OpenGL context (the command line exports without a window).
+
+    Only a view with no parent can be shown for this: one inside a hidden tab
+    would need its whole window on screen.
+    """
+    if view.parentWidget() is None:
+        from PySide6.QtCore import Qt
+        from PySide6.QtWidgets import QApplication
+
+        view.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen, True)
+        view.show()
+        QApplication.processEvents()
+        view.hide()
+        view.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen, False)
+    if not view.isValid():
+        raise UserError("the 3-D view has no OpenGL context yet: show it once, then export")
+
+
 def render_view(view, width: int, height: int, scale: float = 1.0) -> tuple[QImage, list]:
     """Draw ``view`` into a ``width`` × ``height`` image; also return its labels' pixel positions.
 
@@ -37,7 +56,7 @@ def render_view(view, width: int, height: int, scale: float = 1.0) -> tuple[QIma
         When the view has never been shown (no OpenGL context yet) or OpenGL fails.
     """
     if not view.isValid():
-        raise UserError("the 3-D view has no OpenGL context yet: show it once, then export")
+        _initialise_offscreen(view)
     import pyqtgraph.opengl as gl
 
     labels = _text_items(view)

@@ -58,7 +58,7 @@ def test_default_is_report_sized_with_a_sane_aspect_whatever_the_window(loss_plo
 
 
 def test_svg_parses_and_carries_title_axis_labels_and_key(loss_plot, tmp_path):
-    figure = _figure(loss_plot, key=ColourKey([(0, 0, 1), (1, 0, 0)], 0, 4, "state value"))
+    figure = _figure(loss_plot, key=ColourKey([(0.0, 0.0, 1.0), (1.0, 0.0, 0.0)], 0, 4, "state value"))
     path = export_figure(figure, tmp_path / "loss.svg", size=(900, 600))
     root = ET.parse(path).getroot()
     texts = " ".join("".join(t.itertext()) for t in root.iter(f"{SVG_NS}text"))

@@ -41,7 +41,7 @@ def _rgb(path) -> np.ndarray:
 
 
 def test_3d_png_has_the_asked_size_and_shows_the_points(view, tmp_path):
-    key = ColourKey([(0, 0, 1), (1, 0, 0)], 0, 4, "state")
+    key = ColourKey([(0.0, 0.0, 1.0), (1.0, 0.0, 0.0)], 0, 4, "state")
     figure = Figure(view, kind="3d", title="SRN-3 hidden states", key=key)
     rgb = _rgb(export_figure(figure, tmp_path / "srn_3d.png", size=(900, 700)))
     assert rgb.shape == (700, 900, 3)
@@ -86,3 +86,17 @@ def test_points_grow_with_the_scale_and_get_their_size_back(view, tmp_path):
                 for rgb in (rgb_1x, rgb_2x)]
     assert coloured[1] > 1.5 * coloured[0]
     assert points.size == 12
+
+
+def test_a_view_never_shown_still_exports_and_stays_hidden(qtbot, tmp_path):
+    import pyqtgraph.opengl as gl
+
+    view = gl.GLViewWidget()  # as on the command line: no window
+    qtbot.addWidget(view)
+    view.setBackgroundColor(QColor(255, 255, 255))
+    point = gl.GLScatterPlotItem(pos=np.zeros((1, 3)), color=(0, 0, 1, 1), size=40, pxMode=True)
+    point.setGLOptions("translucent")  # the default, additive, vanishes on white
+    view.addItem(point)
+    rgb = _rgb(export_figure(Figure(view, kind="3d"), tmp_path / "hidden.png", size=(400, 400), dpi=96))
+    assert ((rgb[..., 2] > 150) & (rgb[..., 0] < 80)).sum() > 500
+    assert not view.isVisible()
