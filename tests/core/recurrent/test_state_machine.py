@@ -115,3 +115,8 @@ def test_states_needed_grow_with_n_for_the_net_and_the_language(shipped):
     assert all(r["found"] and r["agrees_up_to"] >= r["max_n"] for r in rows)
     # More n to get right takes more states, for the net's machine as for the language's.
     assert rows[0]["net_states"] < rows[1]["net_states"] < rows[2]["net_states"]
+
+
+def test_lstm_cell_state_holds_exactly_the_language_machine(shipped):
+    net, found = shipped["lstm"]
+    assert found.machine.size == minimal_states("anb2nc3n", net.L) == 33
