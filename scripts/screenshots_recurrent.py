@@ -25,7 +25,8 @@ def _wait_for(app, condition, timeout: float = 300.0) -> None:
 
 
 def shots(app, window, shoot) -> None:
-    from explorer.qt.recurrent.tab import RecurrentTab, shipped_weights
+    from explorer.core.recurrent.weights import shipped_weights
+    from explorer.qt.recurrent.tab import RecurrentTab
 
     tab = next(window.tabs.widget(i) for i in range(window.tabs.count())
                if isinstance(window.tabs.widget(i), RecurrentTab))

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QWidget
 
+from explorer.qt.messages import show_error
 from explorer.qt.workers import shutdown_tasks
 
 
@@ -55,6 +56,13 @@ class ExperimentTab(QWidget):
         from explorer.qt.widgets.figure_export import export_figure
 
         return [export_figure(w, folder / f"{name}.png") for name, w in self.figures().items()]
+
+    def report_problems(self, store) -> None:
+        """Tell the user, once the window is up, which saved work was damaged and set aside."""
+        if store.problems:
+            text = "\n\n".join(store.problems)
+            store.problems.clear()
+            QTimer.singleShot(0, lambda: show_error(self, "Some saved work could not be restored", text))
 
     # App-wide settings --------------------------------------------------
     def set_device(self, device: str) -> None:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import combinations
 
 import numpy as np
+import torch
 
 from explorer.core.recurrent.languages import (
     Language,
@@ -111,3 +113,74 @@ def export_scatter_name(
 ) -> str:
     """The course's figure name, e.g. ``anb2n_srn2_01.jpg``."""
     return f"{lang}_{model}{hidden}_{j}{k}.{ext}"
+
+
+@contextmanager
+def one_thread():
+    """Run the GUI thread's tiny tensor work on one thread.
+
+    These nets have a few units: thread hand-offs cost far more than the
+    arithmetic (100× slower on a busy 2-core machine). torch's OpenMP thread
+    count is per calling thread, so a training worker keeps its own setting.
+    """
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
+
+
+# --- what the views draw ----------------------------------------------------------------------
+
+def jet(values: np.ndarray, vmin: float, vmax: float, alpha: float = 1.0) -> np.ndarray:
+    """RGBA in [0, 1] for ``values`` on the classic jet map (blue → cyan → yellow → red)."""
+    span = vmax - vmin if vmax > vmin else 1.0
+    t = np.clip((np.asarray(values, dtype=np.float64) - vmin) / span, 0.0, 1.0)
+    r = np.clip(1.5 - np.abs(4.0 * t - 3.0), 0.0, 1.0)
+    g = np.clip(1.5 - np.abs(4.0 * t - 2.0), 0.0, 1.0)
+    b = np.clip(1.5 - np.abs(4.0 * t - 1.0), 0.0, 1.0)
+    return np.column_stack([r, g, b, np.full_like(t, alpha)])
+
+
+@dataclass
+class Coordinates:
+    """Where the batch, the initial state and the current path sit, in the chosen coordinates."""
+
+    names: list[str]  # one per coordinate
+    batch: np.ndarray  # (N, D)
+    colors: np.ndarray  # (N, 4)
+    states: np.ndarray  # (N,)
+    initial: np.ndarray | None  # (D,) SRN initial state, hidden coordinates only
+    pairs: list[tuple[int, int]]
+    project: object  # callable: (M, H) → (M, D)
+
+
+def coordinates(batch: Trajectories, which: str, mode: str, L: float, srn: bool) -> Coordinates:
+    """Coordinates of ``batch``'s ``which`` ("hidden"/"cell") states as ``mode`` ("units"/"pca")."""
+    points = batch.cell if which == "cell" and batch.cell is not None else batch.hidden
+    hid = points.shape[1]
+    if mode == "pca":
+        comps = pca(points, 3)
+        names = [f"PC{i + 1} ({share * 100:.0f} %)" for i, share in enumerate(comps.explained)]
+        project = comps.project
+        pairs = [(0, 1)]
+    else:
+        names = [f"{'cell' if which == 'cell' else 'unit'} {j}" for j in range(hid)]
+
+        def project(x):
+            return np.asarray(x, float)
+
+        pairs = hidden_pairs(hid) or [(0, 0)]
+    initial = project(batch.initial_hidden[None, :])[0] if srn and which == "hidden" else None
+    return Coordinates(names, project(points), jet(batch.states, 0, L), batch.states, initial, pairs, project)
+
+
+def point_labels(batch: Trajectories) -> list[str]:
+    """Hover text per batch point: which string, which step, the symbol read and the state value."""
+    labels = []
+    for s, seq in enumerate(batch.sequences):
+        symbols = seq.language.symbols
+        for t, (read, state) in enumerate(zip(seq.symbols[:-1], seq.states, strict=True)):
+            labels.append(f"string {s + 1}, step {t + 1}: read {symbols[read]}, state {state:g}")
+    return labels

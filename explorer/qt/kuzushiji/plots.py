@@ -33,6 +33,7 @@ class _Run:
     accuracies: list[float] = field(default_factory=list)
     smoothed: float | None = None
     dirty: bool = True
+    label: str = ""
 
 
 class RunCurves(pg.GraphicsLayoutWidget):
@@ -72,9 +73,24 @@ class RunCurves(pg.GraphicsLayoutWidget):
             accuracy=self.accuracy_plot.plot(pen=pen, symbol="o", symbolSize=6, symbolBrush=color, symbolPen=None,
                                              name=label),
         )
+        run.label = label
         self.runs[key] = run
         self._timer.start()
         return color
+
+    def runs_data(self) -> list[dict]:
+        """Every run's curves as plain lists, oldest first (what :meth:`add_run_data` takes)."""
+        return [{"label": r.label, "batch_x": r.batch_x, "batch_loss": r.batch_loss, "epoch_x": r.epoch_x,
+                 "test_loss": r.test_loss, "accuracy": r.accuracies} for r in self.runs.values()]
+
+    def add_run_data(self, key: str, data: dict) -> None:
+        """Draw a run kept from an earlier session (``data`` as :meth:`runs_data` gives it)."""
+        self.start_run(key, str(data["label"]))
+        run = self.runs[key]
+        run.batch_x, run.batch_loss = [float(v) for v in data["batch_x"]], [float(v) for v in data["batch_loss"]]
+        run.epoch_x, run.test_loss = [float(v) for v in data["epoch_x"]], [float(v) for v in data["test_loss"]]
+        run.accuracies = [float(v) for v in data["accuracy"]]
+        self.stop_updates()
 
     def add_batch(self, key: str, x: float, loss: float) -> None:
         """One training-loss value at ``x`` epochs (smoothed before it is drawn)."""

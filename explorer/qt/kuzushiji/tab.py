@@ -30,7 +30,9 @@ from explorer.core.kuzushiji.results import (
     result_of_run,
     save_result,
 )
+from explorer.core.kuzushiji.work import load_history, load_runs, save_history, save_runs
 from explorer.core.progress import Progress
+from explorer.core.work_store import WorkStore
 from explorer.qt.kuzushiji.banner import GettingStartedBanner
 from explorer.qt.kuzushiji.controls import SETTINGS_KEYS
 from explorer.qt.kuzushiji.data_page import DataPage
@@ -81,6 +83,7 @@ class KuzushijiTab(ExperimentTab):
         self._run_note = ""
         self.evaluator = NetEvaluator(self.results, self)
         self.settings = SettingsBinder("kuzushiji")
+        self.work = WorkStore("kuzushiji")
         self._build(download_md5s)
         self._connect()
         self._restore_settings()
@@ -130,6 +133,7 @@ class KuzushijiTab(ExperimentTab):
         self.controls.train_all_button.clicked.connect(self.train_all)
         self.results_table.row_selected.connect(self.evaluation_page.select_net)
         self.pages.currentChanged.connect(self._on_page_changed)
+        self.controls.clear_button.clicked.connect(self._keep_curves)
         self.evaluator.evaluated.connect(self._show_results)
         self.evaluator.failed.connect(self._on_evaluate_failed)
 
@@ -239,6 +243,7 @@ class KuzushijiTab(ExperimentTab):
     @Slot()
     def _on_train_finished(self) -> None:
         self.task = None
+        self._keep_curves()
         if self._run_note:  # after the panel's own "Cancelled" / last epoch line
             self.controls.task_panel.label.setText(self._run_note)
             self._run_note = ""
@@ -261,6 +266,7 @@ class KuzushijiTab(ExperimentTab):
         try:
             path = kmnist_eval.save_trained(result.model, config.net, result.config, last.evaluation, seconds)
             result.source = f"trained here, saved as {path.name}"
+            save_history(self.work, config.net, history)  # the epoch replay, back after a restart
         except (UserError, OSError) as exc:
             result.source = "trained here (not saved)"
             show_error(self, "Could not save the trained weights", str(exc))
@@ -356,9 +362,28 @@ class KuzushijiTab(ExperimentTab):
         self._update_banner()
 
     def _load_latest_weights(self) -> None:
+        """The last trained nets with their epoch replay, and the curves of the last runs."""
         self.results.update(load_latest_results())
+        for name, result in self.results.items():
+            history = load_history(self.work, name, result.accuracy, result.test_loss)
+            if history:
+                result.history, result.evaluation = history, history[-1].evaluation
+        for data in load_runs(self.work):
+            self._runs += 1
+            try:
+                self.curves.add_run_data(f"run{self._runs}", data)
+            except (KeyError, TypeError, ValueError) as exc:
+                log.warning("ignoring the kept curves of %r: %s", data.get("label"), exc)
         if self.results:
             self._show_results()
+        self.report_problems(self.work)
+
+    @Slot()
+    def _keep_curves(self) -> None:
+        try:
+            save_runs(self.work, self.curves.runs_data())
+        except UserError as exc:
+            self.status_message.emit(f"Could not keep the training curves: {exc}")
 
     # File menu ---------------------------------------------------------------------------------------------
     def open_data(self, path: Path) -> None:

@@ -24,7 +24,9 @@ from explorer.core.mlp import data as mlp_data
 from explorer.core.mlp.data import Dataset2D
 from explorer.core.mlp.network import MLPWeights, reference_step_network
 from explorer.core.mlp.training import TrainResult, initial_weights, train
+from explorer.core.mlp.work import load_work, save_work
 from explorer.core.progress import Progress
+from explorer.core.work_store import WorkStore
 from explorer.qt.messages import show_error
 from explorer.qt.mlp.activation_table import ActivationTable
 from explorer.qt.mlp.controls import MLPControls
@@ -61,7 +63,10 @@ class MLPTab(ExperimentTab):
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
-        self.state = MLPState(mlp_data.checkerboard(), initial_weights(5, 0.15, 0), "sigmoid")
+        self.work = WorkStore("mlp")
+        kept = load_work(self.work)  # the data set and weights of the last session
+        self.state = MLPState(*kept) if kept else MLPState(mlp_data.checkerboard(), initial_weights(5, 0.15, 0),
+                                                           "sigmoid")
         self.scale = 1
         self.task: Task | None = None
         self.last_record: dict | None = None  # the newest progress data: what Cancel keeps
@@ -83,6 +88,7 @@ class MLPTab(ExperimentTab):
         for name in ("init_std", "lr", "max_epochs", "seed"):
             settings.bind(name, getattr(self.controls.train, name))
         self._set_state(self.state)
+        self.report_problems(self.work)
 
     # layout -------------------------------------------------------------------
     def _build_layout(self) -> None:
@@ -156,6 +162,10 @@ class MLPTab(ExperimentTab):
         net.activation.blockSignals(False)
         net.editor.set_weights(state.weights)
         self.refresh()
+        try:
+            save_work(self.work, state.dataset, state.weights, state.activation)
+        except UserError as exc:  # the work is still on screen; say why it is not kept
+            self.status_message.emit(f"Could not keep the MLP work: {exc}")
 
     @property
     def region_plots(self) -> list[RegionPlot]:

@@ -6,7 +6,7 @@ from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QLinearGradient, QPainter, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from explorer.qt.recurrent.colors import jet
+from explorer.core.recurrent.analysis import jet
 
 STOPS = 17
 

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QHBoxLayout, QScrollArea, QSplitter, QWidget
 
 from explorer.core.errors import UserError
 from explorer.core.progress import Progress
-from explorer.core.recurrent.analysis import trajectories
+from explorer.core.recurrent.analysis import one_thread, trajectories
 from explorer.core.recurrent.evaluation import accuracy, accuracy_per_n
 from explorer.core.recurrent.languages import (
     Sequence,
@@ -26,18 +26,19 @@ from explorer.core.recurrent.languages import (
 )
 from explorer.core.recurrent.models import RecurrentNet, make_model, trace
 from explorer.core.recurrent.training import TrainResult, train
-from explorer.qt.messages import show_error
-from explorer.qt.recurrent.controls import GeneralisationChart, RecurrentControls
-from explorer.qt.recurrent.sequence_bar import SequenceBar
-from explorer.qt.recurrent.state import (
+from explorer.core.recurrent.weights import (
     NetState,
-    one_thread,
     open_state,
     save_state,
     shipped_state,
     shipped_weights,
     untrained_state,
 )
+from explorer.core.recurrent.work import load_work, save_choice, save_net_state
+from explorer.core.work_store import WorkStore
+from explorer.qt.messages import show_error
+from explorer.qt.recurrent.controls import GeneralisationChart, RecurrentControls
+from explorer.qt.recurrent.sequence_bar import SequenceBar
 from explorer.qt.recurrent.step_panel import StepPanel
 from explorer.qt.recurrent.views import StateViews
 from explorer.qt.settings import SettingsBinder
@@ -82,10 +83,19 @@ class RecurrentTab(ExperimentTab):
         self._build_layout()
         self._connect()
         self._restore_settings()
-        state = shipped_state("anb2n", "srn", 2) if pretrained else untrained_state("anb2n", "srn", 2)
+        self.work = WorkStore("recurrent")
+        choice, self.kept = load_work(self.work)  # nets trained here, by stem: switching back finds them
+        lang, model, hidden, L = choice or ("anb2n", "srn", 2, 4)
+        if f"{lang}_{model}{hidden}" in self.kept:
+            state = self.kept[f"{lang}_{model}{hidden}"]
+        elif pretrained:
+            state = shipped_state(lang, model, hidden, L)
+        else:
+            state = untrained_state(lang, model, hidden, L)
         self.state = state
         self.sequence = sequence_for_ns(state.language, DEFAULT_NS)
         self._set_state(state)
+        self.report_problems(self.work)
 
     # layout -------------------------------------------------------------------
     def _build_layout(self) -> None:
@@ -151,10 +161,23 @@ class RecurrentTab(ExperimentTab):
             f"<b>{state.kind.upper()}-{state.hidden}</b> on {state.language.title} — {state.label}{how}"
         )
         self.refresh_net(state.model)
+        self._remember(save_choice, self.work, state.language.name, state.kind, state.hidden, state.L)
         if same_language:  # keep the string and the step; a new language starts on its own example
             self._show_sequence(parse_string(state.language, self.sequence.text), self.sequence_bar.position)
         else:
             self._show_sequence(sequence_for_ns(state.language, DEFAULT_NS), 0)
+
+    def _keep(self, state: NetState) -> NetState:
+        """Keep a trained or opened net for its (language, model, hidden), in memory and in the store."""
+        self.kept[state.stem] = state
+        self._remember(save_net_state, self.work, state, self.kept)
+        return state
+
+    def _remember(self, save, *args) -> None:
+        try:
+            save(*args)
+        except UserError as exc:  # the net is still on screen; say why it is not kept
+            self.status_message.emit(f"Could not keep the recurrent work: {exc}")
 
     def current_model(self) -> RecurrentNet:
         """The net the views show: the live training snapshot while training, else the state's."""
@@ -241,7 +264,8 @@ class RecurrentTab(ExperimentTab):
     @Slot()
     def _on_net_choice(self) -> None:
         lang, model, hidden = self.controls.network.choice()
-        state = shipped_state(lang, model, hidden, self.state.L)
+        kept = self.kept.get(f"{lang}_{model}{hidden}")
+        state = kept if kept is not None else shipped_state(lang, model, hidden, self.state.L)
         self.change(f"{model.upper()}-{hidden} on {lang}", state)
 
     @Slot(int)
@@ -325,7 +349,7 @@ class RecurrentTab(ExperimentTab):
         self._live_model = None
         verdict = "solved" if result.solved else f"not solved ({result.accuracy:.1f} %)"
         label = f"trained: {verdict} after {result.sequences:,} sequences, {result.seconds:.0f} s"
-        self.change("train", self._trained_state(result.model, label))
+        self.change("train", self._keep(self._trained_state(result.model, label)))
         self.status_message.emit(f"Training {verdict} after {result.sequences:,} sequences")
 
     @Slot(str)
@@ -342,7 +366,7 @@ class RecurrentTab(ExperimentTab):
             return
         state_dict, seen, acc = self._latest
         label = f"training cancelled after {seen:,} sequences ({acc:.1f} %); its weights are kept"
-        self.change("train (cancelled)", self._trained_state(self._model_from(state_dict), label))
+        self.change("train (cancelled)", self._keep(self._trained_state(self._model_from(state_dict), label)))
         self.status_message.emit(label)
 
     @Slot()
@@ -354,7 +378,7 @@ class RecurrentTab(ExperimentTab):
     def open_weights(self, path: Path) -> None:
         """An app checkpoint or a course ``.pth`` (language and model from its name, else the current choice)."""
         lang, model, _ = self.controls.network.choice()
-        self.change(f"open {Path(path).name}", open_state(path, lang, model))
+        self.change(f"open {Path(path).name}", self._keep(open_state(path, lang, model)))
 
     def save_weights(self, path: Path) -> None:
         """``.pth``: the course's bare state dict; anything else: the app's checkpoint (``.pt``)."""

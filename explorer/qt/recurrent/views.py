@@ -7,8 +7,6 @@ path once per string. Stepping only slices the path and moves the markers.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import (
@@ -22,60 +20,22 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from explorer.core.recurrent.analysis import Trajectories, export_scatter_name, hidden_pairs, pca
+from explorer.core.recurrent.analysis import (
+    Coordinates,
+    Trajectories,
+    coordinates,
+    export_scatter_name,
+    point_labels,
+)
 from explorer.core.recurrent.languages import Sequence
 from explorer.core.recurrent.models import Trace
 from explorer.qt.recurrent.color_legend import ColorLegend
-from explorer.qt.recurrent.colors import jet
 from explorer.qt.recurrent.pair_views import PairGrid, brushes
 from explorer.qt.recurrent.scatter3d import Scatter3DView
 
 STATE_AXIS = "state (colour value)"
 #: The current step in the 3-D view (magenta: not a jet colour); the SRN's initial state is black.
 CURRENT_COLOR = (0.9, 0.0, 0.9, 1.0)
-
-
-@dataclass
-class Coordinates:
-    """Where the batch, the initial state and the current path sit, in the chosen coordinates."""
-
-    names: list[str]  # one per coordinate
-    batch: np.ndarray  # (N, D)
-    colors: np.ndarray  # (N, 4)
-    states: np.ndarray  # (N,)
-    initial: np.ndarray | None  # (D,) SRN initial state, hidden coordinates only
-    pairs: list[tuple[int, int]]
-    project: object  # callable: (M, H) → (M, D)
-
-
-def coordinates(batch: Trajectories, which: str, mode: str, L: float, srn: bool) -> Coordinates:
-    """Coordinates of ``batch``'s ``which`` ("hidden"/"cell") states as ``mode`` ("units"/"pca")."""
-    points = batch.cell if which == "cell" and batch.cell is not None else batch.hidden
-    hid = points.shape[1]
-    if mode == "pca":
-        comps = pca(points, 3)
-        names = [f"PC{i + 1} ({share * 100:.0f} %)" for i, share in enumerate(comps.explained)]
-        project = comps.project
-        pairs = [(0, 1)]
-    else:
-        names = [f"{'cell' if which == 'cell' else 'unit'} {j}" for j in range(hid)]
-
-        def project(x):
-            return np.asarray(x, float)
-
-        pairs = hidden_pairs(hid) or [(0, 0)]
-    initial = project(batch.initial_hidden[None, :])[0] if srn and which == "hidden" else None
-    return Coordinates(names, project(points), jet(batch.states, 0, L), batch.states, initial, pairs, project)
-
-
-def point_labels(batch: Trajectories) -> list[str]:
-    """Hover text per batch point: which string, which step, the symbol read and the state value."""
-    labels = []
-    for s, seq in enumerate(batch.sequences):
-        symbols = seq.language.symbols
-        for t, (read, state) in enumerate(zip(seq.symbols[:-1], seq.states, strict=True)):
-            labels.append(f"string {s + 1}, step {t + 1}: read {symbols[read]}, state {state:g}")
-    return labels
 
 
 def _button(text: str, tip: str) -> QPushButton:

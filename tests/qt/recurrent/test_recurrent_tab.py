@@ -187,7 +187,7 @@ def test_generate_and_one_block(qtbot, tab):
 
 
 def test_without_shipped_weights_the_net_is_labelled_untrained(qtbot, monkeypatch):
-    import explorer.qt.recurrent.state as recurrent_state
+    import explorer.core.recurrent.weights as recurrent_state
     from explorer.qt.recurrent.tab import RecurrentTab
 
     monkeypatch.setattr(recurrent_state, "shipped_weights", lambda *args: None)

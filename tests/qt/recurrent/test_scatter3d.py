@@ -16,7 +16,7 @@ def _pixels(view) -> np.ndarray:
 
 
 def test_points_render_in_their_colours(qtbot):
-    from explorer.qt.recurrent.colors import jet
+    from explorer.core.recurrent.analysis import jet
     from explorer.qt.recurrent.scatter3d import Scatter3DView
 
     view = Scatter3DView()
