@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import torch
@@ -86,19 +85,24 @@ def summary(found, minimal: int) -> dict:
 
 
 def run_fsm(args) -> int:
+    from explorer.cli.output import print_json
     from explorer.core.atomic import write_text
+    from explorer.core.bounds import check_int
     from explorer.core.errors import UserError
     from explorer.core.recurrent.language_machine import minimal_states
     from explorer.core.recurrent.moore import to_dot
-    from explorer.core.recurrent.state_machine import THRESHOLD, extract_state_machine
+    from explorer.core.recurrent.state_machine import MAX_N, THRESHOLD, extract_state_machine
     from explorer.core.recurrent.weights import load_net
 
+    # Checked before loading anything, and named as typed.
     if args.k is not None and args.k < 1:
         raise UserError(f"--k must be at least 1 (got {args.k})")
-    if args.max_n is not None and not 1 <= args.max_n <= 50:
-        raise UserError(f"--max-n must be between 1 and 50 (got {args.max_n})")
+    if args.max_n is not None:
+        check_int("--max-n", args.max_n, 1, MAX_N)
+    if args.threshold is not None and not 0 < args.threshold < 1:
+        raise UserError(f"--threshold must be between 0 and 1 (got {args.threshold})")
     net = load_net(args.weights, args.lang, args.model, args.hidden)
-    max_n = args.max_n if args.max_n is not None else net.L
+    max_n = args.max_n if args.max_n is not None else min(net.L, MAX_N)
     torch.set_num_threads(1)  # tiny tensors: extra threads only add overhead
     found = extract_state_machine(
         net.model,
@@ -112,7 +116,7 @@ def run_fsm(args) -> int:
     if args.dot:
         write_text(Path(args.dot), to_dot(found.machine, Path(args.weights).stem))
     if args.json:
-        print(json.dumps(out))
+        print_json(out)
         return 0
     fit = found.agreement
     print(

@@ -71,7 +71,8 @@ def test_plain_text_names_the_sizes(capsys):
         (["--k", "0"], "--k must be at least 1"),
         (["--k", "1000"], "k must be between 1 and 31"),
         (["--state", "cell"], "an SRN has no cell state"),
-        (["--max-n", "0"], "--max-n must be between 1 and 50"),
+        (["--max-n", "0"], "--max-n must be between 1 and 12"),
+        (["--threshold", "1.5"], "--threshold must be between 0 and 1"),
     ],
 )
 def test_bad_values_get_one_error_line(capsys, extra, message):

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
+from explorer.core.bounds import check_int
 from explorer.core.errors import UserError
 from explorer.core.recurrent.language_machine import block_text
 from explorer.core.recurrent.languages import Language, get_language, sequence_for_ns
@@ -40,6 +41,9 @@ MIN_DETERMINISM = 0.95
 RESTARTS = 10
 """k-means restarts (``n_init``); the seed is fixed so the same net gives the same machine."""
 SEED = 0
+MAX_N = 12
+"""Largest N extracted from: at 12, a^n b^2n c^3n visits about 470 states and choosing k
+takes tens of seconds; the horizons are still tested up to 3N."""
 
 
 @dataclass
@@ -305,6 +309,7 @@ def extract_state_machine(
     test_up_to
         Largest n for the horizons (default 3·max_n).
     """
+    check_int("the largest n", max_n, 1, MAX_N)
     test_up_to = max(test_up_to or 3 * max_n, max_n)
     everything = visited_states(model, lang, test_up_to, state, threshold, warm_up=max_n)
     visited = everything.upto(max_n)
