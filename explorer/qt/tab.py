@@ -13,6 +13,7 @@ from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QWidget
 
+from explorer.core.errors import UserError
 from explorer.qt.messages import show_error
 from explorer.qt.workers import shutdown_tasks
 
@@ -64,6 +65,16 @@ class ExperimentTab(QWidget):
             store.problems.clear()
             QTimer.singleShot(0, lambda: show_error(self, "Some saved work could not be restored", text))
 
+    def keep(self, what: str, save, *args) -> None:
+        """Call ``save(*args)`` to keep work; a failure (full disk…) is said in the status bar, not raised.
+
+        The work is still on screen, so a failed save must not interrupt the user.
+        """
+        try:
+            save(*args)
+        except UserError as exc:
+            self.status_message.emit(f"Could not keep {what}: {exc}")
+
     # App-wide settings --------------------------------------------------
     def set_device(self, device: str) -> None:
         self.device = device
@@ -89,3 +100,16 @@ class PlaceholderTab(ExperimentTab):
         label.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.addWidget(label)
+
+
+def run_alone(tab_class: type[ExperimentTab], width: int, height: int) -> None:
+    """Show one tab in a window of its own (``python -m explorer.qt.<experiment>.tab``) for a quick look."""
+    import sys
+
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication(sys.argv)
+    tab = tab_class()
+    tab.resize(width, height)
+    tab.show()
+    sys.exit(app.exec())

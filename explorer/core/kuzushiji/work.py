@@ -16,6 +16,7 @@ import numpy as np
 
 from explorer.core.kuzushiji.engine import EpochRecord
 from explorer.core.kuzushiji.evaluation import Evaluation
+from explorer.core.kuzushiji.results import NetResult, load_latest_results
 from explorer.core.work_store import WorkStore
 
 #: Curves of at most this many runs are kept (the newest).
@@ -84,3 +85,12 @@ def load_runs(store: WorkStore) -> list[dict[str, Any]]:
     runs = store.load().get("runs", [])
     return [r for r in runs if isinstance(r, dict) and "label" in r] if isinstance(runs, list) else []
 
+
+def restore_results(store: WorkStore) -> dict[str, NetResult]:
+    """Each net's last trained weights, with the epoch history kept for exactly those weights."""
+    results = load_latest_results()
+    for name, result in results.items():
+        history = load_history(store, name, result.accuracy, result.test_loss)
+        if history:
+            result.history, result.evaluation = history, history[-1].evaluation
+    return results

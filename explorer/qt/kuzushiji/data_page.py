@@ -48,13 +48,10 @@ NO_DATA_TEXT = (
 )
 
 
-def read_and_store(folder: str | os.PathLike) -> ProgressGenerator[kmnist.KMNIST]:
+def import_in_background(folder: str | os.PathLike) -> ProgressGenerator[kmnist.KMNIST]:
     """Import ``folder`` as a background task (the stored data is replaced only when it is good)."""
-    yield Progress(0, 0, f"Reading {folder}…", keep=True)
-    data = kmnist.read_folder(folder)
-    yield Progress(0, 0, "Storing the data in the user data folder…", keep=True)
-    kmnist.store(data)
-    return data
+    yield Progress(0, 0, f"Reading {folder} and storing it in the user data folder…", keep=True)
+    return kmnist.import_folder(folder)  # the same step as `explorer kuzushiji --import-dir`
 
 
 def load_stored() -> ProgressGenerator[kmnist.KMNIST | None]:
@@ -211,7 +208,7 @@ class DataPage(QWidget):
 
     def import_folder(self, folder: str | os.PathLike) -> None:
         """Read and store the KMNIST files in ``folder`` in the background."""
-        self._run(read_and_store(folder), "kmnist-import", f"Importing {Path(folder).name}…")
+        self._run(import_in_background(folder), "kmnist-import", f"Importing {Path(folder).name}…")
 
     def _run(self, generator, name: str, message: str) -> None:
         if self.task is not None:

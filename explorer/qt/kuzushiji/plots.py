@@ -9,10 +9,13 @@ GUI redraws at most a few times a second (:meth:`RunCurves.flush`).
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer
+
+log = logging.getLogger(__name__)
 
 SMOOTHING = 0.1
 """Weight of the newest batch in the exponential moving average of the training loss."""
@@ -82,6 +85,14 @@ class RunCurves(pg.GraphicsLayoutWidget):
         """Every run's curves as plain lists, oldest first (what :meth:`add_run_data` takes)."""
         return [{"label": r.label, "batch_x": r.batch_x, "batch_loss": r.batch_loss, "epoch_x": r.epoch_x,
                  "test_loss": r.test_loss, "accuracy": r.accuracies} for r in self.runs.values()]
+
+    def add_runs_data(self, runs: list[dict]) -> None:
+        """Draw runs kept from an earlier session; a malformed one is skipped with a warning."""
+        for data in runs:
+            try:
+                self.add_run_data(f"kept{len(self.runs) + 1}", data)
+            except (KeyError, TypeError, ValueError) as exc:
+                log.warning("ignoring the kept curves of %r: %s", data.get("label"), exc)
 
     def add_run_data(self, key: str, data: dict) -> None:
         """Draw a run kept from an earlier session (``data`` as :meth:`runs_data` gives it)."""

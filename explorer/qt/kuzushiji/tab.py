@@ -25,24 +25,24 @@ from explorer.core.kuzushiji.dataset import KMNIST
 from explorer.core.kuzushiji.engine import EpochRecord, TrainConfig, TrainResult
 from explorer.core.kuzushiji.results import (
     NetResult,
-    load_latest_results,
     load_result,
     result_of_run,
     save_result,
 )
-from explorer.core.kuzushiji.work import load_history, load_runs, save_history, save_runs
+from explorer.core.kuzushiji.work import load_runs, restore_results, save_history, save_runs
 from explorer.core.progress import Progress
 from explorer.core.work_store import WorkStore
 from explorer.qt.kuzushiji.banner import GettingStartedBanner
 from explorer.qt.kuzushiji.controls import SETTINGS_KEYS
 from explorer.qt.kuzushiji.data_page import DataPage
+from explorer.qt.kuzushiji.draw_page import DrawPage
 from explorer.qt.kuzushiji.drawing_panel import DrawingPanel
 from explorer.qt.kuzushiji.evaluation_page import EvaluationPage
 from explorer.qt.kuzushiji.evaluator import NetEvaluator
 from explorer.qt.kuzushiji.train_page import TrainPage
 from explorer.qt.messages import show_error
 from explorer.qt.settings import SettingsBinder
-from explorer.qt.tab import ExperimentTab
+from explorer.qt.tab import ExperimentTab, run_alone
 from explorer.qt.workers import Task, shutdown_tasks
 
 log = logging.getLogger(__name__)
@@ -108,9 +108,7 @@ class KuzushijiTab(ExperimentTab):
         self.results_table = self.train_page.results_table
         self.evaluation_page = EvaluationPage()
         # The drawing panel is built when its page is first shown (it is the slowest part to build).
-        self.draw_page = None
-        self.draw_holder = QWidget()
-        QVBoxLayout(self.draw_holder).setContentsMargins(0, 0, 0, 0)
+        self.draw_holder = DrawPage(self.undo_stack)
 
         self.pages = QTabWidget()
         self.pages.setObjectName("kuzushijiPages")
@@ -125,7 +123,7 @@ class KuzushijiTab(ExperimentTab):
         layout.addWidget(self.pages, 1)
 
     def _connect(self) -> None:
-        self.get_started_button.clicked.connect(self._on_get_started_clicked)
+        self.get_started_button.clicked.connect(lambda: self.get_started())
         self.draw_button.clicked.connect(self._show_draw_page)
         self.data_page.data_changed.connect(self._on_data_changed)
         self.data_page.data_failed.connect(self._on_data_failed)
@@ -277,10 +275,6 @@ class KuzushijiTab(ExperimentTab):
         self.status_message.emit(self._run_note)
 
     # several runs ------------------------------------------------------------------------------------
-    @Slot()
-    def _on_get_started_clicked(self) -> None:
-        self.get_started()
-
     def get_started(self, epochs: int | None = None) -> None:
         """Get the data if needed, then train all three nets with the course settings."""
         if self.task is not None:
@@ -339,21 +333,16 @@ class KuzushijiTab(ExperimentTab):
         if self.pages.widget(index) is self.draw_holder:
             self.ensure_draw_page()
 
-    def ensure_draw_page(self):
-        """The drawing panel, built now if it was not yet."""
-        if self.draw_page is None:
-            self.draw_page = DrawingPanel(undo_stack=self.undo_stack)
-            self.draw_holder.layout().addWidget(self.draw_page)
-            self._feed_draw_page()
-        return self.draw_page
+    @property
+    def draw_page(self) -> DrawingPanel | None:
+        """The drawing panel, ``None`` until the Draw page was first shown."""
+        return self.draw_holder.panel
+
+    def ensure_draw_page(self) -> DrawingPanel:
+        return self.draw_holder.ensure()
 
     def _feed_draw_page(self) -> None:
-        if self.draw_page is None:
-            return
-        if self.data is not None:
-            self.draw_page.set_dataset(self.data)
-        self.draw_page.set_models({n: r.model for n, r in self.results.items()},
-                                  {n: r.source for n, r in self.results.items()})
+        self.draw_holder.feed(self.data, self.results)
 
     @Slot()
     def _show_draw_page(self) -> None:
@@ -363,27 +352,16 @@ class KuzushijiTab(ExperimentTab):
 
     def _load_latest_weights(self) -> None:
         """The last trained nets with their epoch replay, and the curves of the last runs."""
-        self.results.update(load_latest_results())
-        for name, result in self.results.items():
-            history = load_history(self.work, name, result.accuracy, result.test_loss)
-            if history:
-                result.history, result.evaluation = history, history[-1].evaluation
-        for data in load_runs(self.work):
-            self._runs += 1
-            try:
-                self.curves.add_run_data(f"run{self._runs}", data)
-            except (KeyError, TypeError, ValueError) as exc:
-                log.warning("ignoring the kept curves of %r: %s", data.get("label"), exc)
+        self.results.update(restore_results(self.work))
+        self.curves.add_runs_data(load_runs(self.work))
+        self._runs = len(self.curves.runs)  # a new run is numbered after the kept ones
         if self.results:
             self._show_results()
         self.report_problems(self.work)
 
     @Slot()
     def _keep_curves(self) -> None:
-        try:
-            save_runs(self.work, self.curves.runs_data())
-        except UserError as exc:
-            self.status_message.emit(f"Could not keep the training curves: {exc}")
+        self.keep("the training curves", save_runs, self.work, self.curves.runs_data())
 
     # File menu ---------------------------------------------------------------------------------------------
     def open_data(self, path: Path) -> None:
@@ -435,12 +413,4 @@ class KuzushijiTab(ExperimentTab):
 
 
 if __name__ == "__main__":  # a quick look at this tab alone
-    import sys
-
-    from PySide6.QtWidgets import QApplication
-
-    app = QApplication(sys.argv)
-    tab = KuzushijiTab()
-    tab.resize(1440, 920)
-    tab.show()
-    sys.exit(app.exec())
+    run_alone(KuzushijiTab, 1440, 920)

@@ -33,7 +33,7 @@ from explorer.qt.mlp.controls import MLPControls
 from explorer.qt.mlp.region_grid import RegionGrid
 from explorer.qt.mlp.region_plot import RegionPlot
 from explorer.qt.settings import SettingsBinder
-from explorer.qt.tab import ExperimentTab
+from explorer.qt.tab import ExperimentTab, run_alone
 from explorer.qt.undo import SetState
 from explorer.qt.widgets.figure_export import export_figure
 from explorer.qt.widgets.training_curves import TrainingCurves
@@ -162,10 +162,7 @@ class MLPTab(ExperimentTab):
         net.activation.blockSignals(False)
         net.editor.set_weights(state.weights)
         self.refresh()
-        try:
-            save_work(self.work, state.dataset, state.weights, state.activation)
-        except UserError as exc:  # the work is still on screen; say why it is not kept
-            self.status_message.emit(f"Could not keep the MLP work: {exc}")
+        self.keep("the MLP work", save_work, self.work, state.dataset, state.weights, state.activation)
 
     @property
     def region_plots(self) -> list[RegionPlot]:
@@ -357,10 +354,9 @@ class MLPTab(ExperimentTab):
 
     # figures ----------------------------------------------------------------------------
     def figures(self) -> dict[str, QWidget]:
-        h = self.state.weights.hidden
-        named: dict[str, QWidget] = {f"hid_{h}_{j}": p for j, p in enumerate(self.region_plots[:-1])}
-        if self.region_plots:
-            named[f"out_{h}"] = self.region_plots[-1]
+        """The region plots under the course's names (``hid_<H>_<j>``, ``out_<H>``), then the curves."""
+        names = [Path(n).stem for n in analysis.plot_file_names(self.state.weights.hidden)]
+        named: dict[str, QWidget] = dict(zip(names, self.region_plots, strict=False))
         named["training_curves"] = self.curves
         return named
 
@@ -374,12 +370,4 @@ class MLPTab(ExperimentTab):
 
 
 if __name__ == "__main__":  # a quick look at this tab alone
-    import sys
-
-    from PySide6.QtWidgets import QApplication
-
-    app = QApplication(sys.argv)
-    tab = MLPTab()
-    tab.resize(1300, 850)
-    tab.show()
-    sys.exit(app.exec())
+    run_alone(MLPTab, 1300, 850)

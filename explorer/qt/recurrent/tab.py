@@ -42,7 +42,7 @@ from explorer.qt.recurrent.sequence_bar import SequenceBar
 from explorer.qt.recurrent.step_panel import StepPanel
 from explorer.qt.recurrent.views import StateViews
 from explorer.qt.settings import SettingsBinder
-from explorer.qt.tab import ExperimentTab
+from explorer.qt.tab import ExperimentTab, run_alone
 from explorer.qt.undo import SetState
 from explorer.qt.widgets.figure_export import export_figure
 from explorer.qt.workers import Task
@@ -161,7 +161,7 @@ class RecurrentTab(ExperimentTab):
             f"<b>{state.kind.upper()}-{state.hidden}</b> on {state.language.title} — {state.label}{how}"
         )
         self.refresh_net(state.model)
-        self._remember(save_choice, self.work, state.language.name, state.kind, state.hidden, state.L)
+        self.keep("the net choice", save_choice, self.work, state.language.name, state.kind, state.hidden, state.L)
         if same_language:  # keep the string and the step; a new language starts on its own example
             self._show_sequence(parse_string(state.language, self.sequence.text), self.sequence_bar.position)
         else:
@@ -170,14 +170,8 @@ class RecurrentTab(ExperimentTab):
     def _keep(self, state: NetState) -> NetState:
         """Keep a trained or opened net for its (language, model, hidden), in memory and in the store."""
         self.kept[state.stem] = state
-        self._remember(save_net_state, self.work, state, self.kept)
+        self.keep("the trained net", save_net_state, self.work, state, self.kept)
         return state
-
-    def _remember(self, save, *args) -> None:
-        try:
-            save(*args)
-        except UserError as exc:  # the net is still on screen; say why it is not kept
-            self.status_message.emit(f"Could not keep the recurrent work: {exc}")
 
     def current_model(self) -> RecurrentNet:
         """The net the views show: the live training snapshot while training, else the state's."""
@@ -421,12 +415,4 @@ class RecurrentTab(ExperimentTab):
 
 
 if __name__ == "__main__":  # a quick look at this tab alone
-    import sys
-
-    from PySide6.QtWidgets import QApplication
-
-    app = QApplication(sys.argv)
-    tab = RecurrentTab()
-    tab.resize(1440, 920)
-    tab.show()
-    sys.exit(app.exec())
+    run_alone(RecurrentTab, 1440, 920)

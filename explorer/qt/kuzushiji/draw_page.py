@@ -1,0 +1,42 @@
+"""The Kuzushiji Draw page: the drawing panel, built the first time the page is shown."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QUndoStack
+from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+from explorer.core.kuzushiji.dataset import KMNIST
+from explorer.qt.kuzushiji.drawing_panel import DrawingPanel
+
+
+class DrawPage(QWidget):
+    """Holds the :class:`DrawingPanel` (the slowest part of the tab to build) once it is needed.
+
+    :meth:`feed` may be called before the panel exists; the panel gets the
+    newest data and nets when it is built.
+    """
+
+    def __init__(self, undo_stack: QUndoStack, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.undo_stack = undo_stack
+        self.panel: DrawingPanel | None = None
+        self._data: KMNIST | None = None
+        self._results: dict = {}
+        QVBoxLayout(self).setContentsMargins(0, 0, 0, 0)
+
+    def ensure(self) -> DrawingPanel:
+        """The drawing panel, built now if it was not yet."""
+        if self.panel is None:
+            self.panel = DrawingPanel(undo_stack=self.undo_stack)
+            self.layout().addWidget(self.panel)
+            self.feed(self._data, self._results)
+        return self.panel
+
+    def feed(self, data: KMNIST | None, results: dict) -> None:
+        """The data set and the nets (name → ``NetResult``) the panel shows."""
+        self._data, self._results = data, results
+        if self.panel is None:
+            return
+        if data is not None:
+            self.panel.set_dataset(data)
+        self.panel.set_models({n: r.model for n, r in results.items()}, {n: r.source for n, r in results.items()})
