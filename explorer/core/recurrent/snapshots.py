@@ -41,9 +41,14 @@ class SnapshotLog:
     def __len__(self) -> int:
         return len(self._kept)
 
-    def record(self, sequences: int, nets: torch.nn.Module) -> bool:
-        """Keep the weights of ``nets`` if a snapshot is due at ``sequences``; True if kept."""
-        if sequences < self._next:
+    def record(self, sequences: int, nets: torch.nn.Module, final: bool = False) -> bool:
+        """Keep the weights of ``nets`` if a snapshot is due at ``sequences``; True if kept.
+
+        ``final``: keep them anyway (unless just kept), so the timeline ends at the result.
+        """
+        if self._kept and self._kept[-1][0] == sequences:
+            return False
+        if sequences < self._next and not final:
             return False
         weights = {
             name: getattr(nets, name).detach().clone()

@@ -288,6 +288,7 @@ def train(config: TrainConfig) -> ProgressGenerator[TrainResult]:
                 data={"sequences": seen, "loss": float(losses[best])},
             )
     seconds = time.perf_counter() - start
+    timeline.record(seen, nets, final=True)  # the timeline ends at the weights returned
     state = nets.replica_state_dict(best)
     model = make_model(config.model, lang.size, config.hidden)
     model.load_state_dict(state)
