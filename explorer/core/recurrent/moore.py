@@ -219,10 +219,13 @@ def to_dot(machine: MooreMachine, name: str = "machine") -> str:
         text = f"{s}: {label or '-'}"
         lines.append(f'  s{s} [shape={shape}, label="{_escape(text)}", visits={visits}];')
     lines.append(f"  __start -> s{machine.start};")
+    most = max((t.count for t in machine.transitions.values()), default=1)
     for move in machine.transitions.values():
         text = f"{move.symbol} ({move.count})"
+        width = 1 + 3 * move.count / most  # thickness by count, as in the app's diagram
         lines.append(
-            f'  s{move.source} -> s{move.target} [label="{_escape(text)}", count={move.count}];'
+            f'  s{move.source} -> s{move.target} [label="{_escape(text)}", count={move.count},'
+            f" penwidth={width:.2f}];"
         )
     lines.append("}")
     return "\n".join(lines) + "\n"

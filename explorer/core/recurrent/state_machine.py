@@ -6,8 +6,9 @@ The method (Giles et al. 1992; Omlin & Giles 1996; see ``docs/state_machines.md`
    as the course trains, and keeps the state after every symbol (SRN: hidden;
    LSTM: cell by default) and its *output label*, the symbols it predicts
    above a threshold (0.3). The start state is the state after a complete
-   string: the net first reads one warm-up string (n = 1) from its own initial
-   state, and the state it ends in is where string n = 1 starts.
+   string: the net first reads one warm-up string (n = N) from its own initial
+   state, and the state it ends in is where string n = 1 starts. Ending on
+   the same string n = N closes the loop back to the start.
 2. :func:`machine_for_k` clusters the states with k-means (fixed seed,
    restarts), builds the quotient machine (per cluster and symbol the most
    common next cluster) and Moore-minimises it from the output partition.
