@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 import os
-import tempfile
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +18,7 @@ import numpy as np
 import torch
 
 from explorer.core import paths
+from explorer.core.atomic import atomic_write
 from explorer.core.errors import UserError
 from explorer.core.kuzushiji.formats import read_idx, read_npz
 
@@ -158,22 +158,15 @@ def store_path() -> Path:
 def store(data: KMNIST) -> Path:
     """Save ``data`` atomically in the user data folder and return the file."""
     target = store_path()
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".kmnist-", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as out:
-            np.savez(
-                out,
-                train_images=data.train_images.numpy(),
-                train_labels=data.train_labels.numpy(),
-                test_images=data.test_images.numpy(),
-                test_labels=data.test_labels.numpy(),
-                source=np.array(data.source),
-            )
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_write(target) as out:
+        np.savez(
+            out,
+            train_images=data.train_images.numpy(),
+            train_labels=data.train_labels.numpy(),
+            test_images=data.test_images.numpy(),
+            test_labels=data.test_labels.numpy(),
+            source=np.array(data.source),
+        )
     return target
 
 

@@ -4,17 +4,19 @@ The original host has timed out since March 2026, so each file is tried on
 every mirror in turn, with a connect and a read timeout. A file is written to a
 ``.part`` name, its md5 checked against torchvision's published sums, and only
 then renamed: a partial or wrong file never replaces a good one.
+
+Every download ends, whatever the server does: reads take what has arrived
+(``read1``) under a socket timeout, each file has an overall deadline and a
+minimum rate (a trickle is a timeout), no file may grow past the size a KMNIST
+file can have (an endless stream is cut off), and :meth:`Cancel.cancel` shuts
+the connection down from any thread, so a blocked read returns at once.
 """
 
 from __future__ import annotations
 
 import hashlib
-import http.client
 import os
-import socket
 import tempfile
-import urllib.error
-import urllib.request
 from collections.abc import Iterable
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -22,7 +24,15 @@ from urllib.parse import urlsplit
 from explorer.core import paths
 from explorer.core.errors import UserError
 from explorer.core.kuzushiji.dataset import FILES, KMNIST, read_folder, store
-from explorer.core.kuzushiji.http import open_url
+from explorer.core.kuzushiji.transfer import (  # noqa: F401 - Limits, Cancel, _reason: public here too
+    Budget,
+    Cancel,
+    Connection,
+    DownloadCancelled,
+    Limits,
+    _MirrorFailed,
+    _reason,
+)
 from explorer.core.progress import Progress, ProgressGenerator
 
 DEFAULT_MIRRORS: list[str] = [
@@ -42,8 +52,18 @@ and the CPU-only bundle, which has no torchvision, can download too;
 ``tests/qt/test_startup.py`` checks they still equal torchvision's."""
 
 
-class _MirrorFailed(Exception):
-    """One file could not be fetched from one mirror; the message is the reason."""
+_IDX_SIZES = {  # bytes of each unpacked IDX file: header + 60000 (10000) x 28 x 28 (or labels)
+    "train-images-idx3-ubyte.gz": 16 + 60_000 * 28 * 28,
+    "train-labels-idx1-ubyte.gz": 8 + 60_000,
+    "t10k-images-idx3-ubyte.gz": 16 + 10_000 * 28 * 28,
+    "t10k-labels-idx1-ubyte.gz": 8 + 10_000,
+}
+
+
+def max_download_bytes(name: str) -> int:
+    """The most a ``.gz`` KMNIST file can weigh: its IDX size (gzip never grows data by more than 1 %)."""
+    raw = _IDX_SIZES.get(name, max(_IDX_SIZES.values()))
+    return raw + raw // 100 + 1024
 
 
 def configured_mirrors() -> list[str]:
@@ -64,13 +84,20 @@ def download(
     timeout: tuple[float, float] = (10.0, 30.0),
     chunk: int = 64 * 1024,
     md5s: dict[str, str] | None = None,
+    limits: Limits | None = None,
+    cancel: Cancel | None = None,
 ) -> ProgressGenerator[KMNIST]:
     """Fetch the four IDX ``.gz`` files, check their md5, then read and store the data.
 
     Yields :class:`Progress` in bytes (``total`` grows as each file's size becomes
     known; 0 while none is) and returns the stored :class:`KMNIST`. Closing the
-    generator removes the file being fetched and stores nothing.
+    generator removes the file being fetched and stores nothing. ``timeout`` is
+    (connect, read) seconds; ``limits`` bounds each file's time, rate and size
+    (a failing mirror is left for the next); ``cancel`` stops it from another
+    thread (raising :class:`DownloadCancelled`).
     """
+    cancel = cancel or Cancel()
+    limits = limits or Limits()
     mirrors = [m if m.endswith("/") else m + "/" for m in (mirrors or configured_mirrors())]
     md5s = dict(MD5S if md5s is None else md5s)
     dest = Path(dest_dir) if dest_dir is not None else download_dir()
@@ -98,7 +125,8 @@ def download(
             state = {"done": done, "total": total}
             try:
                 yield from _fetch(
-                    mirror + name, dest / name, md5s[name], host, state, timeout, chunk
+                    mirror + name, dest / name, md5s[name], host, state,
+                    Budget(timeout, chunk, limits, cancel),
                 )
             except _MirrorFailed as exc:
                 reasons.append(f"{host}: {exc}")
@@ -120,6 +148,7 @@ def download(
             break
         else:
             raise UserError(f"could not download {name}: " + "; ".join(reasons))
+    cancel.check()
     yield Progress(done, total, "reading the downloaded files", keep=True)
     data = read_folder(dest)
     data.source = f"downloaded from {', '.join(used) or 'earlier downloads'} into {dest}"
@@ -133,40 +162,40 @@ def _fetch(
     md5: str,
     host: str,
     state: dict,
-    timeout: tuple[float, float],
-    chunk: int,
+    budget: Budget,
 ) -> ProgressGenerator[None]:
     """Fetch ``url`` into ``target`` via a ``.part`` file; raise _MirrorFailed with the reason."""
     name = target.name
+    cap = max_download_bytes(name)
     fd, part_name = tempfile.mkstemp(dir=target.parent, prefix=name + ".", suffix=".part")
     part = Path(part_name)
     try:
-        with os.fdopen(fd, "wb") as out:
+        with os.fdopen(fd, "wb") as out, Connection(url, budget) as conn:
+            length = conn.response.headers.get("Content-Length", "")
+            file_total = int(length) if length.isdigit() else 0
+            if file_total > cap:
+                raise _MirrorFailed(f"too large ({file_total:,} bytes; {name} is at most {cap:,})")
+            state["total"] += file_total
             digest = hashlib.md5(usedforsecurity=False)
-            with _opened(url, timeout) as response:
-                length = response.headers.get("Content-Length", "")
-                file_total = int(length) if length.isdigit() else 0
-                state["total"] += file_total
-                file_bytes = 0
-                while True:
-                    block = _read(response, chunk)
-                    if not block:
-                        break
-                    out.write(block)
-                    digest.update(block)
-                    file_bytes += len(block)
-                    yield Progress(
-                        state["done"] + file_bytes,
-                        state["total"],
-                        f"{name} from {host}: {_size(file_bytes, file_total)}",
-                        data={
-                            "file": name,
-                            "mirror": url.removesuffix(name),
-                            "bytes": state["done"] + file_bytes,
-                            "file_bytes": file_bytes,
-                            "file_total": file_total,
-                        },
-                    )
+            file_bytes = 0
+            while block := conn.read():
+                file_bytes += len(block)
+                if file_bytes > cap:
+                    raise _MirrorFailed(f"sent more than {cap:,} bytes, the most {name} can have")
+                out.write(block)
+                digest.update(block)
+                yield Progress(
+                    state["done"] + file_bytes,
+                    state["total"],
+                    f"{name} from {host}: {_size(file_bytes, file_total)}",
+                    data={
+                        "file": name,
+                        "mirror": url.removesuffix(name),
+                        "bytes": state["done"] + file_bytes,
+                        "file_bytes": file_bytes,
+                        "file_total": file_total,
+                    },
+                )
         if file_total and file_bytes != file_total:
             raise _MirrorFailed(f"incomplete ({file_bytes:,} of {file_total:,} bytes)")
         if digest.hexdigest() != md5:
@@ -177,46 +206,6 @@ def _fetch(
             state["total"] += file_bytes
     finally:
         part.unlink(missing_ok=True)
-
-
-class _opened:
-    """Open ``url`` and turn network failures into _MirrorFailed, closing the response."""
-
-    def __init__(self, url: str, timeout: tuple[float, float]):
-        self.url, self.timeout, self.response = url, timeout, None
-
-    def __enter__(self):
-        try:
-            self.response = open_url(self.url, *self.timeout)
-        except urllib.error.HTTPError as exc:
-            raise _MirrorFailed(f"HTTP {exc.code}") from exc
-        except (urllib.error.URLError, OSError, http.client.HTTPException, ValueError) as exc:
-            raise _MirrorFailed(_reason(exc)) from exc
-        return self.response
-
-    def __exit__(self, *exc_info):
-        self.response.close()
-
-
-def _read(response, chunk: int) -> bytes:
-    try:
-        return response.read(chunk)
-    except (OSError, http.client.HTTPException) as exc:
-        raise _MirrorFailed(_reason(exc)) from exc
-
-
-def _reason(exc: BaseException) -> str:
-    """A short user-facing reason for a network failure."""
-    inner = getattr(exc, "reason", exc)
-    if isinstance(inner, TimeoutError) or "timed out" in str(inner):
-        return "timed out"
-    if isinstance(inner, ConnectionRefusedError):
-        return "connection refused"
-    if isinstance(inner, socket.gaierror):
-        return "host not found (offline?)"
-    if isinstance(exc, http.client.IncompleteRead):
-        return "connection dropped mid-file"
-    return str(inner) or type(inner).__name__
 
 
 def _md5(path: Path) -> str:

@@ -11,7 +11,6 @@ failure into a :class:`UserError` that names the file.
 from __future__ import annotations
 
 import gzip
-import shutil
 import tempfile
 import zipfile
 import zlib
@@ -26,6 +25,9 @@ _PARSE_ERRORS = (AssertionError, RuntimeError, ValueError, TypeError, KeyError, 
 _GZIP_ERRORS = (gzip.BadGzipFile, EOFError, zlib.error)
 # IDX type codes (third magic byte) and their big-endian numpy types, as torchvision maps them.
 _IDX_DTYPES = {8: ">u1", 9: ">i1", 11: ">i2", 12: ">i4", 13: ">f4", 14: ">f8"}
+# The largest KMNIST file unpacked: 60,000 images of 28 x 28 bytes plus the 16-byte header.
+# A gzip "bomb" is refused once it inflates past this, not after gigabytes.
+MAX_IDX_BYTES = 16 + 60_000 * 28 * 28
 
 
 def read_idx(file: Path) -> np.ndarray:
@@ -36,10 +38,22 @@ def read_idx(file: Path) -> np.ndarray:
         raw = Path(tmp) / file.stem
         try:
             with gzip.open(file, "rb") as src, open(raw, "wb") as dst:
-                shutil.copyfileobj(src, dst, 1 << 20)
+                _inflate_capped(src, dst, file.name)
         except _GZIP_ERRORS as exc:
             raise UserError(f"{file.name}: truncated or corrupt gzip file ({exc})") from exc
         return _parse_idx(raw, file.name)
+
+
+def _inflate_capped(src, dst, name: str) -> None:
+    """Copy the unpacked stream, refusing it as soon as it outgrows :data:`MAX_IDX_BYTES`."""
+    written = 0
+    while block := src.read(1 << 20):
+        written += len(block)
+        if written > MAX_IDX_BYTES:
+            raise UserError(
+                f"{name}: unpacks to more than {MAX_IDX_BYTES:,} bytes, more than any KMNIST file"
+            )
+        dst.write(block)
 
 
 def _parse_idx(file: Path, name: str) -> np.ndarray:

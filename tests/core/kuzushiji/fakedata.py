@@ -182,3 +182,64 @@ def _torchvision_dataset_class():
 def plain_pipeline_dataset(images, labels):
     """The plain torchvision pipeline the engine is measured against (tests and bench share it)."""
     return _torchvision_dataset_class()(images, labels)
+
+
+@contextlib.contextmanager
+def streaming_server(
+    *, length: int | None, block: bytes = b"\0" * 1024, every: float = 0.0, head_only: bool = False
+) -> Iterator[str]:
+    """A misbehaving HTTP server; yields its base URL. Every connection gets ``200 OK`` and then:
+
+    - ``head_only``: nothing more (silent after the headers);
+    - else ``block`` every ``every`` seconds (a trickle) or as fast as it can (``every=0``:
+      an endless stream), until the client goes away or the server stops.
+
+    ``length`` is the ``Content-Length`` announced (``None``: none, the body ends at close).
+    """
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(8)
+    listener.settimeout(0.05)
+    stop = threading.Event()
+    threads: list[threading.Thread] = []
+    head = b"HTTP/1.1 200 OK\r\nConnection: close\r\n"
+    head += (b"Content-Length: %d\r\n" % length if length is not None else b"") + b"\r\n"
+
+    def serve(conn: socket.socket) -> None:
+        with conn:
+            try:
+                conn.recv(65536)  # the request
+                conn.sendall(head)
+                while not stop.is_set():
+                    if head_only:
+                        stop.wait(0.05)
+                        continue
+                    conn.sendall(block)
+                    if every:
+                        stop.wait(every)
+            except OSError:  # the client hung up: that is what the tests want
+                return
+
+    def accept() -> None:
+        while not stop.is_set():
+            try:
+                conn, _ = listener.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            conn.settimeout(5)
+            thread = threading.Thread(target=serve, args=(conn,), daemon=True)
+            thread.start()
+            threads.append(thread)
+
+    acceptor = threading.Thread(target=accept, daemon=True)
+    acceptor.start()
+    try:
+        yield f"http://127.0.0.1:{listener.getsockname()[1]}/"
+    finally:
+        stop.set()
+        acceptor.join(5)
+        for thread in threads:
+            thread.join(5)
+        listener.close()
