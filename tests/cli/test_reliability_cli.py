@@ -140,3 +140,9 @@ def test_json_output_never_holds_nan():
     assert json.loads(text) == {"accuracy": None, "loss": [1.0, None], "n": 2.5}
     assert "NaN" not in text and "Infinity" not in text
     assert not math.isnan(json.loads(dumps({"x": 0.5}))["x"])
+
+
+def test_a_huge_typed_string_is_refused(tmp_path, capsys):
+    path = export_course(tmp_path, make_model("srn", 2, 2), "anb2n", 3)
+    code = main(["recurrent", "trace", "--weights", str(path), "--string", "A" * 20_000 + "B"])
+    _one_error(capsys, code, "the string is too long (20,001 symbols; at most 10,000)")

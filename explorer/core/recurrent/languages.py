@@ -25,6 +25,9 @@ from explorer.core.errors import UserError
 MAX_FACTOR = 9
 """Largest k and m in a^n b^(kn) c^(mn): anb99999999n... asked for strings of billions of symbols."""
 
+MAX_STRING = 10_000
+"""Longest typed string traced: a^2000 b^4000 c^... is already far beyond anything trained."""
+
 MAX_LENGTH = 20
 """Largest n in training (L): the course uses 4, the GUI offers up to 12."""
 
@@ -206,6 +209,8 @@ def parse_string(lang: str | Language, text: str) -> Sequence:
     text = (text or "").strip().upper()
     if len(text) < 2:
         raise UserError("the string needs at least two symbols (e.g. AABBBBA)")
+    if len(text) > MAX_STRING:
+        raise UserError(f"the string is too long ({len(text):,} symbols; at most {MAX_STRING:,})")
     for pos, ch in enumerate(text, start=1):
         if ch not in lang.symbols:
             raise UserError(
