@@ -200,7 +200,7 @@ class KuzushijiTab(ExperimentTab):
         self._run_note = ""
         self.curves.start_run(self.run_key, f"#{self._runs} {label}")
         model = nets.create(config.net, seed=config.seed)
-        self.task = Task(engine.train(model, self.data, config, self.run_history), name="kmnist-train", parent=self)
+        self.task = Task(engine.train, model, self.data, config, name="kmnist-train", parent=self)
         self.task.bind(progress=self._on_progress, succeeded=self._on_trained, failed=self._on_train_failed,
                        cancelled=self._on_train_cancelled, finished=self._on_train_finished,
                        panel=self.controls.task_panel, message=f"Training {display} ({config.epochs} epochs)…",
@@ -217,7 +217,8 @@ class KuzushijiTab(ExperimentTab):
     @Slot(object)
     def _on_progress(self, record: Progress) -> None:
         d = record.data
-        if record.keep:
+        if record.keep:  # an epoch: what Stop keeps (built here, in the GUI thread, from the records)
+            self.run_history.append(EpochRecord(**{f.name: d[f.name] for f in dataclasses.fields(EpochRecord)}))
             self.curves.add_epoch(self.run_key, d["epoch"], d["test_loss"], d["accuracy"])
         elif "loss" in d:
             self.curves.add_batch(self.run_key, d["epoch"] - 1 + d["batch"] / d["batches"], d["loss"])

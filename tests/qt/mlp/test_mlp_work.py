@@ -107,3 +107,17 @@ def _training_children() -> list[int]:
     runner.wait_for_refill(60)
     warm = runner.warm_pid()
     return [p.pid for p in multiprocessing.active_children() if p.name == CHILD_NAME and p.pid != warm]
+
+
+def test_opening_weights_over_hand_made_ones_can_be_undone(qtbot, tmp_path):
+    from explorer.core.mlp import weights_io
+
+    window, tab = open_window(qtbot)
+    tab.controls.network.editor.item(0, 0).setText("2.5")  # a hand-made change
+    hand_made = tab.state.weights
+    path = weights_io.save_json(reference_step_network(), tmp_path / "ref.json", "step")
+    assert window._run_file_action("Could not open the weights", tab.open_weights, path)
+    assert tab.state.weights == reference_step_network()
+    window.undo_action.trigger()
+    assert tab.state.weights == hand_made
+    window.close()
