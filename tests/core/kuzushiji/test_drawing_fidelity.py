@@ -58,7 +58,13 @@ def test_pen_width_really_differs_before_preprocessing(hundred, variant):
 
 
 def test_a_net_trained_on_the_sample_classifies_drawings_about_as_well_as_real_images(sample):
-    """Measured with bench/drawing_fidelity.py: every variant within 3 points of raw; 6 allowed here."""
+    """About as well: within 7 points of raw for every variant.
+
+    Measured here (150 held-out images): drawing +2.0, thin −3.3, thick −2.0,
+    scan +0.7 points; over three splits in bench/drawing_fidelity.py the thin
+    pen ranged from −1.7 to −5.8. The preprocessing before issue 13 lost 22
+    points on the thin pen and 51 on the scan, so this still tells them apart.
+    """
     torch.set_num_threads(1)
     train, held = sample.split(1600, seed=0)
     held = fidelity.Sample(held.images[:150], held.labels[:150])
@@ -67,4 +73,4 @@ def test_a_net_trained_on_the_sample_classifies_drawings_about_as_well_as_real_i
     assert raw > 0.6  # the net learned something, so the comparison means something
     for variant in ("drawing", "thin", "thick", "scan"):
         inputs, _ = fidelity.rerendered_inputs(held.images, variant)
-        assert fidelity.accuracy(model, inputs, held.labels) >= raw - 0.06, variant
+        assert fidelity.accuracy(model, inputs, held.labels) >= raw - 0.07, variant
