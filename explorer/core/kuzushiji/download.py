@@ -16,12 +16,12 @@ from __future__ import annotations
 
 import hashlib
 import os
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from explorer.core import paths
+from explorer.core.atomic import atomic_write
 from explorer.core.errors import UserError
 from explorer.core.kuzushiji.dataset import FILES, KMNIST, read_folder, store
 from explorer.core.kuzushiji.transfer import (  # noqa: F401 - Limits, Cancel, _reason: public here too
@@ -164,13 +164,13 @@ def _fetch(
     state: dict,
     budget: Budget,
 ) -> ProgressGenerator[None]:
-    """Fetch ``url`` into ``target`` via a ``.part`` file; raise _MirrorFailed with the reason."""
+    """Fetch ``url`` into ``target`` through a temporary file; raise _MirrorFailed with the reason."""
     name = target.name
     cap = max_download_bytes(name)
-    fd, part_name = tempfile.mkstemp(dir=target.parent, prefix=name + ".", suffix=".part")
-    part = Path(part_name)
-    try:
-        with os.fdopen(fd, "wb") as out, Connection(url, budget) as conn:
+    # atomic_write: the file takes its name only once the md5 matched; a failing
+    # mirror, a cancel or a full disk (a UserError that stops everything) leaves nothing.
+    with atomic_write(target) as out:
+        with Connection(url, budget) as conn:
             length = conn.response.headers.get("Content-Length", "")
             file_total = int(length) if length.isdigit() else 0
             if file_total > cap:
@@ -200,12 +200,9 @@ def _fetch(
             raise _MirrorFailed(f"incomplete ({file_bytes:,} of {file_total:,} bytes)")
         if digest.hexdigest() != md5:
             raise _MirrorFailed("md5 mismatch")
-        os.replace(part, target)
-        state["done"] += file_bytes
-        if not file_total:
-            state["total"] += file_bytes
-    finally:
-        part.unlink(missing_ok=True)
+    state["done"] += file_bytes
+    if not file_total:
+        state["total"] += file_bytes
 
 
 def _md5(path: Path) -> str:

@@ -6,17 +6,19 @@ defaults (minutes) are what users get.
 
 from __future__ import annotations
 
+import errno
 import gzip
 import struct
 import threading
 
 import pytest
 
+from explorer.core import atomic
 from explorer.core.errors import UserError
 from explorer.core.kuzushiji import download, formats
 from explorer.core.kuzushiji.dataset import FILES
 from explorer.core.progress import run_to_end
-from tests.core.kuzushiji.fakedata import hanging_server, streaming_server
+from tests.core.kuzushiji.fakedata import hanging_server, md5s_of, streaming_server
 
 FIRST = FILES["idx.gz"][0]  # train-images, the first file fetched
 SHORT = (0.5, 0.5)
@@ -110,3 +112,16 @@ def test_a_full_size_file_still_unpacks(tmp_path):
     with gzip.open(good, "wb") as out:
         out.write(struct.pack(">HBB", 0, 8, 1) + struct.pack(">I", 10_000) + bytes(10_000))
     assert formats.read_idx(good).shape == (10_000,)
+
+
+def test_a_full_disk_stops_the_download_with_a_message(tmp_path, write_kmnist_folder, serve_folder, monkeypatch):
+    def full(fd):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    write_kmnist_folder(tmp_path / "mirror" / "good", n_train=300, n_test=50)
+    md5s = md5s_of(tmp_path / "mirror" / "good")
+    base = serve_folder(tmp_path / "mirror")
+    monkeypatch.setattr(atomic.os, "fsync", full)
+    with pytest.raises(UserError, match=rf"could not write .*{FIRST}: disk full"):
+        run_to_end(download.download(tmp_path / "dl", [base + "good/", base + "good/"], SHORT, md5s=md5s))
+    assert list((tmp_path / "dl").iterdir()) == []
