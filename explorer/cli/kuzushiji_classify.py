@@ -28,8 +28,8 @@ def add_classify_parser(commands) -> None:
         "classify",
         help="classify a picture of a hiragana (a drawing, photo or scan)",
         description="Classify a picture of one of the ten KMNIST hiragana. The picture is "
-        "preprocessed as in the app's drawing canvas (inverted if light, cropped, scaled to "
-        "fill the 28×28 frame, centred, blurred).",
+        "preprocessed as in the app's drawing canvas (inverted if light, cropped, strokes brought to "
+        "KMNIST's width, scaled to fill the 28×28 frame, centred). Several images and folders may be given.",
     )
     cl.add_argument(
         "images",
