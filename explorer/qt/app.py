@@ -125,15 +125,21 @@ def _say(text: str, stream=None) -> None:
         print(text, file=stream, flush=True)
 
 
+READY_MESSAGE = "Getting ready: loading torch and the three experiments…"
+
+
 def startup_window(app):
     """A light "getting ready" window: the app icon, its name and what is loading.
 
     Built from Qt alone so it shows in a fraction of a second; it is painted
-    before the heavy imports (torch, pyqtgraph, the tabs) block the event loop.
+    before the heavy imports (torch, pyqtgraph's views, the tabs) block the event
+    loop. A frameless QLabel rather than QSplashScreen, whose show() waits up to a
+    second for an expose event that some platforms (offscreen, some Wayland
+    compositors) never send.
     """
-    from PySide6.QtCore import Qt
+    from PySide6.QtCore import QRect, Qt
     from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPixmap
-    from PySide6.QtWidgets import QSplashScreen
+    from PySide6.QtWidgets import QLabel
 
     pixmap = QPixmap(460, 170)
     pixmap.fill(QColor("#1f3b64"))
@@ -146,22 +152,33 @@ def startup_window(app):
     font.setPointSize(15)
     font.setBold(True)
     painter.setFont(font)
-    painter.drawText(170, 30, 280, 60, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+    painter.drawText(QRect(170, 30, 280, 60), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
                      "Neural Dynamics\nExplorer")
+    font.setPointSize(9)
+    font.setBold(False)
+    painter.setFont(font)
+    painter.setPen(QColor("#dfe9f7"))
+    painter.drawText(QRect(170, 100, 280, 50), Qt.TextFlag.TextWordWrap, READY_MESSAGE)
     painter.end()
-    splash = QSplashScreen(pixmap)
-    splash.setObjectName("startupWindow")
-    splash.setWindowTitle("Neural Dynamics Explorer")
-    splash.showMessage("Getting ready: loading torch and the three experiments…",
-                       Qt.AlignmentFlag.AlignBottom | Qt.AlignmentFlag.AlignRight, QColor("#dfe9f7"))
-    splash.show()
-    # Wait (briefly) until the window system has mapped it, then paint it once for real.
-    deadline = time.monotonic() + 1.0
-    while not (splash.windowHandle() and splash.windowHandle().isExposed()) and time.monotonic() < deadline:
+    window = QLabel()
+    window.setPixmap(pixmap)
+    window.setObjectName("startupWindow")
+    window.setWindowTitle("Neural Dynamics Explorer")
+    window.setAccessibleDescription(READY_MESSAGE)
+    window.setWindowFlags(Qt.WindowType.SplashScreen | Qt.WindowType.FramelessWindowHint)
+    window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
+    screen = app.primaryScreen()
+    if screen is not None:
+        window.resize(pixmap.size())
+        window.move(screen.availableGeometry().center() - pixmap.rect().center())
+    window.show()
+    # Let the window system map it (briefly), then paint it once for real.
+    deadline = time.monotonic() + 0.5
+    while not (window.windowHandle() and window.windowHandle().isExposed()) and time.monotonic() < deadline:
         app.processEvents()
-    splash.repaint()
+    window.repaint()
     app.processEvents()
-    return splash
+    return window
 
 
 def _fallback_message(fallback: paths.DataDirFallback) -> str:
@@ -226,7 +243,7 @@ def run_gui(qt_args: list[str]) -> int:
         window = MainWindow()
         install_excepthook(window)
         window.show()
-        splash.finish(window)
+        splash.close()
         if fallback:
             box = QMessageBox(QMessageBox.Icon.Warning, "Data folder not writable", _fallback_message(fallback),
                               parent=window)

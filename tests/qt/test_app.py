@@ -48,7 +48,7 @@ def test_main_applies_runtime_settings_and_shows_the_window(started, monkeypatch
 
     def recorded(app):
         splashes.append(real_startup_window(app))
-        assert splashes[-1].isVisible() and "Getting ready" in splashes[-1].message()
+        assert splashes[-1].isVisible() and "Getting ready" in splashes[-1].accessibleDescription()
         return splashes[-1]
 
     monkeypatch.setattr(app_module, "startup_window", recorded)
