@@ -7,8 +7,10 @@ import sys
 
 import pytest
 
-STARTUP_MODULES = ["explorer.qt.app", "explorer.qt.main_window", "explorer.core.kuzushiji.dataset",
-                   "explorer.core.kuzushiji.download"]
+STARTUP_MODULES = ["explorer.qt.app", "explorer.qt.main_window", "explorer.qt.kuzushiji.tab",
+                   "explorer.qt.mlp.tab", "explorer.qt.recurrent.tab"]
+"""What runs before the tabs are ready: torchvision (seconds, and absent from the CPU
+bundle) may only load when data is read or a drawing is classified."""
 
 
 def _imported_after(modules: list[str]) -> set[str]:

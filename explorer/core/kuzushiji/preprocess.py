@@ -42,7 +42,6 @@ from pathlib import Path
 
 import numpy as np
 import torch
-import torchvision.transforms.functional as TF
 from PIL import Image, UnidentifiedImageError
 from scipy import ndimage
 from torch import nn
@@ -107,6 +106,7 @@ def to_kmnist_input(
     ``invert``: ``"auto"`` (invert light-background images), ``True`` or
     ``False``. ``source`` names the file in the error for an empty image.
     """
+    import torchvision.transforms.functional as TF  # on first use: importing torchvision takes seconds
     grey = grey_array(image)
     border = float(np.median(_border(grey)))
     inverted = border > 0.5 if invert == "auto" else bool(invert)
@@ -156,6 +156,7 @@ def normalise_strokes(cropped: np.ndarray) -> np.ndarray:
     ridge height bounds the erosion), so no stroke disappears. Returns a
     float32 mask (0 or 1) with a margin of :data:`WORK` / 4 on every side.
     """
+    import torchvision.transforms.functional as TF  # on first use: importing torchvision takes seconds
     h, w = cropped.shape
     scale = WORK / max(h, w)
     size = [max(1, round(h * scale)), max(1, round(w * scale))]
@@ -189,6 +190,7 @@ def thin_strokes(mask: np.ndarray, by: float, keep: float, width: float) -> np.n
 
 def _fit(strokes: np.ndarray) -> torch.Tensor:
     """``strokes`` cropped to their box, resized so the larger side is :data:`FILL` pixels, box-centred in 28×28."""
+    import torchvision.transforms.functional as TF  # on first use: importing torchvision takes seconds
     rows = np.flatnonzero(strokes.any(axis=1))
     cols = np.flatnonzero(strokes.any(axis=0))
     box = strokes[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1]
