@@ -143,7 +143,7 @@ class Connection:
         self.budget.cancel.check()
         try:
             self.response = open_url(self.url, self.budget.timeout[0], self.budget.timeout[1],
-                                     self._on_socket)
+                                     self._on_socket, lambda: self.budget.cancel.cancelled)
         except urllib.error.HTTPError as exc:
             exc.close()
             self._release()

@@ -243,3 +243,23 @@ def streaming_server(
         for thread in threads:
             thread.join(5)
         listener.close()
+
+
+@contextlib.contextmanager
+def unreachable_server() -> Iterator[str]:
+    """A port where connecting hangs (the listen backlog is full), like a host that drops SYNs."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(0)
+    fillers = []
+    for _ in range(3):  # fill the accept queue; later SYNs are dropped, not refused
+        filler = socket.socket()
+        filler.setblocking(False)
+        filler.connect_ex(listener.getsockname())
+        fillers.append(filler)
+    try:
+        yield f"http://127.0.0.1:{listener.getsockname()[1]}/"
+    finally:
+        for filler in fillers:
+            filler.close()
+        listener.close()

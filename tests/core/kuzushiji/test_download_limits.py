@@ -18,7 +18,12 @@ from explorer.core.errors import UserError
 from explorer.core.kuzushiji import download, formats
 from explorer.core.kuzushiji.dataset import FILES
 from explorer.core.progress import run_to_end
-from tests.core.kuzushiji.fakedata import hanging_server, md5s_of, streaming_server
+from tests.core.kuzushiji.fakedata import (
+    hanging_server,
+    md5s_of,
+    streaming_server,
+    unreachable_server,
+)
 
 FIRST = FILES["idx.gz"][0]  # train-images, the first file fetched
 SHORT = (0.5, 0.5)
@@ -62,7 +67,7 @@ def test_an_announced_size_too_large_is_refused_before_reading(tmp_path):
         _fails(tmp_path, url, "too large (1,000,000,000,000 bytes")
 
 
-@pytest.mark.parametrize("server", ["silent", "trickle"])
+@pytest.mark.parametrize("server", ["unreachable", "silent", "trickle"])
 def test_cancel_from_another_thread_ends_a_blocked_read(tmp_path, server):
     cancel = download.Cancel()
     outcome: list[BaseException] = []
@@ -76,14 +81,20 @@ def test_cancel_from_another_thread_ends_a_blocked_read(tmp_path, server):
         except BaseException as exc:  # noqa: BLE001 - handed to the test thread
             outcome.append(exc)
 
-    context = hanging_server() if server == "silent" else streaming_server(length=18_000_000, every=5.0)
+    context = {
+        "unreachable": unreachable_server,  # cancel while connecting (connect timeout 30 s)
+        "silent": hanging_server,
+        "trickle": lambda: streaming_server(length=18_000_000, every=5.0),
+    }[server]()
     with context as url:
         worker = threading.Thread(target=run, args=(url,), daemon=True)
         worker.start()
         assert started.wait(5)  # the first record: the connection is being opened
         waited = threading.Event()
-        while cancel.connections == 0 and worker.is_alive():  # connected, now blocked reading
-            waited.wait(0.01)
+        if server == "unreachable":
+            waited.wait(0.3)  # now in connect, which no socket shutdown can reach
+        while server != "unreachable" and cancel.connections == 0 and worker.is_alive():
+            waited.wait(0.01)  # connected, now blocked reading
         cancel.cancel()
         worker.join(5)  # the read timeout is 30 s: only the cancel can end it this soon
         assert not worker.is_alive()
