@@ -46,7 +46,6 @@ def check_float(name: str, value: object, low: float, high: float, *, low_open: 
         raise UserError(f"{name} must be a finite number (got {value})")
     above = number > low if low_open else number >= low
     if not (above and number <= high):
-        bracket = "above" if low_open else "between"
-        where = f"above {low:g} and at most {high:g}" if bracket == "above" else f"between {low:g} and {high:g}"
-        raise UserError(f"{name} must be {where} (got {value:g})")
+        where = f"above {low:g} and at most {high:g}" if low_open else f"between {low:g} and {high:g}"
+        raise UserError(f"{name} must be {where} (got {number:g})")
     return number
