@@ -1,0 +1,176 @@
+"""Every tab is readable at the smallest supported window (1024×700) and at the default (1280×860).
+
+The main window is built with the real tabs at each size; every tab and every
+page inside it (the Kuzushiji pages, the recurrent views…) is shown in turn,
+and each plot, 3-D view and table on screen must
+
+- be at least :data:`MIN_PLOT` pixels (a plot that small still shows its
+  title, tick labels and axis labels; a table shows its header and a row),
+- lie inside the window and inside every parent that would clip it (a widget
+  in a scroll area may be scrolled out of view, but must fit its width: no
+  sideways scrolling to see a plot).
+
+The window itself must keep the asked size: a layout whose minimum is bigger
+than the window would grow it off the screen.
+"""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QRect
+from PySide6.QtWidgets import QAbstractItemView, QApplication, QScrollArea, QTableView, QTabWidget, QWidget
+
+from explorer.qt.main_window import MainWindow
+
+#: Smallest width × height at which a plot still shows its title, tick labels and axis labels.
+MIN_PLOT = (160, 120)
+#: A table at least this wide, and tall enough for its header and one row.
+MIN_TABLE_WIDTH = 160
+SIZES = [(1024, 700), (1280, 860)]
+
+
+def _figure_like(widget: QWidget) -> bool:
+    import pyqtgraph as pg
+
+    if isinstance(widget, (pg.PlotWidget, pg.GraphicsLayoutWidget, pg.ImageView)):
+        return True
+    try:
+        from pyqtgraph.opengl import GLViewWidget
+    except Exception:  # noqa: BLE001 - no PyOpenGL: no 3-D views to check
+        return False
+    return isinstance(widget, GLViewWidget)
+
+
+def _on_screen(root: QWidget) -> list[QWidget]:
+    """The plots and tables the user sees now (visible, and not inside another checked plot)."""
+    found = []
+    for widget in root.findChildren(QWidget):
+        if not widget.isVisible():
+            continue
+        if _figure_like(widget) or isinstance(widget, QTableView):
+            found.append(widget)
+    return found
+
+
+def _name(widget: QWidget) -> str:
+    owner = widget.parentWidget()
+    chain = []
+    while owner is not None and len(chain) < 3:
+        chain.append(owner.objectName() or type(owner).__name__)
+        owner = owner.parentWidget()
+    return f"{type(widget).__name__} {widget.objectName()!r} in {' < '.join(chain)}"
+
+
+def _problems(window: QWidget, where: str) -> list[str]:
+    problems = []
+    for widget in _on_screen(window):
+        label = f"{where}: {_name(widget)}"
+        w, h = widget.width(), widget.height()
+        if isinstance(widget, QTableView):
+            header = widget.horizontalHeader().height() if widget.horizontalHeader().isVisible() else 0
+            row = widget.verticalHeader().defaultSectionSize()
+            if w < MIN_TABLE_WIDTH or h < header + row:
+                problems.append(f"{label} is {w}×{h} px; a table needs {MIN_TABLE_WIDTH}×{header + row}")
+        elif w < MIN_PLOT[0] or h < MIN_PLOT[1]:
+            problems.append(f"{label} is {w}×{h} px; a plot needs at least {MIN_PLOT[0]}×{MIN_PLOT[1]}")
+        problems.extend(_clipped(widget, window, label))
+    return problems
+
+
+def _clipped(widget: QWidget, window: QWidget, label: str) -> list[str]:
+    """Where an ancestor cuts the widget off (a scroll area only sideways)."""
+    rect = QRect(0, 0, widget.width(), widget.height())
+    child = widget
+    parent = widget.parentWidget()
+    while parent is not None:
+        rect = QRect(child.mapTo(parent, rect.topLeft()), rect.size())
+        area = parent.parentWidget()
+        if isinstance(area, QScrollArea) and parent is area.viewport():
+            if rect.width() > parent.width() + 1:
+                return [f"{label} is {rect.width()} px wide in a scroll area {parent.width()} px wide"]
+            return _clipped(area, window, label)
+        if not QRect(0, 0, parent.width(), parent.height()).contains(rect):
+            return [f"{label} at {rect.x()},{rect.y()} {rect.width()}×{rect.height()} is cut off by "
+                    f"{type(parent).__name__} {parent.objectName()!r} ({parent.width()}×{parent.height()})"]
+        if parent is window:
+            return []
+        child, parent = parent, parent.parentWidget()
+    return []
+
+
+def _visit_pages(widget: QWidget, check, where: str) -> None:
+    """Show every page of every tab widget below ``widget`` (nested ones too) and ``check`` each."""
+    inner = [t for t in widget.findChildren(QTabWidget) if t.isVisible()]
+    if not inner:
+        check(where)
+        return
+    outer = inner[0]
+    for t in inner:  # the outermost visible tab widget first
+        if not any(t is not o and o.isAncestorOf(t) for o in inner):
+            outer = t
+            break
+    for i in range(outer.count()):
+        outer.setCurrentIndex(i)
+        _settle()
+        page = outer.widget(i)
+        nested = [t for t in page.findChildren(QTabWidget) if t.isVisible()]
+        if nested:
+            _visit_pages(page, check, f"{where} / {outer.tabText(i)}")
+        else:
+            check(f"{where} / {outer.tabText(i)}")
+
+
+def _settle() -> None:
+    for _ in range(3):
+        QApplication.processEvents()
+
+
+@pytest.mark.parametrize("size", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
+def test_every_tab_fits_the_window(qtbot, size):
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.resize(*size)
+    window.show()
+    qtbot.waitExposed(window)
+    problems: list[str] = []
+
+    def check(where: str) -> None:
+        window.resize(*size)  # a page seen before may have grown it; each page is judged on its own
+        _settle()
+        if (window.width(), window.height()) != size:
+            need = window.minimumSizeHint()
+            problems.append(f"{where}: the window grew to {window.width()}×{window.height()} "
+                            f"(its layout needs at least {need.width()}×{need.height()})")
+        problems.extend(_problems(window, where))
+
+    for i in range(window.tabs.count()):
+        window.tabs.setCurrentIndex(i)
+        _settle()
+        _visit_pages(window.tabs.widget(i), check, f"{size[0]}×{size[1]} {window.tabs.tabText(i)}")
+    window.close()
+    assert not problems, "\n".join(dict.fromkeys(problems))
+
+
+def test_the_check_sees_a_squeezed_plot(qtbot):
+    """The check itself: a plot squeezed to 100×60 px in the window is reported."""
+    import pyqtgraph as pg
+    from PySide6.QtWidgets import QVBoxLayout
+
+    from explorer.qt.tab import ExperimentTab
+
+    tab = ExperimentTab()
+    plot = pg.PlotWidget()
+    plot.setFixedSize(100, 60)
+    table = QTableView()
+    table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+    QVBoxLayout(tab).addWidget(plot)
+    tab.layout().addWidget(table)
+    window = MainWindow([tab])
+    qtbot.addWidget(window)
+    window.resize(1024, 700)
+    window.show()
+    qtbot.waitExposed(window)
+    _settle()
+    problems = _problems(window, "test")
+    assert any("PlotWidget" in p and "100×60" in p for p in problems), problems
+    assert not any("QTableView" in p for p in problems), problems
