@@ -18,7 +18,14 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QRect
-from PySide6.QtWidgets import QAbstractItemView, QApplication, QScrollArea, QTableView, QTabWidget, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QScrollArea,
+    QTableView,
+    QTabWidget,
+    QWidget,
+)
 
 from explorer.qt.main_window import MainWindow
 
