@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 
 from explorer.cli.output import print_json
-from explorer.core.errors import UserError
+from explorer.core.bounds import check_float
 from explorer.core.mlp import analysis
 from explorer.core.mlp.data import BUILTIN_SETS, Dataset2D, checkerboard, load_csv
 from explorer.core.mlp.network import ACTIVATIONS, MAX_HIDDEN, reference_step_network
@@ -147,8 +147,8 @@ def run_evaluate(args) -> int:
     else:
         weights, stored = load_weights_file(args.weights)
     activation = args.activation or stored or "step"
-    if not args.scale == args.scale or abs(args.scale) == float("inf"):
-        raise UserError(f"scale must be a finite number, not {args.scale}")
+    # Beyond a million every sigmoid is a step already; far beyond, the sums overflow.
+    check_float("--scale", args.scale, -1e6, 1e6)
     weights = weights.scaled(args.scale)
     dataset = _dataset(args)
     table = analysis.activation_table(weights, dataset, activation)

@@ -56,6 +56,8 @@ def _one_error(capsys, code, expected):
         (["mlp", "train", "--hidden", "100000"], "hidden units must be between 1 and 30"),
         (["mlp", "train", "--lr", "1e9"], "learning rate must be above 0 and at most 100"),
         (["mlp", "train", "--max-epochs", "1000000000"], "max epochs must be between 1 and 10,000,000"),
+        (["mlp", "evaluate", "--reference", "--scale", "1e300"], "--scale must be between -1e+06 and 1e+06"),
+        (["mlp", "evaluate", "--reference", "--scale", "nan"], "--scale must be a finite number"),
     ],
 )
 def test_numbers_out_of_range_are_one_line(capsys, argv, expected):
