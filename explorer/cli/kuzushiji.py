@@ -146,7 +146,7 @@ def run_train(args: argparse.Namespace) -> int:
         optimizer=args.optimizer,
         device=args.device,
     )
-    config.check()
+    config.validate()
     if args.threads is not None:
         check_int("--threads", args.threads, 1, MAX_THREADS)
     data = _load_data(args.data)

@@ -59,7 +59,7 @@ class TrainConfig:
     optimizer: str = "sgd"
     device: str = "cpu"
 
-    def check(self) -> None:
+    def validate(self) -> None:
         """Refuse values training cannot use, with a message for the user."""
         nets.net_class(self.net)
         check_int("epochs", self.epochs, 1, MAX_EPOCHS)
@@ -175,7 +175,7 @@ def train(
     ``report_every`` batches per record defaults to 1 on the CPU and 10 on a GPU
     (fewer waits for the device).
     """
-    config.check()
+    config.validate()
     where = devices.resolve(config.device)
     if report_every is None:
         report_every = 1 if where.type == "cpu" else 10

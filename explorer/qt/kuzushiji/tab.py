@@ -18,6 +18,7 @@ from pathlib import Path
 from PySide6.QtCore import Slot
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
+from explorer.core.divergence import TrainingDiverged
 from explorer.core.errors import UserError
 from explorer.core.kuzushiji import engine, nets
 from explorer.core.kuzushiji import evaluation as kmnist_eval
@@ -32,6 +33,7 @@ from explorer.core.kuzushiji.results import (
 from explorer.core.kuzushiji.work import load_runs, restore_results, save_history, save_runs
 from explorer.core.progress import Progress
 from explorer.core.work_store import WorkStore
+from explorer.qt.kuzushiji import exports
 from explorer.qt.kuzushiji.banner import GettingStartedBanner
 from explorer.qt.kuzushiji.controls import SETTINGS_KEYS
 from explorer.qt.kuzushiji.data_page import DataPage
@@ -39,6 +41,7 @@ from explorer.qt.kuzushiji.draw_page import DrawPage
 from explorer.qt.kuzushiji.drawing_panel import DrawingPanel
 from explorer.qt.kuzushiji.evaluation_page import EvaluationPage
 from explorer.qt.kuzushiji.evaluator import NetEvaluator
+from explorer.qt.kuzushiji.keeping import may_replace
 from explorer.qt.kuzushiji.train_page import TrainPage
 from explorer.qt.messages import show_error
 from explorer.qt.settings import SettingsBinder
@@ -134,6 +137,7 @@ class KuzushijiTab(ExperimentTab):
         self.controls.clear_button.clicked.connect(self._keep_curves)
         self.evaluator.evaluated.connect(self._show_results)
         self.evaluator.failed.connect(self._on_evaluate_failed)
+        exports.install(self)
 
     def _restore_settings(self) -> None:
         for key in SETTINGS_KEYS:
@@ -187,7 +191,7 @@ class KuzushijiTab(ExperimentTab):
             return False
         config = config or self.controls.config(device=self.device)
         try:
-            config.check()
+            config.validate()
         except UserError as exc:
             show_error(self, "Cannot train", str(exc))
             return False
@@ -237,6 +241,13 @@ class KuzushijiTab(ExperimentTab):
     def _on_train_failed(self, message: str) -> None:
         self.queue.clear()
         self.first_run = False
+        error = self.task.error if self.task is not None else None
+        if isinstance(error, TrainingDiverged) and self.run_history:
+            # The epochs before the blow-up are good weights: offer them like a stopped run's.
+            self._keep_run(list(self.run_history), sum(r.seconds for r in self.run_history), stopped=True,
+                           why=message)
+            self.curves.mark_run(self.run_key, "diverged")
+            return
         show_error(self, "Training failed", message)
 
     @Slot()
@@ -253,7 +264,7 @@ class KuzushijiTab(ExperimentTab):
             self.first_run = False
             self._update_banner(finished_first_run=True)
 
-    def _keep_run(self, history: list[EpochRecord], seconds: float, stopped: bool) -> None:
+    def _keep_run(self, history: list[EpochRecord], seconds: float, stopped: bool, why: str = "") -> None:
         config = self.run_config
         display = nets.display_name(config.net)
         if not history:
@@ -261,17 +272,27 @@ class KuzushijiTab(ExperimentTab):
             self.status_message.emit(self._run_note)
             return
         last = history[-1]
+        if not may_replace(self, config.net, last.accuracy, why):
+            self._run_note = (f"{display}: kept the stored net; this run ({last.accuracy:.2f} %) was not saved"
+                              + (f" ({why})" if why else ""))
+            self.status_message.emit(self._run_note)
+            return
         result = result_of_run(config, history, seconds, stopped)
         try:
             path = kmnist_eval.save_trained(result.model, config.net, result.config, last.evaluation, seconds)
             result.source = f"trained here, saved as {path.name}"
             save_history(self.work, config.net, history)  # the epoch replay, back after a restart
         except (UserError, OSError) as exc:
+            # The net stays in the tab (File → Save weights can still write it elsewhere).
             result.source = "trained here (not saved)"
-            show_error(self, "Could not save the trained weights", str(exc))
+            show_error(self, "Could not save the trained weights",
+                       f"{exc}\n\nThe trained {display} stays in this tab until the app closes; "
+                       "File → Save weights can write it to another folder.")
         self.results[config.net] = result
         self._show_results(select=config.net)
         what = f"stopped; kept epoch {last.epoch}'s weights" if stopped else f"{last.epoch} epochs"
+        if why:
+            what = f"{why}; kept epoch {last.epoch}'s weights"
         self._run_note = f"{display}: {what}, test accuracy {last.accuracy:.2f} %"
         self.status_message.emit(self._run_note)
 
@@ -340,7 +361,9 @@ class KuzushijiTab(ExperimentTab):
         return self.draw_holder.panel
 
     def ensure_draw_page(self) -> DrawingPanel:
-        return self.draw_holder.ensure()
+        if self.draw_holder.panel is None:
+            exports.install_draw_page(self.draw_holder.ensure())
+        return self.draw_holder.panel
 
     def _feed_draw_page(self) -> None:
         self.draw_holder.feed(self.data, self.results)
@@ -379,7 +402,11 @@ class KuzushijiTab(ExperimentTab):
         self._show_results(select=result.name)
         if self.data is not None:
             self.evaluator.evaluate({result.name: result.model})
-        self.status_message.emit(f"Loaded {nets.display_name(result.name)} from {Path(path).name}")
+        display, file = nets.display_name(result.name), Path(path).name
+        if self.curves.runs:  # the curves on show are not of the net now loaded: say so
+            self.curves.set_note(f"{display} is now the one from {file}; these curves are of earlier runs")
+        self.controls.task_panel.label.setText(f"Loaded {display} from {file}")
+        self.status_message.emit(f"Loaded {display} from {file}")
 
     def save_weights(self, path: Path) -> None:
         """Save the net chosen on the Evaluate page (``.pth``: a bare state dict as the course writes)."""
@@ -389,18 +416,15 @@ class KuzushijiTab(ExperimentTab):
         save_result(result, path)
 
     def figures(self) -> dict[str, QWidget]:
-        named: dict[str, QWidget] = {
-            "kuzushiji_loss_curves": self.curves,
-            "kuzushiji_confusion_matrix": self.evaluation_page.matrix,
-            "kuzushiji_results_table": self.results_table,
-        }
-        if self.evaluation_page.gallery.count():
-            named["kuzushiji_cell_images"] = self.evaluation_page.gallery
-        if self.data_page.gallery.count():
-            named["kuzushiji_training_images"] = self.data_page.gallery
-        if self.draw_page is not None:
-            named.update(self.draw_page.figures())
-        return named
+        return exports.tab_figures(self)
+
+    def export_all(self, folder: Path, formats=("png", "svg")) -> list[Path]:
+        """Per net its loss curves and confusion matrix (PNG and SVG), and the curves as CSV."""
+        return exports.export_all(self, folder, formats)
+
+    def report_sections(self) -> list:
+        """The lab report's sections: one per net, with the results table's numbers."""
+        return exports.report_sections(self)
 
     # app-wide -----------------------------------------------------------------------------------------------
     def set_device(self, device: str) -> None:
