@@ -9,6 +9,7 @@ import shutil
 import sys
 
 import pytest
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from explorer.core import paths
@@ -30,6 +31,8 @@ def started(qapp, monkeypatch):
     yield boxes
     for widget in QApplication.topLevelWidgets():
         if isinstance(widget, MainWindow) or widget.objectName() == "startupWindow":
+            for timer in widget.findChildren(QTimer):  # the torch warm-up must not fire in a later test
+                timer.stop()
             widget.close()
             widget.deleteLater()
     root = logging.getLogger()
