@@ -43,7 +43,12 @@ class GettingStartedBanner(QFrame):
         layout.addWidget(self.draw_button)
 
     def finish(self) -> None:
-        """The first run trained all three nets: point at what to do next."""
+        """The first run trained all three nets: point at what to do next.
+
+        The banner keeps at least the height it had, so the pages below do not move.
+        """
+        if self.isVisible():
+            self.setMinimumHeight(self.height())
         self.mode = "done"
         self.text.setText(DONE_TEXT)
         self.get_started_button.setVisible(False)
@@ -55,6 +60,11 @@ class GettingStartedBanner(QFrame):
             self.get_started_button.setText(
                 "Get started: " + ("train all three" if has_data else "download and train all three")
             )
+            if not wanted and self.isVisible():
+                # All three nets got trained while the banner was on screen: hiding it
+                # would shift every page up, so it turns into the "what next" line instead.
+                self.finish()
+                return
             self.setVisible(wanted)
         else:
             self.setVisible(self.mode == "done")

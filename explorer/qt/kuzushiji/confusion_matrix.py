@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Signal
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QImage, QPainter
 from PySide6.QtWidgets import QGraphicsRectItem
 
 COLORS = pg.ColorMap([0.0, 0.5, 1.0], [(255, 255, 255), (107, 174, 214), (8, 48, 107)])
@@ -31,7 +31,7 @@ class ConfusionMatrixView(pg.GraphicsLayoutWidget):
         n = len(self.labels)
         self.matrix = np.zeros((n, n), dtype=np.int64)
         self.selected: tuple[int, int] | None = None
-        self.setMinimumSize(360, 320)
+        self.setMinimumSize(320, 300)
         self.plot = self.addPlot(row=0, col=0)
         self.plot.setMenuEnabled(False)
         self.plot.hideButtons()
@@ -41,10 +41,12 @@ class ConfusionMatrixView(pg.GraphicsLayoutWidget):
         self.plot.vb.setLimits(xMin=0, xMax=n, yMin=0, yMax=n)
         self.plot.setLabel("left", "true class")
         self.plot.setLabel("bottom", "predicted class")
-        ticks = [[(i + 0.5, label) for i, label in enumerate(self.labels)]]
         for side in ("left", "bottom"):
             axis = self.plot.getAxis(side)
-            axis.setTicks(ticks)
+            axis.setTicks([[(i + 0.5, self.tick_label(side, i)) for i in range(n)]])
+            # pyqtgraph drops a level of labels that fills over 80 % of the axis; these must all show.
+            # and one whose text passes the axis end ("を wo", last): let it overhang a little.
+            axis.setStyle(textFillLimits=[(0, 1.0)], autoExpandTextSpace=True, hideOverlappingLabels=20)
             if font is not None:
                 axis.setStyle(tickFont=font)
         self.image = pg.ImageItem(axisOrder="row-major")
@@ -69,6 +71,25 @@ class ConfusionMatrixView(pg.GraphicsLayoutWidget):
         self.plot.addItem(self.highlight)
         self.plot.scene().sigMouseClicked.connect(self._on_scene_clicked)
         self.set_matrix(self.matrix)
+
+    def tick_label(self, side: str, i: int) -> str:
+        """Class ``i``'s label: "を wo" on the left, kana over romaji below.
+
+        Stacked, a column label is as wide as its romaji: ten fit under a
+        matrix 300 px wide, where "を wo" side by side ran together.
+        """
+        return self.labels[i].replace(" ", "\n", 1) if side == "bottom" else self.labels[i]
+
+    def shown_tick_labels(self, side: str = "bottom") -> list[tuple[str, QRectF]]:
+        """The tick labels pyqtgraph draws now on ``side`` and where (those it drops are missing)."""
+        axis = self.plot.getAxis(side)
+        image = QImage(8, 8, QImage.Format.Format_ARGB32)
+        painter = QPainter(image)
+        try:
+            specs = axis.generateDrawSpecs(painter)
+        finally:
+            painter.end()
+        return [(text, rect) for rect, _flags, text in specs[2]] if specs else []
 
     def set_matrix(self, matrix: np.ndarray) -> None:
         """Show ``matrix`` (int counts, rows true, columns predicted)."""

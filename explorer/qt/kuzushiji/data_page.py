@@ -29,6 +29,7 @@ from explorer.core.kuzushiji import dataset as kmnist
 from explorer.core.kuzushiji import download as kmnist_download
 from explorer.core.kuzushiji.classes import CLASSES
 from explorer.core.progress import Progress, ProgressGenerator
+from explorer.qt.kuzushiji.folders import remember_folder, start_folder
 from explorer.qt.kuzushiji.image_gallery import ImageGallery
 from explorer.qt.kuzushiji.prediction_panel import kana_font
 from explorer.qt.messages import show_error
@@ -73,6 +74,7 @@ class DataPage(QWidget):
         self.data: kmnist.KMNIST | None = None
         self.download_md5s = download_md5s
         self.task: Task | None = None
+        self._cancel: kmnist_download.Cancel | None = None
         self._rng = np.random.default_rng()
         self._build()
 
@@ -94,6 +96,7 @@ class DataPage(QWidget):
         self.import_button.setShortcut("Ctrl+I")
         self.import_button.clicked.connect(self.ask_import_folder)
         self.task_panel = TaskPanel()
+        self.task_panel.cancel_button.clicked.connect(self.cancel)
         self.error = QLabel("")
         self.error.setObjectName("dataError")
         self.error.setWordWrap(True)
@@ -198,12 +201,24 @@ class DataPage(QWidget):
     @Slot()
     def start_download(self) -> None:
         """Download the data from the configured mirrors (``EXPLORER_KMNIST_MIRRORS`` overrides them)."""
-        self._run(kmnist_download.download(md5s=self.download_md5s), "kmnist-download", "Connecting…")
+        # Cancel (the button, or closing the window) also shuts the open connection: a read
+        # blocked on a silent server would otherwise hold the worker for the whole read timeout.
+        self._cancel = kmnist_download.Cancel()
+        self._run(kmnist_download.download(md5s=self.download_md5s, cancel=self._cancel), "kmnist-download",
+                  "Connecting…")
+
+    def cancel(self) -> None:
+        """Stop a running download, import or load (a download at once, whatever the server does)."""
+        if self._cancel is not None:
+            self._cancel.cancel()
+        if self.task is not None:
+            self.task.cancel()
 
     @Slot()
     def ask_import_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Folder with the KMNIST files")
+        folder = QFileDialog.getExistingDirectory(self, "Folder with the KMNIST files", start_folder("import"))
         if folder:
+            remember_folder("import", folder)
             self.import_folder(folder)
 
     def import_folder(self, folder: str | os.PathLike) -> None:
@@ -237,6 +252,9 @@ class DataPage(QWidget):
 
     @Slot(str)
     def _on_failed(self, message: str) -> None:
+        if isinstance(self.task.error, kmnist_download.DownloadCancelled):  # the user's own Cancel
+            self._on_cancelled()
+            return
         what = {"kmnist-download": "download", "kmnist-import": "import"}.get(self.task.name, "load")
         kept = " The data imported before is still in use." if self.data is not None else ""
         self.error.setText(f"Could not {what} the data: {message}.{kept}")
@@ -252,3 +270,4 @@ class DataPage(QWidget):
         if self.data is None:
             self._show_state()
         self.task = None
+        self._cancel = None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtGui import QUndoStack
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QScrollArea, QVBoxLayout, QWidget
 
 from explorer.core.kuzushiji.dataset import KMNIST
 from explorer.qt.kuzushiji.drawing_panel import DrawingPanel
@@ -13,7 +13,9 @@ class DrawPage(QWidget):
     """Holds the :class:`DrawingPanel` (the slowest part of the tab to build) once it is needed.
 
     :meth:`feed` may be called before the panel exists; the panel gets the
-    newest data and nets when it is built.
+    newest data and nets when it is built. The panel sits in a scroll area:
+    its minimum size would otherwise become the window's the moment it is
+    built, and the window would grow when the Draw page first opens.
     """
 
     def __init__(self, undo_stack: QUndoStack, parent: QWidget | None = None):
@@ -22,13 +24,18 @@ class DrawPage(QWidget):
         self.panel: DrawingPanel | None = None
         self._data: KMNIST | None = None
         self._results: dict = {}
-        QVBoxLayout(self).setContentsMargins(0, 0, 0, 0)
+        self.scroll = QScrollArea()
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.scroll)
 
     def ensure(self) -> DrawingPanel:
         """The drawing panel, built now if it was not yet."""
         if self.panel is None:
             self.panel = DrawingPanel(undo_stack=self.undo_stack)
-            self.layout().addWidget(self.panel)
+            self.scroll.setWidget(self.panel)
             self.feed(self._data, self._results)
         return self.panel
 

@@ -15,7 +15,7 @@ from collections import deque
 
 import numpy as np
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QGuiApplication, QUndoStack
+from PySide6.QtGui import QAction, QGuiApplication, QUndoStack
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -34,6 +34,7 @@ from explorer.core.kuzushiji import dataset as kmnist
 from explorer.core.kuzushiji.classes import CLASSES
 from explorer.core.kuzushiji.preprocess import Preprocessed, classify, to_kmnist_input
 from explorer.qt.kuzushiji.drawing_canvas import DEFAULT_PEN, DrawingCanvas
+from explorer.qt.kuzushiji.folders import remember_folder, start_folder
 from explorer.qt.kuzushiji.net_insides import NetInsides
 from explorer.qt.kuzushiji.prediction_panel import PredictionPanel
 from explorer.qt.kuzushiji.ten_characters import TenCharacters
@@ -44,6 +45,31 @@ LIVE_BUDGET_MS = 30.0
 IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.bmp *.gif *.tif *.tiff *.webp);;All files (*)"
 PREFERRED = ("conv", "full", "lin")
 """Whose top-1 picks the real examples shown: the most accurate net present."""
+
+
+class _StackAction(QAction):
+    """An Undo/Redo action whose text stays ``verb``; its tooltip names what it would undo.
+
+    QUndoStack's own actions put the command in the text ("Undo Put a real o on
+    the canvas"): on a button that widens the column and makes the canvas jump.
+    The state comes from the signals' arguments only: a stack being destroyed
+    still emits them, and must not be called back.
+    """
+
+    def __init__(self, parent: QWidget, stack: QUndoStack, verb: str, keys: str):
+        super().__init__(verb, parent)
+        self.verb, self.keys = verb, keys
+        undo = verb == "Undo"
+        self.triggered.connect(stack.undo if undo else stack.redo)
+        (stack.canUndoChanged if undo else stack.canRedoChanged).connect(self.setEnabled)
+        (stack.undoTextChanged if undo else stack.redoTextChanged).connect(self.show_text)
+        self.setEnabled(stack.canUndo() if undo else stack.canRedo())
+        self.show_text(stack.undoText() if undo else stack.redoText())
+
+    @Slot(str)
+    def show_text(self, what: str) -> None:
+        verb = self.verb
+        self.setToolTip(f"{verb} {what} ({self.keys})" if what else f"{verb} ({self.keys}): nothing to {verb.lower()}")
 
 
 class DrawingPanel(QWidget):
@@ -91,14 +117,9 @@ class DrawingPanel(QWidget):
         self.pen_width.setValue(int(DEFAULT_PEN))
         self.pen_width.setToolTip("Pen width (pixels of the 280×280 canvas)")
         self.pen_width.valueChanged.connect(self.canvas.set_pen_width)
-        stack = self.canvas.undo_stack
         self.undo_button, self.redo_button = QToolButton(), QToolButton()
-        for button, action, tip in (
-            (self.undo_button, stack.createUndoAction(self, "Undo"), "Undo the last stroke (Ctrl+Z)"),
-            (self.redo_button, stack.createRedoAction(self, "Redo"), "Redo (Ctrl+Shift+Z)"),
-        ):
-            action.setToolTip(tip)
-            button.setDefaultAction(action)
+        self.undo_button.setDefaultAction(_StackAction(self, self.canvas.undo_stack, "Undo", "Ctrl+Z"))
+        self.redo_button.setDefaultAction(_StackAction(self, self.canvas.undo_stack, "Redo", "Ctrl+Shift+Z"))
         self.clear_button = QPushButton("Clear")
         self.clear_button.clicked.connect(self.canvas.clear)
         self.open_button = QPushButton("Open image…")
@@ -265,8 +286,10 @@ class DrawingPanel(QWidget):
 
     @Slot()
     def _ask_open_image(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open a picture of a character", "", IMAGE_FILTER)
+        path, _ = QFileDialog.getOpenFileName(self, "Open a picture of a character", start_folder("image"),
+                                              IMAGE_FILTER)
         if path:
+            remember_folder("image", path)
             self.open_image(path)
 
 

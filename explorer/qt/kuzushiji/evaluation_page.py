@@ -11,16 +11,12 @@ import numpy as np
 import torch
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QListWidget,
     QSplitter,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -37,6 +33,8 @@ from explorer.core.kuzushiji.evaluation import (
 from explorer.core.kuzushiji.results import NetResult
 from explorer.qt.kuzushiji.confusion_matrix import ConfusionMatrixView
 from explorer.qt.kuzushiji.image_gallery import ImageGallery
+from explorer.qt.kuzushiji.image_viewer import TestImageDialog
+from explorer.qt.kuzushiji.per_class import PerClassView
 from explorer.qt.kuzushiji.prediction_panel import kana_font
 
 MAX_CELL_IMAGES = 300
@@ -47,6 +45,8 @@ class EvaluationPage(QWidget):
     """Everything about how well one trained net does on the test set."""
 
     net_changed = Signal(str)
+    send_to_draw = Signal(object, str)
+    """A test image (uint8 28×28) the user sent to the Draw page, and the undo text."""
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -75,16 +75,8 @@ class EvaluationPage(QWidget):
         self.matrix.setToolTip("Rows: true class; columns: predicted class. Click a cell to see its images")
         self.matrix.cell_clicked.connect(self.open_cell)
 
-        self.per_class = QTableWidget(10, 3)
-        self.per_class.setObjectName("perClassAccuracy")
-        self.per_class.setHorizontalHeaderLabels(["Class", "Accuracy", "Right / images"])
-        self.per_class.verticalHeader().setVisible(False)
-        self.per_class.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.per_class.setFont(font)
-        self.per_class.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        self.per_class.setToolTip("Share of each class's test images the net gets right")
-        for i, (kana, romaji) in enumerate(CLASSES):
-            self.per_class.setItem(i, 0, QTableWidgetItem(f"{kana} ({romaji})"))
+        self.per_class_view = PerClassView(font)
+        self.per_class = self.per_class_view.table
 
         self.pairs = QListWidget()
         self.pairs.setObjectName("confusedPairs")
@@ -95,7 +87,10 @@ class EvaluationPage(QWidget):
 
         self.gallery = ImageGallery(zoom=2, font=font)
         self.gallery.setObjectName("cellGallery")
-        self.gallery.setToolTip("Test images of the chosen cell with the net's confidence in its prediction")
+        self.gallery.setToolTip("Test images of the chosen cell with the net's confidence in its prediction; "
+                                "click one to see it large with every net's reading")
+        self.gallery.itemClicked.connect(lambda item: self.open_image(self.gallery.row(item)))
+        self.image_dialog: TestImageDialog | None = None
         self.gallery_title = QLabel("Click a cell of the matrix to see its test images.")
         self.gallery_title.setObjectName("cellTitle")
         self.gallery_title.setFont(kana_font(11))
@@ -112,7 +107,7 @@ class EvaluationPage(QWidget):
         top.addWidget(self.epoch, 1)
 
         side = QSplitter(Qt.Orientation.Vertical)
-        for title, widget in (("Per-class accuracy", self.per_class), ("Most confused pairs", self.pairs)):
+        for title, widget in (("Per-class accuracy", self.per_class_view), ("Most confused pairs", self.pairs)):
             box = QGroupBox(title)
             QVBoxLayout(box).addWidget(widget)
             side.addWidget(box)
@@ -213,6 +208,22 @@ class EvaluationPage(QWidget):
             f"True {tk} ({tr}) {what}: {len(examples)} test images{more}, most confident first"
         )
 
+    def open_image(self, row: int) -> TestImageDialog | None:
+        """Show thumbnail ``row`` of the cell gallery large, with every trained net's probabilities."""
+        if self.test_images is None or self.cell is None or not 0 <= row < len(self.gallery.indices):
+            return None
+        index = self.gallery.indices[row]
+        models = {name: r.model for name, r in self.results.items()}
+        if self.image_dialog is not None:
+            self.image_dialog.close()
+        dialog = TestImageDialog(self.test_images[index].numpy(), index, self.cell[0], models, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.send_to_draw.connect(self.send_to_draw)
+        dialog.destroyed.connect(lambda: setattr(self, "image_dialog", None))
+        dialog.show()
+        self.image_dialog = dialog
+        return dialog
+
     # helpers --------------------------------------------------------------------------------
     def _show_summary(self, result: NetResult | None, evaluation: Evaluation | None, epoch: int) -> None:
         if result is None:
@@ -230,16 +241,7 @@ class EvaluationPage(QWidget):
         )
 
     def _show_per_class(self, evaluation: Evaluation | None) -> None:
-        for i in range(10):
-            if evaluation is None or not evaluation.confusion[i].sum():
-                texts = ("–", "–")
-            else:
-                row = evaluation.confusion[i]
-                texts = (f"{evaluation.per_class_accuracy[i]:.1f} %", f"{int(row[i]):,} / {int(row.sum()):,}")
-            for c, text in enumerate(texts, start=1):
-                item = QTableWidgetItem(text)
-                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-                self.per_class.setItem(i, c, item)
+        self.per_class_view.show_evaluation(evaluation)
 
     def _show_pairs(self, matrix: np.ndarray) -> None:
         self.pairs.blockSignals(True)

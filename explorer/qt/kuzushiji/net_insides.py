@@ -36,6 +36,11 @@ def _image_view(figure: pg.GraphicsLayoutWidget, title: str, row: int, col: int)
     return label, view, image
 
 
+def _note(model: nn.Module | None, name: str, what: str) -> str:
+    """What to do to see ``what`` of net ``name``: train it, or (trained) draw a character."""
+    return f"Train {name} to see {what}." if model is None else f"Draw a character to see {name}'s {what[4:]}."
+
+
 class _Page(QStackedWidget):
     """A figure, or a line saying which net to train to see it."""
 
@@ -116,25 +121,28 @@ class NetInsides(QTabWidget):
             # Room above each row for its label: shift the mosaic down by one gap.
             padded = np.vstack([np.full((TEMPLATE_GAP, tiled.shape[1]), np.nan, np.float32), tiled])
             self.templates_image.setImage(padded, levels=(-bound, bound), autoLevels=False)
-        self.maps_page.show_figure(False)
-        self.hidden_page.show_figure(False)
-        self.saliency_page.show_figure(False)
+        self.show_input(None)
 
     def show_input(self, pre: Preprocessed | None) -> None:
         """Recompute the feature maps, saliency and hidden units for ``pre`` (``None``: nothing drawn)."""
         conv, full = self._models.get("conv"), self._models.get("full")
         drawn = pre is not None
-        self.maps_page.show_figure(drawn and conv is not None)
+        # A note says what is missing: the net (train it) or the drawing (draw one).
+        self.maps_page.show_figure(drawn and conv is not None, _note(conv, "NetConv", "its feature maps"))
+        self.hidden_page.show_figure(drawn and full is not None, _note(full, "NetFull", "its 128 hidden units"))
         if drawn and conv is not None:
             first, second = net_insides.feature_maps(conv, pre)
             self.maps_plots[0].setImage(net_insides.mosaic(first, 8), levels=(0.0, 1.0), autoLevels=False)
             self.maps_plots[1].setImage(net_insides.mosaic(second, 8), levels=(0.0, 1.0), autoLevels=False)
-        self.hidden_page.show_figure(drawn and full is not None)
         if drawn and full is not None:
             hidden = net_insides.hidden_activations(full, pre).reshape(8, 16)
             self.hidden_image.setImage(hidden, levels=(-1.0, 1.0), autoLevels=False)
         explained = conv if conv is not None else next(iter(self._models.values()), None)
-        self.saliency_page.show_figure(drawn and explained is not None)
+        self.saliency_page.show_figure(
+            drawn and explained is not None,
+            "Draw a character to see which pixels the answer depends on." if explained is not None
+            else "Train a net to see which pixels its answer depends on.",
+        )
         if drawn and explained is not None:
             cls, grad = net_insides.saliency(explained, pre)
             kana, romaji = CLASSES[cls]

@@ -10,6 +10,7 @@ GUI redraws at most a few times a second (:meth:`RunCurves.flush`).
 from __future__ import annotations
 
 import logging
+import math
 from dataclasses import dataclass, field
 
 import pyqtgraph as pg
@@ -20,6 +21,8 @@ log = logging.getLogger(__name__)
 SMOOTHING = 0.1
 """Weight of the newest batch in the exponential moving average of the training loss."""
 REDRAW_MS = 250
+LOG_STEPS = (1, 2, 3, 5)
+"""Mantissas of the log loss axis's ticks: 0.2, 0.3, 0.5, 1, 2, 3…"""
 PALETTE = [(31, 119, 180), (214, 39, 40), (44, 160, 44), (148, 103, 189), (255, 127, 14),
            (23, 190, 207), (140, 86, 75), (227, 119, 194), (127, 127, 127), (188, 189, 34)]
 
@@ -61,12 +64,58 @@ class RunCurves(pg.GraphicsLayoutWidget):
         # Accuracy rises, so the lower right of its plot is where the legend hides the least.
         self.legend = self.accuracy_plot.addLegend(offset=(-10, -10))
         self.runs: dict[str, _Run] = {}
+        self.note = ""
+        self.loss_plot.vb.sigYRangeChanged.connect(self._update_log_ticks)
+        self._show_values(False)
         self._timer = QTimer(self)
         self._timer.setInterval(REDRAW_MS)
         self._timer.timeout.connect(self.flush)
 
+    def _show_values(self, shown: bool) -> None:
+        """Tick labels only when there is something to read (an empty plot's 0.1–0.9 means nothing)."""
+        for plot in (self.loss_plot, self.accuracy_plot):
+            for side in ("left", "bottom"):
+                plot.getAxis(side).setStyle(showValues=shown)
+        if not shown:
+            self.loss_plot.getAxis("left").setTicks(None)
+
+    def _update_log_ticks(self, *_) -> None:
+        """1-2-5 ticks on the log loss axis (pyqtgraph alone gives only 1 and 2 over 0.3–2.3)."""
+        low, high = self.loss_plot.vb.viewRange()[1]
+        if not self.runs or not (math.isfinite(low) and math.isfinite(high)) or high <= low:
+            return
+        values = [m * 10.0 ** e for e in range(math.floor(low) - 1, math.ceil(high) + 1) for m in LOG_STEPS]
+        inside = [v for v in values if low <= math.log10(v) <= high]
+        major = inside
+        for keep in ((1, 2, 5), (1,)):  # fewer labels when the range spans many decades
+            if len(major) <= 8:
+                break
+            major = [v for v in inside if round(v / 10.0 ** math.floor(math.log10(v) + 1e-9)) in keep]
+        self.loss_plot.getAxis("left").setTicks([
+            [(math.log10(v), f"{v:g}") for v in major],
+            [(math.log10(v), "") for v in inside if v not in major],
+        ])
+
+    def set_note(self, note: str) -> None:
+        """A line under the loss title saying what the curves are (e.g. that a loaded net has none)."""
+        self.note = note
+        title = "Loss: solid = training (smoothed), dashed ● = test"
+        self.loss_plot.setTitle(f"{title}<br><span style='color:#a05a00'>{note}</span>" if note else title)
+
+    def mark_run(self, key: str, tag: str) -> None:
+        """Add ``tag`` (e.g. "diverged") to a run's name in the legend."""
+        run = self.runs.get(key)
+        if run is None:
+            return
+        run.label = f"{run.label} ({tag})"
+        for sample, label in self.legend.items:
+            if sample.item is run.accuracy:
+                label.setText(run.label)
+
     def start_run(self, key: str, label: str) -> tuple[int, int, int]:
         """Begin curves for a new run called ``label`` in the legend; returns its colour."""
+        self.set_note("")
+        self._show_values(True)
         color = PALETTE[len(self.runs) % len(PALETTE)]
         pen = pg.mkPen(color, width=2)
         run = _Run(
@@ -142,3 +191,4 @@ class RunCurves(pg.GraphicsLayoutWidget):
             self.accuracy_plot.removeItem(run.accuracy)
         self.legend.clear()
         self.runs.clear()
+        self._show_values(False)

@@ -232,6 +232,8 @@ class PredictionPanel(QWidget):
         else:
             kana, romaji = CLASSES[cls]
             self.examples_title.setText(f"Real examples of {kana} ({romaji})")
+            # The dropdown below offers "a real one" of the class the heading names.
+            self.sample_class.setCurrentIndex(self.sample_class.findData(cls))
         for j, label in enumerate(self.examples):
             label.setVisible(j < len(images))
             if j < len(images):

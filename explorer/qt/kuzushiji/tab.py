@@ -21,16 +21,14 @@ from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 from explorer.core.divergence import TrainingDiverged
 from explorer.core.errors import UserError
 from explorer.core.kuzushiji import engine, nets
-from explorer.core.kuzushiji import evaluation as kmnist_eval
 from explorer.core.kuzushiji.dataset import KMNIST
 from explorer.core.kuzushiji.engine import EpochRecord, TrainConfig, TrainResult
 from explorer.core.kuzushiji.results import (
     NetResult,
     load_result,
-    result_of_run,
     save_result,
 )
-from explorer.core.kuzushiji.work import load_runs, restore_results, save_history, save_runs
+from explorer.core.kuzushiji.work import load_runs, restore_results, save_runs
 from explorer.core.progress import Progress
 from explorer.core.work_store import WorkStore
 from explorer.qt.kuzushiji import exports
@@ -41,7 +39,7 @@ from explorer.qt.kuzushiji.draw_page import DrawPage
 from explorer.qt.kuzushiji.drawing_panel import DrawingPanel
 from explorer.qt.kuzushiji.evaluation_page import EvaluationPage
 from explorer.qt.kuzushiji.evaluator import NetEvaluator
-from explorer.qt.kuzushiji.keeping import may_replace
+from explorer.qt.kuzushiji.keeping import keep_run
 from explorer.qt.kuzushiji.train_page import TrainPage
 from explorer.qt.messages import show_error
 from explorer.qt.settings import SettingsBinder
@@ -137,6 +135,7 @@ class KuzushijiTab(ExperimentTab):
         self.controls.clear_button.clicked.connect(self._keep_curves)
         self.evaluator.evaluated.connect(self._show_results)
         self.evaluator.failed.connect(self._on_evaluate_failed)
+        self.evaluation_page.send_to_draw.connect(self._put_on_canvas)
         exports.install(self)
 
     def _restore_settings(self) -> None:
@@ -265,36 +264,11 @@ class KuzushijiTab(ExperimentTab):
             self._update_banner(finished_first_run=True)
 
     def _keep_run(self, history: list[EpochRecord], seconds: float, stopped: bool, why: str = "") -> None:
-        config = self.run_config
-        display = nets.display_name(config.net)
-        if not history:
-            self._run_note = f"{display} stopped before its first epoch finished: nothing kept"
-            self.status_message.emit(self._run_note)
-            return
-        last = history[-1]
-        if not may_replace(self, config.net, last.accuracy, why):
-            self._run_note = (f"{display}: kept the stored net; this run ({last.accuracy:.2f} %) was not saved"
-                              + (f" ({why})" if why else ""))
-            self.status_message.emit(self._run_note)
-            return
-        result = result_of_run(config, history, seconds, stopped)
-        try:
-            path = kmnist_eval.save_trained(result.model, config.net, result.config, last.evaluation, seconds)
-            result.source = f"trained here, saved as {path.name}"
-            save_history(self.work, config.net, history)  # the epoch replay, back after a restart
-        except (UserError, OSError) as exc:
-            # The net stays in the tab (File → Save weights can still write it elsewhere).
-            result.source = "trained here (not saved)"
-            show_error(self, "Could not save the trained weights",
-                       f"{exc}\n\nThe trained {display} stays in this tab until the app closes; "
-                       "File → Save weights can write it to another folder.")
-        self.results[config.net] = result
-        self._show_results(select=config.net)
-        what = f"stopped; kept epoch {last.epoch}'s weights" if stopped else f"{last.epoch} epochs"
-        if why:
-            what = f"{why}; kept epoch {last.epoch}'s weights"
-        self._run_note = f"{display}: {what}, test accuracy {last.accuracy:.2f} %"
-        self.status_message.emit(self._run_note)
+        """Keep the run's last finished epoch (asking first if it would replace a better stored net)."""
+        kept = keep_run(self, self.run_config, history, seconds, stopped, why)
+        if kept is not None:
+            self.results[kept.name] = kept
+            self._show_results(select=kept.name)
 
     # several runs ------------------------------------------------------------------------------------
     def get_started(self, epochs: int | None = None) -> None:
@@ -368,6 +342,11 @@ class KuzushijiTab(ExperimentTab):
     def _feed_draw_page(self) -> None:
         self.draw_holder.feed(self.data, self.results)
 
+    @Slot(object, str)
+    def _put_on_canvas(self, image, text: str) -> None:
+        self.ensure_draw_page().canvas.set_background(image, text)
+        self.pages.setCurrentWidget(self.draw_holder)
+
     @Slot()
     def _show_draw_page(self) -> None:
         self.pages.setCurrentWidget(self.draw_holder)
@@ -434,6 +413,7 @@ class KuzushijiTab(ExperimentTab):
     def shutdown(self) -> bool:
         self.queue.clear()
         self.curves.stop_updates()
+        self.data_page.cancel()  # a download ends now, not after its read timeout
         return shutdown_tasks(self)
 
 

@@ -1,0 +1,277 @@
+"""The Kuzushiji tab's figures, tables and report sections, for export.
+
+Every view gets right-click "Export…" through the shared mechanism
+(:func:`~explorer.qt.widgets.export_dialog.install_export_action`) with a
+title naming the net and epoch; tables get "Copy table" (tab-separated) and
+"Export as CSV…". :func:`export_all` writes, per net, its loss curves and
+confusion matrix (PNG and SVG) and the training curves as CSV with real
+column names; :func:`report_sections` gives the lab report's sections with
+the numbers of the results table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtGui import QAction, QGuiApplication
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+
+from explorer.core.atomic import write_text
+from explorer.core.errors import UserError
+from explorer.core.kuzushiji import nets
+from explorer.core.kuzushiji.classes import CLASSES
+from explorer.core.kuzushiji.evaluation import most_confused_pairs
+from explorer.core.report import ReportSection, ReportTable
+from explorer.core.table_export import curves_to_csv, rows_to_tsv, write_csv
+from explorer.qt.widgets import figure_export
+from explorer.qt.widgets.export_dialog import install_export_action
+from explorer.qt.widgets.figure_export import Figure
+from explorer.qt.widgets.table_export import install_table_actions
+
+if TYPE_CHECKING:
+    from explorer.qt.kuzushiji.tab import KuzushijiTab
+
+LABELS = [f"{kana} {romaji}" for kana, romaji in CLASSES]
+PAIRS_IN_REPORT = 5
+
+
+# figures ---------------------------------------------------------------------------------------
+def _runs_of(curves, name: str) -> list:
+    """The runs of net ``name`` (their labels name the net: "#3 NetConv · ADAM …")."""
+    display = nets.display_name(name)
+    return [run for run in curves.runs.values() if display in run.label]
+
+
+def _colour(run):
+    return run.accuracy.opts["pen"].color()
+
+
+def curves_figure(curves, name: str | None = None, which: str = "loss") -> Figure:
+    """Loss or accuracy curves: every run, or only net ``name``'s (the others hidden while exporting)."""
+    plot = curves.loss_plot if which == "loss" else curves.accuracy_plot
+    runs = list(curves.runs.values()) if name is None else _runs_of(curves, name)
+    hidden = [] if name is None else [
+        item for run in curves.runs.values() if run not in runs
+        for item in ((run.train, run.test) if which == "loss" else (run.accuracy,))
+    ]
+    if which != "loss":
+        hidden.append(curves.legend)  # the figure's own legend names only the runs shown
+    who = "Kuzushiji-MNIST" if name is None else nets.display_name(name)
+    epochs = max((len(run.epoch_x) for run in runs), default=0)
+    what = "training loss (solid, smoothed) and test loss (dashed)" if which == "loss" else "test accuracy"
+    title = f"{who}: {what}, {epochs} epoch{'s' if epochs != 1 else ''}"
+    note = "; ".join(run.label for run in runs) or "no training runs yet"
+    stem = "kuzushiji" if name is None else f"kuzushiji_{name}"
+    return Figure(plot, title=title, note=note, x_label="epoch",
+                  y_label="NLL loss (log scale)" if which == "loss" else "test accuracy (%)",
+                  legend=[(run.label, _colour(run)) for run in runs], hide=hidden, aspect=1.6,
+                  name=f"{stem}_{'loss' if which == 'loss' else 'accuracy'}_curves")
+
+
+def confusion_figure(page, name: str | None = None) -> Figure:
+    """The confusion matrix on show, or net ``name``'s after its last epoch; never the red selection box."""
+    result = page.current() if name is None else page.results.get(name)
+    if result is None:
+        return Figure(page.matrix, title="Confusion matrix: no trained net yet", kind="image",
+                      hide=[page.matrix.highlight], name="kuzushiji_confusion_matrix")
+    epochs = len(result.history)
+    epoch = page.epoch.value() if name is None else epochs
+    evaluation = result.history[epoch - 1].evaluation if 1 <= epoch <= epochs else result.evaluation
+    when = f"after epoch {epoch} of {epochs}" if epochs else f"weights {result.source}"
+    note = ("rows: true class, columns: predicted class" if evaluation is None else
+            f"test accuracy {evaluation.accuracy:.2f} % ({evaluation.correct:,}/{evaluation.total:,}); "
+            "rows: true class, columns: predicted class")
+    previous = (page.net.currentData(), page.epoch.value())
+
+    def chrome(exporting: bool) -> None:
+        # Another net or epoch than the one on show: show it for the export, then put the view back.
+        if name is None or previous == (name, epochs):
+            page.matrix.highlight.setVisible(not exporting and page.matrix.selected is not None)
+            return
+        if exporting:
+            page.select_net(name)
+        else:
+            page.select_net(previous[0])
+            page.epoch.setValue(previous[1])
+        page.matrix.highlight.setVisible(not exporting and page.matrix.selected is not None)
+
+    return Figure(page.matrix, title=f"{nets.display_name(result.name)} confusion matrix {when}", note=note,
+                  kind="image", chrome=chrome, aspect=1.15,
+                  name=f"kuzushiji_{result.name}_confusion_matrix" if name else "kuzushiji_confusion_matrix")
+
+
+def _current_title(page) -> str:
+    result = page.current()
+    if result is None:
+        return "no trained net"
+    epochs = len(result.history)
+    return f"{nets.display_name(result.name)}" + (f", epoch {page.epoch.value()} of {epochs}" if epochs else "")
+
+
+def per_class_figure(page) -> Figure:
+    return Figure(page.per_class_view.bars, title=f"Per-class test accuracy: {_current_title(page)}",
+                  x_label="true class", y_label="accuracy (%)", aspect=1.8, name="kuzushiji_per_class_accuracy")
+
+
+def cell_gallery_figure(page) -> Figure:
+    return Figure(page.gallery, title=f"{page.gallery_title.text()} ({_current_title(page)})", kind="image",
+                  aspect=1.4, name="kuzushiji_cell_images")
+
+
+def training_gallery_figure(data_page) -> Figure:
+    return Figure(data_page.gallery, title=f"Kuzushiji-MNIST training images: {data_page.gallery_note.text()}",
+                  kind="image", aspect=1.4, name="kuzushiji_training_images")
+
+
+def insides_figures(panel) -> dict[str, Figure]:
+    """The Draw page's looks inside the nets, titled by what they show."""
+    insides = panel.insides
+    return {
+        "drawing_feature_maps": Figure(
+            insides.maps_page.figure, title="NetConv feature maps of the drawing: conv1 (32 maps), conv2 (64 maps)",
+            aspect=2.0, name="drawing_feature_maps"),
+        "drawing_saliency": Figure(insides.saliency_page.figure, title="Saliency of the drawing", aspect=2.0,
+                                   name="drawing_saliency"),
+        "drawing_templates": Figure(insides.templates_page.figure, title="NetLin weight templates (red +, blue −)",
+                                    aspect=1.6, name="drawing_templates"),
+        "drawing_hidden_units": Figure(insides.hidden_page.figure, title="NetFull hidden activations (8 × 16)",
+                                       aspect=2.0, name="drawing_hidden_units"),
+        "drawing_canvas": Figure(panel.canvas, title="The drawing", kind="image", name="drawing_canvas"),
+        "drawing_predictions": Figure(panel.prediction, title="What each net reads in the drawing", kind="image",
+                                      aspect=1.8, name="drawing_predictions"),
+    }
+
+
+# tables ----------------------------------------------------------------------------------------
+def confusion_rows(matrix) -> tuple[list[str], list[list]]:
+    """Headers and rows of a confusion matrix with kana labels (rows true, columns predicted)."""
+    return ["true \\ predicted", *LABELS], [[LABELS[r], *(int(v) for v in matrix[r])] for r in range(len(LABELS))]
+
+
+def install_confusion_table_actions(view) -> list[QAction]:
+    """Right-click "Copy counts" (tab-separated) and "Export counts as CSV…" on the matrix."""
+    copy = QAction("Copy counts", view)
+    copy.triggered.connect(lambda: QGuiApplication.clipboard().setText(rows_to_tsv(*confusion_rows(view.matrix))))
+    save = QAction("Export counts as CSV…", view)
+
+    def ask() -> None:
+        path, _ = QFileDialog.getSaveFileName(view, "Export the confusion counts", "kuzushiji_confusion_counts.csv",
+                                              "CSV table (*.csv)")
+        if path:
+            try:
+                write_csv(path, *confusion_rows(view.matrix))
+            except UserError as exc:
+                QMessageBox.warning(view, "Could not export the table", str(exc))
+
+    save.triggered.connect(ask)
+    view.addAction(copy)
+    view.addAction(save)
+    return [copy, save]
+
+
+def curves_csv(curves) -> str:
+    """Every run's per-epoch test loss and accuracy: ``epoch, #1 NetLin … test loss, … test accuracy (%)``."""
+    columns = {}
+    for run in curves.runs.values():
+        columns[f"{run.label}: test loss"] = (run.epoch_x, run.test_loss)
+        columns[f"{run.label}: test accuracy (%)"] = (run.epoch_x, run.accuracies)
+    return curves_to_csv(columns, x_name="epoch")
+
+
+def install(tab: KuzushijiTab) -> None:
+    """Right-click Export… on every figure of the tab and Copy / CSV on its tables."""
+    page = tab.evaluation_page
+    install_export_action(tab.curves, lambda: Figure(
+        tab.curves, title="Kuzushiji-MNIST training runs: loss and test accuracy",
+        note="; ".join(run.label for run in tab.curves.runs.values()), aspect=1.3, name="kuzushiji_loss_curves"))
+    install_export_action(page.matrix, lambda: confusion_figure(page))
+    install_confusion_table_actions(page.matrix)
+    install_export_action(page.per_class_view.bars, lambda: per_class_figure(page))
+    install_export_action(page.gallery, lambda: cell_gallery_figure(page))
+    install_export_action(tab.data_page.gallery, lambda: training_gallery_figure(tab.data_page))
+    install_table_actions(tab.results_table, "kuzushiji_results")
+    install_table_actions(page.per_class, "kuzushiji_per_class_accuracy")
+
+
+def install_draw_page(panel) -> None:
+    """Right-click Export… on the Draw page's figures (called once the page is built)."""
+    insides = panel.insides
+    figures = insides_figures(panel)
+    for key, widget in (("drawing_feature_maps", insides.maps_page.figure),
+                        ("drawing_saliency", insides.saliency_page.figure),
+                        ("drawing_templates", insides.templates_page.figure),
+                        ("drawing_hidden_units", insides.hidden_page.figure)):
+        install_export_action(widget, figures[key])
+
+
+def tab_figures(tab: KuzushijiTab) -> dict[str, Figure | QWidget]:
+    """The figures File → Export figure offers, by file name."""
+    page = tab.evaluation_page
+    named: dict[str, Figure | QWidget] = {
+        "kuzushiji_loss_curves": curves_figure(tab.curves, which="loss"),
+        "kuzushiji_accuracy_curves": curves_figure(tab.curves, which="accuracy"),
+        "kuzushiji_confusion_matrix": confusion_figure(page),
+        "kuzushiji_per_class_accuracy": per_class_figure(page),
+        "kuzushiji_results_table": tab.results_table,
+    }
+    if page.gallery.count():
+        named["kuzushiji_cell_images"] = cell_gallery_figure(page)
+    if tab.data_page.gallery.count():
+        named["kuzushiji_training_images"] = training_gallery_figure(tab.data_page)
+    if tab.draw_page is not None:
+        named.update(insides_figures(tab.draw_page))
+    return named
+
+
+def export_all(tab: KuzushijiTab, folder: str | Path, formats: Sequence[str] = ("png", "svg")) -> list[Path]:
+    """Per net: loss curves and confusion matrix; the overall figures; the training curves as CSV."""
+    folder = Path(folder)
+    figures = []
+    for name in nets.NETS:
+        if _runs_of(tab.curves, name):
+            figures.append(curves_figure(tab.curves, name, "loss"))
+        if name in tab.results and tab.results[name].evaluation is not None:
+            figures.append(confusion_figure(tab.evaluation_page, name))
+    whole = tab_figures(tab)
+    for key in ("kuzushiji_loss_curves", "kuzushiji_confusion_matrix", "kuzushiji_results_table"):
+        figures.append(Figure.of(whole[key]))
+        figures[-1].name = key
+    written = figure_export.export_all(figures, folder, formats)
+    if tab.curves.runs:
+        written.append(write_text(folder / "kuzushiji_training_curves.csv", curves_csv(tab.curves)))
+    return written
+
+
+# the lab report --------------------------------------------------------------------------------
+def report_sections(tab: KuzushijiTab) -> list[ReportSection]:
+    """One section per net: settings, the results table's numbers, confusion matrix, most confused pairs."""
+    from explorer.qt.widgets.report_figures import report_figure
+
+    sections = []
+    for name in nets.NETS:
+        result = tab.results.get(name)
+        if result is None:
+            continue
+        row = tab.results_table.row_texts(name)
+        tables = [ReportTable("Result", list(row), [list(row.values())])]
+        figures = []
+        evaluation = result.evaluation
+        if evaluation is not None:
+            tables.append(ReportTable("Confusion matrix (test set; rows true, columns predicted)",
+                                      *confusion_rows(evaluation.confusion)))
+            pairs = most_confused_pairs(evaluation.confusion, PAIRS_IN_REPORT)
+            tables.append(ReportTable("Most confused pairs", ["true", "predicted as", "test images"],
+                                      [[LABELS[t], LABELS[p], c] for t, p, c in pairs]))
+            figures.append(report_figure(confusion_figure(tab.evaluation_page, name)))
+        if _runs_of(tab.curves, name):
+            figures.append(report_figure(curves_figure(tab.curves, name, "loss")))
+        text = [f"{row['Parameters']} parameters; test accuracy {row['Test accuracy']}, "
+                f"test loss {row['Test loss']}; weights {result.source}."]
+        settings = dict(result.config.as_dict())
+        settings["parameters"] = row["Parameters"]
+        sections.append(ReportSection(f"Kuzushiji-MNIST: {nets.display_name(name)}", settings=settings,
+                                      seed=getattr(result.config, "seed", None), text=text, tables=tables,
+                                      figures=figures))
+    return sections

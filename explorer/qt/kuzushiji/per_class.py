@@ -1,0 +1,87 @@
+"""Per-class accuracy of one net: a table and the same numbers as bars.
+
+The table is what a report quotes (and exports as CSV / copies as TSV); the
+bars show at a glance which characters a net finds hard.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QWidget,
+)
+
+from explorer.core.kuzushiji.classes import CLASSES
+from explorer.core.kuzushiji.evaluation import Evaluation
+
+BAR_COLOR = (66, 133, 194)
+
+
+class PerClassView(QTabWidget):
+    """Two pages: "Table" (class, accuracy, right / images) and "Bars"."""
+
+    def __init__(self, font: QFont | None = None, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.table = QTableWidget(10, 3)
+        self.table.setObjectName("perClassAccuracy")
+        self.table.setHorizontalHeaderLabels(["Class", "Accuracy", "Right / images"])
+        self.table.verticalHeader().setVisible(False)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        if font is not None:
+            self.table.setFont(font)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.table.setToolTip("Share of each class's test images the net gets right (right-click: copy, CSV)")
+        for i, (kana, romaji) in enumerate(CLASSES):
+            self.table.setItem(i, 0, QTableWidgetItem(f"{kana} ({romaji})"))
+
+        self.bars = pg.PlotWidget()
+        self.bars.setObjectName("perClassBars")
+        self.bars.setBackground("w")
+        self.bars.setMenuEnabled(False)
+        self.bars.setMouseEnabled(x=False, y=False)
+        self.bars.hideButtons()
+        plot = self.bars.getPlotItem()
+        plot.setLabel("left", "accuracy", units="%")
+        plot.getAxis("left").enableAutoSIPrefix(False)
+        plot.setLabel("bottom", "true class")
+        plot.setYRange(0, 100, padding=0)
+        plot.setXRange(-0.6, 9.6, padding=0)
+        bottom = plot.getAxis("bottom")
+        bottom.setTicks([[(i, kana) for i, (kana, _) in enumerate(CLASSES)]])
+        if font is not None:
+            bottom.setStyle(tickFont=font)
+        self.bar_item = pg.BarGraphItem(x=np.arange(10), height=np.zeros(10), width=0.7, brush=BAR_COLOR, pen=None)
+        plot.addItem(self.bar_item)
+        self.addTab(self.table, "Table")
+        self.addTab(self.bars, "Bars")
+        self.show_evaluation(None)
+
+    def show_evaluation(self, evaluation: Evaluation | None) -> None:
+        """Fill the table and the bars from ``evaluation`` (dashes and no bars without one)."""
+        heights = np.zeros(10)
+        for i in range(10):
+            if evaluation is None or not evaluation.confusion[i].sum():
+                texts = ("–", "–")
+            else:
+                row = evaluation.confusion[i]
+                heights[i] = float(evaluation.per_class_accuracy[i])
+                texts = (f"{evaluation.per_class_accuracy[i]:.1f} %", f"{int(row[i]):,} / {int(row.sum()):,}")
+            for c, text in enumerate(texts, start=1):
+                item = QTableWidgetItem(text)
+                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                self.table.setItem(i, c, item)
+        self.bar_item.setOpts(height=heights)
+        # No bars, no numbers: an empty chart's 0–100 ticks would suggest 0 % everywhere.
+        self.bars.getPlotItem().getAxis("left").setStyle(showValues=evaluation is not None)
+
+    def heights(self) -> list[float]:
+        """The bar heights shown (percent per class)."""
+        return [float(h) for h in self.bar_item.opts["height"]]
