@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Generator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,6 +16,7 @@ import numpy as np
 
 from explorer.core.atomic import write_text
 from explorer.core.errors import UserError
+from explorer.core.progress import Progress, run_to_end
 
 MAX_COORDINATE = 1e6
 """Largest |x| or |y| accepted: far beyond any data the plots and the sigmoid can use,
@@ -111,11 +112,31 @@ def _number(text: str) -> float | None:
         return None
 
 
+LARGE_CSV_ROWS = 10_000
+"""Above this many lines a CSV is read off the GUI thread, with progress (see :func:`load_csv_steps`)."""
+
+_PROGRESS_EVERY = 20_000
+
+
+def count_lines(path: str | os.PathLike) -> int:
+    """Lines in ``path`` (a fast byte count: decides whether the read needs a background task)."""
+    try:
+        with open(path, "rb") as handle:
+            return sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b""))
+    except OSError:
+        return 0  # the real read names the problem
+
+
 def load_csv(path: str | os.PathLike) -> Dataset2D:
     """Read a CSV of ``x, y, target`` rows (header line optional, spaces around fields allowed).
 
     Raises :class:`UserError` naming the file, the line and the problem for anything malformed.
     """
+    return run_to_end(load_csv_steps(path))
+
+
+def load_csv_steps(path: str | os.PathLike) -> Generator[Progress, None, Dataset2D]:
+    """:func:`load_csv` as a progress generator (for a background Task): yields every 20,000 lines."""
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8-sig")
@@ -125,15 +146,23 @@ def load_csv(path: str | os.PathLike) -> Dataset2D:
         raise UserError(f"{path.name}: not a text file") from None
     except OSError as exc:
         raise UserError(f"{path}: cannot be read ({exc.strerror or exc})") from None
-    return parse_csv(text, name=path.name)
+    return (yield from parse_csv_steps(text, name=path.name))
 
 
 def parse_csv(text: str, name: str = "data") -> Dataset2D:
     """Parse CSV text as :func:`load_csv` does; ``name`` is used in messages and as the set's name."""
+    return run_to_end(parse_csv_steps(text, name))
+
+
+def parse_csv_steps(text: str, name: str = "data") -> Generator[Progress, None, Dataset2D]:
+    """:func:`parse_csv` as a progress generator: ``Progress(line, lines)`` every 20,000 lines."""
     points: list[tuple[float, float]] = []
     targets: list[int] = []
     first_content = True
-    for number, raw in enumerate(text.splitlines(), start=1):
+    lines = text.splitlines()
+    for number, raw in enumerate(lines, start=1):
+        if number % _PROGRESS_EVERY == 0:
+            yield Progress(number, len(lines), f"reading {name}: line {number:,} of {len(lines):,}")
         line = raw.strip()
         if not line:
             continue

@@ -23,6 +23,7 @@ from explorer.core.bounds import check_float, check_int
 from explorer.core.errors import UserError
 from explorer.core.mlp.data import Dataset2D
 from explorer.core.mlp.network import MAX_HIDDEN, MLPWeights
+from explorer.core.mlp.timeline import WeightSnapshot, WeightTimeline
 from explorer.core.progress import Progress
 
 MAX_EPOCHS = 10_000_000
@@ -72,6 +73,8 @@ class TrainResult:
     stopped_by_rule: bool
     history: list[tuple[int, float, float]] = field(default_factory=list)
     """``(epoch, loss, accuracy)`` at every report, for redrawing the curves."""
+    timeline: list[WeightSnapshot] = field(default_factory=list)
+    """Weights at evenly spread reports (at most 200, the first and the last included), for scrubbing."""
 
 
 @dataclass
@@ -185,6 +188,8 @@ def train(
     one = f32(1)
 
     history: list[tuple[int, float, float]] = []
+    timeline = WeightTimeline(every=config.report_every)
+    timeline.record(0, start)
     stable = 0
     epoch = 0
     loss = float("nan")
@@ -260,6 +265,7 @@ def train(
                     history.append((epoch, loss, acc))
                     good_weights, good_epoch = snapshot(), epoch
                     good_flat[:] = flat
+                    timeline.record(epoch, good_weights, loss, acc, final=last)
                     data = {"epoch": epoch, "loss": loss, "accuracy": acc, "weights": good_weights}
                     if last:
                         data["finished"] = True
@@ -278,4 +284,5 @@ def train(
 
     weights = latest.weights if latest is not None else _weights_from_flat(flat, h)
     final_loss, final_acc = _loss_and_accuracy(flat, h, x, t)
-    return TrainResult(weights, epoch, final_loss, final_acc, stopped, history)
+    timeline.record(epoch, weights, final_loss, final_acc, final=True)
+    return TrainResult(weights, epoch, final_loss, final_acc, stopped, history, timeline.snapshots)

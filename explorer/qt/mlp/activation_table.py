@@ -1,52 +1,117 @@
-"""The activation table: each point's hidden activations, output, target and ✓/✗."""
+"""The activation table: each point's hidden activations, output, target and ✓/✗.
+
+A model/view table (issue 9): :class:`ActivationModel` holds the numbers as
+numpy arrays and formats a cell only when the view paints it, so a data set of
+a million points costs one array per column, not a widget item per cell, and a
+new network is one ``dataChanged`` signal.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+import numpy as np
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QTableWidget, QTableWidgetItem
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 
-from explorer.core.mlp.analysis import TableRow
+from explorer.core.mlp.data import Dataset2D
+from explorer.core.mlp.network import MLPWeights, forward
+from explorer.qt.widgets.table_export import install_table_actions
 
 RIGHT = QColor(225, 245, 225)
 WRONG = QColor(250, 215, 215)
+_Index = QModelIndex | QPersistentModelIndex
 
 
 def _fmt(value: float) -> str:
     return f"{value:.3g}" if value not in (0.0, 1.0) else f"{value:.0f}"
 
 
-class ActivationTable(QTableWidget):
-    """Read-only; rebuilt cell texts in place on every change."""
+class ActivationModel(QAbstractTableModel):
+    """Columns x, y, h0…h(H-1), output, target and ✓/✗; one row per data point."""
 
     def __init__(self, parent=None):
-        super().__init__(0, 0, parent)
-        self.setObjectName("activationTable")
-        self.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.verticalHeader().setVisible(False)
-        self.setAlternatingRowColors(False)
+        super().__init__(parent)
+        self._columns: list[np.ndarray] = []
+        self._headers: list[str] = []
+        self._correct = np.zeros(0, bool)
+        self._targets = np.zeros(0, np.int64)
 
-    def show_rows(self, rows: list[TableRow]) -> None:
-        hidden = len(rows[0].hidden) if rows else 0
-        headers = ["x", "y", *[f"h{j}" for j in range(hidden)], "output", "target", ""]
-        if self.columnCount() != len(headers):
-            self.setColumnCount(len(headers))
-        self.setHorizontalHeaderLabels(headers)
-        self.setRowCount(len(rows))
-        for r, row in enumerate(rows):
-            values = [_fmt(row.x), _fmt(row.y), *[_fmt(v) for v in row.hidden], _fmt(row.output), str(row.target)]
-            values.append("✓" if row.correct else "✗")
-            for c, text in enumerate(values):
-                item = self.item(r, c)
-                if item is None:
-                    item = QTableWidgetItem()
-                    item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
-                    self.setItem(r, c, item)
-                item.setText(text)
-                item.setBackground(RIGHT if row.correct else WRONG)
-        self.resizeColumnsToContents()
+    def set_network(self, weights: MLPWeights, dataset: Dataset2D, activation: str) -> np.ndarray:
+        """Show ``weights`` on ``dataset``; returns which points it gets right."""
+        hidden, output = forward(weights, dataset.points, activation)
+        correct = (output >= 0.5) == (dataset.targets == 1)
+        headers = ["x", "y", *[f"h{j}" for j in range(weights.hidden)], "output", "target", ""]
+        columns = [dataset.points[:, 0], dataset.points[:, 1], *hidden.T, output]
+        reshaped = headers != self._headers or len(dataset) != len(self._targets)
+        if reshaped:
+            self.beginResetModel()
+        self._headers, self._columns = headers, columns
+        self._correct, self._targets = correct, dataset.targets
+        if reshaped:
+            self.endResetModel()
+        elif len(self._targets):
+            self.dataChanged.emit(self.index(0, 0), self.index(self.rowCount() - 1, self.columnCount() - 1))
+        return correct
+
+    # Qt model API --------------------------------------------------------------
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802, B008 - Qt's names
+        return 0 if parent.isValid() else len(self._targets)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(self._headers)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: N802
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if orientation == Qt.Orientation.Horizontal:
+            return self._headers[section] if 0 <= section < len(self._headers) else None
+        return str(section + 1)
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        row, col = index.row(), index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            if col < len(self._columns):
+                return _fmt(float(self._columns[col][row]))
+            if col == len(self._columns):
+                return str(int(self._targets[row]))
+            return "✓" if self._correct[row] else "✗"
+        if role == Qt.ItemDataRole.BackgroundRole:
+            return RIGHT if self._correct[row] else WRONG
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return int(Qt.AlignmentFlag.AlignCenter)
+        return None
+
+
+class ActivationTable(QTableView):
+    """Read-only view of an :class:`ActivationModel`; right-click copies or exports it as CSV."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setObjectName("activationTable")
+        self.model_ = ActivationModel(self)
+        self.setModel(self.model_)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.verticalHeader().setVisible(False)
+        # Fixed row heights and column widths: measuring a million rows' contents would freeze the window.
+        self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 6)
+        self.horizontalHeader().setDefaultSectionSize(64)
+        self.horizontalHeader().setStretchLastSection(True)
+        self.setMinimumWidth(260)
+        install_table_actions(self, "activation_table")
+
+    def show_network(self, weights: MLPWeights, dataset: Dataset2D, activation: str) -> np.ndarray:
+        """Show ``weights`` on ``dataset``; returns which points it gets right."""
+        return self.model_.set_network(weights, dataset, activation)
+
+    def rowCount(self) -> int:  # noqa: N802 - the name QTableWidget had, which callers use
+        """Rows shown: one per data point."""
+        return self.model_.rowCount()
 
     def column_texts(self, header: str) -> list[str]:
-        """The texts of the column called ``header`` (for tests and copy)."""
-        col = next(c for c in range(self.columnCount()) if self.horizontalHeaderItem(c).text() == header)
-        return [self.item(r, col).text() for r in range(self.rowCount())]
+        """The texts of the column called ``header``, as shown (for tests and copy)."""
+        model = self.model_
+        col = next(c for c in range(model.columnCount()) if model.headerData(c, Qt.Orientation.Horizontal) == header)
+        return [model.data(model.index(r, col)) for r in range(model.rowCount())]

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QGridLayout, QWidget
 
 from explorer.core.mlp import analysis
 from explorer.core.mlp.data import Dataset2D
 from explorer.core.mlp.network import MLPWeights
-from explorer.qt.mlp.region_plot import RegionPlot
+from explorer.qt.mlp.region_plot import MAX_SHOWN_POINTS, RegionPlot
 
 PLOT_COLUMNS = 3
 RESOLUTION = 120
@@ -36,40 +36,37 @@ class RegionGrid(QWidget):
         self.grid = QGridLayout(self)
         for column in range(PLOT_COLUMNS):
             self.grid.setColumnStretch(column, 1)
-        self._pending: list = []
-        self._timer = QTimer(self)
-        self._timer.setInterval(15)  # not 0: a zero timer can starve the window's other timers
-        self._timer.timeout.connect(self._draw_next)
 
     def show_network(
         self, weights: MLPWeights, activation: str, dataset: Dataset2D, correct: np.ndarray, accuracy: float,
-        live: bool = False,
+        live: bool = False, scale: float = 1, moment: str = "",
     ) -> None:
-        """Draw every unit's region; ``live`` draws coarser and one plot per event-loop turn."""
+        """Draw every unit's region for ``weights``, all in this call.
+
+        All plots change together, so titles, shading and red rings always show one
+        network (an earlier queue drew one plot per event-loop turn and each live
+        refresh restarted it, so later plots kept old weights). ``live`` only draws
+        coarser. ``scale`` and ``moment`` ("epoch 1,200 of training"…) go into the
+        exported figures' titles.
+        """
         self._ensure_plots(weights.hidden)
         resolution = LIVE_RESOLUTION if live else RESOLUTION
         xr, yr = dataset.bounds(0.5)
-        updates = [(j, j, line, None, f"h{j}: {line.equation()}")
-                   for j, line in enumerate(analysis.hidden_lines(weights))]
-        updates.append((weights.hidden, None, None, correct, f"output: {accuracy:.0f} % right"))
-        self._pending = []
-        for index, unit, line, ok, title in updates:
-            def draw(index=index, unit=unit, line=line, ok=ok, title=title):
-                grid = analysis.region_grid(weights, activation, unit, xr, yr, resolution)
-                self.plots[index].show_region(grid, dataset.points, dataset.targets, ok, line, title)
-
-            if live:
-                self._pending.append(draw)
-            else:
-                draw()
-        if self._pending:
-            self._timer.start()
-
-    def _draw_next(self) -> None:
-        if self._pending:
-            self._pending.pop(0)()
-        if not self._pending:
-            self._timer.stop()
+        factor = f", ×{scale:g}" if scale != 1 else ""
+        sample = len(dataset) > MAX_SHOWN_POINTS
+        shown = f" (showing {MAX_SHOWN_POINTS:,} of {len(dataset):,} points)" if sample else ""
+        for j, line in enumerate(analysis.hidden_lines(weights)):
+            plot = self.plots[j]
+            plot.export_title = f"Hidden unit h{j} of {weights.hidden} ({activation}{factor})"
+            plot.export_note = "; ".join(p for p in (f"dividing line {line.equation()}", moment) if p)
+            grid = analysis.region_grid(weights, activation, j, xr, yr, resolution)
+            plot.show_region(grid, dataset.points, dataset.targets, None, line, f"h{j}: {line.equation()}{shown}")
+        out = self.plots[weights.hidden]
+        out.export_title = f"Output of the 2-{weights.hidden}-1 net ({activation}{factor}): {accuracy:.0f} % right"
+        out.export_note = "; ".join(p for p in (f"{int(np.sum(correct)):,} of {len(dataset):,} points right", moment)
+                                    if p)
+        grid = analysis.region_grid(weights, activation, None, xr, yr, resolution)
+        out.show_region(grid, dataset.points, dataset.targets, correct, None, f"output: {accuracy:.0f} % right{shown}")
 
     def _ensure_plots(self, hidden: int) -> None:
         wanted = hidden + 1

@@ -8,12 +8,21 @@ from PySide6.QtCore import QPointF, Qt, Signal
 from PySide6.QtGui import QColor
 
 from explorer.core.mlp.analysis import DividingLine, RegionGrid
+from explorer.qt.widgets.axes import plain_axes
+from explorer.qt.widgets.export_dialog import install_export_action
+from explorer.qt.widgets.figure_export import Figure
 
 # Off = pale grey, on = pale blue; the same two colours in every region plot.
 REGION_MAP = pg.ColorMap([0.0, 1.0], [QColor(236, 236, 236), QColor(150, 190, 240)])
 TARGET_BRUSHES = (pg.mkBrush(255, 255, 255), pg.mkBrush(20, 20, 20))
 WRONG_PEN = pg.mkPen(220, 30, 30, width=3)
 RIGHT_PEN = pg.mkPen(40, 40, 40, width=1.2)
+#: Points drawn per plot at most: a million scatter points would freeze the window on every
+#: change; beyond this an even sample is drawn and the title says so.
+MAX_SHOWN_POINTS = 5_000
+LEGEND = (("unit on (output ≥ 0.5)", QColor(150, 190, 240)), ("unit off", QColor(236, 236, 236)),
+          ("black dot: target 1", QColor(20, 20, 20)), ("white dot: target 0", QColor(255, 255, 255)),
+          ("red ring: misclassified", QColor(220, 30, 30)))
 
 
 class RegionPlot(pg.PlotWidget):
@@ -43,8 +52,25 @@ class RegionPlot(pg.PlotWidget):
         self.points.sigClicked.connect(self._on_points_clicked)
         self.addItem(self.points)
         self.scene().sigMouseClicked.connect(self._on_scene_clicked)
+        self.setLabel("bottom", "x")
+        self.setLabel("left", "y")
+        plain_axes(self)
+        self.getPlotItem().vb.disableAutoRange()
         self._point_hit = False
         self._shown: dict[str, object] = {}
+        #: The export title and note (unit, activation, scale, equation); set by the grid.
+        self.export_title = title
+        self.export_note = ""
+        install_export_action(self, self.figure)
+
+    def figure(self) -> Figure:
+        """This plot as a report figure: title, note, axis labels and the legend of its colours."""
+        return Figure(self, title=self.export_title, note=self.export_note, x_label="x", y_label="y",
+                      legend=LEGEND, aspect=1.3)
+
+    def title_text(self) -> str:
+        """The title shown above the plot."""
+        return self.getPlotItem().titleLabel.text
 
     def show_region(
         self,
@@ -59,8 +85,10 @@ class RegionPlot(pg.PlotWidget):
         x0, x1, y0, y1 = grid.xs[0], grid.xs[-1], grid.ys[0], grid.ys[-1]
         self.image.setImage(grid.values.astype(np.float32), levels=(0.0, 1.0), autoLevels=False)
         rect = (x0, y0, x1 - x0, y1 - y0)
+        # Always: setImage with a new resolution (live 60 px, then 120 px) keeps the old
+        # per-pixel scale, so a cached rect left the shading on part of the view only.
+        self.image.setRect(pg.QtCore.QRectF(*rect))
         if self._shown.get("rect") != rect:
-            self.image.setRect(pg.QtCore.QRectF(*rect))
             self.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0)
             self._shown["rect"] = rect
         segment = line.segment((x0, x1), (y0, y1)) if line is not None else None
@@ -73,13 +101,19 @@ class RegionPlot(pg.PlotWidget):
         key = (points.tobytes(), targets.tobytes(), None if correct is None else np.asarray(correct).tobytes())
         if self._shown.get("points") != key:
             ok = np.ones(len(targets), bool) if correct is None else np.asarray(correct, bool)
-            pens = [RIGHT_PEN if good else WRONG_PEN for good in ok]
-            brushes = [TARGET_BRUSHES[int(t)] for t in targets]
-            self.points.setData(x=points[:, 0], y=points[:, 1], brush=brushes, pen=pens, data=np.arange(len(targets)))
+            shown = shown_points(len(targets))
+            pens = [RIGHT_PEN if good else WRONG_PEN for good in ok[shown]]
+            brushes = [TARGET_BRUSHES[int(t)] for t in targets[shown]]
+            self.points.setData(x=points[shown, 0], y=points[shown, 1], brush=brushes, pen=pens, data=shown)
             self._shown["points"] = key
         if title is not None and self._shown.get("title") != title:
             self.getPlotItem().setTitle(title, size="10pt")
             self._shown["title"] = title
+
+    def visible_region(self) -> tuple[float, float, float, float]:
+        """``(x0, y0, width, height)`` the shading covers, in data units."""
+        r = self.image.mapRectToParent(self.image.boundingRect())
+        return r.x(), r.y(), r.width(), r.height()
 
     def _on_points_clicked(self, _item, spots, _event=None) -> None:
         if len(spots):
@@ -97,3 +131,10 @@ class RegionPlot(pg.PlotWidget):
             return
         pos: QPointF = vb.mapSceneToView(event.scenePos())
         self.plane_clicked.emit(float(pos.x()), float(pos.y()), event.modifiers())
+
+
+def shown_points(n: int) -> np.ndarray:
+    """Indices of the points drawn: all of them, or an even sample of :data:`MAX_SHOWN_POINTS`."""
+    if n <= MAX_SHOWN_POINTS:
+        return np.arange(n)
+    return np.unique(np.linspace(0, n - 1, MAX_SHOWN_POINTS).astype(np.int64))

@@ -23,19 +23,22 @@ from explorer.core.mlp import analysis, weights_io
 from explorer.core.mlp import data as mlp_data
 from explorer.core.mlp.data import Dataset2D
 from explorer.core.mlp.network import MLPWeights, reference_step_network
-from explorer.core.mlp.training import TrainResult, initial_weights, train
+from explorer.core.mlp.timeline import WeightTimeline
+from explorer.core.mlp.training import initial_weights
 from explorer.core.mlp.work import load_work, save_work
-from explorer.core.progress import Progress
 from explorer.core.work_store import WorkStore
 from explorer.qt.messages import show_error
+from explorer.qt.mlp import figures as mlp_figures
 from explorer.qt.mlp.activation_table import ActivationTable
 from explorer.qt.mlp.controls import MLPControls
 from explorer.qt.mlp.region_grid import RegionGrid
 from explorer.qt.mlp.region_plot import RegionPlot
+from explorer.qt.mlp.timeline_bar import TimelineBar
+from explorer.qt.mlp.training_runs import TrainingRuns
 from explorer.qt.settings import SettingsBinder
 from explorer.qt.tab import ExperimentTab, run_alone
 from explorer.qt.undo import SetState
-from explorer.qt.widgets.figure_export import export_figure
+from explorer.qt.widgets.export_dialog import install_export_action
 from explorer.qt.widgets.training_curves import TrainingCurves
 from explorer.qt.workers import Task
 
@@ -53,7 +56,7 @@ class MLPState:
     activation: str
 
 
-class MLPTab(ExperimentTab):
+class MLPTab(TrainingRuns, ExperimentTab):
     title = "MLP on a grid"
     data_filter = "CSV files (*.csv *.txt);;All files (*)"
     weights_filter = "Weights (*.json *.pt *.pth *.py *.txt);;All files (*)"
@@ -70,8 +73,20 @@ class MLPTab(ExperimentTab):
         self.scale = 1
         self.task: Task | None = None
         self.last_record: dict | None = None  # the newest progress data: what Cancel keeps
+        self.load_task: Task | None = None  # a large CSV being read
+        #: The last run: its curves' numbers, its snapshots (collected from the records
+        #: as they come, for a cancelled or diverged run) and the net it gave. The curves
+        #: and the timeline belong to that net; next to any other they are labelled so.
+        self.history: list[tuple[int, float, float]] = []
+        self._run_timeline = WeightTimeline()
+        self._trained: MLPWeights | None = None
         self.controls = MLPControls()
         self.curves = TrainingCurves("epoch")
+        install_export_action(self.curves, lambda: mlp_figures.curves_figure(self))
+        self.curves_note = QLabel()
+        self.curves_note.setObjectName("curvesNote")
+        self.curves_note.setWordWrap(True)
+        self.timeline = TimelineBar()
         self.accuracy_label = QLabel()
         self.accuracy_label.setObjectName("accuracyLabel")
         self.accuracy_label.setStyleSheet("font-size: 15pt; font-weight: bold;")
@@ -95,7 +110,7 @@ class MLPTab(ExperimentTab):
         left = QScrollArea()
         left.setWidgetResizable(True)
         left.setWidget(self.controls)
-        left.setMinimumWidth(430)
+        left.setMinimumWidth(380)
 
         plots = QScrollArea()
         plots.setWidgetResizable(True)
@@ -106,10 +121,16 @@ class MLPTab(ExperimentTab):
         top_layout = QVBoxLayout(top)
         top_layout.setContentsMargins(0, 0, 0, 0)
         top_layout.addWidget(self.accuracy_label)
+        top_layout.addWidget(self.timeline)
         top_layout.addWidget(plots, 1)
+        curves_box = QWidget()
+        curves_layout = QVBoxLayout(curves_box)
+        curves_layout.setContentsMargins(0, 0, 0, 0)
+        curves_layout.addWidget(self.curves_note)
+        curves_layout.addWidget(self.curves, 1)
         bottom = QSplitter(Qt.Orientation.Horizontal)
         bottom.addWidget(self.table)
-        bottom.addWidget(self.curves)
+        bottom.addWidget(curves_box)
         bottom.setSizes([520, 420])
         right.addWidget(top)
         right.addWidget(bottom)
@@ -139,6 +160,7 @@ class MLPTab(ExperimentTab):
         c.rescale.factor.valueChanged.connect(self._on_scale_changed)
         self.region_grid.point_clicked.connect(self.toggle_point)
         self.region_grid.plane_clicked.connect(self.add_point)
+        self.timeline.moment_chosen.connect(lambda _snapshot: self.refresh())
 
     # state and undo -------------------------------------------------------------
     def change(self, text: str, *, dataset=None, weights=None, activation=None) -> None:
@@ -161,6 +183,7 @@ class MLPTab(ExperimentTab):
         net.activation.setCurrentIndex(net.activation.findData(state.activation))
         net.activation.blockSignals(False)
         net.editor.set_weights(state.weights)
+        net.refusal.setText("")  # an old refusal does not belong to the net now shown
         self.refresh()
         self.keep("the MLP work", save_work, self.work, state.dataset, state.weights, state.activation)
 
@@ -170,32 +193,69 @@ class MLPTab(ExperimentTab):
         return self.region_grid.plots
 
     def network(self) -> MLPWeights:
-        """The network as shown: the edited weights times the rescale factor."""
+        """The network as edited, times the rescale factor."""
         return self.state.weights.scaled(self.scale) if self.scale != 1 else self.state.weights
 
-    # recomputing the views ----------------------------------------------------------
-    def refresh(
-        self, weights: MLPWeights | None = None, activation: str | None = None, live: bool = False
-    ) -> None:
-        """Recompute plots, table and accuracy (for ``weights`` if given, e.g. during training).
+    def _owns_run(self) -> bool:
+        """Whether the net being edited is the one the last training run gave (its curves, its timeline)."""
+        return self._trained is not None and self.state.weights == self._trained
 
-        ``live`` (while training) draws coarser regions and hands them to the
-        event loop one plot at a time, so no single update stalls the window.
+    def shown_weights(self) -> MLPWeights:
+        """What the views show: the live training weights, a timeline moment, or :meth:`network`."""
+        if self.task is not None and self._live_weights is not None:
+            return self._live_weights
+        snapshot = self.timeline.current() if self._owns_run() else None
+        if snapshot is not None:
+            return snapshot.weights.scaled(self.scale) if self.scale != 1 else snapshot.weights
+        return self.network()
+
+    def moment_text(self) -> str:
+        """Which moment the views show, when it is not simply the net being edited."""
+        if self.task is not None and self._live_weights is not None and self.last_record is not None:
+            return f"training, epoch {self.last_record['epoch']:,}"
+        snapshot = self.timeline.current() if self._owns_run() else None
+        if snapshot is not None:
+            return f"timeline: epoch {snapshot.epoch:,} of {self.timeline.snapshots[-1].epoch:,}"
+        return ""
+
+    # recomputing the views ----------------------------------------------------------
+    def refresh(self, live: bool = False) -> None:
+        """Recompute plots, table and accuracy for :meth:`shown_weights`, all at once.
+
+        Every view is updated from the same weights in this one call, so the heading,
+        the titles, the shading, the red rings and the table always agree. ``live``
+        (while training) draws the regions coarser and keeps the curves as they are.
         """
-        weights = weights if weights is not None else self.network()
-        activation = activation or self.state.activation
+        weights = self.shown_weights()
+        activation = "sigmoid" if live else self.state.activation
         dataset = self.state.dataset
-        rows = analysis.activation_table(weights, dataset, activation)
-        correct = np.array([r.correct for r in rows], dtype=bool)
-        acc = analysis.accuracy(weights, dataset, activation)
+        moment = self.moment_text()
+        correct = self.table.show_network(weights, dataset, activation)
+        acc = float(np.mean(correct) * 100) if len(correct) else 0.0
+        at = f" · {moment}" if moment else ""
         self.accuracy_label.setText(
-            f"Accuracy {acc:.0f} %  ({int(correct.sum())}/{len(rows)} points, {activation}, ×{self.scale})"
+            f"Accuracy {acc:.0f} %  ({int(correct.sum()):,}/{len(correct):,} points, {activation}, ×{self.scale}){at}"
         )
-        if not live:  # ~150 Qt calls: while training it would hold up the window (see configure_runtime)
-            self.table.show_rows(rows)
-        self.region_grid.show_network(weights, activation, dataset, correct, acc, live)
+        self.region_grid.show_network(weights, activation, dataset, correct, acc, live, self.scale, moment)
         if not live:
             self._update_scale_readout()
+            self._update_run_views()
+
+    def _update_run_views(self) -> None:
+        owns = self._owns_run()
+        if not self.history:
+            self.curves_note.setText("No training run yet: Train draws the loss and accuracy curves here.")
+        elif owns or self.task is not None:
+            self.curves_note.setText(f"Curves of the run that gave the net shown ({self.history[-1][0]:,} epochs).")
+        else:
+            self.curves_note.setText("Curves of an earlier run: the net shown has been edited, loaded or "
+                                     "undone since, so they do not describe it.")
+        self.curves.setVisible(bool(self.history) or self.task is not None)  # no empty axes with made-up ticks
+        self.timeline.setVisible(owns and len(self.timeline.snapshots) > 1 and self.task is None)
+        copy = self.controls.network.copy_button
+        copy.setText("Copy as Python" if self.scale == 1 else f"Copy as Python (×{self.scale})")
+        copy.setToolTip(f"Copy the weights the plots show ({self.moment_text() or 'the net'}, ×{self.scale}) "
+                        "as the course's four Python lists (Ctrl+Shift+C)")
 
     def _update_scale_readout(self) -> None:
         diff = analysis.max_sigmoid_step_difference(self.state.weights, self.state.dataset, self.scale)
@@ -249,8 +309,13 @@ class MLPTab(ExperimentTab):
 
     @Slot()
     def copy_python(self) -> None:
-        QGuiApplication.clipboard().setText(weights_io.to_python_block(self.state.weights))
-        self.status_message.emit("Copied the weights as Python")
+        """Copy the weights the view shows; the block's first line says which (scale, moment)."""
+        moment = self.moment_text()
+        what = f"every weight and bias ×{self.scale} (the edited net times the rescale factor)" \
+            if self.scale != 1 else "as edited (×1)"
+        comment = f"# MLP weights as shown: {what}" + (f", {moment}" if moment else "")
+        QGuiApplication.clipboard().setText(comment + "\n" + weights_io.to_python_block(self.shown_weights()))
+        self.status_message.emit(f"Copied the weights as Python ({what})")
 
     @Slot()
     def paste_python(self) -> None:
@@ -261,68 +326,32 @@ class MLPTab(ExperimentTab):
             return
         self.change("paste weights", weights=weights)
 
-    # training ---------------------------------------------------------------------------
-    @Slot()
-    def start_training(self) -> None:
-        if self.task is not None:
-            return
-        try:
-            config = self.controls.train.config(self.controls.network.hidden.value()).validate()
-        except UserError as exc:
-            show_error(self, "Cannot train", str(exc))
-            return
-        self.last_record = None
-        self.curves.start_run("loss")
-        # A child process: this numpy loop would otherwise hold the GIL the window needs.
-        self.task = Task(train, self.state.dataset, config, process=True, name="mlp-train", parent=self).bind(
-            progress=self._on_progress, succeeded=self._on_trained, failed=self._on_failed,
-            cancelled=self._on_cancelled, finished=self._on_finished, panel=self.controls.train.task_panel,
-            message=f"Training {config.hidden} hidden units…", disable=[self.controls.train.train_button],
-        ).start()
-
-    @Slot(object)
-    def _on_progress(self, record: Progress) -> None:
-        d = record.data
-        self.curves.add_point("loss", d["epoch"], d["loss"], d["accuracy"])
-        self._live_weights = d["weights"]
-        self.last_record = d
-        if not self._live_timer.isActive():
-            self._live_timer.start()
-
-    @Slot()
-    def _refresh_live(self) -> None:
-        if self.task is not None and self._live_weights is not None:
-            self.refresh(self._live_weights, "sigmoid", live=True)
-
-    @Slot(object)
-    def _on_trained(self, result: TrainResult) -> None:
-        verdict = "reached 100 %" if result.stopped_by_rule else f"stopped at {result.accuracy:.0f} %"
-        self.change("train", weights=result.weights, activation="sigmoid")
-        self.status_message.emit(f"Training {verdict} after {result.epochs:,} epochs, loss {result.loss:.4f}")
-
-    @Slot(str)
-    def _on_failed(self, message: str) -> None:
-        show_error(self, "Training failed", message)
-        self.refresh()
-
-    @Slot()
-    def _on_cancelled(self) -> None:
-        if self.last_record is not None:
-            self.change("train (cancelled)", weights=self.last_record["weights"], activation="sigmoid")
-            self.status_message.emit(f"Training cancelled at epoch {self.last_record['epoch']:,}; its weights are kept")
-
-    @Slot()
-    def _on_finished(self) -> None:
-        self.task = None
-        self._live_timer.stop()
-        self._live_weights = None
-
     # files ------------------------------------------------------------------------------
     def open_data(self, path: Path) -> None:
-        dataset = mlp_data.load_csv(path)
+        """Open a CSV: at once when small, in a background task with progress over 10,000 lines."""
+        path = Path(path)
+        if mlp_data.count_lines(path) <= mlp_data.LARGE_CSV_ROWS:
+            self._use_data(path, mlp_data.load_csv(path))
+            return
+        if self.load_task is not None:
+            raise UserError(f"{path.name}: another file is still being read")
+        panel = self.controls.train.task_panel if self.task is None else None
+        self.load_task = Task(mlp_data.load_csv_steps, path, name="mlp-read-csv", parent=self).bind(
+            succeeded=lambda dataset: self._use_data(path, dataset),
+            failed=lambda message: show_error(self, "Could not open the data", message),
+            finished=self._on_load_finished, panel=panel, message=f"Reading {path.name}…",
+            disable=[self.controls.data.open_button],
+        ).start()
+
+    def _use_data(self, path: Path, dataset: Dataset2D) -> None:
         if len(dataset) < 2:
-            raise UserError(f"{Path(path).name}: needs at least 2 points")
-        self.change(f"open {Path(path).name}", dataset=dataset)
+            show_error(self, "Could not open the data", f"{path.name}: needs at least 2 points")
+            return
+        self.change(f"open {path.name}", dataset=dataset)
+
+    @Slot()
+    def _on_load_finished(self) -> None:
+        self.load_task = None
 
     def open_weights(self, path: Path) -> None:
         weights, activation = weights_io.load_weights_file(path)
@@ -334,7 +363,7 @@ class MLPTab(ExperimentTab):
         if suffix == ".pt":
             weights_io.save_checkpoint(self.state.weights, path, self.state.activation)
         elif suffix in (".py", ".txt"):
-            path.write_text(weights_io.to_python_block(self.state.weights) + "\n", encoding="utf-8")
+            weights_io.save_python_block(self.state.weights, path)
         else:
             weights_io.save_json(self.state.weights, path if suffix == ".json" else path.with_suffix(".json"),
                                  self.state.activation)
@@ -353,20 +382,17 @@ class MLPTab(ExperimentTab):
             mlp_data.save_csv(self.state.dataset, path)
 
     # figures ----------------------------------------------------------------------------
-    def figures(self) -> dict[str, QWidget]:
+    def figures(self) -> dict[str, object]:
         """The region plots under the course's names (``hid_<H>_<j>``, ``out_<H>``), then the curves."""
-        names = [Path(n).stem for n in analysis.plot_file_names(self.state.weights.hidden)]
-        named: dict[str, QWidget] = dict(zip(names, self.region_plots, strict=False))
-        named["training_curves"] = self.curves
-        return named
+        return {figure.name: figure for figure in mlp_figures.figures(self)}
 
     def export_all(self, folder: Path) -> list[Path]:
-        """The course's names: ``hid_<H>_<j>.png`` per hidden unit and ``out_<H>.png``."""
-        return [
-            export_figure(widget, Path(folder) / f"{name}.png")
-            for name, widget in self.figures().items()
-            if name != "training_curves"
-        ]
+        """PNG and SVG of every plot under the course's names, the curves (and their CSV), the table as CSV."""
+        return mlp_figures.export_all(self, Path(folder))
+
+    def report_sections(self) -> list:
+        """The MLP section of the lab report: weights, lines, table, region plots, settings, seed."""
+        return [mlp_figures.report_section(self)]
 
 
 if __name__ == "__main__":  # a quick look at this tab alone

@@ -4,24 +4,12 @@ from __future__ import annotations
 
 import json
 
-import numpy as np
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
 from explorer.core.mlp.network import reference_step_network
 from explorer.qt.main_window import MainWindow
 from explorer.qt.mlp.tab import MLPTab
-
-
-@pytest.fixture
-def tab(qtbot):
-    tab = MLPTab()
-    qtbot.addWidget(tab)
-    tab.resize(1300, 850)
-    tab.show()
-    yield tab
-    assert tab.shutdown()
 
 
 def _edit_cell(tab, row, col, text):
@@ -152,13 +140,12 @@ def test_weights_round_trip_through_json_and_python_block(tab, tmp_path, qtbot):
 def test_export_all_writes_course_names(tab, tmp_path):
     tab.load_reference()
     written = tab.export_all(tmp_path)
-    assert sorted(p.name for p in written) == ["hid_4_0.png", "hid_4_1.png", "hid_4_2.png", "hid_4_3.png", "out_4.png"]
-    assert all(p.stat().st_size > 1000 for p in written)
-    from explorer.qt.widgets.figure_export import export_figure
-
-    svg = export_figure(tab.region_plots[0], tmp_path / "hid.svg")
-    assert "<svg" in svg.read_text()[:500]
-    assert np.all([p.exists() for p in written])
+    names = sorted(p.name for p in written)
+    plots = ["hid_4_0", "hid_4_1", "hid_4_2", "hid_4_3", "out_4", "training_curves"]
+    assert names == sorted([f"{n}.{fmt}" for n in plots for fmt in ("png", "svg")]
+                           + ["activation_table.csv", "training_curves.csv"])
+    assert all(p.stat().st_size > 1000 for p in written if p.suffix == ".png")
+    assert "<svg" in (tmp_path / "hid_4_0.svg").read_text()[:500]
 
 
 def test_training_settings_are_remembered(qtbot):

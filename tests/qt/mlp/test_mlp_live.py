@@ -1,0 +1,123 @@
+"""The MLP tab's views agree with each other while training and on the timeline (issues 12 and 10)."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QGuiApplication, QWheelEvent
+from PySide6.QtWidgets import QApplication
+
+from explorer.core.mlp import analysis, weights_io
+from explorer.core.mlp.network import forward
+from explorer.core.mlp.training import initial_weights
+from explorer.qt.mlp.region_plot import WRONG_PEN
+from explorer.qt.widgets.wheel_guard import install_wheel_guard
+
+
+def _heading_accuracy(tab) -> int:
+    return int(re.match(r"Accuracy (\d+) %", tab.accuracy_label.text()).group(1))
+
+
+def _assert_views_show(tab, weights, activation="sigmoid"):
+    """Every title, the heading, the red rings and the table show ``weights``."""
+    lines = analysis.hidden_lines(weights)
+    for j, line in enumerate(lines):
+        assert tab.region_plots[j].title_text() == f"h{j}: {line.equation()}"
+    _, output = forward(weights, tab.state.dataset.points, activation)
+    correct = (output >= 0.5) == (tab.state.dataset.targets == 1)
+    expected = round(float(np.mean(correct)) * 100)
+    out = tab.region_plots[-1]
+    assert out.title_text() == f"output: {expected} % right"
+    assert _heading_accuracy(tab) == expected
+    rings = sum(pen is WRONG_PEN for pen in out.points.data["pen"])
+    assert rings == int((~correct).sum()) == tab.table.column_texts("").count("✗")
+    assert tab.table.column_texts("output") == [f"{v:.3g}" if v not in (0.0, 1.0) else f"{v:.0f}" for v in output]
+
+
+def test_after_live_updates_every_plot_title_and_number_shows_the_training_net(tab, qtbot):
+    tab.controls.train.max_epochs.setValue(1_000_000)
+    tab.controls.network.hidden.setValue(2)  # two lines cannot solve the checkerboard: it runs until cancelled
+    tab.start_training()
+    for updates in (3, 6, 9):
+        qtbot.waitUntil(lambda n=updates: len(tab.history) >= n, timeout=30_000)
+        tab._refresh_live()  # what the live timer does
+        assert "training, epoch" in tab.accuracy_label.text()
+        _assert_views_show(tab, tab._live_weights)
+        # No false ETA: the stopping rule cannot be foreseen, so no "left", but epochs and accuracy.
+        panel = tab.controls.train.task_panel
+        assert "left" not in panel.bar.format()
+        assert "epoch" in panel.label.text() and "accuracy" in panel.label.text() and "at most" in panel.label.text()
+    tab.controls.train.task_panel.cancel()
+    qtbot.waitUntil(lambda: tab.task is None, timeout=10_000)
+    _assert_views_show(tab, tab.state.weights)
+
+
+def test_the_shading_covers_the_whole_view_after_a_coarse_live_frame(tab):
+    tab.refresh(live=True)
+    tab.refresh()
+    (x0, x1), (y0, y1) = tab.state.dataset.bounds(0.5)
+    for plot in tab.region_plots:
+        rx, ry, rw, rh = plot.visible_region()
+        assert (rx, ry, rx + rw, ry + rh) == pytest.approx((x0, y0, x1, y1))
+        (vx0, vx1), (vy0, vy1) = plot.getPlotItem().vb.viewRange()
+        assert (vx0, vx1, vy0, vy1) == pytest.approx((x0, x1, y0, y1), abs=1e-6)
+
+
+def test_copy_as_python_copies_the_scaled_weights_the_view_shows_and_says_so(tab):
+    tab.load_reference()
+    tab.controls.rescale.factor.setValue(10)
+    assert "×10" in tab.controls.network.copy_button.text()
+    tab.copy_python()
+    text = QGuiApplication.clipboard().text()
+    assert "×10" in text.splitlines()[0]
+    assert weights_io.parse_python_block(text) == tab.state.weights.scaled(10)
+
+
+def test_old_curves_are_labelled_next_to_a_hand_designed_net(tab, qtbot):
+    assert not tab.curves.isVisible()  # no empty axes with made-up ticks before any run
+    assert "No training run yet" in tab.curves_note.text()
+    tab.controls.network.hidden.setValue(5)
+    with qtbot.waitSignal(tab.undo_stack.indexChanged, timeout=120_000):
+        tab.start_training()
+    qtbot.waitUntil(lambda: tab.task is None, timeout=10_000)
+    assert tab.curves.isVisible() and "gave the net shown" in tab.curves_note.text()
+    tab.load_reference()
+    assert "earlier run" in tab.curves_note.text()
+    assert not tab.timeline.isVisible()  # the timeline is of the trained net, not this one
+    tab.undo_stack.undo()
+    assert "gave the net shown" in tab.curves_note.text() and tab.timeline.isVisible()
+
+
+def test_the_timeline_scrubs_every_view_back_to_the_first_snapshot_and_forward(tab, qtbot):
+    tab.controls.network.hidden.setValue(5)
+    tab.controls.train.seed.setValue(0)
+    with qtbot.waitSignal(tab.undo_stack.indexChanged, timeout=120_000):
+        tab.start_training()
+    qtbot.waitUntil(lambda: tab.task is None, timeout=10_000)
+    snapshots = tab.timeline.snapshots
+    assert tab.timeline.isVisible() and 2 < len(snapshots) <= 200
+    assert snapshots[-1].weights == tab.state.weights
+    tab.timeline.scrub_to(0)
+    first = initial_weights(5, tab.controls.train.init_std.value(), 0)
+    assert snapshots[0].epoch == 0 and snapshots[0].weights == first
+    _assert_views_show(tab, first)
+    assert "timeline: epoch 0" in tab.accuracy_label.text()
+    assert tab.state.weights == snapshots[-1].weights  # scrubbing shows, it does not edit
+    tab.timeline.scrub_to(-1)
+    _assert_views_show(tab, tab.state.weights)
+    assert "timeline" not in tab.accuracy_label.text()
+
+
+def test_a_wheel_over_the_unfocused_scale_box_leaves_the_scale_alone(tab):
+    install_wheel_guard()
+    box = tab.controls.rescale.factor
+    box.setValue(10)
+    tab.setFocus()
+    centre = QPointF(box.width() / 2, box.height() / 2)
+    event = QWheelEvent(centre, QPointF(box.mapToGlobal(centre.toPoint())), QPoint(0, 0), QPoint(0, -120),
+                        Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier, Qt.ScrollPhase.NoScrollPhase, False)
+    QApplication.sendEvent(box, event)
+    assert box.value() == 10 and tab.scale == 10
