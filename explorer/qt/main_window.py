@@ -6,7 +6,7 @@ import logging
 import platform
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, Slot
+from PySide6.QtCore import QByteArray, Qt, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoGroup
 from PySide6.QtWidgets import (
     QComboBox,
@@ -22,10 +22,14 @@ from explorer import __version__
 from explorer.core import device as devices
 from explorer.core import paths
 from explorer.core.errors import UserError
+from explorer.qt import help as guides
+from explorer.qt.exports import export_tab, write_lab_report
+from explorer.qt.menus import ActionsMenu, shortcuts_markdown
 from explorer.qt.messages import show_error
 from explorer.qt.settings import app_settings
 from explorer.qt.tab import ExperimentTab
-from explorer.qt.widgets.figure_export import FILTERS, export_figure
+from explorer.qt.widgets.export_dialog import open_export_dialog
+from explorer.qt.widgets.wheel_guard import install_wheel_guard
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +51,8 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("Neural Dynamics Explorer")
         self.setObjectName("MainWindow")
         self.settings = app_settings()
+        install_wheel_guard()  # before the tabs are shown: their controls get StrongFocus as they are polished
+        self.help_dialog: guides.HelpDialog | None = None
         self.undo_group = QUndoGroup(self)
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
@@ -91,10 +97,16 @@ class MainWindow(QMainWindow):
         )
         file_menu.addSeparator()
         self.export_action = self._action(
-            file_menu, "&Export figure…", self.export_one_figure, "Ctrl+E", "Save one figure as PNG or SVG"
+            file_menu, "&Export figure…", self.export_one_figure, "Ctrl+E",
+            "Save one figure of this tab as PNG, SVG or PDF at a chosen size"
         )
         self.export_all_action = self._action(
-            file_menu, "Export &all figures…", self.export_all_figures, "Ctrl+Shift+E", "Save every figure of this tab into a folder"
+            file_menu, "Export &figures…", self.export_all_figures, "Ctrl+Shift+E",
+            "Save this tab's standard figure set (PNG and SVG) into a folder"
+        )
+        self.export_report_action = self._action(
+            file_menu, "Export &report…", self.export_report, "Ctrl+Shift+R",
+            "Save one HTML lab report with every tab's results, figures and settings"
         )
         file_menu.addSeparator()
         self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit, "Quit the application")
@@ -103,10 +115,19 @@ class MainWindow(QMainWindow):
         undo = self.undo_group.createUndoAction(self, "&Undo")
         undo.setShortcut(QKeySequence.StandardKey.Undo)
         redo = self.undo_group.createRedoAction(self, "&Redo")
-        redo.setShortcuts([QKeySequence.StandardKey.Redo, QKeySequence("Ctrl+Shift+Z")])
+        redo.setShortcuts(redo_shortcuts())
+        for action in (undo, redo):
+            # The undo group's actions are not in any tab; the window owns their keys.
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            self.addAction(action)
         edit_menu.addAction(undo)
         edit_menu.addAction(redo)
         self.undo_action, self.redo_action = undo, redo
+        edit_menu.addSeparator()
+        # Ctrl+C itself stays the focused widget's (tables copy themselves); the entry shows the key.
+        copy_keys = QKeySequence(QKeySequence.StandardKey.Copy).toString(QKeySequence.SequenceFormat.NativeText)
+        self._action(edit_menu, f"&Copy table\t{copy_keys}", self.copy_table, None,
+                     "Copy the table you clicked last as tab-separated text (pastes into a spreadsheet)")
 
         view_menu = bar.addMenu("&View")
         for i in range(self.tabs.count()):
@@ -114,7 +135,17 @@ class MainWindow(QMainWindow):
                 view_menu, self.tabs.tabText(i), lambda _=False, i=i: self.tabs.setCurrentIndex(i), f"Ctrl+{i + 1}"
             )
 
+        self.actions_menu = ActionsMenu("&Actions", self.current_tab, self)
+        bar.addMenu(self.actions_menu)
+
         help_menu = bar.addMenu("&Help")
+        self.guide_action = self._action(
+            help_menu, "&Guide to this tab", self.show_guide, QKeySequence.StandardKey.HelpContents,
+            "What each view of the current tab shows and how to read its colours"
+        )
+        self._action(help_menu, "&Keyboard shortcuts", self.show_shortcuts, None, "Every key the app answers to")
+        self._action(help_menu, "&Documentation…", self.show_docs, None, "The project's docs/ folder")
+        help_menu.addSeparator()
         self._action(help_menu, "&About Neural Dynamics Explorer", self.show_about, None, "Versions and where files are kept")
 
     def _build_status_bar(self) -> None:
@@ -177,6 +208,21 @@ class MainWindow(QMainWindow):
         for i in range(self.tabs.count()):
             self.tabs.widget(i).set_device(name)
 
+    @Slot()
+    def copy_table(self) -> None:
+        from PySide6.QtWidgets import QAbstractItemView, QApplication
+
+        from explorer.qt.widgets.table_export import copy_table
+
+        focused = QApplication.focusWidget()
+        while focused is not None and not isinstance(focused, QAbstractItemView):
+            focused = focused.parentWidget()
+        if focused is None:
+            self.show_status("Click into a table first, then copy it")
+            return
+        copy_table(focused)
+        self.show_status("Copied the table as tab-separated text")
+
     @Slot(str)
     def show_status(self, text: str) -> None:
         self.statusBar().showMessage(text, 8000)
@@ -227,6 +273,7 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def export_one_figure(self) -> None:
+        """The export dialog (format, size or DPI, file) for one figure of the current tab."""
         figures = self.current_tab().figures()
         if not figures:
             return
@@ -236,23 +283,63 @@ class MainWindow(QMainWindow):
             name, ok = QInputDialog.getItem(self, "Export figure", "Figure:", names, 0, False)
             if not ok:
                 return
-        start = str(Path(self._last_dir("export")) / f"{name}.png")
-        path, _ = QFileDialog.getSaveFileName(self, "Export figure", start, FILTERS)
-        if path:
-            self._remember_dir("export", path)
-            if self._run_file_action("Could not export the figure", lambda p: export_figure(figures[name], p), path):
-                self.show_status(f"Exported {Path(path).name}")
+        self.export_dialog = open_export_dialog(figures[name], self, folder=self._last_dir("export"))
+        self.export_dialog.finished.connect(lambda _=0, d=self.export_dialog: self._exported_one(d))
+
+    def _exported_one(self, dialog) -> None:
+        if dialog.written is not None:
+            self._remember_dir("export", str(dialog.written))
+            self.show_status(f"Exported {dialog.written.name}")
 
     @Slot()
     def export_all_figures(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Export all figures into", self._last_dir("export"))
+        """The current tab's standard set, PNG and SVG, into a chosen folder; says what it wrote."""
+        folder = QFileDialog.getExistingDirectory(self, "Export figures into", self._last_dir("export"))
         if folder:
             self.settings.setValue("dirs/export", folder)
             written: list[Path] = []
             if self._run_file_action(
-                "Could not export the figures", lambda p: written.extend(self.current_tab().export_all(p)), folder
+                "Could not export the figures", lambda p: written.extend(export_tab(self.current_tab(), p)), folder
             ):
-                self.show_status(f"Exported {len(written)} figures to {folder}")
+                names = ", ".join(p.name for p in written[:6]) + (" …" if len(written) > 6 else "")
+                self.show_status(f"Exported {len(written)} files to {folder}: {names}")
+
+    @Slot()
+    def export_report(self) -> None:
+        """One HTML lab report from every tab's report sections."""
+        start = str(Path(self._last_dir("report")) / "lab_report.html")
+        path, _ = QFileDialog.getSaveFileName(self, "Export report", start, "HTML report (*.html)")
+        if not path:
+            return
+        if not path.lower().endswith((".html", ".htm")):
+            path += ".html"
+        self._remember_dir("report", path)
+        tabs = [self.tabs.widget(i) for i in range(self.tabs.count())]
+        if self._run_file_action("Could not export the report", lambda p: write_lab_report(p, tabs), path):
+            self.show_status(f"Wrote the lab report {Path(path).name}: open it in a browser, add notes, print to PDF")
+
+    # help ---------------------------------------------------------------------------
+    def _help(self, title: str, text: str) -> guides.HelpDialog:
+        if self.help_dialog is None:
+            self.help_dialog = guides.HelpDialog(self)
+        self.help_dialog.show_markdown(title, text)
+        return self.help_dialog
+
+    @Slot()
+    def show_guide(self) -> None:
+        name = guides.guide_name(self.current_tab())
+        if name is None:
+            self._help("Help", shortcuts_markdown(self))
+        else:
+            self._help(f"Guide: {self.current_tab().title}", guides.guide_markdown(name))
+
+    @Slot()
+    def show_shortcuts(self) -> None:
+        self._help("Keyboard shortcuts", shortcuts_markdown(self))
+
+    @Slot()
+    def show_docs(self) -> None:
+        self._help("Documentation", guides.docs_markdown())
 
     @Slot()
     def show_about(self) -> None:
@@ -264,6 +351,21 @@ class MainWindow(QMainWindow):
             if not self.tabs.widget(i).shutdown():
                 log.warning("a background task in %s did not stop in time", self.tabs.tabText(i))
         super().closeEvent(event)
+
+
+def redo_shortcuts() -> list[QKeySequence]:
+    """Ctrl+Shift+Z and Ctrl+Y, each once.
+
+    ``StandardKey.Redo`` already is Ctrl+Shift+Z on Linux (and Ctrl+Y on
+    Windows); listing a key twice makes Qt refuse it as an "Ambiguous shortcut
+    overload", so the platform's keys are merged with ours without repeats.
+    """
+    keys: list[QKeySequence] = []
+    for key in [*QKeySequence.keyBindings(QKeySequence.StandardKey.Redo), QKeySequence("Ctrl+Shift+Z"),
+                QKeySequence("Ctrl+Y")]:
+        if key.toString() not in (k.toString() for k in keys):
+            keys.append(key)
+    return keys
 
 
 def about_text() -> str:

@@ -48,15 +48,36 @@ class ExperimentTab(QWidget):
     def save_weights(self, path: Path) -> None:
         raise NotImplementedError
 
-    def figures(self) -> dict[str, QWidget]:
-        """Exportable figures by name (the name becomes the default file name)."""
+    def figures(self) -> dict:
+        """Exportable figures by name: a :class:`~explorer.qt.widgets.figure_export.Figure` or a widget each.
+
+        The name becomes the default file name. File → Export figure… offers
+        them; the first one is the default choice, so put the main view first.
+        """
         return {}
 
-    def export_all(self, folder: Path) -> list[Path]:
-        """Write every figure, course names where the course has them."""
-        from explorer.qt.widgets.figure_export import export_figure
+    def export_all(self, folder: Path, formats=("png", "svg"), size=None) -> list[Path]:
+        """Write the tab's standard figure set into ``folder`` (File → Export figures…, ``explorer export``).
 
-        return [export_figure(w, folder / f"{name}.png") for name, w in self.figures().items()]
+        Course names where the course has them; every 2-D figure in each of
+        ``formats``, 3-D views as PNG only; ``size`` is ``(width, height)`` in
+        pixels or ``None`` for the report-sized default. Overrides keep these
+        keyword arguments. Returns the paths written; a failed write raises
+        :class:`UserError` and leaves no partial file.
+        """
+        from explorer.qt.widgets.figure_export import export_all
+
+        return export_all(self.figures(), Path(folder), formats=formats, size=size)
+
+    def report_sections(self) -> list:
+        """This tab's part of the lab report (File → Export report…, ``explorer report``).
+
+        A list of :class:`explorer.core.report.ReportSection` (settings, seed,
+        tables with the numbers the tab shows, figures made with
+        :func:`explorer.qt.widgets.report_figures.report_figure`); empty when
+        the tab has nothing to report yet.
+        """
+        return []
 
     def report_problems(self, store) -> None:
         """Tell the user, once the window is up, which saved work was damaged and set aside."""

@@ -30,7 +30,7 @@ def test_three_tabs_and_file_menu(qtbot):
     window = _window(qtbot)
     assert [window.tabs.tabText(i) for i in range(3)] == ["One", "Two", "Bad data"]
     menus = [a.text() for a in window.menuBar().actions()]
-    assert menus == ["&File", "&Edit", "&View", "&Help"]
+    assert menus == ["&File", "&Edit", "&View", "&Actions", "&Help"]
 
 
 def test_geometry_and_last_tab_are_remembered(qtbot):
