@@ -122,8 +122,15 @@ class EvaluationPage(QWidget):
         split.addWidget(self.matrix)
         split.addWidget(side)
         split.addWidget(cell_box)
+        # The matrix needs the most room (ten columns of labels); at 1024 px the side
+        # panels give way first, down to widths that still show their columns.
+        self.matrix.setMinimumWidth(430)
+        side.setMinimumWidth(200)
+        cell_box.setMinimumWidth(210)
         split.setSizes([560, 300, 440])
-        split.setStretchFactor(0, 1)
+        for i, stretch in enumerate((3, 1, 2)):
+            split.setStretchFactor(i, stretch)
+        split.setChildrenCollapsible(False)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(top)
