@@ -89,3 +89,18 @@ def accuracy(model: RecurrentNet, lang: str | Language, L: int = 4) -> float:
     batch = eval_batch(lang, L, contexts=L)
     _, logits = forward(model, batch.inputs)
     return score(logits.argmax(-1) == batch.labels, batch, L)[0]
+
+
+def chance_per_n(lang: str | Language, max_n: int = 12, L: int = 4) -> tuple[float, dict[int, float]]:
+    """The chance baseline: always predicting the most common next symbol of the scored steps.
+
+    Returns the overall accuracy (percent, n ≤ ``L``) and the accuracy per n
+    (n = 1..``max_n``) of that constant guess on the same strings and steps as
+    :func:`accuracy_per_n`, so a student can see that, e.g., an untrained net
+    predicting B everywhere already scores about 80 % on a^n b^2n.
+    """
+    batch = eval_batch(lang, max(max_n, L), contexts=L)
+    train = batch.scored & torch.from_numpy(batch.ns <= L)[:, None]
+    common = int(torch.bincount(batch.labels[train]).argmax())
+    overall, per_n = score(batch.labels == common, batch, L)
+    return overall, {n: v for n, v in per_n.items() if n <= max_n}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QSize, Signal, Slot
+from PySide6.QtCore import QSize, Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
@@ -13,12 +13,14 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QSpinBox,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from explorer.core.recurrent.languages import LANGUAGES
 from explorer.core.recurrent.training import TrainConfig, default_hidden, recipe
+from explorer.qt.widgets.axes import plain_axes
 from explorer.qt.widgets.buttons import button as _button
 from explorer.qt.widgets.task_panel import TaskPanel
 from explorer.qt.widgets.training_curves import TrainingCurves
@@ -201,7 +203,7 @@ class TrainingChart(TrainingCurves):
 
     def __init__(self):
         super().__init__("sequences")
-        self.setMinimumHeight(200)
+        self.setMinimumHeight(150)
         self.accuracy_points: tuple[list, list] = ([], [])
         # Its own item: the base class redraws the run's accuracy curve from add_point's (empty) values.
         self.accuracy_curve = self.accuracy_plot.plot(
@@ -210,6 +212,13 @@ class TrainingChart(TrainingCurves):
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt override: fit the column without scrolling
         return QSize(360, 240)
+
+    def set_note(self, text: str) -> None:
+        """A line above the loss curve, e.g. that these curves belong to an earlier run, not the net shown."""
+        self.loss_plot.setTitle(text, size="9pt", color=(150, 60, 0))
+
+    def has_points(self) -> bool:
+        return bool(self.accuracy_points[0]) or self.points("training") > 0
 
     def start(self) -> None:
         self.start_run("training", color=(40, 90, 200))
@@ -230,7 +239,7 @@ class GeneralisationChart(pg.PlotWidget):
 
     def __init__(self, parent=None):
         super().__init__(parent=parent)
-        self.setMinimumHeight(170)
+        self.setMinimumHeight(150)
         self.setMenuEnabled(False)
         self.setTitle("length generalisation: accuracy per n", size="10pt")
         self.setLabel("left", "accuracy", units="%")
@@ -241,10 +250,27 @@ class GeneralisationChart(pg.PlotWidget):
         self.addItem(self.region)
         self.bars = pg.BarGraphItem(x=[1], height=[0], width=0.7, brushes=[(40, 90, 200)])
         self.addItem(self.bars)
+        # The chance baseline: always predicting the most common next symbol (dashed, as steps per n).
+        self.chance = pg.PlotDataItem(pen=pg.mkPen((60, 60, 60), width=1.5, style=Qt.PenStyle.DashLine),
+                                      stepMode="center")
+        self.addItem(self.chance)
+        self.chance_label = pg.TextItem("chance", color=(60, 60, 60), anchor=(0, 1))
+        self.addItem(self.chance_label)
         self.per_n: dict[int, float] = {}
+        self.chance_n: dict[int, float] = {}
+        self.setToolTip("Accuracy per n (deterministic steps); shaded: the training range n ≤ L; green: 100 %;"
+                        " dashed: chance, always predicting the most common next symbol")
+        plain_axes(self, all_axes=True)
 
-    def show_accuracy(self, per_n: dict[int, float], L: int) -> None:
+    def show_accuracy(self, per_n: dict[int, float], L: int, chance: dict[int, float] | None = None) -> None:
         self.per_n = dict(per_n)
+        self.chance_n = dict(chance or {})
+        if self.chance_n:
+            cn = np.array(sorted(self.chance_n))
+            self.chance.setData(np.append(cn - 0.5, cn[-1] + 0.5), [self.chance_n[n] for n in cn])
+            self.chance_label.setPos(0.5, self.chance_n[cn[0]])
+        self.chance.setVisible(bool(self.chance_n))
+        self.chance_label.setVisible(bool(self.chance_n))
         ns = np.array(sorted(per_n))
         values = np.array([per_n[n] for n in ns])
         colors = [(40, 150, 70) if v >= 100 else (40, 90, 200) if n <= L else (220, 120, 40)
@@ -262,8 +288,12 @@ class RecurrentControls(QWidget):
         self.network = NetworkBox()
         self.train = TrainBox()
         self.curves = TrainingChart()
+        # The charts share the column's bottom: the tab adds the length and states-needed charts.
+        self.charts = QTabWidget()
+        self.charts.setObjectName("recurrentCharts")
+        self.charts.addTab(self.curves, "Training")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.network)
         layout.addWidget(self.train)
-        layout.addWidget(self.curves, 1)
+        layout.addWidget(self.charts, 1)

@@ -8,6 +8,7 @@ stepping only indexes into them.
 from __future__ import annotations
 
 from pathlib import Path
+from weakref import WeakKeyDictionary
 
 import numpy as np
 from PySide6.QtCore import Qt, QTimer, Slot
@@ -16,7 +17,7 @@ from PySide6.QtWidgets import QHBoxLayout, QScrollArea, QSplitter, QWidget
 from explorer.core.errors import UserError
 from explorer.core.progress import Progress
 from explorer.core.recurrent.analysis import one_thread, trajectories
-from explorer.core.recurrent.evaluation import accuracy, accuracy_per_n
+from explorer.core.recurrent.evaluation import accuracy, accuracy_per_n, chance_per_n
 from explorer.core.recurrent.languages import (
     Sequence,
     get_language,
@@ -38,8 +39,11 @@ from explorer.core.recurrent.work import load_work, save_choice, save_net_state
 from explorer.core.work_store import WorkStore
 from explorer.qt.messages import show_error
 from explorer.qt.recurrent.controls import GeneralisationChart, RecurrentControls
+from explorer.qt.recurrent.fsm_panel import MachinePanel, StatesNeededChart
+from explorer.qt.recurrent.machine_view import MachineController
 from explorer.qt.recurrent.sequence_bar import SequenceBar
 from explorer.qt.recurrent.step_panel import StepPanel
+from explorer.qt.recurrent.timeline import TimelineBar
 from explorer.qt.recurrent.views import StateViews
 from explorer.qt.settings import SettingsBinder
 from explorer.qt.tab import ExperimentTab, run_alone
@@ -76,6 +80,13 @@ class RecurrentTab(ExperimentTab):
         self.step_panel = StepPanel()
         self.views = StateViews()
         self.generalisation = GeneralisationChart()
+        self.machine_panel = MachinePanel()
+        self.needed_chart = StatesNeededChart()
+        self.timeline = TimelineBar()
+        self.machine = MachineController(self, self.views, self.machine_panel, self.needed_chart)
+        # Each trained net's timeline, by its model (a net opened or shipped has none).
+        self.timelines: WeakKeyDictionary = WeakKeyDictionary()
+        self._timeline_model: RecurrentNet | None = None
         self._live_timer = QTimer(self)
         self._live_timer.setSingleShot(True)
         self._live_timer.setInterval(LIVE_REFRESH_MS)
@@ -104,16 +115,24 @@ class RecurrentTab(ExperimentTab):
         left.setWidget(self.controls)
         left.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         left.setMinimumWidth(400)
+        charts = self.controls.charts
+        charts.addTab(self.generalisation, "Length")
+        charts.addTab(self.needed_chart, "States needed")
+        charts.setCurrentWidget(self.generalisation)
         bottom = QSplitter(Qt.Orientation.Horizontal)
         bottom.addWidget(self.step_panel)
-        bottom.addWidget(self.generalisation)
-        bottom.setSizes([700, 300])
+        bottom.addWidget(self.machine_panel)
+        bottom.setSizes([450, 560])
+        for i, stretch in enumerate((2, 3)):
+            bottom.setStretchFactor(i, stretch)
+        self.bottom = bottom
         right = QSplitter(Qt.Orientation.Vertical)
         right.addWidget(self.sequence_bar)
+        right.addWidget(self.timeline)
         right.addWidget(self.views)
         right.addWidget(bottom)
-        right.setStretchFactor(1, 1)
-        right.setSizes([120, 470, 270])
+        right.setStretchFactor(2, 1)
+        right.setSizes([120, 30, 430, 300])
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(left)
         split.addWidget(right)
@@ -137,6 +156,7 @@ class RecurrentTab(ExperimentTab):
         bar.install_shortcuts(self)
         self.views.settings_changed.connect(self._on_view_settings)
         self.views.point_clicked.connect(self.show_batch_point)
+        self.timeline.snapshot_chosen.connect(self.show_snapshot)
 
     def _restore_settings(self) -> None:
         settings = SettingsBinder("recurrent")
@@ -151,6 +171,8 @@ class RecurrentTab(ExperimentTab):
     def _set_state(self, state: NetState) -> None:
         same_language = self.state.language == state.language
         self.state = state
+        self._timeline_model = None
+        self.timeline.set_snapshots(self.timelines.get(state.model, []))
         self.controls.network.show_choice(state.language.name, state.kind, state.hidden, state.L)
         self.controls.train.follow_net(state.language.name, state.kind, state.hidden)
         self.step_panel.configure(state.language.symbols, state.hidden, state.kind == "lstm")
@@ -161,11 +183,24 @@ class RecurrentTab(ExperimentTab):
             f"<b>{state.kind.upper()}-{state.hidden}</b> on {state.language.title} — {state.label}{how}"
         )
         self.refresh_net(state.model)
+        self._follow_curves(state)
         self.keep("the net choice", save_choice, self.work, state.language.name, state.kind, state.hidden, state.L)
         if same_language:  # keep the string and the step; a new language starts on its own example
             self._show_sequence(parse_string(state.language, self.sequence.text), self.sequence_bar.position)
         else:
             self._show_sequence(sequence_for_ns(state.language, DEFAULT_NS), 0)
+
+    def _follow_curves(self, state: NetState) -> None:
+        """Say so when the loss curves on show are from another net than the one on display (issue 12)."""
+        curves = self.controls.curves
+        ours = self.task is not None or getattr(self, "_curves_model", None) is state.model
+        curves.set_note("" if ours or not curves.has_points() else "an earlier training run, not the net on display")
+        lang, model, hidden = state.language.name, state.kind, state.hidden
+        shipped = shipped_weights(lang, model, hidden) is not None
+        button = self.controls.network.shipped_button
+        button.setEnabled(shipped)
+        button.setToolTip("Load the shipped pretrained net for this language and model" if shipped else
+                          f"No pretrained {model.upper()}-{hidden} on {lang} is shipped: train one")
 
     def _keep(self, state: NetState) -> NetState:
         """Keep a trained or opened net for its (language, model, hidden), in memory and in the store."""
@@ -175,7 +210,9 @@ class RecurrentTab(ExperimentTab):
 
     def current_model(self) -> RecurrentNet:
         """The net the views show: the live training snapshot while training, else the state's."""
-        return self._live_model if self._live_model is not None else self.state.model
+        if self._live_model is not None:
+            return self._live_model
+        return self._timeline_model if self._timeline_model is not None else self.state.model
 
     def batch_sequences(self) -> list[Sequence]:
         """The batch whose every step is plotted: a fixed set of training-like strings per language and L."""
@@ -185,17 +222,27 @@ class RecurrentTab(ExperimentTab):
             self._batches[key] = [random_sequence(self.state.language, rng, self.state.L) for _ in range(BATCH_SIZE)]
         return self._batches[key]
 
-    def refresh_net(self, model: RecurrentNet, refit: bool = True) -> None:
-        """Recompute the batch trajectories, accuracy and length chart for ``model`` (once per net)."""
+    def refresh_net(self, model: RecurrentNet, refit: bool = True, extract: bool = True) -> None:
+        """Recompute the batch trajectories, accuracy and length chart for ``model`` (once per net).
+
+        ``extract``: also extract its machine (in the background); live training views skip it.
+        """
         lang, L = self.state.language, self.state.L
         with one_thread():
             self.batch = trajectories(model, lang, self.batch_sequences())
             acc = accuracy(model, lang, L)
             per_n = accuracy_per_n(model, lang, 3 * L, L)
+        chance, chance_n = chance_per_n(lang, 3 * L, L)
         self.views.set_batch(self.batch, L, srn=model.kind == "srn", refit=refit)
         verdict = "solves the language" if acc >= 100 else "not solved"
-        self.controls.network.accuracy.setText(f"Accuracy (n = 1..{L}): {acc:.1f} % — {verdict}")
-        self.generalisation.show_accuracy(per_n, L)
+        self.controls.network.accuracy.setText(
+            f"Accuracy (n = 1..{L}): {acc:.1f} % — {verdict}<br><span style='font-size: 9pt; font-weight: normal;'>"
+            f"chance: {chance:.0f} % (always predicting the most common next symbol)</span>")
+        self.generalisation.show_accuracy(per_n, L, chance_n)
+        if extract:
+            self.machine.extract(model, lang, L, self.views.state_kind)
+        else:
+            self.machine.refresh_overlays()
 
     # strings and stepping ------------------------------------------------------------
     def _show_sequence(self, sequence: Sequence, position: int = 0) -> None:
@@ -204,6 +251,7 @@ class RecurrentTab(ExperimentTab):
         with one_thread():
             self.trace = trace(self.current_model(), sequence.inputs)
         self.views.set_sequence(sequence, self.trace)
+        self.machine.follow(sequence.text)
         self.sequence_bar.set_sequence(sequence.text, position)
 
     @Slot(str)
@@ -240,6 +288,7 @@ class RecurrentTab(ExperimentTab):
             None if t.gates is None else {g: v[position] for g, v in t.gates.items()},
         )
         self.views.set_position(position)
+        self.machine.step(position)
 
     @Slot(int)
     def show_batch_point(self, row: int) -> None:
@@ -253,6 +302,28 @@ class RecurrentTab(ExperimentTab):
     def _on_view_settings(self) -> None:
         self.views.set_batch(self.batch, self.state.L, srn=self.state.kind == "srn")
         self.views.set_sequence(self.sequence, self.trace)
+        study = self.machine.study
+        if study is None or study.found.visited.state != self.views.state_kind:
+            self.machine.extract(self.current_model(), self.state.language, self.state.L, self.views.state_kind)
+        else:
+            self.machine.refresh_overlays()
+
+    @Slot(int)
+    def show_snapshot(self, index: int) -> None:
+        """Show the net as it was at timeline snapshot ``index``: trajectories, machine, diagram, length chart."""
+        snapshots = self.timelines.get(self.state.model, [])
+        if not 0 <= index < len(snapshots):
+            return
+        if index == len(snapshots) - 1:
+            self._timeline_model = None  # the trained net itself
+        else:
+            s = self.state
+            model = make_model(s.kind, s.language.size, s.hidden)
+            model.load_state_dict(snapshots[index].state_dict)
+            model.eval()
+            self._timeline_model = model
+        self.refresh_net(self.current_model(), refit=False)
+        self._show_sequence(self.sequence, self.sequence_bar.position)
 
     # network choice --------------------------------------------------------------------
     @Slot()
@@ -272,7 +343,7 @@ class RecurrentTab(ExperimentTab):
         lang, model, hidden = self.controls.network.choice()
         if shipped_weights(lang, model, hidden) is None:
             show_error(self, "No pretrained net", f"No pretrained {model.upper()}-{hidden} on {lang} is shipped;"
-                       " train one (Ctrl+T).")
+                       " train one with the Train button.")
             return
         self.change("pretrained net", shipped_state(lang, model, hidden, self.state.L))
 
@@ -292,6 +363,8 @@ class RecurrentTab(ExperimentTab):
         self._latest = None
         self.sequence_bar.pause()
         self.controls.curves.start()
+        self.controls.curves.set_note("")
+        self.controls.charts.setCurrentWidget(self.controls.curves)
         # A child process: small-tensor training holds the GIL the window needs (see subprocess_runner).
         self.task = Task(train, config, process=True, name="recurrent-train", parent=self).bind(
             progress=self._on_progress, succeeded=self._on_trained, failed=self._on_failed,
@@ -327,7 +400,7 @@ class RecurrentTab(ExperimentTab):
         live = NetState(self._live_model, get_language(self._config.lang), self._config.L, "training…")
         saved, self.state = self.state, live
         try:
-            self.refresh_net(self._live_model, refit=False)
+            self.refresh_net(self._live_model, refit=False, extract=False)
             self._show_sequence(self.sequence, self.sequence_bar.position)
         finally:
             self.state = saved
@@ -343,6 +416,8 @@ class RecurrentTab(ExperimentTab):
         self._live_model = None
         verdict = "solved" if result.solved else f"not solved ({result.accuracy:.1f} %)"
         label = f"trained: {verdict} after {result.sequences:,} sequences, {result.seconds:.0f} s"
+        self.timelines[result.model] = list(result.snapshots)
+        self._curves_model = result.model
         self.change("train", self._keep(self._trained_state(result.model, label)))
         self.status_message.emit(f"Training {verdict} after {result.sequences:,} sequences")
 
@@ -409,6 +484,7 @@ class RecurrentTab(ExperimentTab):
         return written
 
     def shutdown(self) -> bool:
+        self.machine.stop()
         self.sequence_bar.pause()
         self._live_timer.stop()
         return super().shutdown()

@@ -1,0 +1,189 @@
+"""The state-machine panel: the diagram, the k slider with its fidelity-against-k curve, and the states-needed chart.
+
+:class:`MachinePanel` shows a :class:`~explorer.core.recurrent.machine_study.MachineStudy`:
+the diagram, a k slider (the automatic k marked on the curve beside it), a
+summary line (states, fidelity, determinism, output threshold, where machine
+and net part ways) and check boxes for the overlays on the state views.
+:class:`StatesNeededChart` plots, against N, the states of the net's machine,
+of the language's minimal machine and of an untrained net's machine.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QHBoxLayout,
+    QLabel,
+    QSizePolicy,
+    QSlider,
+    QVBoxLayout,
+    QWidget,
+)
+
+from explorer.core.recurrent.machine_study import MachineStudy
+from explorer.core.recurrent.state_machine import MIN_DETERMINISM
+from explorer.qt.recurrent.fsm_diagram import MachineDiagram
+from explorer.qt.widgets.axes import plain_axes
+
+OVERLAYS = {
+    "centroids": "Centroids",
+    "transitions": "Transitions",
+    "regions": "Regions",
+}
+
+
+class FidelityCurve(pg.PlotWidget):
+    """Fidelity (against the net) and determinism per k; the automatic and the current k marked."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent=parent)
+        self.setMinimumSize(150, 90)
+        self.setMenuEnabled(False)
+        self.setTitle("fidelity against k", size="9pt")
+        self.setLabel("bottom", "k (clusters)")
+        self.setLabel("left", "share")
+        self.setYRange(0, 1.05, padding=0)
+        self.fidelity = self.plot(pen=pg.mkPen((30, 90, 210), width=2), name="fidelity")
+        self.determinism = self.plot(pen=pg.mkPen((120, 120, 120), width=1, style=Qt.PenStyle.DashLine))
+        self.floor = pg.InfiniteLine(MIN_DETERMINISM, angle=0, pen=pg.mkPen((160, 160, 160), width=1))
+        self.auto = pg.InfiniteLine(0, angle=90, pen=pg.mkPen((20, 150, 60), width=2),
+                                    label="auto", labelOpts={"position": 0.15, "color": (20, 150, 60)})
+        self.now = pg.InfiniteLine(0, angle=90, pen=pg.mkPen((220, 0, 220), width=1.5))
+        for item in (self.floor, self.auto, self.now):
+            self.addItem(item)
+        plain_axes(self, all_axes=True)
+        self.setToolTip("Blue: share of steps where the machine predicts what the net predicts; dashed: determinism"
+                        f" (the automatic k needs ≥ {MIN_DETERMINISM:.0%} and every string right). Green: the automatic k")
+
+    def show_curve(self, curve: list[dict], auto_k: int, k: int) -> None:
+        ks = np.array([row["k"] for row in curve], float)
+        self.fidelity.setData(ks, [row["fidelity"] for row in curve])
+        self.determinism.setData(ks, [row["determinism"] for row in curve])
+        self.auto.setValue(auto_k)
+        self.now.setValue(k)
+        if len(ks):
+            self.setXRange(0.5, max(ks.max(), k) + 0.5, padding=0)
+
+
+class StatesNeededChart(pg.PlotWidget):
+    """States against N: the net's machine, the language's minimal machine, an untrained net."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent=parent)
+        self.setMinimumSize(200, 150)
+        self.setMenuEnabled(False)
+        self.setTitle("states needed against N", size="10pt")
+        self.setLabel("bottom", "N (largest n extracted from)")
+        self.setLabel("left", "states")
+        self.showGrid(y=True, alpha=0.3)
+        self.addLegend(offset=(5, 5), labelTextSize="8pt")
+        self.net = self.plot(pen=pg.mkPen((30, 90, 210), width=2), symbol="o", symbolBrush=(30, 90, 210),
+                             symbolSize=7, name="net's machine")
+        self.language = self.plot(pen=pg.mkPen((20, 20, 20), width=1.5, style=Qt.PenStyle.DashLine),
+                                  symbol="s", symbolSize=6, symbolBrush=(20, 20, 20), name="language's minimal")
+        self.untrained = self.plot(pen=pg.mkPen((150, 150, 150), width=1.5), symbol="t", symbolSize=6,
+                                   symbolBrush=(150, 150, 150), name="untrained net")
+        self.parts = pg.InfiniteLine(0, angle=90, pen=pg.mkPen((220, 60, 0), width=1.5, style=Qt.PenStyle.DotLine),
+                                     label="", labelOpts={"position": 0.9, "color": (220, 60, 0)})
+        self.addItem(self.parts)
+        plain_axes(self, all_axes=True)
+        self.rows: list[dict] = []
+        self.setToolTip("How many states a machine needs to be right up to N. a^n b^2n is not regular: the"
+                        " language's minimal machine grows with N; a net that counts grows with it."
+                        " Orange: the first n where the extracted machine and the net part ways")
+
+    def show_rows(self, needed: list[dict], baseline: list[int], parts_ways: int | None) -> None:
+        self.rows = list(needed)
+        ns = np.array([row["max_n"] for row in needed], float)
+        self.net.setData(ns, [row["net_states"] for row in needed])
+        self.language.setData(ns, [row["language_states"] for row in needed])
+        self.untrained.setData(ns[: len(baseline)], baseline)
+        self.parts.setVisible(parts_ways is not None)
+        right = ns.max() if len(ns) else 1
+        if parts_ways is not None:
+            self.parts.setValue(parts_ways)
+            self.parts.label.setFormat(f"parts ways at n = {parts_ways}")
+            right = max(right, parts_ways)
+        self.setXRange(0.5, right + 0.5, padding=0)
+
+
+class MachinePanel(QWidget):
+    """Diagram, k slider and fidelity curve, summary, and the overlay switches."""
+
+    #: The user moved the k slider (the new k).
+    k_changed = Signal(int)
+    #: An overlay was switched on or off: its key in :data:`OVERLAYS` and the new state.
+    overlay_toggled = Signal(str, bool)
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.diagram = MachineDiagram()
+        self.curve = FidelityCurve()
+        self.slider = QSlider(Qt.Orientation.Horizontal)
+        self.slider.setObjectName("kSlider")
+        self.slider.setRange(1, 2)
+        self.slider.setToolTip("k: how many clusters the visited states are grouped into before minimising")
+        self.slider.setTracking(False)  # one extraction when the slider is let go, not one per pixel
+        self.slider.valueChanged.connect(self._on_slider)
+        self.k_label = QLabel("k = –")
+        self.summary = QLabel("extracting…")
+        self.summary.setObjectName("machineSummary")
+        self.summary.setWordWrap(True)
+        self.summary.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.boxes: dict[str, QCheckBox] = {}
+        switches = QHBoxLayout()
+        switches.addWidget(QLabel("Overlays:"))
+        for key, text in OVERLAYS.items():
+            box = QCheckBox(text)
+            box.setChecked(True)
+            box.setToolTip(f"Show the machine's {text.lower()} in the state views")
+            box.toggled.connect(lambda on, k=key: self.overlay_toggled.emit(k, on))
+            self.boxes[key] = box
+            switches.addWidget(box)
+        switches.addStretch(1)
+        k_row = QHBoxLayout()
+        k_row.addWidget(self.k_label)
+        k_row.addWidget(self.slider, 1)
+        side = QVBoxLayout()
+        side.addLayout(k_row)
+        side.addWidget(self.curve, 1)
+        top = QHBoxLayout()
+        top.addWidget(self.diagram, 3)
+        top.addLayout(side, 2)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(top, 1)
+        layout.addWidget(self.summary)
+        layout.addLayout(switches)
+        self.study: MachineStudy | None = None
+
+    def show_study(self, study: MachineStudy) -> None:
+        """Show a new machine (new net, snapshot or k)."""
+        self.study = study
+        found = study.found
+        self.slider.blockSignals(True)
+        self.slider.setRange(1, max(found.visited.distinct, 1))
+        self.slider.setValue(found.k)
+        self.slider.blockSignals(False)
+        self.k_label.setText(f"k = {found.k}")
+        self.diagram.set_machine(found.machine, study.layout)
+        self.curve.show_curve(study.curve, study.auto_k, found.k)
+        a = found.agreement
+        parts = f"parts ways with the net at n = {a.parts_ways}" if a.parts_ways else f"agrees up to n = {a.tested_up_to}"
+        auto = "automatic k" if found.k == study.auto_k else f"automatic k = {study.auto_k}"
+        self.summary.setText(
+            f"{found.machine.size} states from k = {found.k} ({auto}{'' if found.found else ', no k met the criteria'}) ·"
+            f" fidelity {a.fidelity:.0%} · determinism {found.determinism:.0%} · {parts} ·"
+            f" a state predicts the symbols the net gives > {found.visited.threshold:g}"
+        )
+
+    def show_busy(self, message: str) -> None:
+        self.summary.setText(message)
+
+    @Slot(int)
+    def _on_slider(self, k: int) -> None:
+        self.k_label.setText(f"k = {k}")
+        self.k_changed.emit(k)

@@ -1,0 +1,143 @@
+"""The state-machine views of the recurrent tab: diagram, 2-D overlays, k slider, lockstep, timeline, baseline."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from explorer.core.recurrent.fsm_lockstep import follow_string
+from explorer.core.recurrent.models import make_model
+from explorer.core.recurrent.snapshots import Snapshot
+from explorer.core.recurrent.state_machine import extract_state_machine
+
+
+def _wait_machine(qtbot, tab) -> None:
+    qtbot.waitUntil(lambda: not tab.machine.busy() and tab.machine.study is not None, timeout=60_000)
+
+
+@pytest.fixture
+def tab(qtbot):
+    from explorer.qt.recurrent.tab import RecurrentTab
+
+    widget = RecurrentTab()
+    qtbot.addWidget(widget)
+    widget.resize(1280, 860)
+    widget.show()
+    _wait_machine(qtbot, widget)
+    yield widget
+    assert widget.shutdown()
+
+
+def test_diagram_and_overlays_show_the_extracted_machine(tab):
+    study = tab.machine.study
+    found = study.found
+    assert found.k == study.auto_k and found.machine.size == 12  # the SRN-2 counts up to n = 4
+    diagram = tab.machine_panel.diagram
+    assert len(diagram.nodes) == found.machine.size
+    assert len(diagram.edges) == len(found.machine.transitions)
+    assert "automatic k" in tab.machine_panel.summary.text() and "0.3" in tab.machine_panel.summary.text()
+    (overlay,) = tab.machine.pair_overlays
+    assert len(overlay.centres.data) == found.machine.size
+    assert len(overlay.regions) == found.machine.size
+    assert len(overlay.arrows) == sum(t.source != t.target for t in found.machine.transitions.values())
+    # Centroids sit at each state's mean visited state, in the view's coordinates.
+    np.testing.assert_allclose(overlay.xy, found.state_centroids[:, [0, 1]])
+    # The toggles hide and show.
+    tab.machine_panel.boxes["regions"].setChecked(False)
+    assert not any(r.isVisible() for r in overlay.regions)
+    tab.machine_panel.boxes["transitions"].setChecked(False)
+    assert not any(head.isVisible() for _, head, *_ in overlay.arrows)
+    tab.machine_panel.boxes["regions"].setChecked(True)
+    assert all(r.isVisible() for r in overlay.regions)
+
+
+def test_the_current_state_moves_with_the_stepper_in_lockstep(tab):
+    expected = follow_string(tab.machine.study.found, tab.state.model, tab.sequence.text)
+    diagram, (overlay,) = tab.machine_panel.diagram, tab.machine.pair_overlays
+    seen = set()
+    for position in range(6):
+        tab.sequence_bar.set_position(position)
+        state = expected.machine_states[position]
+        assert diagram.current == state
+        ring = diagram.ring.rect().center()
+        node = diagram.nodes[state].pos()
+        assert abs(ring.x() - node.x()) < 1e-6 and abs(ring.y() - node.y()) < 1e-6
+        np.testing.assert_allclose(overlay.ring.data["x"], [overlay.xy[state, 0]])
+        seen.add(state)
+    assert len(seen) > 2  # it really moved
+
+
+def test_disagreements_are_marked_red(tab):
+    tab.machine_panel.slider.setValue(3)  # a machine too small to agree with the net
+    assert tab.machine.study.found.k == 3
+    bad = tab.machine.disagreements()
+    assert bad, "a 3-cluster machine should part ways with the net somewhere on the string"
+    tab.sequence_bar.set_position(bad[0])
+    (overlay,) = tab.machine.pair_overlays
+    assert len(overlay.cross.data) == 1
+    assert tab.machine_panel.diagram.ring.pen().color().red() == 230
+
+
+def test_overlays_follow_k(tab):
+    (overlay,) = tab.machine.pair_overlays
+    before = len(overlay.regions)
+    tab.machine_panel.slider.setValue(4)
+    found = tab.machine.study.found
+    assert found.k == 4 and found.machine.size < before
+    assert len(overlay.regions) == found.machine.size == len(tab.machine_panel.diagram.nodes)
+    assert tab.machine_panel.curve.now.value() == 4 and tab.machine_panel.curve.auto.value() == tab.machine.study.auto_k
+
+
+def test_hovering_a_state_highlights_it_everywhere(tab):
+    diagram, (overlay,) = tab.machine_panel.diagram, tab.machine.pair_overlays
+    diagram.hover(2)
+    assert diagram.hovered == 2
+    assert overlay.regions[2].pen().widthF() > overlay.regions[1].pen().widthF()
+    overlay.state_hovered.emit(5)  # and the reverse: hovering a centroid in the pair view
+    assert diagram.hovered == 5
+    assert diagram.nodes[5].pen().widthF() == 4
+
+
+def test_states_needed_chart_beside_the_language(tab):
+    rows = tab.needed_chart.rows
+    assert [r["max_n"] for r in rows] == [1, 2, 3, 4]
+    assert [r["language_states"] for r in rows] == [3, 6, 9, 12]
+    x, y = tab.needed_chart.untrained.getData()
+    assert len(x) == 4
+    assert tab.needed_chart.parts.isVisible() == (tab.machine.study.found.agreement.parts_ways is not None)
+
+
+def test_chance_baseline_on_readout_and_length_chart(tab):
+    assert "chance: 80 %" in tab.controls.network.accuracy.text()
+    assert tab.generalisation.chance_n[10] == pytest.approx(95.0)
+    assert tab.generalisation.chance.isVisible()
+
+
+def test_timeline_restores_an_earlier_snapshots_machine(qtbot, tab):
+    early = make_model("srn", 2, 2)  # an untrained net stands for the start of training
+    late = tab.state.model
+    early_sd = {k: v.clone() for k, v in early.state_dict().items()}
+    tab.timelines[late] = [Snapshot(0, early_sd), Snapshot(5000, late.state_dict())]
+    tab._set_state(tab.state)
+    assert tab.timeline.isVisibleTo(tab)
+    _wait_machine(qtbot, tab)
+    tab.timeline.choose(0)
+    _wait_machine(qtbot, tab)
+    expected = extract_state_machine(early, tab.state.language, tab.state.L)
+    assert tab.machine.study.found.machine.size == expected.machine.size
+    assert tab.machine.study.found.machine.labels == expected.machine.labels
+    assert "0 sequences" in tab.timeline.where.text()
+    tab.timeline.go_latest()
+    _wait_machine(qtbot, tab)
+    assert tab.machine.study.found.machine.size == 12
+
+
+def test_shipped_button_disabled_without_a_shipped_net(tab):
+    from explorer.core.recurrent.weights import shipped_weights, untrained_state
+
+    missing = next((h for h in range(2, 9) if shipped_weights("anb2n", "lstm", h) is None), None)
+    if missing is None:
+        pytest.skip("every size is shipped")
+    tab._set_state(untrained_state("anb2n", "lstm", missing, 4))
+    assert not tab.controls.network.shipped_button.isEnabled()
+    assert "train one" in tab.controls.network.shipped_button.toolTip()
