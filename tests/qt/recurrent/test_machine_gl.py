@@ -1,0 +1,41 @@
+"""The machine's 3-D overlay under a real OpenGL context (Xvfb + Mesa): it exists, moves with the stepper, follows k."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from explorer.core.recurrent.fsm_lockstep import follow_string
+
+pytestmark = pytest.mark.gl
+
+
+def test_3d_overlay_follows_the_stepper_and_k(qtbot):
+    from explorer.qt.recurrent.tab import RecurrentTab
+
+    tab = RecurrentTab()
+    qtbot.addWidget(tab)
+    tab.resize(1300, 860)
+    tab.show()
+    qtbot.waitExposed(tab)
+    qtbot.waitUntil(lambda: not tab.machine.busy() and tab.machine.study is not None, timeout=60_000)
+    overlay, found = tab.machine.gl_overlay, tab.machine.study.found
+    assert overlay.centres.visible() and len(overlay.centres.pos) == found.machine.size
+    assert sum(label.visible() for label in overlay.labels) == found.machine.size
+    assert overlay.shafts.visible() and overlay.segments > 0
+    expected = follow_string(found, tab.state.model, tab.sequence.text)
+    places = []
+    for position in (0, 1, 2, 3):
+        tab.sequence_bar.set_position(position)
+        state = expected.machine_states[position]
+        np.testing.assert_allclose(overlay.ring.pos[0], overlay.xyz[state])
+        places.append(tuple(overlay.ring.pos[0]))
+    assert len(set(places)) > 1
+    tab.machine_panel.boxes["transitions"].setChecked(False)
+    assert not overlay.shafts.visible() and not overlay.heads.visible()
+    tab.machine_panel.slider.setValue(4)
+    assert len(overlay.centres.pos) == tab.machine.study.found.machine.size < found.machine.size
+    qtbot.wait(50)
+    image = tab.views.view3d.grabFramebuffer()
+    assert image.width() > 0
+    assert tab.shutdown()
