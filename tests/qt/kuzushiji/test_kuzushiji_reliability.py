@@ -114,7 +114,7 @@ def test_a_checkpoint_that_cannot_be_written_keeps_the_net_in_the_tab(tab_with_d
     assert tab_with_data.results_table.row_texts("lin")["Weights"] == "trained here (not saved)"
     assert tab_with_data.evaluation_page.current() is result
     boxes = [b for b in tab_with_data.findChildren(QMessageBox) if b.objectName() == "errorBox" and b.isVisible()]
-    assert any("disk full" in b.text() and "stays in this kt" in b.text() for b in boxes)
+    assert any("disk full" in b.text() and "stays in this tab" in b.text() for b in boxes)
 
 
 def test_closing_during_a_silent_download_ends_at_once(qtbot, folder, monkeypatch):  # noqa: F811
