@@ -22,7 +22,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from explorer.cli import kuzushiji, mlp, recurrent
+    from explorer.cli import export, kuzushiji, mlp, recurrent, report
 
     parser = _Parser(
         prog="python -m explorer",
@@ -30,7 +30,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     experiments = parser.add_subparsers(dest="experiment", metavar="EXPERIMENT", required=True)
-    for module in (kuzushiji, mlp, recurrent):
+    for module in (kuzushiji, mlp, recurrent, export, report):
         module.register(experiments)
     return parser
 

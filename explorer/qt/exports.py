@@ -30,6 +30,7 @@ from explorer.core.report import ReportSection, write_report
 log = logging.getLogger(__name__)
 
 TAB_NAMES = ("mlp", "kuzushiji", "recurrent")
+DEFAULT_FORMATS = ("png", "svg")
 
 
 def tab_key(tab) -> str | None:
@@ -73,11 +74,33 @@ def export_tab(tab, folder: str | Path, formats: Sequence[str] = ("png", "svg"),
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise UserError(f"cannot make the folder {folder}: {exc.strerror or exc}") from exc
+    formats = tuple(f.lower() for f in formats)
     if _accepts(tab.export_all, "formats", "size"):
-        return list(tab.export_all(folder, formats=tuple(formats), size=size))
-    # A tab whose export_all predates the options writes its own set at its own size.
-    log.info("%s.export_all takes no formats/size; writing its own set", type(tab).__name__)
-    return list(tab.export_all(folder))
+        return list(tab.export_all(folder, formats=formats, size=size))
+    if size is None and formats == DEFAULT_FORMATS:
+        return list(tab.export_all(folder))
+    # The tab's own set takes no size or formats: its figures, under the same names, as asked.
+    log.info("%s.export_all takes no formats/size; exporting its figures() as asked", type(tab).__name__)
+    return export_figures(tab.figures(), folder, formats, size)
+
+
+def export_figures(figures, folder: Path, formats: Sequence[str], size=None) -> list[Path]:
+    """Each figure in each format it supports; a 3-D view that cannot be drawn here (no OpenGL) is skipped."""
+    from explorer.qt.widgets.figure_export import Figure, export_figure
+
+    written = []
+    for name, each in figures.items():
+        figure = Figure.of(each)
+        for fmt in formats:
+            if fmt not in figure.formats():
+                continue
+            try:
+                written.append(export_figure(figure, folder / f"{name}.{fmt}", size=size))
+            except UserError:
+                if figure.kind != "3d":
+                    raise
+                log.warning("the 3-D view %s could not be drawn here (no OpenGL); skipped", name)
+    return written
 
 
 def gather_sections(tabs) -> list[ReportSection]:

@@ -1,0 +1,100 @@
+"""``explorer export`` and ``explorer report``: the window's figure sets and lab report, made headless."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from PySide6.QtGui import QImage
+
+from explorer.cli import main
+
+SVG = "{http://www.w3.org/2000/svg}"
+XHTML = "{http://www.w3.org/1999/xhtml}"
+
+
+def _not_blank(path: Path) -> bool:
+    """More than a few colours in a coarse sample: something was drawn, not an empty white page."""
+    image = QImage(str(path))
+    colours = {image.pixel(x, y) for x in range(0, image.width(), 7) for y in range(0, image.height(), 7)}
+    return len(colours) > 8
+
+
+def _svg_texts(path: Path) -> list[str]:
+    root = ET.parse(path).getroot()
+    assert root.tag == f"{SVG}svg"
+    return ["".join(t.itertext()).strip() for t in root.iter(f"{SVG}text") if "".join(t.itertext()).strip()]
+
+
+def test_export_mlp_writes_the_course_names_at_the_asked_size(tmp_path, capsys):
+    out = tmp_path / "figures"
+    assert main(["export", "--tab", "mlp", "--out", str(out), "--size", "800x600", "--format", "png,svg"]) == 0
+    printed = [Path(line) for line in capsys.readouterr().out.split()]
+    names = {p.name for p in out.iterdir()}
+    assert {p.name for p in printed} <= names  # it says what it wrote
+    hidden = sorted(n for n in names if re.fullmatch(r"hid_\d+_\d+\.png", n))
+    assert hidden and any(re.fullmatch(r"out_\d+\.png", n) for n in names)
+    h = int(hidden[0].split("_")[1])
+    assert {f"hid_{h}_{j}.png" for j in range(h)} <= names and f"out_{h}.svg" in names
+    for png in out.glob("*.png"):
+        image = QImage(str(png))
+        assert (image.width(), image.height()) == (800, 600), png.name
+        assert _not_blank(png), png.name
+    for svg in out.glob("*.svg"):
+        assert _svg_texts(svg), f"{svg.name} has no text (title, tick or axis labels)"
+
+
+def test_export_recurrent_names_every_unit_pair(tmp_path, capsys):
+    out = tmp_path / "rec"
+    assert main(["export", "--tab", "recurrent", "--out", str(out), "--size", "640x480", "--format", "png"]) == 0
+    names = {p.name for p in out.iterdir()}
+    pairs = [n for n in names if re.fullmatch(r"anb\d*n(c\d*n)?_(srn|lstm)\d+_\d\d\.png", n)]
+    assert pairs, names
+    assert all(QImage(str(out / n)).size().toTuple() == (640, 480) for n in pairs)
+    assert not [n for n in names if n.endswith(".svg")]  # only the asked format
+
+
+@pytest.mark.parametrize("argv, says", [
+    (["export", "--tab", "mlp", "--out", "X", "--size", "big"], "not a size like 1600x1200"),
+    (["export", "--tab", "mlp", "--out", "X", "--format", "gif"], "formats are png, svg, pdf"),
+    (["export", "--tab", "tables", "--out", "X"], "invalid choice"),
+    (["report", "--out", "report.txt"], "ending in .html"),
+])
+def test_bad_arguments_give_one_line(argv, says, tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    try:
+        code = main(argv)
+    except SystemExit as exc:
+        code = exc.code
+    err = capsys.readouterr().err.strip()
+    assert code != 0
+    assert err.startswith("error:") and len(err.splitlines()) == 1 and says in err, err
+
+
+def test_an_unwritable_folder_is_one_error_line_and_no_file(tmp_path, capsys):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    assert main(["export", "--tab", "mlp", "--out", str(blocker / "sub")]) != 0
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("error:")
+
+
+def test_report_is_one_self_contained_file_with_the_apps_numbers(tmp_path, capsys, qtbot):
+    out = tmp_path / "lab.html"
+    assert main(["report", "--out", str(out)]) == 0
+    text = out.read_text(encoding="utf-8")
+    root = ET.fromstring(text)  # parses as XML
+    assert not re.search(r"""\b(?:src|href)\s*=\s*["'](?!data:|#)""", text), "refers to an outside file"
+    titles = ["".join(h.itertext()) for h in root.iter(f"{XHTML}h2")]
+    assert "MLP on a grid" in titles
+    assert root.iter(f"{SVG}svg").__next__() is not None  # figures inline as SVG
+
+    from explorer.qt.mlp.tab import MLPTab
+
+    tab = MLPTab()  # the same stored work the report was made from
+    qtbot.addWidget(tab)
+    accuracy = tab.accuracy_label.text()
+    assert accuracy and accuracy in "".join(root.itertext())
+    tab.shutdown()
