@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 
 from explorer.core.mlp.data import BUILTIN_SETS
 from explorer.core.mlp.network import MAX_HIDDEN
-from explorer.core.mlp.training import TrainConfig
+from explorer.core.mlp.training import MAX_LR, TrainConfig
 from explorer.qt.mlp.weights_editor import WeightsEditor
 from explorer.qt.widgets.buttons import button as _button
 from explorer.qt.widgets.task_panel import TaskPanel
@@ -53,8 +53,9 @@ class TrainBox(QGroupBox):
         super().__init__("Train (sigmoid, Adam, full batch)")
         self.init_std = QDoubleSpinBox(decimals=3, minimum=0.0, maximum=10.0, singleStep=0.05, value=COURSE.init_std)
         self.init_std.setToolTip("Initial weights are drawn from N(0, size); the course uses 0.15")
-        self.lr = QDoubleSpinBox(decimals=4, minimum=0.0001, maximum=1.0, singleStep=0.001, value=COURSE.lr)
-        self.lr.setToolTip("Adam learning rate; the course uses 0.001")
+        self.lr = QDoubleSpinBox(decimals=4, minimum=0.0001, maximum=MAX_LR, singleStep=0.001, value=COURSE.lr)
+        self.lr.setToolTip(f"Adam learning rate; the course uses 0.001 (up to {MAX_LR:g}: a run that diverges stops "
+                           "with a message and keeps its last finite weights)")
         self.max_epochs = QSpinBox(minimum=100, maximum=1_000_000, singleStep=1000, value=COURSE.max_epochs)
         self.max_epochs.setGroupSeparatorShown(True)
         self.max_epochs.setToolTip("Give up after this many epochs (the course allows 200,000)")

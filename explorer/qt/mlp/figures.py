@@ -4,7 +4,8 @@
   ``out_<H>`` (from :func:`explorer.core.mlp.analysis.plot_file_names`) and
   ``training_curves``.
 - :func:`export_all` -- those as PNG and SVG, plus ``training_curves.csv``
-  (epoch, loss, accuracy) and ``activation_table.csv``.
+  (epoch, loss, accuracy) and ``activation_table.csv`` (the curves only
+  once there has been a run).
 - :func:`report_section` -- weights, dividing-line equations, activation
   table, region plots (inline SVG), settings and seed.
 """
@@ -57,8 +58,10 @@ def write_curves_csv(history: Sequence[tuple[int, float, float]], path: Path) ->
 def export_all(tab: MLPTab, folder: Path, formats: Sequence[str] = ("png", "svg")) -> list[Path]:
     """Write the region plots, the curves (PNG/SVG + CSV) and the activation table (CSV) into ``folder``."""
     folder = Path(folder)
-    written = export_figures(figures(tab), folder, formats=formats)
-    written.append(write_curves_csv(tab.history, folder / "training_curves.csv"))
+    shown = [f for f in figures(tab) if f.name != "training_curves" or tab.history]  # no run: no empty axes
+    written = export_figures(shown, folder, formats=formats)
+    if tab.history:
+        written.append(write_curves_csv(tab.history, folder / "training_curves.csv"))
     written.append(export_table_csv(tab.table, folder / "activation_table.csv"))
     return written
 
@@ -95,5 +98,6 @@ def report_section(tab: MLPTab) -> ReportSection:
         seed=train.seed.value(),
         text=[tab.accuracy_label.text()],
         tables=[_weights_table(tab), equations, ReportTable(caption, headers, rows)],
-        figures=[report_figure(plot.figure()) for plot in tab.region_plots],
+        figures=[report_figure(plot.figure()) for plot in tab.region_plots]
+        + ([report_figure(curves_figure(tab))] if tab.history else []),
     )

@@ -1,0 +1,40 @@
+"""Large data sets and diverging runs in the MLP tab (issue 9)."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QMessageBox, QTableView, QTableWidget, QWidget
+
+
+def test_a_100000_row_csv_is_read_in_the_background_into_a_model_table(tab, tmp_path, qtbot):
+    rows = 100_000
+    path = tmp_path / "many.csv"
+    path.write_text("x, y, t\n" + "".join(f"{(i % 97) / 10}, {(i % 89) / 10}, {i % 2}\n" for i in range(rows)))
+    tab.open_data(path)
+    assert tab.load_task is not None  # off the GUI thread, with the task panel following it
+    qtbot.waitUntil(lambda: len(tab.state.dataset) == rows, timeout=60_000)
+    qtbot.waitUntil(lambda: tab.load_task is None, timeout=10_000)
+    table = tab.table
+    assert isinstance(table, QTableView) and not isinstance(table, QTableWidget)
+    model = table.model()
+    assert model.rowCount() == rows
+    assert model.data(model.index(rows - 1, 0)) == f"{((rows - 1) % 97) / 10:.3g}"
+    assert len(table.findChildren(QWidget)) < 40  # no widget per row
+    assert "showing 5,000 of 100,000 points" in tab.region_plots[-1].title_text()
+    before = model.data(model.index(0, model.columnCount() - 2))
+    tab.toggle_point(0)  # a point edit updates the table at once
+    assert model.data(model.index(0, model.columnCount() - 2)) != before
+    assert len(tab.state.dataset) == rows
+
+
+def test_a_diverging_run_keeps_the_last_finite_weights_and_says_so(tab, qtbot):
+    tab.controls.network.hidden.setValue(3)
+    tab.controls.train.lr.setValue(100.0)  # the loss passes 20 within 100 epochs
+    assert tab.controls.train.lr.value() == 100.0
+    start = tab.state.weights
+    tab.start_training()
+    qtbot.waitUntil(lambda: tab.task is None, timeout=60_000)
+    boxes = [b for b in tab.findChildren(QMessageBox) if b.objectName() == "errorBox"]
+    assert boxes and "diverged" in boxes[-1].text() and "last finite weights are kept" in boxes[-1].text()
+    assert tab.state.weights != start and tab.undo_stack.undoText() == "train (diverged)"
+    tab.undo_stack.undo()
+    assert tab.state.weights == start
