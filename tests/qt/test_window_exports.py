@@ -1,0 +1,72 @@
+"""File → Export figures… and Export report… act on the tabs' hooks and say what they wrote."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+import pyqtgraph as pg
+import pytest
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QVBoxLayout
+
+from explorer.core.report import ReportSection, ReportTable
+from explorer.qt.main_window import MainWindow
+from explorer.qt.tab import ExperimentTab, PlaceholderTab
+
+
+class PlotTab(ExperimentTab):
+    title = "Plots"
+
+    def __init__(self):
+        super().__init__()
+        self.plot = pg.PlotWidget(title="loss per epoch")
+        self.plot.plot([1, 2, 3], [3, 1, 2])
+        QVBoxLayout(self).addWidget(self.plot)
+
+    def figures(self):
+        return {"loss_curve": self.plot}
+
+    def report_sections(self):
+        return [ReportSection("Plots", settings={"epochs": 3}, seed=7,
+                              tables=[ReportTable("Result", ["accuracy"], [["91.5 %"]])])]
+
+
+@pytest.fixture
+def window(qtbot):
+    window = MainWindow([PlotTab(), PlaceholderTab("Empty", "nothing")])
+    qtbot.addWidget(window)
+    window.show()
+    return window
+
+
+def test_export_figures_writes_png_and_svg_and_says_so(window, tmp_path, monkeypatch):
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(tmp_path))
+    window.export_all_action.trigger()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["loss_curve.png", "loss_curve.svg"]
+    assert "Exported 2 files" in window.statusBar().currentMessage()
+    assert "loss_curve.png" in window.statusBar().currentMessage()
+
+
+def test_export_report_gathers_every_tab(window, tmp_path, monkeypatch):
+    target = tmp_path / "report"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    window.export_report_action.trigger()
+    written = tmp_path / "report.html"
+    root = ET.parse(written).getroot()
+    text = "".join(root.itertext())
+    assert "91.5 %" in text and "seed 7" in text
+    assert "lab report" in window.statusBar().currentMessage()
+
+
+def test_a_folder_that_cannot_be_made_is_a_message_and_no_file(window, tmp_path, monkeypatch):
+    blocker = tmp_path / "a file"
+    blocker.write_text("not a folder")
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(blocker / "figures"))
+    window.export_all_action.trigger()
+    boxes = [b for b in window.findChildren(QMessageBox) if b.objectName() == "errorBox"]
+    assert boxes and boxes[-1].windowTitle() == "Could not export the figures"
+    assert "cannot make the folder" in boxes[-1].text()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a file"]
+
+
+def test_the_tab_base_class_has_an_empty_report():
+    assert ExperimentTab().report_sections() == []
