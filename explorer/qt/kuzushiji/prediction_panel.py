@@ -142,7 +142,7 @@ class PredictionPanel(QWidget):
         self.status.setWordWrap(True)
 
         self.seen = pg.PlotWidget()
-        self.seen.setFixedSize(150, 150)
+        self.seen.setFixedSize(168, 168)  # 6 px per input pixel; at least a plot's readable minimum
         self.seen.hideAxis("left")
         self.seen.hideAxis("bottom")
         self.seen.setMenuEnabled(False)

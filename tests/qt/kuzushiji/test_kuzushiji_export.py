@@ -145,3 +145,14 @@ def test_a_thumbnail_opens_large_with_each_nets_reading_and_goes_to_the_draw_pag
     assert tab.pages.currentWidget() is tab.draw_holder
     qtbot.waitUntil(lambda: tab.draw_page.preprocessed is not None)
     assert tab.draw_page.canvas.undo_stack.undoText() == "Put a test image on the canvas"
+
+
+def test_curves_say_they_are_of_earlier_runs_once_a_net_is_loaded(trained, qtbot, tmp_path):
+    tab = trained
+    tab.save_weights(tmp_path / "mine.pth")
+    tab.open_weights(tmp_path / "mine.pth")
+    assert "NetLin is now the one from mine.pth; these curves are of earlier runs" in tab.curves.note
+    assert "earlier runs" in tab.curves.loss_plot.titleLabel.text
+    assert tab.controls.task_panel.label.text() == "Loaded NetLin from mine.pth"
+    train(tab, qtbot, "lin", epochs=1)
+    assert tab.curves.note == "" and "earlier runs" not in tab.curves.loss_plot.titleLabel.text
