@@ -1,7 +1,17 @@
 """Regenerate docs/screenshots/ from the real app (run under Xvfb: `make screenshots`).
 
 Each shot sets the app up as a user would (loads the reference net, trains,
-…) and grabs the main window.
+…) and grabs the main window at the app's default size, 1280×860
+(``<name>.png``), and at the smallest supported one, 1024×700
+(``<name>_1024x700.png``). Then, from the same trained state:
+
+- ``exported_<tab>.png`` -- a contact sheet of the tab's File → Export
+  figures… set (the files themselves are written to a temporary folder);
+- ``report.png`` -- the File → Export report… HTML rendered by headless
+  Chromium (Debian's ``chromium``), when it is installed.
+
+``scripts/screenshots.py mlp recurrent`` takes only those tabs' shots;
+``exports`` and ``report`` name the last two steps.
 """
 
 from __future__ import annotations
@@ -34,11 +44,25 @@ def wait_for(app: QApplication, condition, timeout: float = 300.0) -> None:
         time.sleep(0.01)
 
 
+#: Window sizes every shot is taken at: the app's default first (its file has no suffix), then the smallest.
+SIZES = ((1280, 860), (1024, 700))
+
+
 def shoot(window, name: str) -> Path:
-    path = OUT / f"{name}.png"
-    window.grab().save(str(path))
-    print(f"wrote {path}")
-    return path
+    """Grab ``window`` at each of :data:`SIZES`; return the default-size file."""
+    app = QApplication.instance()
+    paths = []
+    for w, h in SIZES:
+        window.resize(w, h)
+        settle(app)
+        path = OUT / (f"{name}.png" if (w, h) == SIZES[0] else f"{name}_{w}x{h}.png")
+        window.grab().save(str(path))
+        note = "" if (window.width(), window.height()) == (w, h) else f" (the window would not shrink: {window.width()}×{window.height()})"
+        print(f"wrote {path}{note}")
+        paths.append(path)
+    window.resize(*SIZES[0])
+    settle(app)
+    return paths[0]
 
 
 def mlp_shots(app, window) -> None:
@@ -66,14 +90,14 @@ def main() -> int:
     """All shots, or only those of the tabs named on the command line (mlp, recurrent, kuzushiji)."""
     from explorer.qt.app import configure_runtime
 
-    wanted = set(sys.argv[1:]) or {"mlp", "recurrent", "kuzushiji"}
+    wanted = set(sys.argv[1:]) or {"mlp", "recurrent", "kuzushiji", "exports", "report"}
     configure_runtime()
     app = QApplication(sys.argv[:1])
     from explorer.qt.main_window import MainWindow
 
     OUT.mkdir(parents=True, exist_ok=True)
     window = MainWindow()
-    window.resize(1440, 920)
+    window.resize(*SIZES[0])
     window.show()
     settle(app)
     sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -86,6 +110,12 @@ def main() -> int:
         screenshots_recurrent.shots(app, window, shoot)
     if "kuzushiji" in wanted:
         screenshots_kuzushiji.shots(app, window, shoot)
+    import screenshots_exports
+
+    if "exports" in wanted:
+        screenshots_exports.figure_sets(app, window, OUT)
+    if "report" in wanted:
+        screenshots_exports.report(app, window, OUT)
     window.close()
     return 0
 

@@ -85,20 +85,13 @@ def paint_page(painter: QPainter, figure, size: QSizeF) -> None:
     top = MARGIN
     painter.setPen(TEXT_COLOR)
     if figure.title:
-        painter.setFont(_font(TITLE_PX, bold=True))
-        height = painter.fontMetrics().height() + 2
-        painter.drawText(QRectF(MARGIN, top, size.width() - 2 * MARGIN, height), Qt.AlignmentFlag.AlignCenter,
-                         figure.title)
-        top += height
+        top += _paint_heading(painter, figure.title, TITLE_PX, True, top, size.width())
     if figure.note:
-        painter.setFont(_font(NOTE_PX))
-        height = painter.fontMetrics().height() + 2
-        painter.drawText(QRectF(MARGIN, top, size.width() - 2 * MARGIN, height), Qt.AlignmentFlag.AlignCenter,
-                         figure.note)
-        top += height
+        top += _paint_heading(painter, figure.note, NOTE_PX, False, top, size.width())
     right = size.width() - MARGIN
     if figure.key is not None or figure.legend:
-        key_rect = QRectF(right - KEY_WIDTH, top + MARGIN, KEY_WIDTH, size.height() - top - 3 * MARGIN)
+        width = _legend_width(painter, figure.legend, size.width()) if figure.legend else KEY_WIDTH
+        key_rect = QRectF(right - width, top + MARGIN, width, size.height() - top - 3 * MARGIN)
         if callable(figure.key):
             figure.key(painter, key_rect)
         elif figure.key is not None:
@@ -108,6 +101,33 @@ def paint_page(painter: QPainter, figure, size: QSizeF) -> None:
         right = key_rect.left() - MARGIN / 2
     plot_rect = QRectF(MARGIN / 2, top, right - MARGIN / 2, size.height() - top - MARGIN / 2)
     figure.paint_plot(painter, plot_rect)
+
+
+def _paint_heading(painter: QPainter, text: str, px: int, bold: bool, top: float, page_width: float) -> float:
+    """Draw a centred title or note that fits the page: a smaller font first, then a second line.
+
+    A small export (800 px at 2× is a 400-unit page) must not cut a long title
+    off at both sides. Returns the height used.
+    """
+    width = page_width - 2 * MARGIN
+    for size in range(px, max(int(px * 0.75), 8) - 1, -1):
+        painter.setFont(_font(size, bold=bold))
+        if painter.fontMetrics().horizontalAdvance(text) <= width:
+            break
+    flags = Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap
+    box = painter.boundingRect(QRectF(MARGIN, top, width, 1000.0), flags, text)
+    height = box.height() + 2
+    painter.drawText(QRectF(MARGIN, top, width, height), flags, text)
+    return height
+
+
+def _legend_width(painter: QPainter, entries: Sequence[tuple[str, object]], page_width: float) -> float:
+    """Wide enough for the longest entry (swatch included), at most 40 % of the page."""
+    painter.save()
+    painter.setFont(_font(NOTE_PX))
+    widest = max(painter.fontMetrics().horizontalAdvance(str(name)) for name, _colour in entries)
+    painter.restore()
+    return min(max(KEY_WIDTH, widest + 30.0), 0.4 * page_width)
 
 
 def paint_colour_key(painter: QPainter, key: ColourKey, rect: QRectF) -> None:
