@@ -1,4 +1,4 @@
-"""Start the application: the GUI, the command line (``--cli``) or the self-test.
+"""Start the application: the GUI or the self-test.
 
 The window must appear within a fraction of a second of a double-click, so
 this module imports nothing heavy at start-up: a small "getting ready" window
@@ -287,18 +287,12 @@ def run_self_test() -> int:
     return run()
 
 
-def _invoked_as_cli() -> bool:
-    """A copy or link of the bundle's executable named ``neural-explorer-cli`` is the command line."""
-    return Path(sys.argv[0]).stem.endswith("-cli")
-
-
 def main(argv: list[str] | None = None) -> int:
-    """Dispatch on the arguments (without the program name): window, ``--cli …`` or ``--self-test``."""
-    args = sys.argv[1:] if argv is None else list(argv)
-    if args[:1] == ["--cli"] or _invoked_as_cli():
-        from explorer.cli import main as cli_main
+    """The window, or ``--self-test`` / ``--help`` (arguments without the program name).
 
-        return cli_main(args[1:] if args[:1] == ["--cli"] else args)
+    ``--cli …`` is dispatched one level up, by :mod:`explorer.launch` (``main.py``).
+    """
+    args = sys.argv[1:] if argv is None else list(argv)
     if args[:1] in (["-h"], ["--help"]):
         _say(USAGE, sys.stdout)
         return 0

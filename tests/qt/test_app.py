@@ -105,10 +105,12 @@ def test_an_uncreatable_data_folder_falls_back_to_a_temporary_one(started, monke
 
 
 def test_cli_dispatch_runs_the_command_line(capsys):
+    from explorer.launch import main
+
     weights = paths.resource("weights/anb2n_srn2.pt")
-    assert app_module.main(["--cli", "recurrent", "evaluate", "--weights", str(weights), "--json"]) == 0
+    assert main(["--cli", "recurrent", "evaluate", "--weights", str(weights), "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["accuracy"] == 100.0
-    assert app_module.main(["--cli", "recurrent", "evaluate", "--weights", "/no/such.pt"]) != 0
+    assert main(["--cli", "recurrent", "evaluate", "--weights", "/no/such.pt"]) != 0
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and err[0].startswith("error:")
 
@@ -117,3 +119,11 @@ def test_help_lists_the_options(capsys):
     assert app_module.main(["--help"]) == 0
     out = capsys.readouterr().out
     assert "--self-test" in out and "--cli" in out
+
+
+def test_an_executable_named_cli_is_the_command_line(monkeypatch, capsys):
+    from explorer.launch import main
+
+    monkeypatch.setattr(sys, "argv", ["/opt/neural-explorer/neural-explorer-cli"])
+    assert main(["mlp", "evaluate", "--reference", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["accuracy"] == 100.0
