@@ -65,7 +65,7 @@ class NetInsides(QTabWidget):
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
-        self.setMinimumHeight(220)
+        self.setMinimumHeight(160)
         self.maps_page = _Page("Train NetConv to see its feature maps.")
         self.maps_plots = []
         for j, title in enumerate(("conv1: 32 maps, 26×26", "conv2: 64 maps, 11×11")):

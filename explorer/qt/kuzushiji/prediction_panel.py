@@ -81,7 +81,8 @@ class NetCard(QFrame):
         self.verdict.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.verdict.setStyleSheet("font-size: 13pt;")
         self.bars = pg.PlotWidget()
-        self.bars.setMinimumSize(220, 160)
+        # Small enough for three cards beside the canvas at 1024 px, large enough to read.
+        self.bars.setMinimumSize(160, 120)
         self.bars.setMenuEnabled(False)
         self.bars.setMouseEnabled(x=False, y=False)
         self.bars.hideButtons()

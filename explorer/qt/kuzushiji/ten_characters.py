@@ -19,7 +19,9 @@ from explorer.core.kuzushiji.classes import CLASSES
 from explorer.core.kuzushiji.examples import ATTRIBUTION, examples
 from explorer.qt.kuzushiji.prediction_panel import grey_pixmap, kana_font
 
-ZOOM = 2
+ZOOM = 3
+ICON = 42
+"""Shown 42 px square (drawn at 3x, scaled down smoothly): the panel fits beside the canvas at 1024 px."""
 NOTE = (
     "These are the ten characters the nets know, in the cursive forms (kuzushiji) they learned "
     "from old books, which can differ a lot from modern kana. Click one to put it on the canvas."
@@ -62,6 +64,7 @@ class TenCharacters(QGroupBox):
         credit = QLabel("Real KMNIST examples, CC BY-SA 4.0 (Clanuwat et al., 2018)")
         credit.setToolTip(ATTRIBUTION)
         credit.setStyleSheet("color: #666;")
+        credit.setWordWrap(True)
         layout.addWidget(credit)
 
     def _example_button(self, cls: int, n: int, image: np.ndarray) -> QToolButton:
@@ -69,7 +72,7 @@ class TenCharacters(QGroupBox):
         button = QToolButton()
         pixmap = grey_pixmap(image, ZOOM)
         button.setIcon(QIcon(pixmap))
-        button.setIconSize(QSize(pixmap.width(), pixmap.height()))
+        button.setIconSize(QSize(ICON, ICON))
         button.setAutoRaise(True)
         button.setToolTip(f"A real {kana} ({romaji}) from KMNIST: click to put it on the canvas")
         button.clicked.connect(lambda: self.chosen.emit(image, f"Put a real {romaji} on the canvas"))
