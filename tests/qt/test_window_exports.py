@@ -44,6 +44,8 @@ def test_export_figures_writes_png_and_svg_and_says_so(window, tmp_path, monkeyp
     assert sorted(p.name for p in tmp_path.iterdir()) == ["loss_curve.png", "loss_curve.svg"]
     assert "Exported 2 files" in window.statusBar().currentMessage()
     assert "loss_curve.png" in window.statusBar().currentMessage()
+    # SVG 1.1 with clip paths: a curve zoomed past its plot does not run across the axes in a browser
+    assert "<clipPath" in (tmp_path / "loss_curve.svg").read_text(encoding="utf-8")
 
 
 def test_export_report_gathers_every_tab(window, tmp_path, monkeypatch):

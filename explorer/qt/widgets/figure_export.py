@@ -238,7 +238,9 @@ def _render_svg(figure: Figure, w: int, h: int, logical: QSizeF, scale: float) -
     from PySide6.QtSvg import QSvgGenerator
 
     def draw(buffer: QBuffer) -> None:
-        generator = QSvgGenerator()
+        # SVG 1.1, not Tiny 1.2: only 1.1 output carries clip paths, without which a dividing
+        # line or a curve runs out of its plot across the axes (browsers draw what is there).
+        generator = QSvgGenerator(QSvgGenerator.SvgVersion.Svg11)
         generator.setOutputDevice(buffer)
         # Drawn in screen units (the viewBox) and shown at the asked size: lines and
         # text keep their on-screen proportions, as they do in the PNG.
