@@ -288,7 +288,8 @@ class RecurrentControls(QWidget):
         self.network = NetworkBox()
         self.train = TrainBox()
         self.curves = TrainingChart()
-        # The charts share the column's bottom: the tab adds the length and states-needed charts.
+        # Under the controls, outside their scroll area (the tab places it): training curves,
+        # length chart and states needed share it.
         self.charts = QTabWidget()
         self.charts.setObjectName("recurrentCharts")
         self.charts.addTab(self.curves, "Training")
@@ -296,4 +297,4 @@ class RecurrentControls(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.network)
         layout.addWidget(self.train)
-        layout.addWidget(self.charts, 1)
+        layout.addStretch(1)

@@ -28,8 +28,8 @@ SYMBOL_COLOURS = {"A": (200, 40, 40), "B": (30, 90, 210), "C": (20, 150, 60)}
 AGREE_RING = (220, 0, 220)
 DISAGREE_RING = (230, 0, 0)
 #: Horizontal spacing of the ladder in diagram units (the core's layout is in counts).
-X_SCALE = 1.0
-Y_SCALE = 1.3
+X_SCALE = 2.0
+Y_SCALE = 1.6
 
 
 def state_colour(state: int, count: int) -> QColor:
@@ -114,7 +114,7 @@ class MachineDiagram(pg.PlotWidget):
         biggest = max(float(visits.max()), 1.0) if len(visits) else 1.0
         for s in range(machine.size):
             x, y = layout.get(s, (s * 0.5, 3.0))
-            radius = 0.16 + 0.14 * math.sqrt(visits[s] / biggest)
+            radius = 0.1 + 0.14 * math.sqrt(visits[s] / biggest)
             text = f"{s}: {machine.labels[s] or '–'}"
             node = StateNode(self, s, radius, state_colour(s, machine.size), text, s == machine.start)
             node.setPos(x * X_SCALE, y * Y_SCALE)

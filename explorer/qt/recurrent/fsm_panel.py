@@ -40,7 +40,7 @@ class FidelityCurve(pg.PlotWidget):
 
     def __init__(self, parent=None):
         super().__init__(parent=parent)
-        self.setMinimumSize(150, 90)
+        self.setMinimumSize(160, 120)
         self.setMenuEnabled(False)
         self.setTitle("fidelity against k", size="9pt")
         self.setLabel("bottom", "k (clusters)")

@@ -21,7 +21,7 @@ def _plot(title: str, y_range: tuple[float, float] | None) -> pg.PlotWidget:
     plot.showGrid(y=True, alpha=0.3)
     if y_range is not None:
         plot.setYRange(*y_range, padding=0.05)
-    plot.setMinimumWidth(110)
+    plot.setMinimumSize(160, 120)  # the smallest plot that still shows its title and ticks
     plot.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
     return plot
 

@@ -12,7 +12,7 @@ from weakref import WeakKeyDictionary
 
 import numpy as np
 from PySide6.QtCore import Qt, QTimer, Slot
-from PySide6.QtWidgets import QHBoxLayout, QScrollArea, QSplitter, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QScrollArea, QSplitter, QTabWidget, QWidget
 
 from explorer.core.errors import UserError
 from explorer.core.progress import Progress
@@ -110,21 +110,28 @@ class RecurrentTab(ExperimentTab):
 
     # layout -------------------------------------------------------------------
     def _build_layout(self) -> None:
+        self._compact_combos()
         left = QScrollArea()
         left.setWidgetResizable(True)
         left.setWidget(self.controls)
         left.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        left.setMinimumWidth(400)
+        # As wide as the controls need, plus the vertical scroll bar: never a sideways scroll.
+        left.setMinimumWidth(self.controls.minimumSizeHint().width() + left.verticalScrollBar().sizeHint().width() + 4)
         charts = self.controls.charts
         charts.addTab(self.generalisation, "Length")
         charts.addTab(self.needed_chart, "States needed")
         charts.setCurrentWidget(self.generalisation)
-        bottom = QSplitter(Qt.Orientation.Horizontal)
-        bottom.addWidget(self.step_panel)
-        bottom.addWidget(self.machine_panel)
-        bottom.setSizes([450, 560])
-        for i, stretch in enumerate((2, 3)):
-            bottom.setStretchFactor(i, stretch)
+        # The charts sit below the scrolling controls, so a short window never clips them.
+        column = QSplitter(Qt.Orientation.Vertical)
+        column.addWidget(left)
+        column.addWidget(charts)
+        column.setStretchFactor(1, 1)
+        column.setSizes([560, 300])
+        # The step's numbers and the machine share the bottom: side by side they need 1300 px or more.
+        bottom = QTabWidget()
+        bottom.setObjectName("recurrentBottom")
+        bottom.addTab(self.step_panel, "Step")
+        bottom.addTab(self.machine_panel, "State machine")
         self.bottom = bottom
         right = QSplitter(Qt.Orientation.Vertical)
         right.addWidget(self.sequence_bar)
@@ -134,13 +141,19 @@ class RecurrentTab(ExperimentTab):
         right.setStretchFactor(2, 1)
         right.setSizes([120, 30, 430, 300])
         split = QSplitter(Qt.Orientation.Horizontal)
-        split.addWidget(left)
+        split.addWidget(column)
         split.addWidget(right)
         split.setStretchFactor(1, 1)
         split.setSizes([410, 1010])
         layout = QHBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(split)
+
+    def _compact_combos(self) -> None:
+        """Combo boxes as wide as a short name, not their longest entry (the full text is in the popup)."""
+        for box in [*self.controls.findChildren(QComboBox), *self.views.findChildren(QComboBox)]:
+            box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            box.setMinimumContentsLength(8)
 
     def _connect(self) -> None:
         net, tr = self.controls.network, self.controls.train

@@ -78,7 +78,7 @@ class StateViews(QWidget):
         self.legend3d = ColorLegend()
         self.view3d = Scatter3DView()
         self.view3d.setObjectName("view3d")
-        self.view3d.setMinimumSize(240, 240)
+        self.view3d.setMinimumSize(200, 180)
         self.view3d.distance_factor = 1.9
         # Black is invisible with the default additive blending: draw the markers opaque.
         for item in (self.view3d.current, self.view3d.marker):
@@ -140,7 +140,9 @@ class StateViews(QWidget):
         split = QSplitter()
         split.addWidget(left)
         split.addWidget(right)
-        split.setSizes([560, 420])
+        split.setSizes([600, 330])
+        split.setStretchFactor(0, 3)  # three units make three pair views: give them the room
+        split.setStretchFactor(1, 2)
         self.splitter = split
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
