@@ -98,3 +98,15 @@ def test_report_is_one_self_contained_file_with_the_apps_numbers(tmp_path, capsy
     accuracy = tab.accuracy_label.text()
     assert accuracy and accuracy in "".join(root.itertext())
     tab.shutdown()
+
+
+@pytest.mark.gl
+def test_export_recurrent_under_x_has_the_3d_view(tmp_path, capsys):
+    out = tmp_path / "rec3d"
+    assert main(["export", "--tab", "recurrent", "--out", str(out), "--size", "640x480", "--format", "png"]) == 0
+    views = sorted(out.glob("*_3d*.png"))
+    assert views, sorted(p.name for p in out.iterdir())
+    image = QImage(str(views[0]))
+    assert (image.width(), image.height()) == (640, 480)
+    assert _not_blank(views[0])
+    assert "3-D views are skipped" not in capsys.readouterr().err
