@@ -225,8 +225,12 @@ def tab_figures(tab: KuzushijiTab) -> dict[str, Figure | QWidget]:
     return named
 
 
-def export_all(tab: KuzushijiTab, folder: str | Path, formats: Sequence[str] = ("png", "svg")) -> list[Path]:
-    """Per net: loss curves and confusion matrix; the overall figures; the training curves as CSV."""
+def export_all(tab: KuzushijiTab, folder: str | Path, formats: Sequence[str] = ("png", "svg"),
+               size=None) -> list[Path]:
+    """Per net: loss curves and confusion matrix; the overall figures; the training curves as CSV.
+
+    ``size`` is ``(width, height)`` in pixels, or ``None`` for the report-sized default.
+    """
     folder = Path(folder)
     figures = []
     for name in nets.NETS:
@@ -238,7 +242,7 @@ def export_all(tab: KuzushijiTab, folder: str | Path, formats: Sequence[str] = (
     for key in ("kuzushiji_loss_curves", "kuzushiji_confusion_matrix", "kuzushiji_results_table"):
         figures.append(Figure.of(whole[key]))
         figures[-1].name = key
-    written = figure_export.export_all(figures, folder, formats)
+    written = figure_export.export_all(figures, folder, formats, size=size)
     if tab.curves.runs:
         written.append(write_text(folder / "kuzushiji_training_curves.csv", curves_csv(tab.curves)))
     return written

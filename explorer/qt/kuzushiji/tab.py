@@ -397,9 +397,9 @@ class KuzushijiTab(ExperimentTab):
     def figures(self) -> dict[str, QWidget]:
         return exports.tab_figures(self)
 
-    def export_all(self, folder: Path, formats=("png", "svg")) -> list[Path]:
+    def export_all(self, folder: Path, formats=("png", "svg"), size=None) -> list[Path]:
         """Per net its loss curves and confusion matrix (PNG and SVG), and the curves as CSV."""
-        return exports.export_all(self, folder, formats)
+        return exports.export_all(self, folder, formats, size)
 
     def report_sections(self) -> list:
         """The lab report's sections: one per net, with the results table's numbers."""

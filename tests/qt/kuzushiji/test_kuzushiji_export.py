@@ -156,3 +156,20 @@ def test_curves_say_they_are_of_earlier_runs_once_a_net_is_loaded(trained, qtbot
     assert tab.controls.task_panel.label.text() == "Loaded NetLin from mine.pth"
     train(tab, qtbot, "lin", epochs=1)
     assert tab.curves.note == "" and "earlier runs" not in tab.curves.loss_plot.titleLabel.text
+
+
+def test_a_tab_never_shown_exports_the_stored_work_as_the_command_line_does(trained, qtbot, tmp_path):
+    from explorer.qt.kuzushiji.tab import KuzushijiTab
+
+    hidden = KuzushijiTab()  # as `explorer export --tab kuzushiji` builds it: restored, never shown
+    qtbot.addWidget(hidden)
+    try:
+        written = hidden.export_all(tmp_path, formats=("svg",), size=(900, 700))
+        assert {"kuzushiji_lin_loss_curves.svg", "kuzushiji_lin_confusion_matrix.svg"} <= {p.name for p in written}
+        svg = (tmp_path / "kuzushiji_lin_confusion_matrix.svg").read_text()
+        assert "NetLin confusion matrix after epoch 2 of 2" in svg
+        table = hidden.report_sections()[0].tables[0]
+        shown = dict(zip(table.headers, table.rows[0], strict=True))
+        assert shown["Test accuracy"] == trained.results_table.row_texts("lin")["Test accuracy"]
+    finally:
+        assert hidden.shutdown()

@@ -55,6 +55,9 @@ def test_the_draw_page_does_not_grow_the_window_or_jump(bare_tab, qtbot):
     panel = tab.draw_page
     settle(qtbot)
     assert tab.size() == before
+    assert tab.draw_holder.scroll.horizontalScrollBar().maximum() == 0  # no sideways scrolling at 1024 px
+    assert "Export…" in [a.text() for a in panel.insides.maps_page.figure.actions()]
+    assert tab.figures()["drawing_feature_maps"].title.startswith("NetConv feature maps")
     canvas, undo = panel.canvas.size(), panel.undo_button.width()
     panel.characters.buttons[9][0].click()  # a real を
     settle(qtbot)
