@@ -1,4 +1,4 @@
-"""Every tab is readable at the smallest supported window (1024×700) and at the default (1280×860).
+"""Every tab is readable at the smallest supported window (1024×700), the default (1280×860) and a large one (1600×1000).
 
 The main window is built with the real tabs at each size; every tab and every
 page inside it (the Kuzushiji pages, the recurrent views…) is shown in turn,
@@ -33,7 +33,7 @@ from explorer.qt.main_window import MainWindow
 MIN_PLOT = (160, 120)
 #: A table at least this wide, and tall enough for its header and one row.
 MIN_TABLE_WIDTH = 160
-SIZES = [(1024, 700), (1280, 860)]
+SIZES = [(1024, 700), (1280, 860), (1600, 1000)]
 
 
 def _figure_like(widget: QWidget) -> bool:
