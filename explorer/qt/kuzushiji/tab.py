@@ -12,7 +12,6 @@ per net are loaded at the next start.
 from __future__ import annotations
 
 import dataclasses
-import logging
 from pathlib import Path
 
 from PySide6.QtCore import Slot
@@ -23,11 +22,7 @@ from explorer.core.errors import UserError
 from explorer.core.kuzushiji import engine, nets
 from explorer.core.kuzushiji.dataset import KMNIST
 from explorer.core.kuzushiji.engine import EpochRecord, TrainConfig, TrainResult
-from explorer.core.kuzushiji.results import (
-    NetResult,
-    load_result,
-    save_result,
-)
+from explorer.core.kuzushiji.results import NetResult, load_result, save_result
 from explorer.core.kuzushiji.work import load_runs, restore_results, save_runs
 from explorer.core.progress import Progress
 from explorer.core.work_store import WorkStore
@@ -45,8 +40,6 @@ from explorer.qt.messages import show_error
 from explorer.qt.settings import SettingsBinder
 from explorer.qt.tab import ExperimentTab, run_alone
 from explorer.qt.workers import Task, shutdown_tasks
-
-log = logging.getLogger(__name__)
 
 ALL_NETS = tuple(nets.NETS)
 
