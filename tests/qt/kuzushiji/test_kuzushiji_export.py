@@ -173,3 +173,19 @@ def test_a_tab_never_shown_exports_the_stored_work_as_the_command_line_does(trai
         assert shown["Test accuracy"] == trained.results_table.row_texts("lin")["Test accuracy"]
     finally:
         assert hidden.shutdown()
+
+
+def test_right_click_export_of_the_matrix_writes_what_the_slider_shows(trained, tmp_path):
+    page = trained.evaluation_page
+    page.epoch.setValue(1)
+    action = next(a for a in page.matrix.actions() if a.text() == "Export…")
+    action.trigger()
+    dialog = page.matrix.export_dialog
+    try:
+        dialog.format.setCurrentIndex(dialog.format.findData("svg"))
+        dialog.path.setText(str(tmp_path / "matrix.svg"))
+        written = dialog.export()
+    finally:
+        dialog.close()
+    text = written.read_text()
+    assert "NetLin confusion matrix after epoch 1 of 2" in text and "を" in text
