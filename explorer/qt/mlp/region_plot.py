@@ -19,7 +19,7 @@ WRONG_PEN = pg.mkPen(220, 30, 30, width=3)
 RIGHT_PEN = pg.mkPen(40, 40, 40, width=1.2)
 #: Points drawn per plot at most: a million scatter points would freeze the window on every
 #: change; beyond this an even sample is drawn and the title says so.
-MAX_SHOWN_POINTS = 5_000
+MAX_SHOWN_POINTS = 2_000
 LEGEND = (("unit on (output ≥ 0.5)", QColor(150, 190, 240)), ("unit off", QColor(236, 236, 236)),
           ("black dot: target 1", QColor(20, 20, 20)), ("white dot: target 0", QColor(255, 255, 255)),
           ("red ring: misclassified", QColor(220, 30, 30)))
@@ -38,7 +38,7 @@ class RegionPlot(pg.PlotWidget):
 
     def __init__(self, title: str = "", parent=None):
         super().__init__(parent=parent)
-        self.setMinimumSize(220, 220)
+        self.setMinimumSize(180, 170)  # three to a row still fit beside the controls at 1024 px
         self.setMenuEnabled(False)
         self.setMouseEnabled(x=False, y=False)
         self.hideButtons()

@@ -10,11 +10,7 @@ from PySide6.QtCore import Qt, QTimer, Slot
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QFileDialog,
-    QHBoxLayout,
     QLabel,
-    QScrollArea,
-    QSplitter,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -25,12 +21,14 @@ from explorer.core.mlp.data import Dataset2D
 from explorer.core.mlp.network import MLPWeights, reference_step_network
 from explorer.core.mlp.timeline import WeightTimeline
 from explorer.core.mlp.training import initial_weights
-from explorer.core.mlp.work import load_work, save_work
+from explorer.core.mlp.work import load_work
 from explorer.core.work_store import WorkStore
 from explorer.qt.messages import show_error
 from explorer.qt.mlp import figures as mlp_figures
 from explorer.qt.mlp.activation_table import ActivationTable
 from explorer.qt.mlp.controls import MLPControls
+from explorer.qt.mlp.keeping import WorkKeeper
+from explorer.qt.mlp.layout import build_layout
 from explorer.qt.mlp.region_grid import RegionGrid
 from explorer.qt.mlp.region_plot import RegionPlot
 from explorer.qt.mlp.timeline_bar import TimelineBar
@@ -68,6 +66,7 @@ class MLPTab(TrainingRuns, ExperimentTab):
         super().__init__(parent)
         self.work = WorkStore("mlp")
         kept = load_work(self.work)  # the data set and weights of the last session
+        self.keeper = WorkKeeper(self.work, self.keep, self.status_message.emit, self)
         self.state = MLPState(*kept) if kept else MLPState(mlp_data.checkerboard(), initial_weights(5, 0.15, 0),
                                                            "sigmoid")
         self.scale = 1
@@ -90,6 +89,7 @@ class MLPTab(TrainingRuns, ExperimentTab):
         self.accuracy_label = QLabel()
         self.accuracy_label.setObjectName("accuracyLabel")
         self.accuracy_label.setStyleSheet("font-size: 15pt; font-weight: bold;")
+        self.accuracy_label.setWordWrap(True)  # "· timeline: epoch …" must not widen the window
         self.table = ActivationTable()
         self.region_grid = RegionGrid()
         self._live_weights: MLPWeights | None = None
@@ -97,7 +97,7 @@ class MLPTab(TrainingRuns, ExperimentTab):
         self._live_timer.setSingleShot(True)
         self._live_timer.setInterval(LIVE_REFRESH_MS)
         self._live_timer.timeout.connect(self._refresh_live)
-        self._build_layout()
+        build_layout(self)
         self._connect()
         settings = SettingsBinder("mlp")
         for name in ("init_std", "lr", "max_epochs", "seed"):
@@ -106,44 +106,6 @@ class MLPTab(TrainingRuns, ExperimentTab):
         self.report_problems(self.work)
 
     # layout -------------------------------------------------------------------
-    def _build_layout(self) -> None:
-        left = QScrollArea()
-        left.setWidgetResizable(True)
-        left.setWidget(self.controls)
-        left.setMinimumWidth(380)
-
-        plots = QScrollArea()
-        plots.setWidgetResizable(True)
-        plots.setWidget(self.region_grid)
-
-        right = QSplitter(Qt.Orientation.Vertical)
-        top = QWidget()
-        top_layout = QVBoxLayout(top)
-        top_layout.setContentsMargins(0, 0, 0, 0)
-        top_layout.addWidget(self.accuracy_label)
-        top_layout.addWidget(self.timeline)
-        top_layout.addWidget(plots, 1)
-        curves_box = QWidget()
-        curves_layout = QVBoxLayout(curves_box)
-        curves_layout.setContentsMargins(0, 0, 0, 0)
-        curves_layout.addWidget(self.curves_note)
-        curves_layout.addWidget(self.curves, 1)
-        bottom = QSplitter(Qt.Orientation.Horizontal)
-        bottom.addWidget(self.table)
-        bottom.addWidget(curves_box)
-        bottom.setSizes([520, 420])
-        right.addWidget(top)
-        right.addWidget(bottom)
-        right.setSizes([560, 300])
-
-        split = QSplitter(Qt.Orientation.Horizontal)
-        split.addWidget(left)
-        split.addWidget(right)
-        split.setStretchFactor(1, 1)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(4, 4, 4, 4)
-        layout.addWidget(split)
-
     def _connect(self) -> None:
         c = self.controls
         c.data.sets.activated.connect(self._on_builtin_set)
@@ -185,7 +147,7 @@ class MLPTab(TrainingRuns, ExperimentTab):
         net.editor.set_weights(state.weights)
         net.refusal.setText("")  # an old refusal does not belong to the net now shown
         self.refresh()
-        self.keep("the MLP work", save_work, self.work, state.dataset, state.weights, state.activation)
+        self.keeper.keep(state.dataset, state.weights, state.activation)
 
     @property
     def region_plots(self) -> list[RegionPlot]:
@@ -252,6 +214,9 @@ class MLPTab(TrainingRuns, ExperimentTab):
                                      "undone since, so they do not describe it.")
         self.curves.setVisible(bool(self.history) or self.task is not None)  # no empty axes with made-up ticks
         self.timeline.setVisible(owns and len(self.timeline.snapshots) > 1 and self.task is None)
+        panel = self.controls.train.task_panel
+        if not owns and self.task is None and self.load_task is None and panel.label.text().startswith("Failed"):
+            panel.label.setText("Idle")  # an old run's error does not belong next to another net
         copy = self.controls.network.copy_button
         copy.setText("Copy as Python" if self.scale == 1 else f"Copy as Python (×{self.scale})")
         copy.setToolTip(f"Copy the weights the plots show ({self.moment_text() or 'the net'}, ×{self.scale}) "
@@ -380,6 +345,12 @@ class MLPTab(TrainingRuns, ExperimentTab):
         path, _ = QFileDialog.getSaveFileName(self, "Save data", "points.csv", "CSV files (*.csv)")
         if path:
             mlp_data.save_csv(self.state.dataset, path)
+
+    def shutdown(self) -> bool:
+        """Join the background tasks, then write the newest work still waiting to be kept."""
+        done = super().shutdown()
+        self.keeper.flush()
+        return done
 
     # figures ----------------------------------------------------------------------------
     def figures(self) -> dict[str, object]:

@@ -19,7 +19,7 @@ def test_a_100000_row_csv_is_read_in_the_background_into_a_model_table(tab, tmp_
     assert model.rowCount() == rows
     assert model.data(model.index(rows - 1, 0)) == f"{((rows - 1) % 97) / 10:.3g}"
     assert len(table.findChildren(QWidget)) < 40  # no widget per row
-    assert "showing 5,000 of 100,000 points" in tab.region_plots[-1].title_text()
+    assert "showing 2,000 of 100,000 points" in tab.region_plots[-1].title_text()
     before = model.data(model.index(0, model.columnCount() - 2))
     tab.toggle_point(0)  # a point edit updates the table at once
     assert model.data(model.index(0, model.columnCount() - 2)) != before
@@ -38,3 +38,15 @@ def test_a_diverging_run_keeps_the_last_finite_weights_and_says_so(tab, qtbot):
     assert tab.state.weights != start and tab.undo_stack.undoText() == "train (diverged)"
     tab.undo_stack.undo()
     assert tab.state.weights == start
+
+
+def test_a_large_data_set_is_kept_in_the_background_and_comes_back_after_close(tab, tmp_path, qtbot):
+    from explorer.core.mlp import data
+    from explorer.core.mlp.work import load_work
+
+    big = data.two_circles(n=3_000)
+    tab.change("use many points", dataset=big)
+    tab.toggle_point(7)  # waits behind the first write, if that one still runs
+    assert tab.shutdown()  # joins the write and keeps the newest state
+    kept, _weights, _activation = load_work(tab.work)
+    assert kept == tab.state.dataset and kept.targets[7] != big.targets[7]
