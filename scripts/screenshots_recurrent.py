@@ -1,7 +1,7 @@
 """Screenshots of the recurrent tab (called by scripts/screenshots.py; `scripts/screenshots.py recurrent` takes only these).
 
 ``shots(app, window, shoot)`` sets the tab up as a user would: the shipped
-SRN stepping through a string, a quick training run, and an LSTM on
+SRN stepping through a string and the state machine it has built, a quick training run, and an LSTM on
 a^n b^2n c^3n with its cell state and gates.
 """
 
@@ -35,6 +35,13 @@ def shots(app, window, shoot) -> None:
     tab.sequence_bar.set_position(12)
     _settle(app)
     shoot(window, "recurrent_srn_stepping")
+
+    # The machine the SRN-2 has built: the diagram below, its states and moves over the views.
+    _wait_for(app, lambda: not tab.machine.busy() and tab.machine.study is not None)
+    tab.bottom.setCurrentWidget(tab.machine_panel)
+    _settle(app)
+    shoot(window, "recurrent_state_machine")
+    tab.bottom.setCurrentWidget(tab.step_panel)
 
     tab.controls.train.seed.setValue(1)
     tab.start_training()
