@@ -98,6 +98,8 @@ class ConfusionMatrixView(pg.GraphicsLayoutWidget):
         n = len(self.labels)
         self.image.setImage(self.matrix.astype(np.float32), levels=(0, top), rect=QRectF(0, 0, n, n))
         self.colorbar.setLevels((0, top))
+        # An empty matrix (nothing evaluated yet) has no scale to read: a 0–1 key would mean nothing.
+        self.colorbar.axis.setStyle(showValues=bool(self.matrix.any()))
         for r, row in enumerate(self.texts):
             for c, text in enumerate(row):
                 count = int(self.matrix[r, c])

@@ -128,10 +128,11 @@ def training_gallery_figure(data_page) -> Figure:
 def insides_figures(panel) -> dict[str, Figure]:
     """The Draw page's looks inside the nets, titled by what they show."""
     insides = panel.insides
+    conv = panel.prediction.cards["conv"].caption.text()  # where NetConv's weights came from
     return {
         "drawing_feature_maps": Figure(
             insides.maps_page.figure, title="NetConv feature maps of the drawing: conv1 (32 maps), conv2 (64 maps)",
-            aspect=2.0, name="drawing_feature_maps"),
+            note=f"NetConv {conv}" if conv else "", aspect=2.0, name="drawing_feature_maps"),
         "drawing_saliency": Figure(insides.saliency_page.figure, title="Saliency of the drawing", aspect=2.0,
                                    name="drawing_saliency"),
         "drawing_templates": Figure(insides.templates_page.figure, title="NetLin weight templates (red +, blue −)",

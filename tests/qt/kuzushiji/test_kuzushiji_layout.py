@@ -41,6 +41,7 @@ def test_every_confusion_matrix_label_shows_without_overlap(bare_tab, qtbot, siz
     settle(qtbot)
     below = matrix.shown_tick_labels("bottom")
     assert [text for text, _ in below] == [f"{kana}\n{romaji}" for kana, romaji in CLASSES]  # を wo included
+    assert not matrix.colorbar.axis.style["showValues"]  # nothing evaluated: no scale to read
     rects = [rect for _, rect in below]
     assert all(a.right() <= b.left() for a, b in zip(rects, rects[1:], strict=False)), "labels run together"
     assert [text for text, _ in matrix.shown_tick_labels("left")] == [f"{k} {r}" for k, r in CLASSES]
