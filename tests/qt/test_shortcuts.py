@@ -162,6 +162,18 @@ def test_every_key_a_message_mentions_is_in_a_menu(qtbot):
     assert {"Ctrl+T", "Ctrl+G"} <= set(mentioned)  # the scan found the tabs' texts
     missing = {key: where for key, where in mentioned.items() if key not in in_menus}
     assert not missing, f"keys named in texts but in no menu: {missing}"
+    # A tab button's key must not also be a menu action's, nor another button's of the same tab:
+    # Qt would refuse both as ambiguous.
+    from PySide6.QtGui import QAction
+
+    from explorer.qt.menus import tab_shortcuts
+
+    window_keys = {k.toString(): a.text() for a in window.findChildren(QAction) for k in a.shortcuts()}
+    for i in range(window.tabs.count()):
+        entries = tab_shortcuts(window.tabs.widget(i))
+        keys = [QKeySequence(keys).toString() for _text, keys, _button in entries]
+        assert len(keys) == len(set(keys)), f"{window.tabs.tabText(i)}: {entries}"
+        assert not {k: window_keys[k] for k in keys if k in window_keys}
     window.close()
 
 
