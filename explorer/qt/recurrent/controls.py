@@ -215,7 +215,16 @@ class TrainingChart(TrainingCurves):
 
     def set_note(self, text: str) -> None:
         """A line above the loss curve, e.g. that these curves belong to an earlier run, not the net shown."""
+        self._note = text
         self.loss_plot.setTitle(text, size="9pt", color=(150, 60, 0))
+
+    def note(self) -> str:
+        return getattr(self, "_note", "")
+
+    def loss_data(self) -> tuple[list, list]:
+        """The run's (sequences, loss) points, as plotted."""
+        run = self._runs.get("training")
+        return (list(run[2]), list(run[3])) if run else ([], [])
 
     def has_points(self) -> bool:
         return bool(self.accuracy_points[0]) or self.points("training") > 0

@@ -12,6 +12,8 @@ import pyqtgraph as pg
 from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import QGridLayout, QWidget
 
+from explorer.qt.widgets.axes import plain_axes
+
 MAX_COLUMNS = 3
 
 
@@ -45,6 +47,7 @@ class PairView(pg.PlotWidget):
         for item in (self.points, self.path, self.current, self.initial):
             self.addItem(item)
         self.initial.setToolTip("the SRN's initial state tanh(H0)")
+        plain_axes(self, all_axes=True)  # activations have no unit: never "unit 1 (x0.001)"
         self.pair: tuple[int, int] = (0, 1)
 
     def set_axes(self, pair: tuple[int, int], x_name: str, y_name: str, title: str) -> None:

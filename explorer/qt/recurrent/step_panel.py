@@ -6,6 +6,8 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
+from explorer.qt.widgets.axes import plain_axes
+
 PREDICTED = (40, 90, 200)
 TARGET = (150, 150, 150)
 GATE_COLORS = {"i": (46, 139, 87), "f": (214, 120, 20), "o": (130, 60, 170)}
@@ -23,6 +25,7 @@ def _plot(title: str, y_range: tuple[float, float] | None) -> pg.PlotWidget:
         plot.setYRange(*y_range, padding=0.05)
     plot.setMinimumSize(160, 120)  # the smallest plot that still shows its title and ticks
     plot.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+    plain_axes(plot, all_axes=True)
     return plot
 
 

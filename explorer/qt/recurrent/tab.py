@@ -38,6 +38,7 @@ from explorer.core.recurrent.weights import (
 from explorer.core.recurrent.work import load_work, save_choice, save_net_state
 from explorer.core.work_store import WorkStore
 from explorer.qt.messages import show_error
+from explorer.qt.recurrent import figures as recurrent_figures
 from explorer.qt.recurrent.controls import GeneralisationChart, RecurrentControls
 from explorer.qt.recurrent.fsm_panel import MachinePanel, StatesNeededChart
 from explorer.qt.recurrent.machine_view import MachineController
@@ -48,7 +49,6 @@ from explorer.qt.recurrent.views import StateViews
 from explorer.qt.settings import SettingsBinder
 from explorer.qt.tab import ExperimentTab, run_alone
 from explorer.qt.undo import SetState
-from explorer.qt.widgets.figure_export import export_figure
 from explorer.qt.workers import Task
 
 #: While training, the views follow the newest weights about once a second.
@@ -58,8 +58,6 @@ BATCH_SIZE = 8
 BATCH_SEED = 1234
 DEFAULT_NS = [2, 3, 1]
 MAX_STRING = 1000
-#: Exported 2-D figures are at least this many pixels wide.
-EXPORT_WIDTH = 640
 
 
 class RecurrentTab(ExperimentTab):
@@ -247,6 +245,7 @@ class RecurrentTab(ExperimentTab):
             per_n = accuracy_per_n(model, lang, 3 * L, L)
         chance, chance_n = chance_per_n(lang, 3 * L, L)
         self.views.set_batch(self.batch, L, srn=model.kind == "srn", refit=refit)
+        recurrent_figures.install_actions(self)  # new pair views get their right-click Export…
         verdict = "solves the language" if acc >= 100 else "not solved"
         self.controls.network.accuracy.setText(
             f"Accuracy (n = 1..{L}): {acc:.1f} % — {verdict}<br><span style='font-size: 9pt; font-weight: normal;'>"
@@ -469,32 +468,20 @@ class RecurrentTab(ExperimentTab):
             self.status_message.emit(note)
 
     # figures ----------------------------------------------------------------------------
-    def figures(self) -> dict[str, QWidget]:
-        s = self.state
-        named = self.views.figures(s.language.name, s.kind, s.hidden)
-        named[f"{s.stem}_per_n"] = self.generalisation
-        named["training_curves"] = self.controls.curves
-        return named
+    def figures(self) -> dict:
+        """Every view as a titled figure, by the course's file names (see :mod:`.figures`)."""
+        return {f.name: f for f in recurrent_figures.figures(self)}
 
-    def export_all(self, folder: Path) -> list[Path]:
-        """The pair views as ``anb2n_srn2_01.png`` …, the 3-D view and the length chart.
+    def export_all(self, folder: Path, formats=("png", "svg"), size=None) -> list[Path]:
+        """The pair views as ``anb2n_srn2_01.png`` …, the 3-D view at three angles, diagram, charts and CSVs.
 
         Without OpenGL (a remote session) the 3-D view cannot be captured: the
         other figures are still written and the status bar says so.
         """
-        written = []
-        for name, widget in self.figures().items():
-            if name == "training_curves":
-                continue
-            try:
-                # Small on-screen views are rendered larger, so the files read well in a report.
-                width = max(EXPORT_WIDTH, widget.width()) if widget is not self.views.view3d else None
-                written.append(export_figure(widget, Path(folder) / f"{name}.png", width=width))
-            except UserError:
-                if widget is not self.views.view3d:
-                    raise
-                self.status_message.emit("The 3-D view could not be captured (no OpenGL); the other figures were written")
-        return written
+        return recurrent_figures.export_all(self, Path(folder), formats=formats, size=size)
+
+    def report_sections(self) -> list:
+        return [recurrent_figures.report_section(self)]
 
     def shutdown(self) -> bool:
         self.machine.stop()

@@ -1,0 +1,88 @@
+"""The recurrent tab's exports (issue 11): every view titled and named as the course names it, data as CSV/TSV, a report section."""
+
+from __future__ import annotations
+
+import csv
+import xml.etree.ElementTree as ET
+
+import numpy as np
+import pytest
+from PySide6.QtGui import QImage
+
+
+@pytest.fixture
+def tab(qtbot):
+    from explorer.qt.recurrent.tab import RecurrentTab
+
+    widget = RecurrentTab()
+    qtbot.addWidget(widget)
+    widget.resize(1280, 860)
+    widget.show()
+    qtbot.waitUntil(lambda: not widget.machine.busy() and widget.machine.study is not None, timeout=60_000)
+    yield widget
+    assert widget.shutdown()
+
+
+def _svg_text(path) -> str:
+    root = ET.parse(path).getroot()
+    return " ".join(t.text or "" for t in root.iter() if t.tag.endswith("text") or t.tag.endswith("tspan"))
+
+
+def test_every_view_has_a_right_click_export(tab):
+    widgets = [*tab.views.pairs.views, tab.views.view3d, tab.machine_panel.diagram, tab.machine_panel.curve,
+               tab.generalisation, tab.needed_chart, tab.step_panel, tab.controls.curves]
+    for widget in widgets:
+        assert any(a.text() == "Export…" for a in widget.actions()), type(widget).__name__
+    assert any("numbers" in a.text() for a in tab.step_panel.actions())
+
+
+def test_export_all_writes_the_course_names_png_svg_and_csv(tab, tmp_path):
+    names = {p.name for p in tab.export_all(tmp_path, size=(800, 600))}
+    for stem in ("anb2n_srn2_01", "anb2n_srn2_fsm", "anb2n_srn2_per_n", "anb2n_srn2_states_needed",
+                 "anb2n_srn2_fidelity_k", "anb2n_srn2_step"):
+        assert {f"{stem}.png", f"{stem}.svg"} <= names, stem
+    assert {"anb2n_srn2_steps.csv", "anb2n_srn2_per_n.csv", "anb2n_srn2_fsm_states.csv",
+            "anb2n_srn2_fsm_transitions.csv", "anb2n_srn2_states_needed.csv"} <= names
+    image = QImage(str(tmp_path / "anb2n_srn2_fsm.png"))
+    assert (image.width(), image.height()) == (800, 600)
+    pixels = np.frombuffer(image.convertToFormat(QImage.Format.Format_RGB32).constBits(), np.uint8)
+    assert pixels.min() < 100  # not blank
+    text = _svg_text(tmp_path / "anb2n_srn2_fsm.svg")
+    assert "SRN-2" in text and "state machine" in text and "reads A" in text
+    assert "accuracy" in _svg_text(tmp_path / "anb2n_srn2_per_n.svg")
+
+
+def test_csvs_round_trip_with_the_numbers_shown(tab, tmp_path):
+    tab.export_all(tmp_path, formats=("png",), size=(400, 300))
+    with open(tmp_path / "anb2n_srn2_per_n.csv", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert [int(r["n"]) for r in rows] == sorted(tab.generalisation.per_n)
+    assert float(rows[9]["chance (%)"]) == pytest.approx(95.0)
+    assert float(rows[0]["accuracy (%)"]) == pytest.approx(tab.generalisation.per_n[1])
+    with open(tmp_path / "anb2n_srn2_fsm_states.csv", newline="") as fh:
+        states = list(csv.DictReader(fh))
+    assert len(states) == tab.machine.study.found.machine.size
+    with open(tmp_path / "anb2n_srn2_steps.csv", newline="") as fh:
+        steps = list(csv.DictReader(fh))
+    assert len(steps) == len(tab.sequence.text) - 1  # every step of the string, not just the one shown
+    np.testing.assert_allclose([float(steps[2]["h0"]), float(steps[2]["h1"])], tab.trace.hidden[2], atol=1e-6)
+    assert steps[2]["machine state"] == str(tab.machine.lockstep.machine_states[2])
+
+
+def test_step_numbers_as_tsv(tab, tmp_path):
+    from explorer.qt.recurrent.figures import write_step_numbers
+
+    path = write_step_numbers(tab, tmp_path / "steps.tsv")
+    lines = path.read_text().splitlines()
+    assert lines[0].split("\t")[:3] == ["step", "read", "next"]
+    assert len(lines) == len(tab.sequence.text)
+
+
+def test_report_section_has_settings_machine_and_length_chart(tab):
+    (section,) = tab.report_sections()
+    assert section.settings["model"] == "SRN-2" and section.settings["largest n (L)"] == 4
+    captions = " ".join(f.caption for f in section.figures)
+    assert "state machine" in captions and "length generalisation" in captions and "01" not in section.title
+    assert any(t.caption == "fsm states" and len(t.rows) == tab.machine.study.found.machine.size for t in section.tables)
+    assert all(f.svg is not None for f in section.figures if "3-D" not in f.caption)
+    assert "chance" in section.text[0]
