@@ -86,6 +86,29 @@ def mlp_shots(app, window) -> None:
     shoot(window, "mlp_rescaled_x10")
 
 
+def layout_check(app, window) -> int:
+    """tests/qt/test_layout.py's check on the trained state the shots leave (the test sees a fresh one)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "qt"))
+    import test_layout
+
+    problems: list[str] = []
+    for size in test_layout.SIZES:
+        for i in range(window.tabs.count()):
+            window.tabs.setCurrentIndex(i)
+
+            def check(where: str, size=size) -> None:
+                window.resize(*size)
+                settle(app)
+                problems.extend(test_layout._problems(window, where))
+
+            test_layout._visit_pages(window.tabs.widget(i), check, f"{size[0]}×{size[1]} {window.tabs.tabText(i)}")
+    for line in dict.fromkeys(problems):
+        print(f"layout: {line}", file=sys.stderr)
+    print(f"layout check on the trained state: {len(set(problems))} problems", file=sys.stderr)
+    window.resize(*SIZES[0])
+    return len(problems)
+
+
 def main() -> int:
     """All shots, or only those of the tabs named on the command line (mlp, recurrent, kuzushiji)."""
     from explorer.qt.app import configure_runtime
@@ -116,6 +139,8 @@ def main() -> int:
         screenshots_exports.figure_sets(app, window, OUT)
     if "report" in wanted:
         screenshots_exports.report(app, window, OUT)
+    if "layout" in wanted or not sys.argv[1:]:
+        layout_check(app, window)
     window.close()
     return 0
 

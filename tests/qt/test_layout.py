@@ -80,8 +80,57 @@ def _problems(window: QWidget, where: str) -> list[str]:
                 problems.append(f"{label} is {w}×{h} px; a table needs {MIN_TABLE_WIDTH}×{header + row}")
         elif w < MIN_PLOT[0] or h < MIN_PLOT[1]:
             problems.append(f"{label} is {w}×{h} px; a plot needs at least {MIN_PLOT[0]}×{MIN_PLOT[1]}")
+        else:
+            problems.extend(f"{label}: {p}" for p in _crowded_ticks(widget))
         problems.extend(_clipped(widget, window, label))
     return problems
+
+
+def _tick_labels(axis) -> tuple[list[float], list[str]]:
+    """The values and texts of the labelled ticks ``axis`` draws now (its fixed ticks or its own choice)."""
+    low, high = sorted(axis.range)
+    length = axis.width() if axis.orientation in ("bottom", "top") else axis.height()
+    fixed = getattr(axis, "_tickLevels", None)
+    if fixed:
+        pairs = [(v, str(t)) for v, t in fixed[0]]
+    else:
+        levels = axis.tickValues(low, high, length)
+        if not levels:
+            return [], []
+        spacing, values = levels[0]
+        values = list(values)
+        pairs = list(zip(values, axis.tickStrings(values, axis.autoSIPrefixScale * axis.scale, spacing), strict=False))
+    pairs = sorted((v, t) for v, t in pairs if low <= v <= high and t.strip())
+    return [v for v, _ in pairs], [t for _, t in pairs]
+
+
+def _crowded_ticks(widget: QWidget) -> list[str]:
+    """Tick labels that would overlap their neighbours (the "x labels run together" of the issue)."""
+    import pyqtgraph as pg
+    from PySide6.QtGui import QFont, QFontMetrics
+
+    scene = widget.scene() if hasattr(widget, "scene") and callable(widget.scene) else None
+    if scene is None:
+        return []
+    found = []
+    for axis in scene.items():
+        if not isinstance(axis, pg.AxisItem) or not axis.isVisible() or not axis.style.get("showValues", True):
+            continue
+        values, texts = _tick_labels(axis)
+        if len(values) < 2:
+            continue
+        metrics = QFontMetrics(axis.style.get("tickFont") or QFont())
+        low, high = sorted(axis.range)
+        across = axis.orientation in ("bottom", "top")
+        length = axis.width() if across else axis.height()
+        gap = min(b - a for a, b in zip(values, values[1:], strict=False)) * length / ((high - low) or 1.0)
+        if across:
+            need = max(metrics.horizontalAdvance(line) for t in texts for line in t.split("\n")) + 2
+        else:
+            need = max(metrics.height() * (t.count("\n") + 1) for t in texts)
+        if need > gap:
+            found.append(f"{axis.orientation} tick labels {texts[:3]}… need {need:.0f} px each, have {gap:.0f}")
+    return found
 
 
 def _clipped(widget: QWidget, window: QWidget, label: str) -> list[str]:
@@ -181,3 +230,22 @@ def test_the_check_sees_a_squeezed_plot(qtbot):
     problems = _problems(window, "test")
     assert any("PlotWidget" in p and "100×60" in p for p in problems), problems
     assert not any("QTableView" in p for p in problems), problems
+
+
+def test_the_check_sees_tick_labels_running_together(qtbot):
+    """Ten two-line kana labels on a 170-px bar chart overlap (the Draw page's issue); on 600 px they fit."""
+    import pyqtgraph as pg
+
+    kana = ["お\no", "き\nki", "す\nsu", "つ\ntsu", "な\nna", "は\nha", "ま\nma", "や\nya", "れ\nre", "を\nwo"]
+    plot = pg.PlotWidget()
+    plot.addItem(pg.BarGraphItem(x=list(range(10)), height=[1] * 10, width=0.8))
+    plot.getAxis("bottom").setTicks([list(enumerate(kana))])
+    qtbot.addWidget(plot)
+    plot.resize(170, 160)
+    plot.show()
+    qtbot.waitExposed(plot)
+    _settle()
+    assert any("bottom tick labels" in p for p in _crowded_ticks(plot))
+    plot.resize(600, 160)
+    _settle()
+    assert _crowded_ticks(plot) == []
