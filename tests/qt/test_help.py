@@ -32,3 +32,19 @@ def test_guide_menu_shows_the_current_tabs_guide(qtbot, monkeypatch):
 def test_docs_index_links_the_local_files():
     text = guides.docs_markdown()
     assert "state_machines.md" in text and "file://" in text
+
+
+def test_a_docs_link_opens_the_local_file(qtbot, monkeypatch):
+    from PySide6.QtCore import QUrl
+    from PySide6.QtGui import QDesktopServices
+
+    opened = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url) or True)
+    window = MainWindow([PlaceholderTab("One", "a")])
+    qtbot.addWidget(window)
+    window.show_docs()
+    window.help_dialog.browser.anchorClicked.emit(QUrl("docs/state_machines.md"))
+    assert opened and opened[0].isLocalFile()
+    assert opened[0].toLocalFile().endswith("docs/state_machines.md")
+    assert guides.Path(opened[0].toLocalFile()).exists()
+    window.help_dialog.close()
