@@ -47,16 +47,17 @@ def test_every_confusion_matrix_label_shows_without_overlap(bare_tab, qtbot, siz
     assert [text for text, _ in matrix.shown_tick_labels("left")] == [f"{k} {r}" for k, r in CLASSES]
 
 
-def test_the_draw_page_does_not_grow_the_window_or_jump(bare_tab, qtbot):
+@pytest.mark.parametrize("size", [(1024, 700), (1440, 920)])
+def test_the_draw_page_does_not_grow_the_window_or_jump(bare_tab, qtbot, size):
     tab = bare_tab
-    tab.resize(1024, 700)
+    tab.resize(*size)
     settle(qtbot)
     before = tab.size()
     tab.pages.setCurrentWidget(tab.draw_holder)
     panel = tab.draw_page
     settle(qtbot)
     assert tab.size() == before
-    assert tab.draw_holder.scroll.horizontalScrollBar().maximum() == 0  # no sideways scrolling at 1024 px
+    assert tab.draw_holder.scroll.horizontalScrollBar().maximum() == 0  # no sideways scrolling
     assert "Export…" in [a.text() for a in panel.insides.maps_page.figure.actions()]
     assert tab.figures()["drawing_feature_maps"].title.startswith("NetConv feature maps")
     canvas, undo = panel.canvas.size(), panel.undo_button.width()
