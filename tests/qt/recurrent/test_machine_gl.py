@@ -10,15 +10,13 @@ from explorer.core.recurrent.fsm_lockstep import follow_string
 pytestmark = pytest.mark.gl
 
 
-def test_3d_overlay_follows_the_stepper_and_k(qtbot):
-    from explorer.qt.recurrent.tab import RecurrentTab
+@pytest.fixture
+def tab(qtbot, machine_tab):
+    qtbot.waitExposed(machine_tab)
+    return machine_tab
 
-    tab = RecurrentTab()
-    qtbot.addWidget(tab)
-    tab.resize(1300, 860)
-    tab.show()
-    qtbot.waitExposed(tab)
-    qtbot.waitUntil(lambda: not tab.machine.busy() and tab.machine.study is not None, timeout=60_000)
+
+def test_3d_overlay_follows_the_stepper_and_k(tab):
     overlay, found = tab.machine.gl_overlay, tab.machine.study.found
     assert overlay.centres.visible() and len(overlay.centres.pos) == found.machine.size
     assert sum(label.visible() for label in overlay.labels) == found.machine.size
@@ -35,27 +33,16 @@ def test_3d_overlay_follows_the_stepper_and_k(qtbot):
     assert not overlay.shafts.visible() and not overlay.heads.visible()
     tab.machine_panel.slider.setValue(4)
     assert len(overlay.centres.pos) == tab.machine.study.found.machine.size < found.machine.size
-    qtbot.wait(50)
     image = tab.views.view3d.grabFramebuffer()
     assert image.width() > 0
-    assert tab.shutdown()
 
 
-def test_3d_exports_at_three_preset_angles(qtbot, tmp_path):
+def test_3d_exports_at_three_preset_angles(tab, tmp_path):
     from PySide6.QtGui import QImage
 
-    from explorer.qt.recurrent.tab import RecurrentTab
-
-    tab = RecurrentTab()
-    qtbot.addWidget(tab)
-    tab.resize(1300, 860)
-    tab.show()
-    qtbot.waitExposed(tab)
-    qtbot.waitUntil(lambda: not tab.machine.busy() and tab.machine.study is not None, timeout=60_000)
     names = {p.name for p in tab.export_all(tmp_path, formats=("png",), size=(500, 400))}
     angles = {f"anb2n_srn2_3d_{a}.png" for a in ("front", "side", "top")}
     assert angles | {"anb2n_srn2_3d.png"} <= names
     images = [QImage(str(tmp_path / name)) for name in sorted(angles)]
     assert all((im.width(), im.height()) == (500, 400) for im in images)
     assert images[0] != images[2]  # the camera really moved
-    assert tab.shutdown()

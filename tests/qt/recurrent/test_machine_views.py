@@ -9,23 +9,12 @@ from explorer.core.recurrent.fsm_lockstep import follow_string
 from explorer.core.recurrent.models import make_model
 from explorer.core.recurrent.snapshots import Snapshot
 from explorer.core.recurrent.state_machine import extract_state_machine
-
-
-def _wait_machine(qtbot, tab) -> None:
-    qtbot.waitUntil(lambda: not tab.machine.busy() and tab.machine.study is not None, timeout=60_000)
+from tests.qt.recurrent.helpers import wait_machine
 
 
 @pytest.fixture
-def tab(qtbot):
-    from explorer.qt.recurrent.tab import RecurrentTab
-
-    widget = RecurrentTab()
-    qtbot.addWidget(widget)
-    widget.resize(1280, 860)
-    widget.show()
-    _wait_machine(qtbot, widget)
-    yield widget
-    assert widget.shutdown()
+def tab(machine_tab):
+    return machine_tab
 
 
 def test_diagram_and_overlays_show_the_extracted_machine(tab):
@@ -120,15 +109,15 @@ def test_timeline_restores_an_earlier_snapshots_machine(qtbot, tab):
     tab.timelines[late] = [Snapshot(0, early_sd), Snapshot(5000, late.state_dict())]
     tab._set_state(tab.state)
     assert tab.timeline.isVisibleTo(tab)
-    _wait_machine(qtbot, tab)
+    wait_machine(qtbot, tab)
     tab.timeline.choose(0)
-    _wait_machine(qtbot, tab)
+    wait_machine(qtbot, tab)
     expected = extract_state_machine(early, tab.state.language, tab.state.L)
     assert tab.machine.study.found.machine.size == expected.machine.size
     assert tab.machine.study.found.machine.labels == expected.machine.labels
     assert "0 sequences" in tab.timeline.where.text()
     tab.timeline.go_latest()
-    _wait_machine(qtbot, tab)
+    wait_machine(qtbot, tab)
     assert tab.machine.study.found.machine.size == 12
 
 

@@ -11,16 +11,8 @@ from PySide6.QtGui import QImage
 
 
 @pytest.fixture
-def tab(qtbot):
-    from explorer.qt.recurrent.tab import RecurrentTab
-
-    widget = RecurrentTab()
-    qtbot.addWidget(widget)
-    widget.resize(1280, 860)
-    widget.show()
-    qtbot.waitUntil(lambda: not widget.machine.busy() and widget.machine.study is not None, timeout=60_000)
-    yield widget
-    assert widget.shutdown()
+def tab(machine_tab):
+    return machine_tab
 
 
 def _svg_text(path) -> str:
