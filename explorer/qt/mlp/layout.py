@@ -16,7 +16,9 @@ def build_layout(tab: MLPTab) -> None:
     left = QScrollArea()
     left.setWidgetResizable(True)
     left.setWidget(tab.controls)
-    left.setMinimumWidth(380)
+    # As wide as the controls need, and no sideways scrolling: the column keeps its scroll bar for height only.
+    left.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    left.setMinimumWidth(tab.controls.minimumSizeHint().width() + left.verticalScrollBar().sizeHint().width() + 4)
 
     plots = QScrollArea()
     plots.setWidgetResizable(True)
