@@ -41,7 +41,7 @@ if [ ! -x "$venv/bin/python" ] || ! cmp -s "$reqs.new" "$venv/.requirements"; th
   cp "$reqs.new" "$venv/.requirements"
 fi
 rm -f "$reqs.new"
-echo "build venv ready: $venv ($(du -sh "$venv" | cut -f1))"
+echo "build venv ready: $venv ($(du -sh "$venv/" | cut -f1))"  # venv/ : also through a symlink
 [ "$venv_only" = 1 ] && exit 0
 
 # 2. Icons for the Windows/macOS specs (skipped quietly when already up to date).
