@@ -203,8 +203,25 @@ def test_every_tab_fits_the_window(qtbot, size):
         window.tabs.setCurrentIndex(i)
         _settle()
         _visit_pages(window.tabs.widget(i), check, f"{size[0]}×{size[1]} {window.tabs.tabText(i)}")
+        if _show_three_units(qtbot, window.tabs.widget(i)):
+            _visit_pages(window.tabs.widget(i), check, f"{size[0]}×{size[1]} LSTM-3 on a^n b^2n c^3n")
     window.close()
     assert not problems, "\n".join(dict.fromkeys(problems))
+
+
+def _show_three_units(qtbot, tab) -> bool:
+    """On the recurrent tab, the shipped LSTM-3: three pair views, the cell and gates (the issue's crowded case)."""
+    from explorer.qt.recurrent.tab import RecurrentTab
+
+    if not isinstance(tab, RecurrentTab):
+        return False
+    network = tab.controls.network
+    network.language.setCurrentIndex(network.language.findData("anb2nc3n"))
+    network.model.setCurrentIndex(network.model.findData("lstm"))
+    network.hidden.setValue(3)  # swaps in the shipped LSTM-3
+    qtbot.waitUntil(lambda: not tab.machine.busy(), timeout=60_000)
+    _settle()
+    return True
 
 
 def test_the_check_sees_a_squeezed_plot(qtbot):
