@@ -86,6 +86,23 @@ def mlp_shots(app, window) -> None:
     shoot(window, "mlp_rescaled_x10")
 
 
+def help_shot(app, window) -> Path:
+    """Help → Guide to this tab on the MLP tab: the legends explained."""
+    from explorer.qt.mlp.tab import MLPTab
+
+    window.tabs.setCurrentWidget(next(window.tabs.widget(i) for i in range(window.tabs.count())
+                                      if isinstance(window.tabs.widget(i), MLPTab)))
+    window.show_guide()
+    dialog = window.help_dialog
+    dialog.resize(640, 720)
+    settle(app)
+    path = OUT / "help_guide_mlp.png"
+    dialog.grab().save(str(path))
+    dialog.close()
+    print(f"wrote {path}")
+    return path
+
+
 def layout_check(app, window) -> int:
     """tests/qt/test_layout.py's check on the trained state the shots leave (the test sees a fresh one)."""
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "qt"))
@@ -139,6 +156,8 @@ def main() -> int:
         screenshots_exports.figure_sets(app, window, OUT)
     if "report" in wanted:
         screenshots_exports.report(app, window, OUT)
+    if "help" in wanted or not sys.argv[1:]:
+        help_shot(app, window)
     if "layout" in wanted or not sys.argv[1:]:
         layout_check(app, window)
     window.close()
