@@ -55,11 +55,14 @@ def write_curves_csv(history: Sequence[tuple[int, float, float]], path: Path) ->
     return write_csv(path, CURVE_HEADERS, [list(row) for row in history])
 
 
-def export_all(tab: MLPTab, folder: Path, formats: Sequence[str] = ("png", "svg")) -> list[Path]:
-    """Write the region plots, the curves (PNG/SVG + CSV) and the activation table (CSV) into ``folder``."""
+def export_all(tab: MLPTab, folder: Path, formats: Sequence[str] = ("png", "svg"), size=None) -> list[Path]:
+    """Write the region plots, the curves (PNG/SVG + CSV) and the activation table (CSV) into ``folder``.
+
+    ``size`` is the pixel width and height of every figure (default: report-sized).
+    """
     folder = Path(folder)
     shown = [f for f in figures(tab) if f.name != "training_curves" or tab.history]  # no run: no empty axes
-    written = export_figures(shown, folder, formats=formats)
+    written = export_figures(shown, folder, formats=formats, size=size)
     if tab.history:
         written.append(write_curves_csv(tab.history, folder / "training_curves.csv"))
     written.append(export_table_csv(tab.table, folder / "activation_table.csv"))

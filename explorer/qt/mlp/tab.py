@@ -20,7 +20,7 @@ from explorer.core.mlp import data as mlp_data
 from explorer.core.mlp.data import Dataset2D
 from explorer.core.mlp.network import MLPWeights, reference_step_network
 from explorer.core.mlp.timeline import WeightTimeline
-from explorer.core.mlp.training import initial_weights
+from explorer.core.mlp.training import initial_weights, train
 from explorer.core.mlp.work import load_work
 from explorer.core.work_store import WorkStore
 from explorer.qt.messages import show_error
@@ -291,6 +291,33 @@ class MLPTab(TrainingRuns, ExperimentTab):
             return
         self.change("paste weights", weights=weights)
 
+    # training (the run's handlers are in TrainingRuns) -------------------------------------
+    @Slot()
+    def start_training(self) -> None:
+        if self.task is not None:
+            return
+        try:
+            config = self.controls.train.config(self.controls.network.hidden.value()).validate()
+        except UserError as exc:
+            show_error(self, "Cannot train", str(exc))
+            return
+        self.last_record = None
+        self.history = []
+        self._run_timeline = WeightTimeline(every=config.report_every)
+        self._config = config
+        self.curves.start_run("loss")
+        panel = self.controls.train.task_panel
+        # A child process: this numpy loop would otherwise hold the GIL the window needs.
+        self.task = Task(train, self.state.dataset, config, process=True, name="mlp-train", parent=self).bind(
+            progress=self._on_progress, succeeded=self._on_trained, failed=self._on_failed,
+            cancelled=self._on_cancelled, finished=self._on_finished, panel=panel,
+            message=f"Training {config.hidden} hidden units…", disable=[self.controls.train.train_button],
+        ).start()
+        # The panel would time the bar against the 200,000-epoch cap ("1:52 left" for an 8 s
+        # run): the stopping rule cannot be foreseen, so it gets epochs and accuracy, no ETA.
+        self.task.progress.disconnect(panel.on_progress)
+        self._update_run_views()
+
     # files ------------------------------------------------------------------------------
     def open_data(self, path: Path) -> None:
         """Open a CSV: at once when small, in a background task with progress over 10,000 lines."""
@@ -357,9 +384,9 @@ class MLPTab(TrainingRuns, ExperimentTab):
         """The region plots under the course's names (``hid_<H>_<j>``, ``out_<H>``), then the curves."""
         return {figure.name: figure for figure in mlp_figures.figures(self)}
 
-    def export_all(self, folder: Path) -> list[Path]:
-        """PNG and SVG of every plot under the course's names, the curves (and their CSV), the table as CSV."""
-        return mlp_figures.export_all(self, Path(folder))
+    def export_all(self, folder: Path, formats=("png", "svg"), size=None) -> list[Path]:
+        """Every plot under the course's names (PNG and SVG by default), the curves and their CSV, the table as CSV."""
+        return mlp_figures.export_all(self, Path(folder), formats, size)
 
     def report_sections(self) -> list:
         """The MLP section of the lab report: weights, lines, table, region plots, settings, seed."""

@@ -1,4 +1,4 @@
-"""Training from the MLP tab: the run in a child process, its live view, and what it leaves behind.
+"""Training from the MLP tab: following a run (started by ``MLPTab.start_training``), and what it leaves behind.
 
 :class:`TrainingRuns` is a mixin of :class:`~explorer.qt.mlp.tab.MLPTab` (it uses
 the tab's ``controls``, ``curves``, ``timeline``, ``change`` and ``refresh``).
@@ -11,45 +11,16 @@ from __future__ import annotations
 
 from PySide6.QtCore import Slot
 
-from explorer.core.errors import UserError
 from explorer.core.mlp.network import MLPWeights
-from explorer.core.mlp.timeline import WeightTimeline
-from explorer.core.mlp.training import TrainResult, train
+from explorer.core.mlp.training import TrainResult
 from explorer.core.progress import Progress
 from explorer.qt.messages import show_error
-from explorer.qt.workers import Task
 
 
 class TrainingRuns:
-    """Train, follow, cancel and keep a run (mixed into the MLP tab)."""
+    """Follow, cancel and keep a run (mixed into the MLP tab)."""
 
     # training ---------------------------------------------------------------------------
-    @Slot()
-    def start_training(self) -> None:
-        if self.task is not None:
-            return
-        try:
-            config = self.controls.train.config(self.controls.network.hidden.value()).validate()
-        except UserError as exc:
-            show_error(self, "Cannot train", str(exc))
-            return
-        self.last_record = None
-        self.history = []
-        self._run_timeline = WeightTimeline(every=config.report_every)
-        self._config = config
-        self.curves.start_run("loss")
-        panel = self.controls.train.task_panel
-        # A child process: this numpy loop would otherwise hold the GIL the window needs.
-        self.task = Task(train, self.state.dataset, config, process=True, name="mlp-train", parent=self).bind(
-            progress=self._on_progress, succeeded=self._on_trained, failed=self._on_failed,
-            cancelled=self._on_cancelled, finished=self._on_finished, panel=panel,
-            message=f"Training {config.hidden} hidden units…", disable=[self.controls.train.train_button],
-        ).start()
-        # The panel would time the bar against the 200,000-epoch cap ("1:52 left" for an 8 s
-        # run): the stopping rule cannot be foreseen, so it gets epochs and accuracy, no ETA.
-        self.task.progress.disconnect(panel.on_progress)
-        self._update_run_views()
-
     @Slot(object)
     def _on_progress(self, record: Progress) -> None:
         d = record.data
