@@ -36,8 +36,10 @@ def test_a_diverging_run_keeps_the_last_finite_weights_and_says_so(tab, qtbot):
     boxes = [b for b in tab.findChildren(QMessageBox) if b.objectName() == "errorBox"]
     assert boxes and "diverged" in boxes[-1].text() and "last finite weights are kept" in boxes[-1].text()
     assert tab.state.weights != start and tab.undo_stack.undoText() == "train (diverged)"
+    assert tab.controls.train.task_panel.label.text().startswith("Failed")
     tab.undo_stack.undo()
     assert tab.state.weights == start
+    assert tab.controls.train.task_panel.label.text() == "Idle"  # the old run's error is not left beside this net
 
 
 def test_a_large_data_set_is_kept_in_the_background_and_comes_back_after_close(tab, tmp_path, qtbot):

@@ -95,6 +95,8 @@ def test_cancel_keeps_the_last_weights(tab, qtbot):
     qtbot.waitUntil(lambda: tab.task is None, timeout=10_000)
     assert tab.state.weights != start
     assert tab.undo_stack.undoText() == "train (cancelled)"
+    assert tab.timeline.snapshots[-1].weights == tab.state.weights  # the timeline of what was received
+    assert tab.timeline.snapshots[0].epoch < tab.timeline.snapshots[-1].epoch
     assert tab.controls.train.train_button.isEnabled()
 
 
