@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import platform
 from pathlib import Path
@@ -29,6 +30,7 @@ from explorer.qt.messages import show_error
 from explorer.qt.settings import app_settings
 from explorer.qt.tab import ExperimentTab
 from explorer.qt.widgets.export_dialog import open_export_dialog
+from explorer.qt.widgets.figure_export import Figure
 from explorer.qt.widgets.wheel_guard import install_wheel_guard
 
 log = logging.getLogger(__name__)
@@ -283,7 +285,10 @@ class MainWindow(QMainWindow):
             name, ok = QInputDialog.getItem(self, "Export figure", "Figure:", names, 0, False)
             if not ok:
                 return
-        self.export_dialog = open_export_dialog(figures[name], self, folder=self._last_dir("export"))
+        figure = Figure.of(figures[name])
+        if not figure.name:  # the file is named as File → Export figures… would name it
+            figure = dataclasses.replace(figure, name=name)
+        self.export_dialog = open_export_dialog(figure, self, folder=self._last_dir("export"))
         self.export_dialog.finished.connect(lambda _=0, d=self.export_dialog: self._exported_one(d))
 
     def _exported_one(self, dialog) -> None:

@@ -72,3 +72,17 @@ def test_a_folder_that_cannot_be_made_is_a_message_and_no_file(window, tmp_path,
 
 def test_the_tab_base_class_has_an_empty_report():
     assert ExperimentTab().report_sections() == []
+
+
+def test_export_figure_opens_the_dialog_for_the_tabs_figure(window, tmp_path, qtbot):
+    from explorer.qt.widgets.export_dialog import ExportDialog
+
+    window.export_action.trigger()
+    dialog = window.export_dialog
+    assert isinstance(dialog, ExportDialog) and dialog.isVisible()
+    assert dialog.path.text().endswith("loss_curve.png")
+    dialog.path.setText(str(tmp_path / "loss.png"))
+    dialog.width_box.setValue(900)
+    dialog.accept()
+    assert (tmp_path / "loss.png").exists()
+    assert "Exported loss.png" in window.statusBar().currentMessage()
