@@ -53,6 +53,17 @@ class ActivationModel(QAbstractTableModel):
             self.dataChanged.emit(self.index(0, 0), self.index(self.rowCount() - 1, self.columnCount() - 1))
         return correct
 
+    @property
+    def headers(self) -> list[str]:
+        return list(self._headers)
+
+    def rows(self, limit: int | None = None):
+        """The display text of each row (the first ``limit`` rows), without a Qt call per cell."""
+        n = len(self._targets) if limit is None else min(limit, len(self._targets))
+        for r in range(n):
+            yield [*(_fmt(float(c[r])) for c in self._columns), str(int(self._targets[r])),
+                   "✓" if self._correct[r] else "✗"]
+
     # Qt model API --------------------------------------------------------------
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802, B008 - Qt's names
         return 0 if parent.isValid() else len(self._targets)

@@ -22,7 +22,6 @@ from explorer.core.table_export import write_csv
 from explorer.qt.widgets.figure_export import Figure
 from explorer.qt.widgets.figure_export import export_all as export_figures
 from explorer.qt.widgets.report_figures import report_figure
-from explorer.qt.widgets.table_export import export_table_csv, table_rows
 
 if TYPE_CHECKING:
     from explorer.qt.mlp.tab import MLPTab
@@ -65,7 +64,8 @@ def export_all(tab: MLPTab, folder: Path, formats: Sequence[str] = ("png", "svg"
     written = export_figures(shown, folder, formats=formats, size=size)
     if tab.history:
         written.append(write_curves_csv(tab.history, folder / "training_curves.csv"))
-    written.append(export_table_csv(tab.table, folder / "activation_table.csv"))
+    model = tab.table.model_
+    written.append(write_csv(folder / "activation_table.csv", model.headers, model.rows()))
     return written
 
 
@@ -83,11 +83,11 @@ def report_section(tab: MLPTab) -> ReportSection:
     lines = analysis.hidden_lines(weights)
     equations = ReportTable("Dividing lines (where each hidden unit switches)", ["unit", "line"],
                             [[f"h{j}", line.equation()] for j, line in enumerate(lines)])
-    headers, rows = table_rows(tab.table)
+    model = tab.table.model_
     caption = "Activation table"
-    if len(rows) > REPORT_TABLE_ROWS:
-        caption += f" (first {REPORT_TABLE_ROWS} of {len(rows):,} points)"
-        rows = rows[:REPORT_TABLE_ROWS]
+    if model.rowCount() > REPORT_TABLE_ROWS:
+        caption += f" (first {REPORT_TABLE_ROWS} of {model.rowCount():,} points)"
+    headers, rows = model.headers, list(model.rows(REPORT_TABLE_ROWS))
     train = tab.controls.train
     settings = {
         "data set": f"{state.dataset.name or 'points'} ({len(state.dataset):,} points)",

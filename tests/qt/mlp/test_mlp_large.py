@@ -24,6 +24,8 @@ def test_a_100000_row_csv_is_read_in_the_background_into_a_model_table(tab, tmp_
     tab.toggle_point(0)  # a point edit updates the table at once
     assert model.data(model.index(0, model.columnCount() - 2)) != before
     assert len(tab.state.dataset) == rows
+    table = tab.report_sections()[0].tables[-1]  # the report lists a readable part, and says so
+    assert "first 200 of 100,000 points" in table.caption and len(table.rows) == 200
 
 
 def test_a_diverging_run_keeps_the_last_finite_weights_and_says_so(tab, qtbot):
