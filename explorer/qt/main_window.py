@@ -25,7 +25,7 @@ from explorer.core import paths
 from explorer.core.errors import UserError
 from explorer.qt import help as guides
 from explorer.qt.exports import export_tab, write_lab_report
-from explorer.qt.menus import ActionsMenu, shortcuts_markdown
+from explorer.qt.menus import ActionsMenu, redo_shortcuts, shortcuts_markdown
 from explorer.qt.messages import show_error
 from explorer.qt.settings import app_settings
 from explorer.qt.tab import ExperimentTab
@@ -358,21 +358,6 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
 
-def redo_shortcuts() -> list[QKeySequence]:
-    """Ctrl+Shift+Z and Ctrl+Y, each once.
-
-    ``StandardKey.Redo`` already is Ctrl+Shift+Z on Linux (and Ctrl+Y on
-    Windows); listing a key twice makes Qt refuse it as an "Ambiguous shortcut
-    overload", so the platform's keys are merged with ours without repeats.
-    """
-    keys: list[QKeySequence] = []
-    for key in [*QKeySequence.keyBindings(QKeySequence.StandardKey.Redo), QKeySequence("Ctrl+Shift+Z"),
-                QKeySequence("Ctrl+Y")]:
-        if key.toString() not in (k.toString() for k in keys):
-            keys.append(key)
-    return keys
-
-
 def about_text() -> str:
     """Versions of the parts the app is built on, and where its files live."""
     import pyqtgraph
@@ -391,5 +376,3 @@ def about_text() -> str:
         f"Compute devices: {device}</p>"
         f"<p>Data folder: {paths.data_dir()}<br>Log file: {paths.log_file()}</p>"
     )
-
-

@@ -9,6 +9,7 @@ API:
   button's page and clicks it.
 - ``shortcuts_markdown(window) -> str`` -- every menu shortcut and every
   tab's button shortcuts, as a Markdown table (Help → Keyboard shortcuts).
+- ``redo_shortcuts() -> list[QKeySequence]`` -- Edit → Redo's keys.
 
 Why the menu entries do not own the keys: the buttons already hold them
 (their shortcut works while their page is on screen); a second QAction with
@@ -124,3 +125,18 @@ def shortcuts_markdown(window) -> str:
               "The mouse wheel changes a spin box, slider or list only after you click into it; "
               "otherwise it scrolls the panel."]
     return "\n".join(lines)
+
+
+def redo_shortcuts() -> list[QKeySequence]:
+    """Ctrl+Shift+Z and Ctrl+Y, each once.
+
+    ``StandardKey.Redo`` already is Ctrl+Shift+Z on Linux (and Ctrl+Y on
+    Windows); listing a key twice makes Qt refuse it as an "Ambiguous shortcut
+    overload", so the platform's keys are merged with ours without repeats.
+    """
+    keys: list[QKeySequence] = []
+    for key in [*QKeySequence.keyBindings(QKeySequence.StandardKey.Redo), QKeySequence("Ctrl+Shift+Z"),
+                QKeySequence("Ctrl+Y")]:
+        if key.toString() not in (k.toString() for k in keys):
+            keys.append(key)
+    return keys

@@ -14,7 +14,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QUndoCommand
 from PySide6.QtWidgets import QApplication
 
-from explorer.qt.main_window import MainWindow, redo_shortcuts
+from explorer.qt.main_window import MainWindow
+from explorer.qt.menus import redo_shortcuts
 from explorer.qt.tab import PlaceholderTab
 
 ROOT = Path(__file__).resolve().parents[2]
