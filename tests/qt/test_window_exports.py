@@ -26,7 +26,11 @@ class PlotTab(ExperimentTab):
         return {"loss_curve": self.plot}
 
     def report_sections(self):
-        return [ReportSection("Plots", settings={"epochs": 3}, seed=7,
+        from explorer.qt.widgets.figure_export import Figure
+        from explorer.qt.widgets.report_figures import report_figure
+
+        figure = report_figure(Figure(self.plot, title="Loss per epoch", x_label="epoch", y_label="loss"))
+        return [ReportSection("Plots", settings={"epochs": 3}, seed=7, figures=[figure],
                               tables=[ReportTable("Result", ["accuracy"], [["91.5 %"]])])]
 
 
@@ -56,6 +60,11 @@ def test_export_report_gathers_every_tab(window, tmp_path, monkeypatch):
     root = ET.parse(written).getroot()
     text = "".join(root.itertext())
     assert "91.5 %" in text and "seed 7" in text
+    svg = "{http://www.w3.org/2000/svg}"
+    figures = list(root.iter("{http://www.w3.org/1999/xhtml}figure"))
+    assert len(figures) == 1 and figures[0].find(f"{svg}svg") is not None  # inline, vector
+    drawn = " ".join("".join(t.itertext()) for t in figures[0].iter(f"{svg}text"))
+    assert "Loss per epoch" in drawn and "epoch" in drawn and "loss" in drawn
     assert "lab report" in window.statusBar().currentMessage()
 
 
