@@ -83,3 +83,27 @@ def test_scroll_bars_keep_their_wheel(qtbot, panel):
     assert bar.maximum() > 0
     _wheel(bar, steps=-1)
     assert bar.value() > 0
+
+
+def test_the_main_window_guards_every_tab(qtbot):
+    from explorer.qt.main_window import MainWindow
+    from explorer.qt.tab import PlaceholderTab
+    from explorer.qt.widgets.wheel_guard import WheelGuard
+
+    app = QApplication.instance()
+    for earlier in app.findChildren(WheelGuard):  # the other tests' guard: this one must come from the window
+        app.removeEventFilter(earlier)
+        earlier.setParent(None)
+    assert app.findChild(WheelGuard) is None
+    tab = PlaceholderTab("One", "a spin box in a tab")
+    spin = QSpinBox()
+    spin.setValue(10)
+    tab.layout().addWidget(spin)
+    window = MainWindow([tab])
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    window.tabs.setFocus()
+    _wheel(spin)
+    assert spin.value() == 10
+    assert spin.focusPolicy() == Qt.FocusPolicy.StrongFocus
