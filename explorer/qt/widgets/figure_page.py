@@ -164,7 +164,10 @@ def paint_legend(painter: QPainter, entries: Sequence[tuple[str, object]], rect:
     line = painter.fontMetrics().height() + 4
     for i, (name, color) in enumerate(entries):
         y = rect.top() + i * line
-        painter.fillRect(QRectF(rect.left() + 4, y + 3, 14, line - 8), qcolor(color))
+        swatch = QRectF(rect.left() + 4, y + 3, 14, line - 8)
+        painter.fillRect(swatch, qcolor(color))
+        painter.setPen(QPen(QColor(110, 110, 110), 0.6))  # a white swatch ("target 0") stays visible
+        painter.drawRect(swatch)
         painter.setPen(TEXT_COLOR)
         painter.drawText(QRectF(rect.left() + 24, y, rect.width() - 24, line),
                          Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, str(name))
