@@ -18,7 +18,9 @@ class ColorLegend(QWidget):
         super().__init__(parent)
         self.title = title
         self.vmax = float(vmax)
-        self.setToolTip("Colour of each point: the state value after the step (A's counted so far, then counting down)")
+        self.setToolTip("Colour of each point: the course's state value, a counter, after that step. It counts the"
+                        " A's read (1, 2, … up to n), then counts down as the B's (and C's) come, reaching 0 at the"
+                        " end of the string. It is what the net must remember, not something the net computes")
         self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Expanding)
         self.setMinimumHeight(120)
 

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from explorer.core.recurrent.languages import LANGUAGES
 from explorer.core.recurrent.training import TrainConfig, default_hidden, recipe
+from explorer.core.recurrent.weights import shipped_weights
 from explorer.qt.widgets.axes import plain_axes
 from explorer.qt.widgets.buttons import button as _button
 from explorer.qt.widgets.task_panel import TaskPanel
@@ -307,3 +308,13 @@ class RecurrentControls(QWidget):
         layout.addWidget(self.network)
         layout.addWidget(self.train)
         layout.addStretch(1)
+
+    def follow_net_shown(self, lang: str, model: str, hidden: int, curves_ours: bool) -> None:
+        """Label loss curves of another run than the net shown; Shipped net only where one is shipped (issue 12)."""
+        curves = self.curves
+        curves.set_note("" if curves_ours or not curves.has_points() else "an earlier training run, not the net on display")
+        shipped = shipped_weights(lang, model, hidden) is not None
+        button = self.network.shipped_button
+        button.setEnabled(shipped)
+        button.setToolTip("Load the shipped pretrained net for this language and model" if shipped else
+                          f"No pretrained {model.upper()}-{hidden} on {lang} is shipped: train one")

@@ -36,7 +36,7 @@ class PairView(pg.PlotWidget):
 
     def __init__(self, parent=None):
         super().__init__(parent=parent)
-        self.setMinimumSize(150, 160)
+        self.setMinimumSize(160, 120)
         self.setMenuEnabled(False)
         self.showGrid(x=True, y=True, alpha=0.2)
         self.points = pg.ScatterPlotItem(size=7, pen=None, hoverable=True, tip=_tip)

@@ -11,8 +11,8 @@ from pathlib import Path
 from weakref import WeakKeyDictionary
 
 import numpy as np
-from PySide6.QtCore import Qt, QTimer, Slot
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QScrollArea, QSplitter, QTabWidget, QWidget
+from PySide6.QtCore import QTimer, Slot
+from PySide6.QtWidgets import QWidget
 
 from explorer.core.errors import UserError
 from explorer.core.progress import Progress
@@ -41,6 +41,7 @@ from explorer.qt.messages import show_error
 from explorer.qt.recurrent import figures as recurrent_figures
 from explorer.qt.recurrent.controls import GeneralisationChart, RecurrentControls
 from explorer.qt.recurrent.fsm_panel import MachinePanel, StatesNeededChart
+from explorer.qt.recurrent.layout import build_layout
 from explorer.qt.recurrent.machine_view import MachineController
 from explorer.qt.recurrent.sequence_bar import SequenceBar
 from explorer.qt.recurrent.step_panel import StepPanel
@@ -89,7 +90,7 @@ class RecurrentTab(ExperimentTab):
         self._live_timer.setSingleShot(True)
         self._live_timer.setInterval(LIVE_REFRESH_MS)
         self._live_timer.timeout.connect(self._refresh_live)
-        self._build_layout()
+        build_layout(self)
         self._connect()
         self._restore_settings()
         self.work = WorkStore("recurrent")
@@ -105,53 +106,6 @@ class RecurrentTab(ExperimentTab):
         self.sequence = sequence_for_ns(state.language, DEFAULT_NS)
         self._set_state(state)
         self.report_problems(self.work)
-
-    # layout -------------------------------------------------------------------
-    def _build_layout(self) -> None:
-        self._compact_combos()
-        left = QScrollArea()
-        left.setWidgetResizable(True)
-        left.setWidget(self.controls)
-        left.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        # As wide as the controls need, plus the vertical scroll bar: never a sideways scroll.
-        left.setMinimumWidth(self.controls.minimumSizeHint().width() + left.verticalScrollBar().sizeHint().width() + 4)
-        charts = self.controls.charts
-        charts.addTab(self.generalisation, "Length")
-        charts.addTab(self.needed_chart, "States needed")
-        charts.setCurrentWidget(self.generalisation)
-        # The charts sit below the scrolling controls, so a short window never clips them.
-        column = QSplitter(Qt.Orientation.Vertical)
-        column.addWidget(left)
-        column.addWidget(charts)
-        column.setStretchFactor(1, 1)
-        column.setSizes([560, 300])
-        # The step's numbers and the machine share the bottom: side by side they need 1300 px or more.
-        bottom = QTabWidget()
-        bottom.setObjectName("recurrentBottom")
-        bottom.addTab(self.step_panel, "Step")
-        bottom.addTab(self.machine_panel, "State machine")
-        self.bottom = bottom
-        right = QSplitter(Qt.Orientation.Vertical)
-        right.addWidget(self.sequence_bar)
-        right.addWidget(self.timeline)
-        right.addWidget(self.views)
-        right.addWidget(bottom)
-        right.setStretchFactor(2, 1)
-        right.setSizes([120, 30, 430, 300])
-        split = QSplitter(Qt.Orientation.Horizontal)
-        split.addWidget(column)
-        split.addWidget(right)
-        split.setStretchFactor(1, 1)
-        split.setSizes([410, 1010])
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(4, 4, 4, 4)
-        layout.addWidget(split)
-
-    def _compact_combos(self) -> None:
-        """Combo boxes as wide as a short name, not their longest entry (the full text is in the popup)."""
-        for box in [*self.controls.findChildren(QComboBox), *self.views.findChildren(QComboBox)]:
-            box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-            box.setMinimumContentsLength(8)
 
     def _connect(self) -> None:
         net, tr = self.controls.network, self.controls.train
@@ -194,24 +148,13 @@ class RecurrentTab(ExperimentTab):
             f"<b>{state.kind.upper()}-{state.hidden}</b> on {state.language.title} — {state.label}{how}"
         )
         self.refresh_net(state.model)
-        self._follow_curves(state)
+        ours = self.task is not None or getattr(self, "_curves_model", None) is state.model
+        self.controls.follow_net_shown(state.language.name, state.kind, state.hidden, curves_ours=ours)
         self.keep("the net choice", save_choice, self.work, state.language.name, state.kind, state.hidden, state.L)
         if same_language:  # keep the string and the step; a new language starts on its own example
             self._show_sequence(parse_string(state.language, self.sequence.text), self.sequence_bar.position)
         else:
             self._show_sequence(sequence_for_ns(state.language, DEFAULT_NS), 0)
-
-    def _follow_curves(self, state: NetState) -> None:
-        """Say so when the loss curves on show are from another net than the one on display (issue 12)."""
-        curves = self.controls.curves
-        ours = self.task is not None or getattr(self, "_curves_model", None) is state.model
-        curves.set_note("" if ours or not curves.has_points() else "an earlier training run, not the net on display")
-        lang, model, hidden = state.language.name, state.kind, state.hidden
-        shipped = shipped_weights(lang, model, hidden) is not None
-        button = self.controls.network.shipped_button
-        button.setEnabled(shipped)
-        button.setToolTip("Load the shipped pretrained net for this language and model" if shipped else
-                          f"No pretrained {model.upper()}-{hidden} on {lang} is shipped: train one")
 
     def _keep(self, state: NetState) -> NetState:
         """Keep a trained or opened net for its (language, model, hidden), in memory and in the store."""

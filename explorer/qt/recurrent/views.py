@@ -73,12 +73,14 @@ class StateViews(QWidget):
         self.pairs = PairGrid()
         self.pairs.point_clicked.connect(self.point_clicked)
         self.pairs.setToolTip("Each dot: the state after one step of a batch string, coloured by state."
+                              " Colour: the course's state value (A's counted, then counting down; see the colour bar)."
+                              " Squares, ellipses and arrows: the extracted machine's states and moves."
                               " Click a dot to step through its string")
         self.legend = ColorLegend()
         self.legend3d = ColorLegend()
         self.view3d = Scatter3DView()
         self.view3d.setObjectName("view3d")
-        self.view3d.setMinimumSize(200, 180)
+        self.view3d.setMinimumSize(160, 160)
         self.view3d.distance_factor = 1.9
         # Black is invisible with the default additive blending: draw the markers opaque.
         for item in (self.view3d.current, self.view3d.marker):

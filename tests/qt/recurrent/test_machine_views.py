@@ -100,6 +100,7 @@ def test_chance_baseline_on_readout_and_length_chart(tab):
     assert "chance: 80 %" in tab.controls.network.accuracy.text()
     assert tab.generalisation.chance_n[10] == pytest.approx(95.0)
     assert tab.generalisation.chance.isVisible()
+    assert "counter" in tab.views.legend.toolTip() and "A's" in tab.views.legend.toolTip()  # what "state" colours mean
 
 
 def test_timeline_restores_an_earlier_snapshots_machine(qtbot, tab):

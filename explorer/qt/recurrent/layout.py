@@ -1,0 +1,63 @@
+"""How the recurrent tab's parts are arranged, so it reads from 1024×700 up (issue 12).
+
+Left: the controls in a scroll area (never a sideways scroll), and below them,
+outside it so a short window never clips them, the charts (training curves,
+length chart, states needed) as tabs. Right, top to bottom: the string and
+its stepper, the training timeline, the state views, and the step panel and
+state machine as tabs (side by side they would need 1300 px or more).
+Splitters let the user move the room around; combo boxes are only as wide
+as a short name (the full text is in the popup).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QScrollArea, QSplitter, QTabWidget
+
+if TYPE_CHECKING:
+    from explorer.qt.recurrent.tab import RecurrentTab
+
+
+def compact_combos(tab: RecurrentTab) -> None:
+    for box in [*tab.controls.findChildren(QComboBox), *tab.views.findChildren(QComboBox)]:
+        box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        box.setMinimumContentsLength(8)
+
+
+def build_layout(tab: RecurrentTab) -> None:
+    """Lay ``tab``'s widgets out; sets ``tab.bottom`` (the step/machine tabs)."""
+    compact_combos(tab)
+    left = QScrollArea()
+    left.setWidgetResizable(True)
+    left.setWidget(tab.controls)
+    left.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    left.setMinimumWidth(tab.controls.minimumSizeHint().width() + left.verticalScrollBar().sizeHint().width() + 4)
+    charts = tab.controls.charts
+    charts.addTab(tab.generalisation, "Length")
+    charts.addTab(tab.needed_chart, "States needed")
+    charts.setCurrentWidget(tab.generalisation)
+    column = QSplitter(Qt.Orientation.Vertical)
+    column.addWidget(left)
+    column.addWidget(charts)
+    column.setStretchFactor(1, 1)
+    column.setSizes([560, 300])
+    bottom = QTabWidget()
+    bottom.setObjectName("recurrentBottom")
+    bottom.addTab(tab.step_panel, "Step")
+    bottom.addTab(tab.machine_panel, "State machine")
+    tab.bottom = bottom
+    right = QSplitter(Qt.Orientation.Vertical)
+    for widget in (tab.sequence_bar, tab.timeline, tab.views, bottom):
+        right.addWidget(widget)
+    right.setStretchFactor(2, 1)
+    right.setSizes([120, 30, 430, 300])
+    split = QSplitter(Qt.Orientation.Horizontal)
+    split.addWidget(column)
+    split.addWidget(right)
+    split.setStretchFactor(1, 1)
+    split.setSizes([410, 1010])
+    layout = QHBoxLayout(tab)
+    layout.setContentsMargins(4, 4, 4, 4)
+    layout.addWidget(split)
