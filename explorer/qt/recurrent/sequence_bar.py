@@ -39,6 +39,7 @@ class TokenStrip(QWidget):
         super().__init__(parent)
         self.text = ""
         self.position = 0
+        self.marks: set[int] = set()  # steps where the extracted machine and the net disagree
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setToolTip("Click a token to jump there; ←/→ step, Space plays, Home/End jump to the ends")
         self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
@@ -55,6 +56,11 @@ class TokenStrip(QWidget):
 
     def set_position(self, position: int) -> None:
         self.position = position
+        self.update()
+
+    def set_marks(self, steps) -> None:
+        """Underline the tokens read at ``steps`` in red (the machine predicts other than the net there)."""
+        self.marks = {int(t) for t in steps}
         self.update()
 
     def token_rect(self, index: int) -> QRectF:
@@ -78,6 +84,8 @@ class TokenStrip(QWidget):
             if i == self.position + 1:
                 painter.setPen(QPen(QColor(200, 30, 30), 2, Qt.PenStyle.DashLine))
                 painter.drawRect(rect.adjusted(1, 1, -1, -1))
+            if i in self.marks:
+                painter.fillRect(QRectF(rect.left(), rect.bottom() - 3, rect.width(), 3), QColor(230, 0, 0))
         painter.end()
 
     def mousePressEvent(self, event) -> None:  # noqa: N802 - Qt override

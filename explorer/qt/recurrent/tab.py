@@ -122,6 +122,7 @@ class RecurrentTab(ExperimentTab):
         self.views.settings_changed.connect(self._on_view_settings)
         self.views.point_clicked.connect(self.show_batch_point)
         self.timeline.snapshot_chosen.connect(self.show_snapshot)
+        self.machine.machine_shown.connect(self._on_machine_shown)
 
     def _restore_settings(self) -> None:
         settings = SettingsBinder("recurrent")
@@ -208,6 +209,7 @@ class RecurrentTab(ExperimentTab):
         self.views.set_sequence(sequence, self.trace)
         self.machine.follow(sequence.text)
         self.sequence_bar.set_sequence(sequence.text, position)
+        self.sequence_bar.strip.set_marks(self.machine.disagreements())
 
     @Slot(str)
     def show_string(self, text: str) -> None:
@@ -262,6 +264,11 @@ class RecurrentTab(ExperimentTab):
             self.machine.extract(self.current_model(), self.state.language, self.state.L, self.views.state_kind)
         else:
             self.machine.refresh_overlays()
+
+    @Slot()
+    def _on_machine_shown(self) -> None:
+        """Underline the steps of the string where the new machine and the net part ways."""
+        self.sequence_bar.strip.set_marks(self.machine.disagreements())
 
     @Slot(int)
     def show_snapshot(self, index: int) -> None:

@@ -61,6 +61,7 @@ def test_disagreements_are_marked_red(tab):
     assert tab.machine.study.found.k == 3
     bad = tab.machine.disagreements()
     assert bad, "a 3-cluster machine should part ways with the net somewhere on the string"
+    assert tab.sequence_bar.strip.marks == set(bad)  # underlined in the string
     tab.sequence_bar.set_position(bad[0])
     (overlay,) = tab.machine.pair_overlays
     assert len(overlay.cross.data) == 1
@@ -131,3 +132,13 @@ def test_shipped_button_disabled_without_a_shipped_net(tab):
     tab._set_state(untrained_state("anb2n", "lstm", missing, 4))
     assert not tab.controls.network.shipped_button.isEnabled()
     assert "train one" in tab.controls.network.shipped_button.toolTip()
+
+
+def test_dragging_a_state_drags_its_arrows(tab):
+    diagram = tab.machine_panel.diagram
+    path, _label, source, target, _symbol = next(e for e in diagram.edges if e[2] != e[3])
+    before = path.path().boundingRect()
+    node = diagram.nodes[target]
+    node.setPos(node.pos().x() + 3.0, node.pos().y() + 2.0)  # what a mouse drag does to a movable item
+    after = path.path().boundingRect()
+    assert after.right() > before.right() + 1.0
