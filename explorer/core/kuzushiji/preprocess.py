@@ -18,7 +18,8 @@ or colour image through these steps, keeping each for display:
 4. ``strokes``: the crop resized so its larger side is :data:`WORK` pixels,
    cut at half intensity, and its strokes brought to KMNIST's width
    (:func:`normalise_strokes`): a thin or thick pen gives the same input.
-5. ``scaled``: the strokes resized with anti-aliasing (torchvision) so their
+5. ``scaled``: the strokes resized with anti-aliasing (torch's bilinear
+   ``interpolate``, as torchvision's ``resize`` does it) so their
    larger side is :data:`FILL` pixels, keeping the aspect ratio, and centred
    by their bounding box in the 28×28 frame. Measured on 2,000 real KMNIST
    images (``docs/drawing.md``): the box fills all 28 pixels (95 % of the
@@ -28,6 +29,11 @@ or colour image through these steps, keeping each for display:
 6. ``blurred``: an optional 3×3 Gaussian blur (σ = :data:`BLUR_SIGMA`,
    skipped at 0), rescaled so the brightest pixel is 1 (KMNIST strokes are
    saturated at 255) and clipped to [0, 1]: this is ``array28``.
+
+torchvision is never imported here: the CPU-only bundle has none, and
+importing it costs seconds. :func:`resize`, :func:`centre_in` and
+:func:`gaussian_blur` are torch-only equivalents of torchvision's tensor
+``resize``, ``center_crop`` and ``gaussian_blur`` (the tests compare them).
 
 Finally the same normalisation as training, ``(x − 0.5) / 0.5``, gives the
 1×1×28×28 ``tensor`` the nets take. ``docs/drawing.md`` explains the steps
@@ -106,7 +112,6 @@ def to_kmnist_input(
     ``invert``: ``"auto"`` (invert light-background images), ``True`` or
     ``False``. ``source`` names the file in the error for an empty image.
     """
-    import torchvision.transforms.functional as TF  # on first use: importing torchvision takes seconds
     grey = grey_array(image)
     border = float(np.median(_border(grey)))
     inverted = border > 0.5 if invert == "auto" else bool(invert)
@@ -125,7 +130,7 @@ def to_kmnist_input(
     scaled = _fit(strokes)
     blurred = scaled
     if BLUR_SIGMA > 0:
-        blurred = TF.gaussian_blur(scaled[None], kernel_size=[3, 3], sigma=[BLUR_SIGMA, BLUR_SIGMA])[0]
+        blurred = gaussian_blur(scaled, BLUR_SIGMA)
     blurred = (blurred / blurred.max().clamp_min(1e-6)).clamp(0.0, 1.0)
 
     array28 = blurred[0].numpy().astype(np.float32)
@@ -156,12 +161,11 @@ def normalise_strokes(cropped: np.ndarray) -> np.ndarray:
     ridge height bounds the erosion), so no stroke disappears. Returns a
     float32 mask (0 or 1) with a margin of :data:`WORK` / 4 on every side.
     """
-    import torchvision.transforms.functional as TF  # on first use: importing torchvision takes seconds
     h, w = cropped.shape
     scale = WORK / max(h, w)
     size = [max(1, round(h * scale)), max(1, round(w * scale))]
     crop_t = torch.from_numpy(np.ascontiguousarray(cropped, dtype=np.float32))[None]
-    work = TF.resize(crop_t, size, interpolation=TF.InterpolationMode.BILINEAR, antialias=True)[0].numpy()
+    work = resize(crop_t, size)[0].numpy()
     work = np.pad(work, WORK // 4)
     # A hairline in a large picture is faint once reduced: cut at half its peak, not at 0.5.
     mask = work > 0.5 * min(1.0, float(work.max()))
@@ -190,16 +194,57 @@ def thin_strokes(mask: np.ndarray, by: float, keep: float, width: float) -> np.n
 
 def _fit(strokes: np.ndarray) -> torch.Tensor:
     """``strokes`` cropped to their box, resized so the larger side is :data:`FILL` pixels, box-centred in 28×28."""
-    import torchvision.transforms.functional as TF  # on first use: importing torchvision takes seconds
     rows = np.flatnonzero(strokes.any(axis=1))
     cols = np.flatnonzero(strokes.any(axis=0))
     box = strokes[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1]
     h, w = box.shape
     scale = FILL / max(h, w)
     size = [max(1, round(h * scale)), max(1, round(w * scale))]
-    resized = TF.resize(torch.from_numpy(np.ascontiguousarray(box))[None], size, antialias=True)
-    # center_crop pads a smaller image with zeros on every side: bounding-box centring.
-    return TF.center_crop(resized.clamp(0.0, 1.0), [SIDE, SIDE])
+    resized = resize(torch.from_numpy(np.ascontiguousarray(box))[None], size)
+    # Padding a smaller image with zeros on every side: bounding-box centring.
+    return centre_in(resized.clamp(0.0, 1.0), SIDE)
+
+
+def resize(image: torch.Tensor, size: list[int]) -> torch.Tensor:
+    """C×H×W float ``image`` resized to ``size`` (h, w), bilinear with anti-aliasing.
+
+    Exactly what ``torchvision.transforms.functional.resize(image, size,
+    antialias=True)`` computes for a float tensor: it calls this same
+    ``interpolate``.
+    """
+    out = nn.functional.interpolate(image[None], size=list(size), mode="bilinear", align_corners=False, antialias=True)
+    return out[0]
+
+
+def centre_in(image: torch.Tensor, side: int) -> torch.Tensor:
+    """C×H×W ``image`` zero-padded and/or cropped to ``side``×``side`` about its centre.
+
+    Same split as ``torchvision.transforms.functional.center_crop``: an odd
+    padding puts the extra pixel right/bottom, an odd crop rounds the offset
+    half to even.
+    """
+    h, w = image.shape[-2:]
+    if h < side or w < side:
+        pad_h, pad_w = max(side - h, 0), max(side - w, 0)
+        image = nn.functional.pad(image, [pad_w // 2, (pad_w + 1) // 2, pad_h // 2, (pad_h + 1) // 2])
+        h, w = image.shape[-2:]
+    top, left = int(round((h - side) / 2.0)), int(round((w - side) / 2.0))
+    return image[..., top : top + side, left : left + side]
+
+
+def gaussian_blur(image: torch.Tensor, sigma: float, kernel: int = 3) -> torch.Tensor:
+    """C×H×W float ``image`` blurred by a ``kernel``×``kernel`` Gaussian of ``sigma``, edges reflected.
+
+    torchvision's ``gaussian_blur`` (same kernel, normalised to sum 1, same
+    reflect padding), written with ``conv2d``.
+    """
+    half = (kernel - 1) * 0.5
+    x = torch.linspace(-half, half, kernel)
+    k1 = torch.exp(-0.5 * (x / sigma) ** 2)
+    k1 = k1 / k1.sum()
+    weight = (k1[:, None] * k1[None, :]).expand(image.shape[0], 1, kernel, kernel).to(image.dtype)
+    padded = nn.functional.pad(image[None], [kernel // 2] * 4, mode="reflect")
+    return nn.functional.conv2d(padded, weight, groups=image.shape[0])[0]
 
 
 def load_image(path: str | os.PathLike) -> np.ndarray:

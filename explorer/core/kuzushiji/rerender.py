@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import numpy as np
 import torch
-import torchvision.transforms.functional as TF
 from scipy import ndimage
 
 from explorer.core.kuzushiji.ink_stats import as_float
@@ -35,8 +34,9 @@ def upscaled(image28: np.ndarray, scale: int = SCALE) -> np.ndarray:
     """The image enlarged ``scale`` times with bicubic interpolation (smooth, not blocky, edges), in [0, 1]."""
     tensor = torch.from_numpy(as_float(image28)[0])[None]
     side = image28.shape[-1] * scale
-    big = TF.resize(tensor, [side, side], interpolation=TF.InterpolationMode.BICUBIC, antialias=False)
-    return big[0].clamp(0.0, 1.0).numpy()
+    # torchvision's bicubic resize of a float tensor is this interpolate call (no torchvision needed).
+    big = torch.nn.functional.interpolate(tensor[None], size=[side, side], mode="bicubic", align_corners=False)
+    return big[0, 0].clamp(0.0, 1.0).numpy()
 
 
 def pen_strokes(image28: np.ndarray, change: float = 0.0, scale: int = SCALE) -> np.ndarray:
