@@ -7,11 +7,21 @@ as nonsense for activations, losses and counts, which have no unit.
 API: ``plain_axes(plot)`` turns the prefix off on every axis of a PlotItem,
 PlotWidget or GraphicsLayoutWidget whose label has no unit (all axes with
 ``all_axes=True``); returns the axes it changed.
+
+``LogAxis(orientation)`` -- an axis for log-scale plots (loss curves) whose
+tick labels never run together: pyqtgraph labels every 2…9 × 10^k when the
+range is under a decade, so a short loss chart read "0.06 0.07 0.08" on top
+of each other, and only "1" and "2" over a wide one. This one labels the
+densest of 1–9, 1-2-5, 1-3 or 1 (×10^k) that has room, and every other
+decade when even those crowd.
 """
 
 from __future__ import annotations
 
+import math
+
 import pyqtgraph as pg
+from PySide6.QtGui import QFont, QFontMetrics
 
 
 def _plot_items(target) -> list[pg.PlotItem]:
@@ -44,3 +54,32 @@ def plain_axes(target, all_axes: bool = False) -> list[pg.AxisItem]:
                 axis.enableAutoSIPrefix(False)
                 changed.append(axis)
     return changed
+
+
+class LogAxis(pg.AxisItem):
+    """Log-scale ticks thinned to the room the axis has (use with ``setLogMode``)."""
+
+    MANTISSAS = ((1, 2, 3, 4, 5, 6, 7, 8, 9), (1, 2, 5), (1, 3), (1,))
+
+    def _label_room(self) -> float:
+        """Pixels one label needs along the axis, with a gap."""
+        metrics = QFontMetrics(self.style.get("tickFont") or QFont())
+        if self.orientation in ("left", "right"):
+            return metrics.height() + 4.0
+        return metrics.horizontalAdvance("0.0005") + 8.0
+
+    def logTickValues(self, minVal, maxVal, size, stdTicks):  # noqa: N802 - pyqtgraph override
+        if not (math.isfinite(minVal) and math.isfinite(maxVal)) or maxVal <= minVal or size <= 0:
+            return []
+        per_unit = size / (maxVal - minVal)
+        room = self._label_room()
+        first, last = math.floor(minVal), math.ceil(maxVal)
+        for mantissas in self.MANTISSAS:
+            values = [k + math.log10(m) for k in range(first, last + 1) for m in mantissas]
+            values = [v for v in values if minVal <= v <= maxVal]
+            gaps = [b - a for a, b in zip(values, values[1:], strict=False)]
+            if len(values) >= 2 and min(gaps) * per_unit >= room:
+                return [(None, values)]
+        decades = [float(k) for k in range(first, last + 1) if minVal <= k <= maxVal]
+        step = max(1, math.ceil(room / per_unit))  # many decades on a short axis: every step-th
+        return [(float(step), decades[::step])] if decades else [(None, [minVal, maxVal])]

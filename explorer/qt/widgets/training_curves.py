@@ -6,6 +6,8 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QTimer, Slot
 
+from explorer.qt.widgets.axes import LogAxis
+
 
 class TrainingCurves(pg.GraphicsLayoutWidget):
     """Loss (log scale) above accuracy, sharing the x axis.
@@ -21,7 +23,8 @@ class TrainingCurves(pg.GraphicsLayoutWidget):
     def __init__(self, x_label: str = "epoch", parent=None):
         super().__init__(parent=parent)
         self.setMinimumHeight(220)
-        self.loss_plot = self.addPlot(row=0, col=0)
+        # Log-scale ticks that fit the chart's height, however short the window makes it.
+        self.loss_plot = self.addPlot(row=0, col=0, axisItems={"left": LogAxis("left")})
         self.loss_plot.setLabel("left", "loss")
         self.loss_plot.setLogMode(y=True)
         self.loss_plot.getAxis("left").enableAutoSIPrefix(False)
