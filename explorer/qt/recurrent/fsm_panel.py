@@ -128,6 +128,7 @@ class MachinePanel(QWidget):
         self.slider.setToolTip("k: how many clusters the visited states are grouped into before minimising")
         self.slider.setTracking(False)  # one extraction when the slider is let go, not one per pixel
         self.slider.valueChanged.connect(self._on_slider)
+        self.slider.sliderMoved.connect(lambda k: self.k_label.setText(f"k = {k}"))  # while dragging
         self.k_label = QLabel("k = –")
         self.summary = QLabel("extracting…")
         self.summary.setObjectName("machineSummary")

@@ -21,6 +21,7 @@ from explorer.core.errors import UserError
 from explorer.core.recurrent.fsm_lockstep import Lockstep, follow_string
 from explorer.core.recurrent.machine_study import MachineStudy, restudy_at_k, study_machine
 from explorer.core.recurrent.models import RecurrentNet
+from explorer.core.recurrent.moore import MooreMachine
 from explorer.qt.recurrent.fsm_overlays import GLOverlay, PairOverlay
 from explorer.qt.recurrent.fsm_panel import MachinePanel, StatesNeededChart
 from explorer.qt.workers import Task
@@ -92,6 +93,14 @@ class MachineController(QObject):
             pending, self._pending = self._pending, None
             if pending[0] == self._generation:
                 self._start(*pending)
+
+    def suspend(self, message: str) -> None:
+        """Show no machine (e.g. while training moves the net): overlays and diagram emptied, the reason said."""
+        self._generation += 1  # a result still on its way is for another net
+        self.study, self.lockstep = None, None
+        self.refresh_overlays()
+        self.panel.diagram.set_machine(MooreMachine("", [], 0), {})
+        self.panel.show_busy(message)
 
     def busy(self) -> bool:
         return self.task is not None or self._pending is not None

@@ -197,8 +197,8 @@ class RecurrentTab(ExperimentTab):
         self.generalisation.show_accuracy(per_n, L, chance_n)
         if extract:
             self.machine.extract(model, lang, L, self.views.state_kind)
-        else:
-            self.machine.refresh_overlays()
+        elif self.machine.study is not None:  # the net moves on: the old machine would mislead
+            self.machine.suspend("Training: the machine is extracted when training ends (or is cancelled).")
 
     # strings and stepping ------------------------------------------------------------
     def _show_sequence(self, sequence: Sequence, position: int = 0) -> None:

@@ -142,3 +142,13 @@ def test_dragging_a_state_drags_its_arrows(tab):
     node.setPos(node.pos().x() + 3.0, node.pos().y() + 2.0)  # what a mouse drag does to a movable item
     after = path.path().boundingRect()
     assert after.right() > before.right() + 1.0
+
+
+def test_live_training_views_show_no_stale_machine(qtbot, tab):
+    tab.refresh_net(tab.state.model, refit=False, extract=False)  # what a live refresh during training does
+    (overlay,) = tab.machine.pair_overlays
+    assert len(overlay.regions) == 0 and not tab.machine_panel.diagram.nodes
+    assert "Training" in tab.machine_panel.summary.text()
+    tab.refresh_net(tab.state.model)  # training over: extracted again
+    wait_machine(qtbot, tab)
+    assert len(overlay.regions) == tab.machine.study.found.machine.size
