@@ -152,3 +152,23 @@ def test_live_training_views_show_no_stale_machine(qtbot, tab):
     tab.refresh_net(tab.state.model)  # training over: extracted again
     wait_machine(qtbot, tab)
     assert len(overlay.regions) == tab.machine.study.found.machine.size
+
+
+def test_a_real_training_run_gives_a_timeline_to_scrub(qtbot, tab):
+    from PySide6.QtCore import Qt
+
+    tab.controls.train.sequences.setValue(320)
+    qtbot.mouseClick(tab.controls.train.train_button, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(tab.task.finished, timeout=120_000):
+        pass
+    wait_machine(qtbot, tab)
+    snapshots = tab.timeline.snapshots
+    assert len(snapshots) > 2 and snapshots[0].sequences == 0 and tab.timeline.isVisibleTo(tab)
+    assert tab.timeline.at_latest()
+    tab.timeline.choose(0)
+    wait_machine(qtbot, tab)
+    first = make_model("srn", 2, 2)
+    first.load_state_dict(snapshots[0].state_dict)
+    expected = extract_state_machine(first, tab.state.language, tab.state.L)
+    assert tab.machine.study.found.machine.labels == expected.machine.labels
+    assert "snapshot" in tab.figures()["anb2n_srn2_fsm"].note  # exported figures say which moment they show
