@@ -27,9 +27,12 @@ WINDOW_SIZE = (1280, 860)
 SETTLE_SECONDS = 120.0
 
 
-def register(commands) -> None:
-    from explorer.qt.exports import TAB_NAMES
+#: The tabs by their command-line names (the same as ``explorer.qt.exports.TAB_NAMES``; not imported
+#: from there so that building the parser for any command loads nothing of Qt).
+TAB_NAMES = ("mlp", "kuzushiji", "recurrent")
 
+
+def register(commands) -> None:
     parser = commands.add_parser("export", help="write a tab's standard figure set (no window)",
                                  description="Write a tab's standard figure set, as File → Export figures… does.")
     parser.add_argument("--tab", required=True, choices=TAB_NAMES, help="which tab's figures")

@@ -73,6 +73,13 @@ def test_bad_arguments_give_one_line(argv, says, tmp_path, capsys, monkeypatch):
     assert err.startswith("error:") and len(err.splitlines()) == 1 and says in err, err
 
 
+def test_the_command_lines_tab_names_are_the_windows():
+    from explorer.cli.export import TAB_NAMES
+    from explorer.qt import exports
+
+    assert TAB_NAMES == exports.TAB_NAMES
+
+
 def test_an_unwritable_folder_is_one_error_line_and_no_file(tmp_path, capsys):
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
