@@ -104,9 +104,10 @@ def _menu_rows(menu: QMenu, path: str) -> list[tuple[str, str]]:
         if action.menu() is not None:
             rows += _menu_rows(action.menu(), f"{path} → {_plain(action.text())}")
             continue
-        keys = ", ".join(k.toString(QKeySequence.SequenceFormat.NativeText) for k in action.shortcuts())
+        text, _, shown = action.text().partition("\t")  # "Copy table\tCtrl+C": a key shown, owned by a widget
+        keys = ", ".join(k.toString(QKeySequence.SequenceFormat.NativeText) for k in action.shortcuts()) or shown
         if keys:
-            rows.append((f"{path} → {_plain(action.text())}", keys))
+            rows.append((f"{path} → {_plain(text)}", keys))
     return rows
 
 
@@ -122,6 +123,7 @@ def shortcuts_markdown(window) -> str:
             lines += ["", f"## {window.tabs.tabText(i)}", "", "| What | Keys |", "|---|---|"]
             lines += [f"| {text} | {keys} |" for text, keys, _button in entries]
     lines += ["", "Keys of a tab's buttons work while the button is on screen; Actions lists the current tab's.",
+              "In the recurrent tab's sequence bar: ← and → step, Space plays or pauses, Home and End jump to the ends.",
               "The mouse wheel changes a spin box, slider or list only after you click into it; "
               "otherwise it scrolls the panel."]
     return "\n".join(lines)
