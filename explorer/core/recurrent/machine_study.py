@@ -20,22 +20,29 @@ from dataclasses import dataclass, field
 import numpy as np
 import torch
 
+from explorer.core.bounds import check_int
 from explorer.core.progress import Progress, ProgressGenerator
 from explorer.core.recurrent.fsm_layout import machine_layout
-from explorer.core.recurrent.language_machine import block_text
+from explorer.core.recurrent.language_machine import block_text, minimal_states
 from explorer.core.recurrent.languages import Language, get_language, sequence_for_ns
 from explorer.core.recurrent.models import RecurrentNet
 from explorer.core.recurrent.state_machine import (
+    MAX_N,
+    MIN_DETERMINISM,
     THRESHOLD,
     StateMachine,
+    VisitedStates,
+    agreement,
     extract_state_machine,
-    fidelity_curve,
-    states_needed_curve,
+    machine_for_k,
     untrained_baseline,
+    visited_states,
 )
 
 #: The fidelity curve runs up to this many clusters at most (each k is one k-means).
 MAX_CURVE_K = 60
+#: The automatic k is searched up to this many clusters (the shipped nets need at most 55).
+MAX_AUTO_K = 80
 
 
 @dataclass
@@ -66,6 +73,37 @@ def machine_at_k(model: RecurrentNet, lang: str | Language, max_n: int, k: int, 
     return extract_state_machine(model, lang, max_n, k=k, state=state)
 
 
+def search_k(visited: VisitedStates, max_n: int, extend: bool = False) -> ProgressGenerator[tuple[int, bool, list[dict]]]:
+    """The automatic k, as :func:`~explorer.core.recurrent.state_machine.extract_state_machine` chooses it,
+    one k-means per step (a yield between them, so the GUI can cancel), with the fidelity curve on the way.
+
+    Returns ``(k, found, curve)``: the smallest k whose machine gets every
+    string n ≤ ``max_n`` right at the deterministic steps and is at least
+    :data:`MIN_DETERMINISM` deterministic (``found``), else the best k tried;
+    ``curve`` has a row per k tried (with ``extend``, on past the automatic k
+    to twice it, so the k slider's curve shows why it was chosen). The
+    search stops at :data:`MAX_AUTO_K` clusters: a net that needs more (an
+    untrained or half-trained one) has no small machine to show.
+    """
+    certain = {label for label, c in zip(visited.labels, visited.certain, strict=True) if c}
+    top = min(visited.distinct, MAX_AUTO_K)
+    auto, best, best_key, curve = None, 1, None, []
+    for k in range(1, top + 1):
+        yield Progress(k, top, f"trying k = {k}…")
+        minimal, quotient, _, _ = machine_for_k(visited, k)
+        fit = agreement(minimal, visited, max_n)
+        curve.append({"k": k, "fidelity": fit.fidelity, "determinism": quotient.determinism, "states": minimal.size})
+        if auto is None and k >= len(certain):
+            if fit.strings == 1.0 and quotient.determinism >= MIN_DETERMINISM:
+                auto = k
+            key = (fit.strings, fit.fidelity, quotient.determinism)
+            if best_key is None or key > best_key:
+                best, best_key = k, key
+        if auto is not None and k >= (min(MAX_CURVE_K, max(2 * auto, auto + 8)) if extend else auto):
+            break
+    return (auto, True, curve) if auto is not None else (best, False, curve)
+
+
 def study_machine(
     model: RecurrentNet,
     lang: str | Language,
@@ -73,27 +111,30 @@ def study_machine(
     state: str | None = None,
     k: int | None = None,
 ) -> ProgressGenerator[MachineStudy]:
-    """Extract the machine of ``model`` and the curves around it (about a second or two for the shipped nets)."""
+    """Extract the machine of ``model`` and the curves around it (a few seconds for the shipped nets).
+
+    It yields between k-means runs: the GUI cancels at a yield (a closing tab waits for it).
+    """
     lang = get_language(lang)
-    # Yield often: the GUI cancels at a yield (a closing tab waits for it).
-    yield Progress(0, 3, "extracting the machine…")
-    auto = extract_state_machine(model, lang, max_n, state=state)
-    found = auto if k is None or k == auto.k else extract_state_machine(model, lang, max_n, k=k, state=state)
-    top = min(found.visited.distinct, MAX_CURVE_K, max(2 * auto.k, auto.k + 8))
-    curve: list[dict] = []
-    for j in range(1, top + 1):
-        yield Progress(1 + j / top, 3, "fidelity against k…")
-        curve += fidelity_curve(found.visited, [j])
+    check_int("the largest n", max_n, 1, MAX_N)
+    everything = visited_states(model, lang, 3 * max_n, state, warm_up=max_n)
+    visited = everything.upto(max_n)
+    auto_k, found_k, curve = yield from search_k(visited, max_n, extend=True)
+    found = extract_state_machine(model, lang, max_n, k=k or auto_k, state=state)
+    found.found = found_k or k is not None
     needed: list[dict] = []
     baseline: list[int] = []
     for n in range(1, max_n + 1):
-        yield Progress(2 + n / max_n, 3, "states needed against N…")
-        needed += states_needed_curve(model, lang, [n], state=state)
+        small = visited.upto(n)
+        n_k, n_found, _ = (auto_k, found_k, None) if n == max_n else (yield from search_k(small, n))
+        at_n = extract_state_machine(model, lang, n, k=n_k, state=state)
+        needed.append({"max_n": n, "net_states": at_n.machine.size, "language_states": minimal_states(lang, n),
+                       "k": n_k, "agrees_up_to": at_n.agreement.horizon, "found": n_found})
         with torch.no_grad():  # the untrained baseline: the same extraction on a fresh net
             baseline.append(untrained_baseline(model.kind, lang, model.num_hid, max_n=n, state=state).machine.size)
     return MachineStudy(
         found=found,
-        auto_k=auto.k,
+        auto_k=auto_k,
         curve=curve,
         needed=needed,
         baseline=baseline,
