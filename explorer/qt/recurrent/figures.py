@@ -218,6 +218,7 @@ def data_tables(tab: RecurrentTab) -> dict[str, tuple[list[str], list[list]]]:
 def export_all(tab: RecurrentTab, folder: Path, formats: Sequence[str] = ("png", "svg"), size=None) -> list[Path]:
     """The standard set of files; returns the paths written (a failed write raises UserError)."""
     folder = Path(folder)
+    tab.machine.ensure()  # headless export does not wait for the background extraction
     shown = figures(tab)
     flat = [f for f in shown if f.kind != "3d" and (f.name != "training_curves" or tab.controls.curves.has_points())]
     written = export_figures(flat, folder, formats=formats, size=size)
@@ -253,6 +254,7 @@ def _export_3d(tab: RecurrentTab, views: list[Figure], folder: Path, size) -> li
 
 def report_section(tab: RecurrentTab) -> ReportSection:
     """The recurrent part of the lab report: the numbers and views the tab shows now."""
+    tab.machine.ensure()
     s, hp = tab.state, tab.state.hyperparameters or {}
     settings = {"language": s.language.title, "model": f"{s.kind.upper()}-{s.hidden}", "largest n (L)": s.L,
                 "net": moment(tab), "state plotted": tab.views.state_kind, "coordinates": tab.views.coordinate_mode}

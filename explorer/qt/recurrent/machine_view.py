@@ -63,12 +63,34 @@ class MachineController(QObject):
         if self._closed:
             return
         if self.task is not None:  # one at a time: the newest request waits for the running one
-            self._pending = (self._generation, model, lang, max_n, state)
+            self._pending = self._request = (self._generation, model, lang, max_n, state)
             return
         self._start(self._generation, model, lang, max_n, state)
 
+    def ensure(self) -> None:
+        """Have the newest machine on display now (export and report from the command line cannot wait).
+
+        A request still in the background is computed here instead; its
+        background result, when it comes, is dropped as superseded.
+        """
+        request = self._pending or getattr(self, "_request", None)
+        if self.study is not None and not self.busy() or request is None:
+            return
+        _, model, lang, max_n, state = request
+        self._generation += 1
+        self._pending = None
+        generator = study_machine(model, lang, max_n, state)
+        try:
+            while True:
+                next(generator)
+        except StopIteration as end:
+            self.show_study(end.value)
+        except UserError as exc:
+            self.panel.show_busy(f"No machine extracted: {exc}")
+
     def _start(self, generation: int, model, lang, max_n: int, state: str) -> None:
         self._running = generation
+        self._request = (generation, model, lang, max_n, state)
         self.task = Task(study_machine, model, lang, max_n, state, name="recurrent-fsm", parent=self.owner, threads=1)
         self.task.bind(succeeded=self._on_study, failed=self._on_failed, finished=self._on_finished).start()
 

@@ -78,3 +78,14 @@ def test_report_section_has_settings_machine_and_length_chart(tab):
     assert any(t.caption == "fsm states" and len(t.rows) == tab.machine.study.found.machine.size for t in section.tables)
     assert all(f.svg is not None for f in section.figures if "3-D" not in f.caption)
     assert "chance" in section.text[0]
+
+
+def test_export_right_after_opening_does_not_wait_for_the_background_extraction(qtbot, tmp_path):
+    from explorer.qt.recurrent.tab import RecurrentTab
+
+    fresh = RecurrentTab()  # as `explorer export` builds it: no event loop turns before exporting
+    qtbot.addWidget(fresh)
+    names = {p.name for p in fresh.export_all(tmp_path, formats=("png",), size=(300, 200))}
+    assert {"anb2n_srn2_fsm.png", "anb2n_srn2_fsm_states.csv", "anb2n_srn2_states_needed.csv"} <= names
+    assert fresh.machine.study.found.machine.size == 12
+    assert fresh.shutdown()
