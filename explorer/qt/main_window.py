@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QTabWidget,
+    QWidget,
 )
 
 from explorer import __version__
@@ -280,9 +281,12 @@ class MainWindow(QMainWindow):
         if not figures:
             return
         names = list(figures)
-        name = names[0]
+        # The current view first: the first figure on screen now (the tabs' pages hide the others).
+        on_screen = [i for i, n in enumerate(names) if _on_screen(figures[n])]
+        current = on_screen[0] if on_screen else 0
+        name = names[current]
         if len(names) > 1:
-            name, ok = QInputDialog.getItem(self, "Export figure", "Figure:", names, 0, False)
+            name, ok = QInputDialog.getItem(self, "Export figure", "Figure:", names, current, False)
             if not ok:
                 return
         figure = Figure.of(figures[name])
@@ -376,3 +380,8 @@ def about_text() -> str:
         f"Compute devices: {device}</p>"
         f"<p>Data folder: {paths.data_dir()}<br>Log file: {paths.log_file()}</p>"
     )
+
+
+def _on_screen(figure) -> bool:
+    target = figure.target if isinstance(figure, Figure) else figure
+    return isinstance(target, QWidget) and target.isVisible()

@@ -95,3 +95,27 @@ def test_export_figure_opens_the_dialog_for_the_tabs_figure(window, tmp_path, qt
     dialog.accept()
     assert (tmp_path / "loss.png").exists()
     assert "Exported loss.png" in window.statusBar().currentMessage()
+
+
+def test_export_figure_offers_the_view_on_screen_first(qtbot, monkeypatch):
+    from PySide6.QtWidgets import QInputDialog
+
+    class TwoPages(ExperimentTab):
+        def __init__(self):
+            super().__init__()
+            self.hidden_plot, self.shown_plot = pg.PlotWidget(), pg.PlotWidget()
+            layout = QVBoxLayout(self)
+            layout.addWidget(self.hidden_plot)
+            layout.addWidget(self.shown_plot)
+            self.hidden_plot.hide()
+
+        def figures(self):
+            return {"first": self.hidden_plot, "second": self.shown_plot}
+
+    window = MainWindow([TwoPages()])
+    qtbot.addWidget(window)
+    window.show()
+    asked = []
+    monkeypatch.setattr(QInputDialog, "getItem", lambda *a: asked.append(a) or ("second", False))
+    window.export_action.trigger()
+    assert asked and asked[0][3] == ["first", "second"] and asked[0][4] == 1
