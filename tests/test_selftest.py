@@ -21,8 +21,9 @@ def test_self_test_passes_and_writes_only_under_the_data_folder(tmp_path):
         cwd=cwd, env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=240,
     )
     assert out.returncode == 0, out.stderr[-2000:]
-    for step in ("resources", "MLP", "recurrent", "Kuzushiji", "3-D view"):
+    for step in ("resources", "MLP", "recurrent", "Kuzushiji", "drawing", "3-D view"):
         assert f"ok  {step}" in out.stdout
+    assert "drawing 0." in out.stdout and "picture 0." in out.stdout  # both classify paths ran
     assert "100 % after" in out.stdout  # the MLP really reached 100 %
     assert "skipped: Qt platform 'offscreen'" in out.stdout  # and says so when it cannot draw
     assert out.stdout.rstrip().splitlines()[-1].startswith("self-test passed")
