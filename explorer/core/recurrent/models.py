@@ -11,7 +11,6 @@ V, out_bias``; the LSTM has no ``H0``).
 from __future__ import annotations
 
 import math
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
@@ -201,19 +200,3 @@ def step(
         gates={k: v[0].numpy().copy() for k, v in gates.items()},
         log_probs=log_probs[0].numpy().copy(),
     )
-
-
-@contextmanager
-def one_thread():
-    """Run the GUI thread's tiny tensor work on one thread.
-
-    These nets have a few units: thread hand-offs cost far more than the
-    arithmetic (100× slower on a busy 2-core machine). torch's OpenMP thread
-    count is per calling thread, so a training worker keeps its own setting.
-    """
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(before)
