@@ -1,1 +1,1 @@
-"""Numbers only: torch, numpy, torchvision. Nothing here imports Qt."""
+"""Numbers only: torch and numpy (torchvision where it is installed, for IDX parsing). Nothing here imports Qt."""

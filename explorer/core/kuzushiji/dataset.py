@@ -1,7 +1,7 @@
 """The KMNIST data: read from a folder the user has, store once, load at start.
 
 A folder may hold the four IDX files (gzipped or not, as published) or the four
-official ``.npz`` files. IDX parsing goes through torchvision. Any number of
+official ``.npz`` files. IDX parsing is torchvision's (numpy where torchvision is absent; see formats.py). Any number of
 images is accepted (60,000 / 10,000 for the real data) as long as every image
 is 28×28, each images file has as many labels as images, and labels are 0..9.
 """
