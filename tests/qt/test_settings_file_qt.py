@@ -53,3 +53,25 @@ def test_crafted_settings_run_no_code(tmp_path):
     values = _read_all(ini)
     assert not marker.exists()
     assert values == {"kuzushiji/epochs": "3", "kuzushiji/net": "NetConv"}
+
+
+def test_the_window_starts_with_defaults_from_a_crafted_settings_file(user_data_dir, qtbot, caplog):
+    """The app's own start: the data folder's settings.ini holds the pickle; no code runs, the window opens."""
+    from explorer.core import paths
+    from explorer.qt.main_window import MainWindow
+
+    marker = user_data_dir / "marker"
+    ini = paths.settings_file()
+    writer = QSettings(str(ini), QSettings.Format.IniFormat)
+    writer.setValue("window/geometry", _Payload(marker))
+    writer.setValue("window/tab", 2)
+    writer.sync()
+    del writer
+
+    with caplog.at_level("WARNING"):
+        window = MainWindow()
+    qtbot.addWidget(window)
+    assert not marker.exists()
+    assert window.tabs.currentIndex() == 2  # the plain value next to it is still honoured
+    assert any("dropped unsafe values of window/geometry" in r.getMessage() for r in caplog.records)
+    window.close()
