@@ -15,7 +15,7 @@ it together, red where machine and net disagree.
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, Signal, Slot
 
 from explorer.core.errors import UserError
 from explorer.core.recurrent.fsm_lockstep import Lockstep, follow_string
@@ -76,9 +76,15 @@ class MachineController(QObject):
         request = self._pending or getattr(self, "_request", None)
         if self.study is not None and not self.busy() or request is None:
             return
+        self._pending = None
+        if self.task is not None:
+            # Never two k-means at once (OpenMP in two threads can deadlock): let the running one end first.
+            self.task.wait(60)
+            QCoreApplication.sendPostedEvents()  # its result, if it is the newest request, is shown now
+            if self.study is not None and request[0] == self._running:
+                return
         _, model, lang, max_n, state = request
         self._generation += 1
-        self._pending = None
         generator = study_machine(model, lang, max_n, state)
         try:
             while True:
