@@ -147,6 +147,11 @@ class MachineController(QObject):
         """Re-extract at ``k`` (the slider), directly: a single k-means."""
         if self.study is None or self.model is None or k == self.study.found.k:
             return
+        if self.task is not None:  # never two k-means at once (see ensure)
+            self.task.wait(60)
+            QCoreApplication.sendPostedEvents()
+            if self.study is None:
+                return
         try:
             study = restudy_at_k(self.study, self.model, k)
         except UserError as exc:
