@@ -181,6 +181,19 @@ def _settle() -> None:
         QApplication.processEvents()
 
 
+def open_window(qtbot, size: tuple[int, int], tab_type: type) -> tuple[MainWindow, QWidget]:
+    """The main window shown at ``size`` with its tab of ``tab_type`` current (for checks of a trained state)."""
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.resize(*size)
+    window.show()
+    qtbot.waitExposed(window)
+    tab = next(window.tabs.widget(i) for i in range(window.tabs.count())
+               if isinstance(window.tabs.widget(i), tab_type))
+    window.tabs.setCurrentWidget(tab)
+    return window, tab
+
+
 @pytest.mark.parametrize("size", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
 def test_every_tab_fits_the_window(qtbot, size):
     window = MainWindow()

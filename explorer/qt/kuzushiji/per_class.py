@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -56,8 +56,14 @@ class PerClassView(QTabWidget):
         plot.setXRange(-0.6, 9.6, padding=0)
         bottom = plot.getAxis("bottom")
         bottom.setTicks([[(i, kana) for i, (kana, _) in enumerate(CLASSES)]])
-        if font is not None:
-            bottom.setStyle(tickFont=font)
+        # Ticks a point smaller than the table's kana, and a minimum that holds: ten kana side by
+        # side beside a narrow left axis (fits the side column at 1024 px).
+        tick_font = QFont(font) if font is not None else QFont()
+        tick_font.setPointSizeF(max(7.0, tick_font.pointSizeF() - 1))
+        bottom.setStyle(tickFont=tick_font)
+        per_bar = max(QFontMetrics(tick_font).horizontalAdvance(kana) for kana, _ in CLASSES) + 2
+        plot.getAxis("left").setWidth(40)
+        self.bars.setMinimumWidth(40 + int(10.2 * per_bar) + 8)
         self.bar_item = pg.BarGraphItem(x=np.arange(10), height=np.zeros(10), width=0.7, brush=BAR_COLOR, pen=None)
         plot.addItem(self.bar_item)
         self.addTab(self.table, "Table")

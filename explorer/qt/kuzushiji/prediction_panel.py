@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont, QFontDatabase, QImage, QPixmap
+from PySide6.QtGui import QFont, QFontDatabase, QFontMetrics, QImage, QPixmap
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
@@ -74,8 +74,9 @@ class NetCard(QFrame):
         self.caption.setWordWrap(True)
         self.kana = QLabel("–")
         self.kana.setObjectName("topKana")
-        self.kana.setFont(kana_font(36, bold=True))
+        self.kana.setFont(kana_font(30, bold=True))
         self.kana.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.kana.setMinimumWidth(self.kana.fontMetrics().horizontalAdvance("を") + 8)
         self.verdict = QLabel()
         self.verdict.setObjectName("topVerdict")
         self.verdict.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -89,25 +90,53 @@ class NetCard(QFrame):
         self.bars.setBackground("w")
         self.bars.setYRange(0, 1, padding=0.02)
         self.bars.setXRange(-0.6, 9.6, padding=0)
-        self.bars.setLabel("left", "probability")
+        self.bars.setToolTip("Probability per class: " + ", ".join(f"{k} {r}" for k, r in CLASSES))
+        left = self.bars.getAxis("left")
+        left.setTicks([[(0.0, "0"), (0.5, ".5"), (1.0, "1")]])  # three short ticks leave the bars the width
         axis = self.bars.getAxis("bottom")
-        axis.setTicks([[(i, f"{kana}\n{romaji}") for i, (kana, romaji) in enumerate(CLASSES)]])
         axis.setStyle(tickFont=kana_font(8))
-        axis.setHeight(38)  # two lines: kana over romaji
         for side in ("left", "bottom"):
             self.bars.getAxis(side).setTextPen("k")
             self.bars.getAxis(side).setPen("k")
+        self._tick_style: str | None = None
+        self._fit_ticks()
+        # The labels follow the chart's width: kana over romaji when there is room, else kana only.
+        axis.geometryChanged.connect(self._fit_ticks)
         self.bar_item = pg.BarGraphItem(x=np.arange(10), height=np.zeros(10), width=0.7, brush=OTHER_BRUSH)
         self.bars.addItem(self.bar_item)
         self.probabilities: np.ndarray | None = None
 
+        # A wrapped label's minimum is one line; two keep the chart below inside the card.
+        self.caption.setMinimumHeight(2 * self.caption.fontMetrics().lineSpacing() + 2)
+        verdict_row = QHBoxLayout()
+        verdict_row.addWidget(self.kana)
+        verdict_row.addWidget(self.verdict, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(self.title)
         layout.addWidget(self.caption)
-        layout.addWidget(self.kana)
-        layout.addWidget(self.verdict)
+        layout.addLayout(verdict_row)  # side by side: the chart keeps the height
         layout.addWidget(self.bars, 1)
+
+    def _fit_ticks(self) -> None:
+        """Kana over romaji on the x axis where each bar has room for "tsu", else kana only.
+
+        The romaji are in the chart's tooltip and under the large kana either way.
+        """
+        axis = self.bars.getAxis("bottom")
+        metrics = QFontMetrics(axis.style["tickFont"])
+        per_bar = axis.width() / 10.2  # the x range is -0.6 … 9.6
+        romaji_fits = per_bar >= max(metrics.horizontalAdvance(r) for _, r in CLASSES) + 4
+        style = "two lines" if romaji_fits else "kana"
+        if style == self._tick_style:
+            return
+        self._tick_style = style
+        if romaji_fits:
+            axis.setTicks([[(i, f"{kana}\n{romaji}") for i, (kana, romaji) in enumerate(CLASSES)]])
+            axis.setHeight(2 * metrics.height() + 10)
+        else:
+            axis.setTicks([[(i, kana) for i, (kana, _) in enumerate(CLASSES)]])
+            axis.setHeight(metrics.height() + 10)
 
     def show_probabilities(self, probs: np.ndarray | None) -> None:
         """Update the large label and the bars (``None`` clears them)."""

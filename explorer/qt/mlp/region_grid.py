@@ -78,6 +78,14 @@ class RegionGrid(QWidget):
         while len(self.plots) > wanted:
             plot = self.plots.pop(-2)
             self.grid.removeWidget(plot)
+            # Hidden and unparented now: deleteLater waits for the main loop, and until then the
+            # plot would stay on screen where it was (a stray piece between h4 and the output).
+            plot.hide()
+            plot.setParent(None)
             plot.deleteLater()
+        # Take every plot out before putting them back: a widget added again while still in the
+        # grid keeps its old cell too, and two cells fight over its geometry.
+        for plot in self.plots:
+            self.grid.removeWidget(plot)
         for i, plot in enumerate(self.plots):
             self.grid.addWidget(plot, i // PLOT_COLUMNS, i % PLOT_COLUMNS)

@@ -209,9 +209,12 @@ class MLPTab(TrainingRuns, ExperimentTab):
             self.curves_note.setText("No training run yet: Train draws the loss and accuracy curves here.")
         elif owns or self.task is not None:
             self.curves_note.setText(f"Curves of the run that gave the net shown ({self.history[-1][0]:,} epochs).")
+            self.curves_note.setToolTip("")
         else:
-            self.curves_note.setText("Curves of an earlier run: the net shown has been edited, loaded or "
-                                     "undone since, so they do not describe it.")
+            # Short enough for two lines beside the table at 1024 px (the layout keeps two lines for it).
+            self.curves_note.setText("Curves of an earlier run: the net shown has changed since.")
+            self.curves_note.setToolTip("The net shown has been edited, loaded or undone since that run, "
+                                        "so these curves do not describe it.")
         self.curves.setVisible(bool(self.history) or self.task is not None)  # no empty axes with made-up ticks
         self.timeline.setVisible(owns and len(self.timeline.snapshots) > 1 and self.task is None)
         panel = self.controls.train.task_panel
