@@ -19,8 +19,9 @@ import numpy as np
 
 from explorer.core.recurrent.languages import Language, get_language
 
-ROW_SPREAD = 0.5
-"""How far apart the b-rows of different a-counts are (a^n b^kn c^mn only)."""
+ROW_SPREAD = 1.2
+"""How far the b-rows of different a-counts spread, first to last (a^n b^kn c^mn only): wide
+enough that a view can print a state's prediction under it without touching the next row."""
 
 
 def point_places(lang: str | Language, read: str, max_n: int) -> np.ndarray:
@@ -52,7 +53,7 @@ def point_places(lang: str | Language, read: str, max_n: int) -> np.ndarray:
 
 
 def ladder_layout(
-    assignment: np.ndarray, places: np.ndarray, spread: float = 0.25
+    assignment: np.ndarray, places: np.ndarray, spread: float = 0.4
 ) -> dict[int, tuple[float, float]]:
     """Place of each machine state: the mean place of its points, coinciding states fanned out.
 

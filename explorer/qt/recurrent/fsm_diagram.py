@@ -18,7 +18,7 @@ import math
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Signal
-from PySide6.QtGui import QBrush, QColor, QPainterPath, QPolygonF
+from PySide6.QtGui import QBrush, QColor, QFont, QPainterPath, QPolygonF
 from PySide6.QtWidgets import QGraphicsEllipseItem, QGraphicsItem, QGraphicsPathItem
 
 from explorer.core.recurrent.moore import MooreMachine
@@ -27,9 +27,18 @@ from explorer.core.recurrent.moore import MooreMachine
 SYMBOL_COLOURS = {"A": (200, 40, 40), "B": (30, 90, 210), "C": (20, 150, 60)}
 AGREE_RING = (220, 0, 220)
 DISAGREE_RING = (230, 0, 0)
-#: Horizontal spacing of the ladder in diagram units (the core's layout is in counts).
+#: Spacing of the ladder in diagram units (the core's layout is in counts): the b-row's
+#: states are half a count apart, so x doubles; rows sit far enough apart that the
+#: prediction under a state and the arrows' labels between the rows do not meet.
 X_SCALE = 2.0
-Y_SCALE = 1.6
+Y_SCALE = 2.4
+#: Text sizes in points; pyqtgraph text keeps its size on screen whatever the zoom.
+NODE_FONT_PT = 9
+EDGE_FONT_PT = 8
+#: Room around the drawing when it is fitted to the view (a share of its size).
+FIT_PADDING = 0.06
+#: At most this much longer a ladder is drawn along x or y to match the view's shape.
+MAX_STRETCH = 2.5
 
 
 def state_colour(state: int, count: int) -> QColor:
@@ -53,8 +62,16 @@ class StateNode(QGraphicsEllipseItem):
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemSendsGeometryChanges)
         self.setAcceptHoverEvents(True)
         self.setZValue(10)
-        self.label = pg.TextItem(text, color=(0, 0, 0), anchor=(0.5, 0.5))
+        # The number inside the circle, the prediction just under it: two short texts
+        # side by side rows of states never run into each other as "11: AB" did.
+        number, _, predicts = text.partition(": ")
+        self.label = pg.TextItem(number, color=(0, 0, 0), anchor=(0.5, 0.5), fill=(255, 255, 255, 150))
+        self.label.setFont(_font(NODE_FONT_PT, bold=True))
         self.label.setParentItem(self)
+        self.predicts = pg.TextItem(predicts, color=(30, 30, 30), anchor=(0.5, 0.0))
+        self.predicts.setFont(_font(NODE_FONT_PT))
+        self.predicts.setParentItem(self)
+        self.predicts.setPos(0, radius * 1.3 if start else radius)
         self.setToolTip(f"state {state}{' (start)' if start else ''}: predicts {text.split(': ')[-1]}")
         if start:
             ring = QGraphicsEllipseItem(-radius * 1.25, -radius * 1.25, 2.5 * radius, 2.5 * radius, self)
@@ -85,6 +102,9 @@ class MachineDiagram(pg.PlotWidget):
         self.setMinimumSize(220, 160)
         self.setMenuEnabled(False)
         self.setAspectLocked(True)
+        # The view is fitted to the machine (show, resize, new machine), not to every item:
+        # pyqtgraph's auto range would also follow the labels and the highlight ring.
+        self.getPlotItem().getViewBox().disableAutoRange()
         self.getPlotItem().invertY(True)  # the layout's rows grow downwards: a, then b, then c
         for side in ("left", "bottom"):
             self.getPlotItem().hideAxis(side)
@@ -94,6 +114,8 @@ class MachineDiagram(pg.PlotWidget):
         self.machine: MooreMachine | None = None
         self.nodes: dict[int, StateNode] = {}
         self.edges: list[tuple[QGraphicsPathItem, pg.TextItem, int, int, str]] = []
+        self.layout: dict[int, tuple[float, float]] = {}
+        self.dragged = False
         self.current: int | None = None
         self.hovered: int | None = None
         self.ring = QGraphicsEllipseItem()
@@ -113,38 +135,97 @@ class MachineDiagram(pg.PlotWidget):
         visits = np.asarray(machine.visits or [1] * machine.size, float)
         biggest = max(float(visits.max()), 1.0) if len(visits) else 1.0
         for s in range(machine.size):
-            x, y = layout.get(s, (s * 0.5, 3.0))
-            radius = 0.1 + 0.14 * math.sqrt(visits[s] / biggest)
+            radius = 0.2 + 0.16 * math.sqrt(visits[s] / biggest)
             text = f"{s}: {machine.labels[s] or '–'}"
             node = StateNode(self, s, radius, state_colour(s, machine.size), text, s == machine.start)
-            node.setPos(x * X_SCALE, y * Y_SCALE)
             self.addItem(node)
             self.nodes[s] = node
+        self.layout = {s: layout.get(s, (s * 0.5, 3.0)) for s in range(machine.size)}
+        self.dragged = False
+        self._place()
         counts = [t.count for t in machine.transitions.values()] or [1]
         top = max(counts)
         for t in machine.transitions.values():
             path = QGraphicsPathItem()
             path.setPen(pg.mkPen(symbol_colour(t.symbol), width=0.8 + 3.2 * t.count / top))
             path.setZValue(5)
-            label = pg.TextItem(f"{t.symbol} {t.count}", color=symbol_colour(t.symbol), anchor=(0.5, 0.5))
+            label = pg.TextItem(f"{t.symbol} {t.count}", color=symbol_colour(t.symbol), anchor=(0.5, 0.5),
+                                fill=(255, 255, 255, 200))  # readable where it crosses other arrows
+            label.setFont(_font(EDGE_FONT_PT))
             label.setZValue(6)
             self.addItem(path)
             self.addItem(label)
             self.edges.append((path, label, t.source, t.target, t.symbol))
         self._draw_edges()
         self.set_current(self.current if self.current is not None and self.current < machine.size else None)
-        self.autoRange(padding=0.1)
+        self.fit()
+
+    def drawing_rect(self) -> QRectF:
+        """The machine's extent in diagram units: circles, start rings, self-loops and the predictions under them."""
+        rect = QRectF()
+        for node in getattr(self, "nodes", {}).values():  # resizeEvent comes before __init__ ends
+            r, p = node.radius * 1.3, node.pos()
+            # Self-loops rise about 0.9 above a node; the prediction hangs about 0.6 below it.
+            rect = rect.united(QRectF(p.x() - r - 0.3, p.y() - r - 0.9, 2 * r + 0.6, 2 * r + 1.5))
+        return rect
+
+    def fit(self) -> None:
+        """Fill the view with the machine, keeping its aspect, with a margin (show, resize, new machine)."""
+        rect = self.drawing_rect()
+        if rect.isValid() and self.plotItem is not None:
+            self.getPlotItem().getViewBox().setRange(rect, padding=FIT_PADDING)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        if self.plotItem is None:  # closing: pyqtgraph has let go of the plot already
+            return
+        if getattr(self, "nodes", None) and not self.dragged:
+            self._place()
+            self._draw_edges()
+            self.set_current(self.current, self._agree)
+        self.fit()
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        self.fit()
+
+    def _place(self) -> None:
+        """Put the nodes at the ladder's places, stretched along x or y to the view's shape.
+
+        Circles stay round (the aspect is locked) but the ladder's rows and columns move
+        apart until the drawing has about the view's proportions: a long two-row SRN
+        ladder and a tall LSTM one both fill the view instead of a strip of it.
+        """
+        if not self.layout:
+            return
+        xy = np.array([self.layout[s] for s in sorted(self.layout)], float) * (X_SCALE, Y_SCALE)
+        width, height = np.ptp(xy[:, 0]) + 2.0, np.ptp(xy[:, 1]) + 2.0  # + room for circles and labels
+        view = self.getPlotItem().getViewBox().size()
+        aspect = view.width() / view.height() if view.height() > 10 and view.width() > 10 else 2.3
+        sx = min(max(aspect * height / width, 1.0), MAX_STRETCH)
+        sy = min(max(width / (aspect * height), 1.0), MAX_STRETCH)
+        self._placing = True
+        try:
+            for s, (x, y) in zip(sorted(self.layout), xy, strict=True):
+                self.nodes[s].setPos(x * sx, y * sy)
+        finally:
+            self._placing = False
 
     def node_moved(self, _state: int) -> None:
+        if not getattr(self, "_placing", False):
+            self.dragged = True  # the user's arrangement is kept from now on (no re-stretch on resize)
         self._draw_edges()
         self.set_current(self.current, self._agree)
 
     def _draw_edges(self) -> None:
         for path, label, source, target, symbol in self.edges:
             a, b = self.nodes[source], self.nodes[target]
-            shape, middle = _arrow(a.pos(), b.pos(), a.radius, b.radius, "ABC".find(symbol))
+            shape, middle, side = _arrow(a.pos(), b.pos(), a.radius, b.radius, max("ABC".find(symbol), 0))
             path.setPath(shape)
             label.setPos(middle)
+            # Anchored on the side the arrow bends to, the label sits beside its curve, not on
+            # it, so the short b-row arrows keep their labels clear of the circles' row.
+            label.setAnchor((0.5 - 0.5 * side[0], 0.5 - 0.5 * side[1]))
 
     # highlights ------------------------------------------------------------------
     _agree = True
@@ -173,30 +254,50 @@ class MachineDiagram(pg.PlotWidget):
         self.hovered = state
 
 
-def _arrow(p: QPointF, q: QPointF, rp: float, rq: float, lane: int) -> tuple[QPainterPath, QPointF]:
-    """An arrow from circle (p, rp) to circle (q, rq), bent a little per symbol lane; and its label's place."""
+def _arrow(
+    p: QPointF, q: QPointF, rp: float, rq: float, lane: int
+) -> tuple[QPainterPath, QPointF, tuple[float, float]]:
+    """An arrow from circle (p, rp) to circle (q, rq), bent per symbol lane; its label's place and side.
+
+    The label sits on the curve itself, at a point along it that differs per lane
+    (0.4, 0.55, 0.7 of the way), so moves by different symbols between the same two
+    states, or into the same state, do not stack their labels.
+    """
     path = QPainterPath()
-    if (q - p).manhattanLength() < 1e-6:  # a self-loop above the node
+    if (q - p).manhattanLength() < 1e-6:  # a self-loop above the node, one size per lane
         top = QPointF(p.x(), p.y() - rp)
-        c1, c2 = top + QPointF(-0.45, -0.55 - 0.15 * lane), top + QPointF(0.45, -0.55 - 0.15 * lane)
-        path.moveTo(top + QPointF(-0.05, 0))
-        path.cubicTo(c1, c2, top + QPointF(0.05, 0))
-        _head(path, top + QPointF(0.05, 0), math.atan2(top.y() - c2.y(), top.x() - c2.x()))
-        return path, top + QPointF(0, -0.5 - 0.15 * lane)
+        rise = 0.6 + 0.25 * lane
+        c1, c2 = top + QPointF(-0.5, -rise), top + QPointF(0.5, -rise)
+        path.moveTo(top + QPointF(-0.08, 0))
+        path.cubicTo(c1, c2, top + QPointF(0.08, 0))
+        _head(path, top + QPointF(0.08, 0), math.atan2(top.y() - c2.y(), top.x() - c2.x()))
+        return path, top + QPointF(0, -0.75 * rise), (0.0, -1.0)
     d = q - p
     length = math.hypot(d.x(), d.y())
     ux, uy = d.x() / length, d.y() / length
-    bend = 0.18 + 0.12 * lane  # moves both ways between two states do not overlap
+    bend = 0.3 + 0.25 * lane  # moves both ways between two states do not overlap
     mid = QPointF((p.x() + q.x()) / 2 - uy * bend, (p.y() + q.y()) / 2 + ux * bend)
     start = QPointF(p.x() + ux * rp, p.y() + uy * rp)
     end = QPointF(q.x() - ux * rq, q.y() - uy * rq)
     path.moveTo(start)
     path.quadTo(mid, end)
     _head(path, end, math.atan2(end.y() - mid.y(), end.x() - mid.x()))
-    return path, mid
+    t = 0.4 + 0.15 * lane
+    along = QPointF(  # the quadratic Bézier at t
+        (1 - t) ** 2 * start.x() + 2 * (1 - t) * t * mid.x() + t**2 * end.x(),
+        (1 - t) ** 2 * start.y() + 2 * (1 - t) * t * mid.y() + t**2 * end.y(),
+    )
+    return path, along, (-uy, ux)  # the side the curve bends to (y grows downwards)
 
 
-def _head(path: QPainterPath, tip: QPointF, angle: float, size: float = 0.12) -> None:
+def _font(points: int, bold: bool = False) -> QFont:
+    font = QFont()
+    font.setPointSize(points)
+    font.setBold(bold)
+    return font
+
+
+def _head(path: QPainterPath, tip: QPointF, angle: float, size: float = 0.18) -> None:
     left = QPointF(tip.x() - size * math.cos(angle - 0.4), tip.y() - size * math.sin(angle - 0.4))
     right = QPointF(tip.x() - size * math.cos(angle + 0.4), tip.y() - size * math.sin(angle + 0.4))
     head = QPainterPath()

@@ -1,0 +1,67 @@
+"""The state-machine diagram fills its view and its state labels never run into each other."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QRect
+
+from explorer.core.recurrent.fsm_layout import machine_layout
+from explorer.core.recurrent.state_machine import extract_state_machine
+from explorer.core.recurrent.weights import shipped_state
+from explorer.qt.recurrent.fsm_diagram import NODE_FONT_PT, MachineDiagram
+
+
+@pytest.fixture(scope="module")
+def srn_machine():
+    s = shipped_state("anb2n", "srn", 2, 4)
+    return extract_state_machine(s.model, s.language, 4)
+
+
+def _in_view(diagram: MachineDiagram, item) -> QRect:
+    return diagram.mapFromScene(item.sceneBoundingRect()).boundingRect()
+
+
+def _drawn(qtbot, found, width: int, height: int) -> MachineDiagram:
+    diagram = MachineDiagram()
+    qtbot.addWidget(diagram)
+    diagram.resize(width, height)
+    diagram.show()
+    qtbot.waitExposed(diagram)
+    diagram.set_machine(found.machine, machine_layout(found))
+    qtbot.wait(20)
+    return diagram
+
+
+@pytest.mark.parametrize(("width", "height"), [(500, 220), (800, 300)])
+def test_shipped_srn_machine_fills_the_view_with_labels_apart(qtbot, srn_machine, width, height):
+    diagram = _drawn(qtbot, srn_machine, width, height)
+    assert len(diagram.nodes) == 12
+    viewport = diagram.viewport().rect()
+    drawing = QRect()
+    for node in diagram.nodes.values():
+        drawing = drawing.united(_in_view(diagram, node))
+    assert drawing.width() >= 0.6 * viewport.width()
+    assert viewport.contains(drawing)  # nothing cut off at the edges
+    # A state's label is its number and the prediction under it; no two states' labels meet.
+    labels = {s: _in_view(diagram, n.label).united(_in_view(diagram, n.predicts)) for s, n in diagram.nodes.items()}
+    clashes = [(s, t) for s in labels for t in labels if s < t and labels[s].intersects(labels[t])]
+    assert clashes == []
+    assert all(viewport.contains(rect) for rect in labels.values())
+    fonts = [item.textItem.font().pointSize() for n in diagram.nodes.values() for item in (n.label, n.predicts)]
+    assert min(fonts) >= NODE_FONT_PT >= 9
+
+
+def test_a_resized_view_refits_and_a_dragged_node_stays_put(qtbot, srn_machine):
+    diagram = _drawn(qtbot, srn_machine, 300, 200)
+    diagram.resize(700, 260)
+    qtbot.wait(20)
+    drawing = QRect()
+    for node in diagram.nodes.values():
+        drawing = drawing.united(_in_view(diagram, node))
+    assert drawing.width() >= 0.6 * diagram.viewport().width()
+    node = diagram.nodes[3]
+    node.setPos(node.pos().x() + 1.0, node.pos().y())
+    moved = node.pos()
+    diagram.resize(600, 260)
+    qtbot.wait(20)
+    assert diagram.nodes[3].pos() == moved  # the user's arrangement survives a resize
