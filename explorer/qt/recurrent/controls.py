@@ -244,6 +244,12 @@ class TrainingChart(TrainingCurves):
             self.accuracy_curve.setData(xs, ys)
 
 
+#: Room (in n) right of the last bar for the "chance" label at the end of its line.
+CHANCE_ROOM = 1.9
+#: Least room per tick label under the bars ("12" and a gap).
+TICK_PIXELS = 20
+
+
 class GeneralisationChart(pg.PlotWidget):
     """Accuracy per n for n = 1..3L; the training range n ≤ L shaded."""
 
@@ -264,7 +270,8 @@ class GeneralisationChart(pg.PlotWidget):
         self.chance = pg.PlotDataItem(pen=pg.mkPen((60, 60, 60), width=1.5, style=Qt.PenStyle.DashLine),
                                       stepMode="center")
         self.addItem(self.chance)
-        self.chance_label = pg.TextItem("chance", color=(60, 60, 60), anchor=(0, 1))
+        # At the dashed line's right end, in room kept free right of the last bar (never on a bar).
+        self.chance_label = pg.TextItem("chance", color=(60, 60, 60), anchor=(0, 0.5))
         self.addItem(self.chance_label)
         self.per_n: dict[int, float] = {}
         self.chance_n: dict[int, float] = {}
@@ -278,7 +285,7 @@ class GeneralisationChart(pg.PlotWidget):
         if self.chance_n:
             cn = np.array(sorted(self.chance_n))
             self.chance.setData(np.append(cn - 0.5, cn[-1] + 0.5), [self.chance_n[n] for n in cn])
-            self.chance_label.setPos(0.5, self.chance_n[cn[0]])
+            self.chance_label.setPos(cn[-1] + 0.5, self.chance_n[cn[-1]])
         self.chance.setVisible(bool(self.chance_n))
         self.chance_label.setVisible(bool(self.chance_n))
         ns = np.array(sorted(per_n))
@@ -287,7 +294,33 @@ class GeneralisationChart(pg.PlotWidget):
                   for n, v in zip(ns, values, strict=True)]
         self.bars.setOpts(x=ns, height=values, brushes=colors)
         self.region.setRegion((0.5, L + 0.5))
-        self.setXRange(0.4, ns.max() + 0.6 if len(ns) else L, padding=0)
+        self._last = int(ns.max()) if len(ns) else L
+        self._right = max(ns.max(), max(self.chance_n, default=0)) + 0.6 if len(ns) else L
+        self._fit_x()
+
+    def _fit_x(self) -> None:
+        """Show n = 1.. the last bar, plus room for the "chance" label as wide as its text on screen."""
+        right = getattr(self, "_right", None)
+        if right is None:
+            return
+        room = 0.0
+        if self.chance_n:
+            pixels = self.getViewBox().width()
+            span = right - 0.4
+            label = self.chance_label.textItem.boundingRect().width() + 6
+            # room / (span + room) of the plot's width must hold the label's width.
+            room = span * label / max(pixels - label, 1.0) if pixels > 2 * label else CHANCE_ROOM
+        self.setXRange(0.4, right + room, padding=0)
+        # Ticks only under bars (the label's room would otherwise read n = 13, 14), as many as fit.
+        per_n = self.getViewBox().width() / max(right + room - 0.4, 1.0)
+        step = next((k for k in (1, 2, 5, 10, 20, 50) if k * per_n >= TICK_PIXELS), 100)
+        ticks = [(n, str(n)) for n in range(step if step > 1 else 1, getattr(self, "_last", 0) + 1, step)]
+        self.getAxis("bottom").setTicks([ticks])
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        if self.plotItem is not None:
+            self._fit_x()
 
 
 class RecurrentControls(QWidget):

@@ -13,11 +13,28 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QScrollArea, QSplitter, QTabWidget
 
 if TYPE_CHECKING:
     from explorer.qt.recurrent.tab import RecurrentTab
+
+
+class _ControlsWhole(QObject):
+    """Sizes the left column once, when it is first shown: the controls whole if the charts keep their minimum."""
+
+    def __init__(self, column: QSplitter, left: QScrollArea, tab: RecurrentTab):
+        super().__init__(column)
+        self.column, self.left, self.tab = column, left, tab
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.Show and self.column.height() > 0:
+            total = sum(self.column.sizes())
+            need = self.tab.controls.sizeHint().height() + 2 * self.left.frameWidth() + 2
+            charts = max(self.tab.controls.charts.minimumSizeHint().height(), total - need)
+            self.column.setSizes([max(total - charts, 0), charts])
+            self.column.removeEventFilter(self)
+        return False
 
 
 def compact_combos(tab: RecurrentTab) -> None:
@@ -42,7 +59,12 @@ def build_layout(tab: RecurrentTab) -> None:
     column.addWidget(left)
     column.addWidget(charts)
     column.setStretchFactor(1, 1)
-    column.setSizes([560, 300])
+    # The controls get the height they need, down to the Train button's progress bar and
+    # status (560 : 300 cut them off at 1280×860), once the column has its real height
+    # and the controls their real fonts; in a short window the charts keep their minimum
+    # and the controls scroll.
+    column.setSizes([560, 190])
+    column.installEventFilter(_ControlsWhole(column, left, tab))
     bottom = QTabWidget()
     bottom.setObjectName("recurrentBottom")
     bottom.addTab(tab.step_panel, "Step")
