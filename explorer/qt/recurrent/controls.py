@@ -68,6 +68,7 @@ class NetworkBox(QGroupBox):
         self.accuracy.setToolTip("Deterministic-prediction accuracy over n = 1..L: the share of certain next"
                                  " symbols (every one from the first B on) the net gets right")
         form = QFormLayout()
+        form.setVerticalSpacing(FORM_SPACING)
         form.addRow("Language", self.language)
         form.addRow("Model", self.model)
         row = QHBoxLayout()
@@ -154,6 +155,7 @@ class TrainBox(QGroupBox):
         self.task_panel = TaskPanel()
         self._hidden_settings: TrainConfig | None = None
         form = QFormLayout()
+        form.setVerticalSpacing(FORM_SPACING)
         form.addRow("Preset", self.preset)
         form.addRow("Optimiser", self.optimizer)
         form.addRow("Learning rate", self.lr)
@@ -244,6 +246,9 @@ class TrainingChart(TrainingCurves):
             self.accuracy_curve.setData(xs, ys)
 
 
+#: Rows of the forms this close together: at 1280×860 the controls, down to the progress bar,
+#: and a readable chart below them share the left column.
+FORM_SPACING = 3
 #: Room (in n) right of the last bar for the "chance" label at the end of its line.
 CHANCE_ROOM = 1.9
 #: Least room per tick label under the bars ("12" and a gap).

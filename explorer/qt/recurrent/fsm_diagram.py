@@ -65,7 +65,7 @@ class StateNode(QGraphicsEllipseItem):
         # The number inside the circle, the prediction just under it: two short texts
         # side by side rows of states never run into each other as "11: AB" did.
         number, _, predicts = text.partition(": ")
-        self.label = pg.TextItem(number, color=(0, 0, 0), anchor=(0.5, 0.5), fill=(255, 255, 255, 150))
+        self.label = pg.TextItem(number, color=(0, 0, 0), anchor=(0.5, 0.5))
         self.label.setFont(_font(NODE_FONT_PT, bold=True))
         self.label.setParentItem(self)
         self.predicts = pg.TextItem(predicts, color=(30, 30, 30), anchor=(0.5, 0.0))
@@ -260,7 +260,7 @@ def _arrow(
     """An arrow from circle (p, rp) to circle (q, rq), bent per symbol lane; its label's place and side.
 
     The label sits on the curve itself, at a point along it that differs per lane
-    (0.4, 0.55, 0.7 of the way), so moves by different symbols between the same two
+    (0.5, 0.65, 0.8 of the way; 0.3 back up the ladder), so moves by different symbols between the same two
     states, or into the same state, do not stack their labels.
     """
     path = QPainterPath()
@@ -282,7 +282,9 @@ def _arrow(
     path.moveTo(start)
     path.quadTo(mid, end)
     _head(path, end, math.atan2(end.y() - mid.y(), end.x() - mid.x()))
-    t = 0.4 + 0.15 * lane
+    # Down or across the ladder the label moves toward the target; an arrow back up (the end
+    # of a string returning to the start) keeps it near its source, clear of the a-row's labels.
+    t = 0.5 + (0.15 if uy > -0.3 else -0.2) * lane
     along = QPointF(  # the quadratic Bézier at t
         (1 - t) ** 2 * start.x() + 2 * (1 - t) * t * mid.x() + t**2 * end.x(),
         (1 - t) ** 2 * start.y() + 2 * (1 - t) * t * mid.y() + t**2 * end.y(),

@@ -20,20 +20,35 @@ if TYPE_CHECKING:
     from explorer.qt.recurrent.tab import RecurrentTab
 
 
+#: The charts under the controls keep this much height (their two stacked plots stay legible).
+CHARTS_AT_LEAST = 200
+
+
 class _ControlsWhole(QObject):
-    """Sizes the left column once, when it is first shown: the controls whole if the charts keep their minimum."""
+    """Sizes the left column as it is shown and resized: the controls whole if the charts keep their room.
+
+    Once the user drags the splitter their choice stands (QSplitter then scales it as usual).
+    """
 
     def __init__(self, column: QSplitter, left: QScrollArea, tab: RecurrentTab):
         super().__init__(column)
         self.column, self.left, self.tab = column, left, tab
+        column.splitterMoved.connect(self._user_moved)
+
+    def _user_moved(self, *_args) -> None:
+        self.column.removeEventFilter(self)
 
     def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt override
-        if event.type() == QEvent.Type.Show and self.column.height() > 0:
-            total = sum(self.column.sizes())
-            need = self.tab.controls.sizeHint().height() + 2 * self.left.frameWidth() + 2
-            charts = max(self.tab.controls.charts.minimumSizeHint().height(), total - need)
+        if event.type() in (QEvent.Type.Show, QEvent.Type.Resize) and self.column.height() > 0:
+            total = self.column.height() - self.column.handleWidth()
+            controls = self.tab.controls
+            # Wrapped labels: the height at the panel's real width, not at sizeHint's guess.
+            wide = controls.heightForWidth(self.left.viewport().width()) if controls.hasHeightForWidth() else -1
+            need = (wide if wide > 0 else controls.sizeHint().height()) + 2 * self.left.frameWidth() + 2
+            charts = max(self.tab.controls.charts.minimumSizeHint().height(), CHARTS_AT_LEAST, total - need)
+            self.column.blockSignals(True)  # not the user's move
             self.column.setSizes([max(total - charts, 0), charts])
-            self.column.removeEventFilter(self)
+            self.column.blockSignals(False)
         return False
 
 

@@ -193,7 +193,7 @@ class RecurrentTab(ExperimentTab):
         verdict = "solves the language" if acc >= 100 else "not solved"
         self.controls.network.accuracy.setText(
             f"Accuracy (n = 1..{L}): {acc:.1f} % — {verdict}<br><span style='font-size: 9pt; font-weight: normal;'>"
-            f"chance: {chance:.0f} % (always predicting the most common next symbol)</span>")
+            f"chance: {chance:.0f} % (always the most common next symbol)</span>")
         self.generalisation.show_accuracy(per_n, L, chance_n)
         if extract:
             self.machine.extract(model, lang, L, self.views.state_kind)
