@@ -3,8 +3,10 @@
 A pyqtgraph plot (no axes, locked aspect) so the shared figure export draws
 it like any other plot. Each state is a circle coloured like its cluster in
 the 2-D and 3-D overlays (:func:`state_colour`), sized by how many visited
-points it holds and labelled ``id: prediction``; the start has a double ring.
-Arrows carry ``symbol count`` and are as thick as their count. Nodes can be
+points it holds, numbered inside and with its prediction under it; the start
+has a double ring. Arrows carry ``symbol count`` beside their curve and are as
+thick as their count. The drawing is fitted to the view (show, resize, new
+machine) and the ladder stretched to the view's shape, circles kept round. Nodes can be
 dragged (their arrows follow); hovering one emits :attr:`MachineDiagram.state_hovered`
 and the tab highlights that cluster in the other views, and the reverse
 (:meth:`MachineDiagram.set_hovered`). :meth:`MachineDiagram.set_current`
