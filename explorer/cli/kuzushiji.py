@@ -200,18 +200,12 @@ def run_train(args: argparse.Namespace) -> int:
 
 def _stored_accuracy(name: str) -> float | None:
     """Test accuracy saved with the stored net ``name``; ``None`` if there is none (or it is unreadable)."""
-    from explorer.core import checkpoints
     from explorer.core.kuzushiji import evaluation
 
-    path = evaluation.checkpoint_path(name)
-    if not path.is_file():
-        return None
-    try:
-        accuracy = checkpoints.load(path).extra.get("accuracy")
-    except UserError as exc:
+    def warn(path, exc) -> None:
         print(f"warning: replacing the stored net: {exc}", file=sys.stderr)
-        return None
-    return float(accuracy) if isinstance(accuracy, int | float) else None
+
+    return evaluation.stored_accuracy(name, warn)
 
 
 def _save(args: argparse.Namespace, model, config, result) -> None:

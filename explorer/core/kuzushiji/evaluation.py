@@ -7,6 +7,7 @@ the predicted class in columns.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -17,6 +18,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from explorer.core import checkpoints, paths
+from explorer.core.errors import UserError
 from explorer.core.kuzushiji import nets
 from explorer.core.kuzushiji.classes import CLASSES
 from explorer.core.kuzushiji.inputs import normalise
@@ -185,6 +187,25 @@ def load_trained(path: str | Path, name: str) -> tuple[nn.Module, checkpoints.Ch
     checkpoints.check_shapes(ckpt, model, nets.display_name(name))
     model.load_state_dict(ckpt.state_dict)
     return model, ckpt
+
+
+def stored_accuracy(name: str, on_unreadable: Callable[[Path, Exception], None] | None = None) -> float | None:
+    """The test accuracy saved with net ``name``'s stored checkpoint.
+
+    ``None`` when there is none or it is unreadable (a damaged file is no
+    better net to protect); ``on_unreadable(path, error)`` says so where the
+    caller wants it said (a warning line, a log entry).
+    """
+    path = checkpoint_path(name)
+    if not path.is_file():
+        return None
+    try:
+        accuracy = checkpoints.load(path).extra.get("accuracy")
+    except (UserError, OSError) as exc:
+        if on_unreadable is not None:
+            on_unreadable(path, exc)
+        return None
+    return float(accuracy) if isinstance(accuracy, int | float) else None
 
 
 def load_latest(name: str) -> tuple[nn.Module, checkpoints.Checkpoint] | None:

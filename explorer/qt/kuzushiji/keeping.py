@@ -12,7 +12,6 @@ import logging
 
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from explorer.core import checkpoints
 from explorer.core.errors import UserError
 from explorer.core.kuzushiji import evaluation as kmnist_eval
 from explorer.core.kuzushiji import nets
@@ -25,15 +24,7 @@ log = logging.getLogger(__name__)
 
 def stored_accuracy(name: str) -> float | None:
     """The test accuracy saved with net ``name``'s stored checkpoint (``None``: none, or unreadable)."""
-    path = kmnist_eval.checkpoint_path(name)
-    if not path.is_file():
-        return None
-    try:
-        accuracy = checkpoints.load(path).extra.get("accuracy")
-    except (UserError, OSError) as exc:  # a damaged file is no better net to protect
-        log.warning("could not read %s: %s", path, exc)
-        return None
-    return float(accuracy) if isinstance(accuracy, (int, float)) else None
+    return kmnist_eval.stored_accuracy(name, lambda path, exc: log.warning("could not read %s: %s", path, exc))
 
 
 def may_replace(parent: QWidget, name: str, accuracy: float, why: str = "") -> bool:
