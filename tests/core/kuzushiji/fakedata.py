@@ -13,7 +13,7 @@ import hashlib
 import socket
 import struct
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -126,16 +126,18 @@ def serve_folder(root: str | Path) -> Iterator[str]:
 
 
 @contextlib.contextmanager
-def hanging_server() -> Iterator[str]:
-    """A server that accepts connections and never answers; yields its base URL."""
+def _socket_server(on_connection: Callable[[socket.socket, threading.Event], None]) -> Iterator[str]:
+    """A loopback listener whose accept loop hands each connection to ``on_connection(conn, stop)``.
+
+    Yields the base URL; on exit sets ``stop``, joins the accept loop and closes the listener.
+    """
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
     listener.listen(8)
     listener.settimeout(0.05)
     stop = threading.Event()
-    held: list[socket.socket] = []
 
-    def accept_and_hold() -> None:
+    def accept() -> None:
         while not stop.is_set():
             try:
                 conn, _ = listener.accept()
@@ -143,18 +145,28 @@ def hanging_server() -> Iterator[str]:
                 continue
             except OSError:
                 return
-            held.append(conn)
+            on_connection(conn, stop)
 
-    thread = threading.Thread(target=accept_and_hold, daemon=True)
-    thread.start()
+    acceptor = threading.Thread(target=accept, daemon=True)
+    acceptor.start()
     try:
         yield f"http://127.0.0.1:{listener.getsockname()[1]}/"
     finally:
         stop.set()
-        thread.join(5)
+        acceptor.join(5)
+        listener.close()
+
+
+@contextlib.contextmanager
+def hanging_server() -> Iterator[str]:
+    """A server that accepts connections and never answers; yields its base URL."""
+    held: list[socket.socket] = []
+    try:
+        with _socket_server(lambda conn, stop: held.append(conn)) as url:
+            yield url
+    finally:
         for conn in held:
             conn.close()
-        listener.close()
 
 
 def _torchvision_dataset_class():
@@ -196,16 +208,11 @@ def streaming_server(
 
     ``length`` is the ``Content-Length`` announced (``None``: none, the body ends at close).
     """
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    listener.listen(8)
-    listener.settimeout(0.05)
-    stop = threading.Event()
     threads: list[threading.Thread] = []
     head = b"HTTP/1.1 200 OK\r\nConnection: close\r\n"
     head += (b"Content-Length: %d\r\n" % length if length is not None else b"") + b"\r\n"
 
-    def serve(conn: socket.socket) -> None:
+    def serve(conn: socket.socket, stop: threading.Event) -> None:
         with conn:
             try:
                 conn.recv(65536)  # the request
@@ -220,29 +227,18 @@ def streaming_server(
             except OSError:  # the client hung up: that is what the tests want
                 return
 
-    def accept() -> None:
-        while not stop.is_set():
-            try:
-                conn, _ = listener.accept()
-            except TimeoutError:
-                continue
-            except OSError:
-                return
-            conn.settimeout(5)
-            thread = threading.Thread(target=serve, args=(conn,), daemon=True)
-            thread.start()
-            threads.append(thread)
+    def start_serving(conn: socket.socket, stop: threading.Event) -> None:
+        conn.settimeout(5)
+        thread = threading.Thread(target=serve, args=(conn, stop), daemon=True)
+        thread.start()
+        threads.append(thread)
 
-    acceptor = threading.Thread(target=accept, daemon=True)
-    acceptor.start()
     try:
-        yield f"http://127.0.0.1:{listener.getsockname()[1]}/"
+        with _socket_server(start_serving) as url:
+            yield url
     finally:
-        stop.set()
-        acceptor.join(5)
         for thread in threads:
             thread.join(5)
-        listener.close()
 
 
 @contextlib.contextmanager
