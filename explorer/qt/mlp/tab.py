@@ -93,9 +93,7 @@ class MLPTab(TrainingRuns, ExperimentTab):
         self.table = ActivationTable()
         self.region_grid = RegionGrid()
         self._live_weights: MLPWeights | None = None
-        self._live_timer = QTimer(self)
-        self._live_timer.setSingleShot(True)
-        self._live_timer.setInterval(LIVE_REFRESH_MS)
+        self._live_timer = QTimer(self, singleShot=True, interval=LIVE_REFRESH_MS)
         self._live_timer.timeout.connect(self._refresh_live)
         build_layout(self)
         self._connect()

@@ -86,9 +86,7 @@ class RecurrentTab(ExperimentTab):
         # Each trained net's timeline, by its model (a net opened or shipped has none).
         self.timelines: WeakKeyDictionary = WeakKeyDictionary()
         self._timeline_model: RecurrentNet | None = None
-        self._live_timer = QTimer(self)
-        self._live_timer.setSingleShot(True)
-        self._live_timer.setInterval(LIVE_REFRESH_MS)
+        self._live_timer = QTimer(self, singleShot=True, interval=LIVE_REFRESH_MS)
         self._live_timer.timeout.connect(self._refresh_live)
         build_layout(self)
         self._connect()
