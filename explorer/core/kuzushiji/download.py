@@ -24,6 +24,7 @@ from explorer.core import paths
 from explorer.core.atomic import atomic_write
 from explorer.core.errors import UserError
 from explorer.core.kuzushiji.dataset import FILES, KMNIST, read_folder, store
+from explorer.core.kuzushiji.http import FOLLOWED_SCHEMES
 from explorer.core.kuzushiji.transfer import (  # noqa: F401 - Limits, Cancel, _reason: public here too
     Budget,
     Cancel,
@@ -67,10 +68,49 @@ def max_download_bytes(name: str) -> int:
 
 
 def configured_mirrors() -> list[str]:
-    """The mirror base URLs in the order they are tried (``EXPLORER_KMNIST_MIRRORS`` overrides)."""
+    """The mirror base URLs in the order they are tried (``EXPLORER_KMNIST_MIRRORS`` overrides).
+
+    Raises
+    ------
+    UserError
+        An entry of ``EXPLORER_KMNIST_MIRRORS`` is not an http(s) address; the
+        message names the variable and the entry.
+    """
     override = os.environ.get(MIRRORS_ENV, "")
     mirrors = [m.strip() for m in override.split(",") if m.strip()]
-    return mirrors or list(DEFAULT_MIRRORS)
+    return check_mirrors(mirrors, MIRRORS_ENV) if mirrors else list(DEFAULT_MIRRORS)
+
+
+def check_mirrors(mirrors: Iterable[str], source: str = "mirror list") -> list[str]:
+    """``mirrors`` as a list if every entry is an ``http://`` or ``https://`` address with a host.
+
+    Checked before anything is fetched, so a typo is one clear message naming
+    ``source`` (e.g. ``EXPLORER_KMNIST_MIRRORS``) and the entry, not a urllib
+    error (``Invalid IPv6 URL``) per file.
+    """
+    checked = []
+    for mirror in mirrors:
+        shown = mirror if len(mirror) <= 100 else mirror[:97] + "…"
+        problem = ""
+        try:
+            parts = urlsplit(mirror)
+            if parts.scheme.lower() not in FOLLOWED_SCHEMES:
+                problem = "it does not start with http:// or https://"
+            elif not parts.hostname:
+                problem = "it has no host name"
+            else:
+                parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+        except ValueError as exc:
+            problem = str(exc)
+        if any(ch.isspace() or ord(ch) < 32 for ch in mirror):
+            problem = problem or "it contains spaces or control characters"
+        if problem:
+            raise UserError(
+                f"{source}: {shown!r} is not a usable mirror address ({problem}); "
+                "give http(s) base URLs separated by commas"
+            )
+        checked.append(mirror)
+    return checked
 
 
 def download_dir() -> Path:
@@ -98,7 +138,8 @@ def download(
     """
     cancel = cancel or Cancel()
     limits = limits or Limits()
-    mirrors = [m if m.endswith("/") else m + "/" for m in (mirrors or configured_mirrors())]
+    mirrors = [m if m.endswith("/") else m + "/"
+               for m in (check_mirrors(mirrors) if mirrors else configured_mirrors())]
     md5s = dict(MD5S if md5s is None else md5s)
     dest = Path(dest_dir) if dest_dir is not None else download_dir()
     dest.mkdir(parents=True, exist_ok=True)

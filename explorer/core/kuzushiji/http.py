@@ -9,6 +9,10 @@ from the environment work as with plain ``urlopen``.
 its timeout to a deadline and shut it down from another thread (cancel).
 ``should_stop`` is polled while connecting (a host that drops SYNs would
 otherwise hold a cancel for the whole connect timeout).
+
+Redirects are followed only to ``http`` and ``https`` addresses: one to
+``file://``, ``ftp://`` or anything else raises :class:`RedirectRefused`, and a
+redirect loop raises :class:`RedirectLoop` (urllib reports both as "HTTP 302").
 """
 
 from __future__ import annotations
@@ -19,9 +23,11 @@ import os
 import select
 import socket
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urljoin, urlsplit
 
 from explorer import __version__
 
@@ -31,6 +37,46 @@ USER_AGENT = f"NeuralDynamicsExplorer/{__version__} (+urllib)"
 OnSocket = Callable[[socket.socket], None]
 ShouldStop = Callable[[], bool]
 _IN_PROGRESS = {errno.EINPROGRESS, errno.EWOULDBLOCK, errno.EALREADY, 10035}  # 10035: Windows
+FOLLOWED_SCHEMES = ("http", "https")
+"""The only kinds of address a redirect may lead to."""
+
+
+class RedirectRefused(urllib.error.URLError):
+    """A redirect to an address that is not http(s) (``file://``, ``ftp://``…); ``reason`` says which."""
+
+
+class RedirectLoop(urllib.error.URLError):
+    """The server's redirects go round in a circle (or on for more than urllib's limit)."""
+
+
+class _HttpOnlyRedirects(urllib.request.HTTPRedirectHandler):
+    """Follows redirects to http(s) only, and names a loop as one."""
+
+    def http_error_302(self, req, fp, code, msg, headers):
+        target = headers.get("location") or headers.get("uri")
+        if target:
+            try:
+                scheme = urlsplit(urljoin(req.full_url, target.strip())).scheme.lower()
+            except ValueError:
+                scheme = ""
+            if scheme not in FOLLOWED_SCHEMES:
+                fp.close()
+                shown = target if len(target) <= 80 else target[:77] + "…"
+                raise RedirectRefused(
+                    f"redirected to {shown!r}, which is not an http or https address (not followed)"
+                )
+        try:
+            return super().http_error_302(req, fp, code, msg, headers)
+        except urllib.error.HTTPError as exc:
+            if not str(exc.msg).startswith(self.inf_msg):
+                raise
+            exc.close()
+            raise RedirectLoop(
+                "redirect loop (the server's redirects lead back to an address already tried, "
+                f"or on for more than {self.max_redirections})"
+            ) from None
+
+    http_error_301 = http_error_303 = http_error_307 = http_error_308 = http_error_302
 
 
 def open_url(
@@ -49,7 +95,7 @@ def open_url(
     """
     hooks = (on_socket, should_stop)
     opener = urllib.request.build_opener(
-        _HTTPHandler(read_timeout, hooks), _HTTPSHandler(read_timeout, hooks)
+        _HTTPHandler(read_timeout, hooks), _HTTPSHandler(read_timeout, hooks), _HttpOnlyRedirects()
     )
     request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
     return opener.open(request, timeout=connect_timeout)

@@ -13,6 +13,7 @@ import hashlib
 import socket
 import struct
 import threading
+import time
 from collections.abc import Callable, Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -91,16 +92,28 @@ def md5s_of(folder: str | Path) -> dict[str, str]:
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):
-    """Serves files; ``/redirect/<path>`` answers 302 to ``/<path>`` (as Hugging Face does)."""
+    """Serves files; ``/redirect/<path>`` answers 302 to ``/<path>`` (as Hugging Face does).
+
+    Hostile redirects: ``/loop/<path>`` redirects to itself, ``/to-file/<path>`` to
+    ``file:///etc/passwd`` and ``/to-ftp/<path>`` to an ``ftp://`` address.
+    """
+
+    def _redirect(self, location: str) -> None:
+        self.send_response(302)
+        self.send_header("Location", location)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
 
     def do_GET(self):
         if self.path.startswith("/redirect/"):
-            self.send_response(302)
-            self.send_header("Location", self.path.removeprefix("/redirect"))
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-            return
-        super().do_GET()
+            return self._redirect(self.path.removeprefix("/redirect"))
+        if self.path.startswith("/loop/"):
+            return self._redirect(self.path)
+        if self.path.startswith("/to-file/"):
+            return self._redirect("file:///etc/passwd")
+        if self.path.startswith("/to-ftp/"):
+            return self._redirect(f"ftp://127.0.0.1:{self.server.server_address[1]}/x")
+        return super().do_GET()
 
     def log_message(self, format, *args):  # noqa: A002 - signature from the base class
         pass
@@ -232,6 +245,71 @@ def streaming_server(
         thread = threading.Thread(target=serve, args=(conn, stop), daemon=True)
         thread.start()
         threads.append(thread)
+
+    try:
+        with _socket_server(start_serving) as url:
+            yield url
+    finally:
+        for thread in threads:
+            thread.join(5)
+
+
+@contextlib.contextmanager
+def slow_headers_server(every: float = 0.02) -> Iterator[str]:
+    """A server that sends ``200 OK`` and then header bytes one at a time, every ``every`` s, forever."""
+
+    def serve(conn: socket.socket, stop: threading.Event) -> None:
+        with conn:
+            try:
+                conn.recv(65536)
+                conn.sendall(b"HTTP/1.1 200 OK\r\nX-Pad: ")
+                while not stop.is_set():
+                    conn.sendall(b"a")
+                    stop.wait(every)
+            except OSError:
+                return
+
+    threads: list[threading.Thread] = []
+
+    def start_serving(conn: socket.socket, stop: threading.Event) -> None:
+        conn.settimeout(5)
+        threads.append(threading.Thread(target=serve, args=(conn, stop), daemon=True))
+        threads[-1].start()
+
+    try:
+        with _socket_server(start_serving) as url:
+            yield url
+    finally:
+        for thread in threads:
+            thread.join(5)
+
+
+@contextlib.contextmanager
+def slow_start_server(root: str | Path, slow_for: float, rate: int = 1000) -> Iterator[str]:
+    """Serves the files in ``root``; each body starts at ``rate`` bytes/s for ``slow_for`` s, then at full speed."""
+    threads: list[threading.Thread] = []
+
+    def serve(conn: socket.socket, stop: threading.Event) -> None:
+        with conn:
+            try:
+                request = conn.recv(65536).decode("latin-1")
+                name = request.split(" ")[1].rsplit("/", 1)[-1]
+                body = (Path(root) / name).read_bytes()
+                conn.sendall(b"HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: %d\r\n\r\n" % len(body))
+                step = max(1, rate // 10)
+                sent, started = 0, time.monotonic()
+                while time.monotonic() - started < slow_for and sent < len(body) and not stop.is_set():
+                    conn.sendall(body[sent:sent + step])
+                    sent += step
+                    stop.wait(0.1)
+                conn.sendall(body[sent:])
+            except (OSError, IndexError):
+                return
+
+    def start_serving(conn: socket.socket, stop: threading.Event) -> None:
+        conn.settimeout(5)
+        threads.append(threading.Thread(target=serve, args=(conn, stop), daemon=True))
+        threads[-1].start()
 
     try:
         with _socket_server(start_serving) as url:

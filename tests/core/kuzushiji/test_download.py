@@ -81,6 +81,38 @@ def test_redirects_are_followed(tmp_path, served, serve_folder):
     assert _same(data, arrays)
 
 
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        ("to-file/", "redirected to 'file:///etc/passwd', which is not an http or https address"),
+        ("to-ftp/", "redirected to 'ftp://127.0.0.1:"),
+        ("loop/", "redirect loop"),
+    ],
+)
+def test_redirects_lead_only_to_http_and_a_loop_is_named(tmp_path, served, serve_folder, path, expected):
+    root, arrays, md5s = served
+    base = serve_folder(root)
+    with pytest.raises(UserError) as err:
+        run_to_end(download.download(tmp_path / "dl", [base + path], SHORT, md5s=md5s))
+    assert expected in str(err.value) and "HTTP 302" not in str(err.value), err.value
+    assert list((tmp_path / "dl").iterdir()) == []
+
+
+@pytest.mark.parametrize("bad", ["http://[::1", "codh.rois.ac.jp/kmnist/", "ftp://127.0.0.1/kmnist/",
+                                 "file:///etc/", "http:///no-host/", "http://127.0.0.1:port/"])
+def test_a_bad_mirror_in_the_environment_is_named_before_anything_is_fetched(monkeypatch, capsys, bad):
+    from explorer.cli import main
+
+    monkeypatch.setenv(download.MIRRORS_ENV, f"https://example.org/kmnist/,{bad}")
+    with pytest.raises(UserError) as err:
+        download.configured_mirrors()
+    assert str(err.value).startswith(f"{download.MIRRORS_ENV}: {bad!r} is not a usable mirror address")
+    assert main(["kuzushiji", "data", "--download"]) == 2
+    err_lines = [line for line in capsys.readouterr().err.splitlines() if line.strip()]
+    assert len(err_lines) == 1 and err_lines[0].startswith(f"error: {download.MIRRORS_ENV}: "), err_lines
+    assert not download.download_dir().joinpath("train-images-idx3-ubyte.gz").exists()
+
+
 def test_network_failures_read_plainly():
     offline = urllib.error.URLError(socket.gaierror(-2, "Name or service not known"))
     assert download._reason(offline) == "host not found (offline?)"

@@ -21,6 +21,8 @@ from explorer.core.progress import run_to_end
 from tests.core.kuzushiji.fakedata import (
     hanging_server,
     md5s_of,
+    slow_headers_server,
+    slow_start_server,
     streaming_server,
     unreachable_server,
 )
@@ -40,7 +42,40 @@ def _fails(tmp_path, url, expected, *, timeout=SHORT, limits=None):
 def test_a_trickle_is_a_timeout(tmp_path):
     # 1 kB every 0.2 s always beats the 0.5 s read timeout, so only the rate can stop it.
     with streaming_server(length=18_000_000, every=0.2) as url:
-        _fails(tmp_path, url, "too slow", limits=download.Limits(min_rate=20_000, rate_window=0.6))
+        _fails(tmp_path, url, "too slow", limits=download.Limits(min_rate=20_000, rate_grace=0.0, rate_window=0.6))
+
+
+def test_the_default_minimum_rate_makes_a_5_kB_trickle_a_timeout(tmp_path):
+    # reliability.md: 1 kB every 0.2 s is a timeout. Only the grace and window are shortened here;
+    # the rate is the default users get (10 kB/s, after 10 s of grace, over 30 s windows).
+    with streaming_server(length=18_000_000, every=0.2) as url:
+        _fails(tmp_path, url, "too slow", limits=download.Limits(rate_grace=0.2, rate_window=0.6))
+
+
+def test_a_slow_start_within_the_grace_period_still_downloads(tmp_path, write_kmnist_folder):
+    # The first half second comes at 1 kB/s, far below the minimum; the grace period forgives it.
+    write_kmnist_folder(tmp_path / "mirror", n_train=100, n_test=20)
+    md5s = md5s_of(tmp_path / "mirror")
+    with slow_start_server(tmp_path / "mirror", slow_for=0.5) as url:
+        forgiving = download.Limits(min_rate=50_000, rate_grace=1.0, rate_window=0.3)
+        data = run_to_end(download.download(tmp_path / "ok", [url], SHORT, md5s=md5s, limits=forgiving))
+        assert len(data.train_images) == 100
+        # The same start with no grace is a trickle.
+        strict = download.Limits(min_rate=50_000, rate_grace=0.0, rate_window=0.3)
+        with pytest.raises(UserError, match="too slow"):
+            run_to_end(download.download(tmp_path / "strict", [url], SHORT, md5s=md5s, limits=strict))
+
+
+def test_headers_sent_a_byte_at_a_time_end_at_the_file_deadline(tmp_path):
+    # Every byte beats the 30 s read timeout: only the one deadline over connect, headers and body ends it.
+    with slow_headers_server(every=0.02) as url:
+        _fails(tmp_path, url, "timed out (over 1 s for one file)", timeout=(0.5, 30.0),
+               limits=download.Limits(file_deadline=1.0))
+
+
+def test_headers_must_be_complete_within_the_connect_and_read_timeouts(tmp_path):
+    with slow_headers_server(every=0.02) as url:
+        _fails(tmp_path, url, "timed out (no complete response headers within 1 s)")
 
 
 def test_each_file_has_an_overall_deadline(tmp_path):
