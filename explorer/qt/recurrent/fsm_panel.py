@@ -68,6 +68,9 @@ class FidelityCurve(pg.PlotWidget):
             self.setXRange(0.5, max(ks.max(), k) + 0.5, padding=0)
 
 
+NEEDED_TITLE = "states needed against N"
+
+
 class StatesNeededChart(pg.PlotWidget):
     """States against N: the net's machine, the language's minimal machine, an untrained net."""
 
@@ -75,7 +78,7 @@ class StatesNeededChart(pg.PlotWidget):
         super().__init__(parent=parent)
         self.setMinimumSize(200, 150)
         self.setMenuEnabled(False)
-        self.setTitle("states needed against N", size="10pt")
+        self.setTitle(NEEDED_TITLE, size="10pt")
         self.setLabel("bottom", "N (largest n extracted from)")
         self.setLabel("left", "states")
         self.showGrid(y=True, alpha=0.3)
@@ -95,7 +98,16 @@ class StatesNeededChart(pg.PlotWidget):
                         " language's minimal machine grows with N; a net that counts grows with it."
                         " Orange: the first n where the extracted machine and the net part ways")
 
+    def show_busy(self, note: str) -> None:
+        """No rows for the net on display yet: the lines emptied (never the last net's) and ``note`` in the title."""
+        self.rows = []
+        for line in (self.net, self.language, self.untrained):
+            line.setData([], [])
+        self.parts.setVisible(False)
+        self.setTitle(f"{NEEDED_TITLE} · {note}", size="10pt")
+
     def show_rows(self, needed: list[dict], baseline: list[int], parts_ways: int | None) -> None:
+        self.setTitle(NEEDED_TITLE, size="10pt")
         self.rows = list(needed)
         ns = np.array([row["max_n"] for row in needed], float)
         self.net.setData(ns, [row["net_states"] for row in needed])

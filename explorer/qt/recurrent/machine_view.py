@@ -58,8 +58,10 @@ class MachineController(QObject):
     def extract(self, model: RecurrentNet, lang, max_n: int, state: str) -> None:
         """Study ``model``'s machine in the background; the views follow when it is done."""
         self._generation += 1
+        # The machine on display belongs to the net before: nothing may follow a string with it
+        # (another language's machine beside this net raised a shape error) or show it as this net's.
+        self._drop(f"extracting the machine (strings n = 1..{max_n}, {state} state)…", "computing…")
         self.model = model
-        self.panel.show_busy(f"extracting the machine (strings n = 1..{max_n}, {state} state)…")
         if self._closed:
             return
         if self.task is not None:  # one at a time: the newest request waits for the running one
@@ -93,6 +95,7 @@ class MachineController(QObject):
             self.show_study(end.value)
         except UserError as exc:
             self.panel.show_busy(f"No machine extracted: {exc}")
+            self.chart.show_busy("no machine extracted")
 
     def _start(self, generation: int, model, lang, max_n: int, state: str) -> None:
         self._running = generation
@@ -109,6 +112,7 @@ class MachineController(QObject):
     def _on_failed(self, message: str) -> None:
         if self._running == self._generation:
             self.panel.show_busy(f"No machine extracted: {message}")
+            self.chart.show_busy("no machine extracted")
 
     def stop(self) -> None:
         """The tab is closing: start nothing more (the running task is joined by the tab's shutdown)."""
@@ -125,10 +129,15 @@ class MachineController(QObject):
     def suspend(self, message: str) -> None:
         """Show no machine (e.g. while training moves the net): overlays and diagram emptied, the reason said."""
         self._generation += 1  # a result still on its way is for another net
+        self._drop(message, "after training")
+
+    def _drop(self, message: str, chart_note: str) -> None:
+        """Forget the machine on display (its net is no longer shown): overlays, diagram, chart and lockstep."""
         self.study, self.lockstep = None, None
         self.refresh_overlays()
         self.panel.diagram.set_machine(MooreMachine("", [], 0), {})
         self.panel.show_busy(message)
+        self.chart.show_busy(chart_note)
 
     def busy(self) -> bool:
         return self.task is not None or self._pending is not None

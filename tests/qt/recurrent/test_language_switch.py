@@ -1,0 +1,77 @@
+"""Switching the language as a user does, after the state machine of the language left has been computed (issue 19).
+
+The machine view held the previous language's machine when the new language's
+string arrived, and following it raised "mat1 and mat2 shapes cannot be
+multiplied" from the language combo box's ``activated`` handler.
+"""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtWidgets import QMessageBox
+
+from explorer.core.recurrent.languages import sequence_for_ns
+from explorer.qt.recurrent.tab import DEFAULT_NS, RecurrentTab
+from tests.qt.recurrent.helpers import wait_machine
+
+
+def _pick(combo, data) -> None:
+    """Choose an entry as a user's pick does: the index changes, then ``activated`` fires."""
+    combo.setCurrentIndex(combo.findData(data))
+    combo.activated.emit(combo.currentIndex())
+
+
+def _error_boxes(widget) -> list:
+    return [box for box in widget.window().findChildren(QMessageBox) if box.isVisible()]
+
+
+@pytest.mark.parametrize("kind", ["srn", "lstm"])
+def test_switching_language_after_the_machine_is_computed(qtbot, kind):
+    tab = RecurrentTab()
+    qtbot.addWidget(tab)
+    tab.resize(1280, 860)
+    tab.show()
+    net = tab.controls.network
+    if kind == "lstm":
+        _pick(net.model, "lstm")
+    wait_machine(qtbot, tab)
+    tab.bottom.setCurrentWidget(tab.machine_panel)  # the user looks at the state machine
+    assert tab.machine.study is not None and tab.machine.lockstep is not None
+
+    for lang in ("anb2nc3n", "anb2n"):
+        _pick(net.language, lang)
+        assert not _error_boxes(tab)
+        language = tab.state.language
+        assert language.name == lang and tab.state.kind == kind
+        expected = sequence_for_ns(language, DEFAULT_NS).text
+        assert tab.sequence_bar.edit.text().replace(" ", "") == expected
+        points = tab.views.pairs.views[0].points
+        assert points.data.size > 0  # the 2-D view shows the new net's batch
+        assert tab.machine.lockstep is None or tab.machine.lockstep.text == expected
+        wait_machine(qtbot, tab)  # the new language's machine follows, beside its own string
+        assert tab.machine.study.found.visited.language.name == lang
+        assert tab.machine.lockstep is not None and tab.machine.lockstep.text == expected
+    assert tab.shutdown()
+
+
+def test_states_needed_says_computing_until_the_new_nets_machine_is_there(qtbot):
+    """Loading the LSTM-3 on a^n b^2n c^3n: the chart drops the last net's line and says it is computing."""
+    tab = RecurrentTab()
+    qtbot.addWidget(tab)
+    tab.resize(1280, 860)
+    tab.show()
+    wait_machine(qtbot, tab)
+    chart = tab.needed_chart
+    tab.controls.charts.setCurrentWidget(chart)
+    assert "computing" not in chart.plotItem.titleLabel.text and chart.net.getData()[0].size
+    net = tab.controls.network
+    _pick(net.language, "anb2nc3n")
+    _pick(net.model, "lstm")  # the course's LSTM-3, shipped
+    assert tab.state.kind == "lstm" and tab.state.hidden == 3
+    assert "computing…" in chart.plotItem.titleLabel.text
+    assert all(line.getData()[0] is None or not len(line.getData()[0])
+               for line in (chart.net, chart.language, chart.untrained))  # not the SRN-2's line
+    wait_machine(qtbot, tab)
+    assert "computing" not in chart.plotItem.titleLabel.text
+    assert chart.rows and len(chart.net.getData()[0]) == len(chart.rows)  # the LSTM-3's own rows
+    assert tab.shutdown()
