@@ -74,7 +74,8 @@ def subdir(name: str) -> Path:
 
 
 def settings_file() -> Path:
-    return data_dir() / "settings.ini"
+    """The app's settings (JSON, :mod:`explorer.core.settings_file`; an old ``settings.ini`` is never read)."""
+    return data_dir() / "settings.json"
 
 
 def log_file() -> Path:

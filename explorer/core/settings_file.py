@@ -1,123 +1,165 @@
-"""Keep code out of the settings file.
+"""The app's settings: plain values in a JSON file of the app's own, never Qt's INI.
 
-``QSettings`` keeps the app's settings in an INI file. A value written as
-``@Variant(...)`` is a ``QDataStream`` blob; when it holds a
-``PyQt_PyObject``/``PyObjectWrapper``, PySide turns it back into a Python
-object with ``pickle.loads`` as soon as the key is read, so a crafted
-``settings.ini`` (copied along with someone's data folder) runs code when the
-app starts. The app only ever stores plain values (numbers, strings, lists of
-them), so :func:`drop_unsafe_values` removes every ``@Variant`` value before
-Qt sees the file. This module reads the file as text and never imports Qt.
+``QSettings`` keeps values in an INI file whose ``@Variant(...)`` entries are
+``QDataStream`` blobs; one holding a ``PyObjectWrapper`` is unpickled by
+PySide as soon as its key is read, so a crafted ``settings.ini`` (copied along
+with someone's data folder) would run code at start. A filter in front of Qt's
+reader missed four of fifteen spellings (a ``#`` line Qt reads as a key, a
+comment continued onto the next line by a backslash…), because its idea of
+keys, comments and continuations was not Qt's. So Qt never reads settings:
+they are kept here as JSON, read with :func:`json.loads` (which builds only
+dicts, lists, strings, numbers and booleans) and written through the atomic
+helper. A value that is not plain, a name that is too long, or a file that is
+not a JSON object is ignored (the file is set aside as ``settings.json.damaged``
+and defaults are used), never an error that stops the start.
 
-The check is done on the value as Qt will decode it: escapes such as
-``\\x40`` (an ``@``) and backslash line continuations are undone first, so
-an encoded ``@Variant`` is caught too.
+An old ``settings.ini`` left by an earlier version is never read.
+
+This module never imports Qt.
 """
 
 from __future__ import annotations
 
+import json
+import logging
+import math
 import os
-import re
 from pathlib import Path
+from typing import Any
 
-from explorer.core.atomic import write_bytes
+from explorer.core.atomic import write_text
 from explorer.core.errors import UserError
 
-# Qt reads any number of hex or octal digits and keeps the low 16 bits:
-# ``\x000040`` and ``\x10040`` are both an ``@``.
-_ESCAPE = re.compile(r"\\(x[0-9a-fA-F]+|[0-7]+|.)", re.DOTALL)
-_UNSAFE = re.compile(r"(?<!@)@variant", re.IGNORECASE)
-_SIMPLE = {"a": "\a", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v": "\v"}
+log = logging.getLogger(__name__)
+
+#: A settings file larger than this is not read (the app writes a few kB).
+MAX_BYTES = 1_000_000
+#: Longest key and longest text value kept (a window geometry is ~100 characters of base64).
+MAX_KEY = 200
+MAX_TEXT = 10_000
+#: Longest list value kept.
+MAX_LIST = 100
+
+Plain = str | int | float | bool | list
 
 
-def _unescape(text: str) -> str:
-    """Undo the escapes Qt's INI reader undoes (``\\xHHHH``, octal, ``\\n``, ``\\"`` ...)."""
-
-    def one(m: re.Match[str]) -> str:
-        code = m.group(1)
-        if code[0] == "x" and len(code) > 1:
-            return chr(int(code[1:], 16) & 0xFFFF)
-        if code[0] in "01234567":
-            return chr(int(code, 8) & 0xFFFF)
-        return _SIMPLE.get(code, code)
-
-    return _ESCAPE.sub(one, text)
+def _plain_scalar(value: Any) -> bool:
+    if isinstance(value, bool):
+        return True
+    if isinstance(value, int):
+        return abs(value) < 2**63
+    if isinstance(value, float):
+        return math.isfinite(value)
+    return isinstance(value, str) and len(value) <= MAX_TEXT
 
 
-def _logical_lines(raw: str) -> list[list[str]]:
-    """Group physical lines (kept with their endings) into Qt's logical lines.
-
-    A line ending in an odd number of backslashes continues on the next one.
-    """
-    groups: list[list[str]] = []
-    current: list[str] = []
-    for line in raw.splitlines(keepends=True):
-        current.append(line)
-        body = line.rstrip("\r\n")
-        trailing = len(body) - len(body.rstrip("\\"))
-        if trailing % 2 == 0:
-            groups.append(current)
-            current = []
-    if current:
-        groups.append(current)
-    return groups
+def is_plain(value: Any) -> bool:
+    """Whether ``value`` may be kept: a bool, a bounded int, a finite float, short text, or a short list of those."""
+    if isinstance(value, list):
+        return len(value) <= MAX_LIST and all(_plain_scalar(v) for v in value)
+    return _plain_scalar(value)
 
 
-def _is_unsafe(value: str) -> bool:
-    """Whether any part of ``value`` would be decoded by Qt as a ``@Variant``.
-
-    Qt writes a plain string that starts with ``@`` as ``@@...``, so
-    ``@@Variant`` is text and kept. Otherwise over-matching is harmless (the
-    key goes back to its default); under-matching would run code.
-    """
-    return _UNSAFE.search(_unescape(value.replace('"', ""))) is not None
+def _is_key(key: Any) -> bool:
+    return isinstance(key, str) and 0 < len(key) <= MAX_KEY
 
 
-def drop_unsafe_values(path: str | os.PathLike) -> list[str]:
-    """Rewrite the INI file at ``path`` without any ``@Variant`` value.
+class SettingsFile:
+    """Named plain values kept in one JSON file.
+
+    Each change is written at once (atomically), merged into what the file
+    holds then, so two windows on one data folder keep each other's settings.
 
     Parameters
     ----------
-    path : str or os.PathLike
-        The settings file. A missing file is left missing.
-
-    Returns
-    -------
-    list of str
-        The keys dropped, as ``QSettings`` names them (``"section/key"``, or
-        ``"key"`` in ``[General]``), in file order; empty when the file was
-        already safe (it is then not rewritten).
-
-    Raises
-    ------
-    UserError
-        When the file cannot be read, or cannot be rewritten. The caller must
-        then not let Qt read it (start with default settings instead).
+    path
+        The JSON file; a missing one means defaults everywhere.
     """
-    path = Path(path)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        return []
-    except OSError as exc:
-        raise UserError(f"could not read {path}: {exc.strerror or exc}") from exc
-    # latin-1 maps every byte to one character, so the rewrite keeps every
-    # byte of what it does not drop, whatever the file's encoding.
-    raw = data.decode("latin-1")
-    kept: list[str] = []
-    dropped: list[str] = []
-    section = ""
-    for group in _logical_lines(raw):
-        text = "".join(line.rstrip("\r\n").removesuffix("\\") for line in group).lstrip()
-        if text.startswith("[") and "]" in text:
-            section = _unescape(text[1 : text.index("]")]).strip()
-        elif "=" in text and not text.startswith((";", "#")):
-            key, value = text.split("=", 1)
-            if _is_unsafe(value):
-                name = _unescape(key).strip()
-                dropped.append(name if section.lower() in ("", "general") else f"{section}/{name}")
-                continue
-        kept.extend(group)
-    if dropped:
-        write_bytes(path, "".join(kept).encode("latin-1"))
-    return dropped
+
+    def __init__(self, path: str | os.PathLike):
+        self.path = Path(path)
+        self._write_failed = False
+        self.problems: list[str] = []
+        """What was wrong with the file when it was read (set aside, values ignored)."""
+        self._values = self._read()
+
+    def value(self, key: str, default: Any = None) -> Any:
+        """The kept value of ``key`` (a plain value), or ``default``."""
+        return self._values.get(key, default)
+
+    def set_value(self, key: str, value: Plain) -> None:
+        """Keep ``value`` under ``key`` and write the file.
+
+        Raises
+        ------
+        TypeError
+            When ``value`` is not plain or ``key`` is not a short name (a programming error).
+        A file that cannot be written (read-only folder, full disk) is noted
+        once in the log; the value is still kept for this session.
+        """
+        if isinstance(value, tuple):
+            value = list(value)
+        if not _is_key(key) or not is_plain(value):
+            raise TypeError(f"settings keep only plain values under short names, not {key!r} = {type(value).__name__}")
+        self._values = {**self._read(quiet=True), key: value}
+        self._write()
+
+    def remove(self, key: str) -> None:
+        """Forget ``key``."""
+        values = self._read(quiet=True)
+        if key in values or key in self._values:
+            values.pop(key, None)
+            self._values = values
+            self._write()
+
+    def keys(self) -> list[str]:
+        return sorted(self._values)
+
+    # the file -------------------------------------------------------------------------------
+    def _write(self) -> None:
+        try:
+            write_text(self.path, json.dumps(self._values, indent=1, sort_keys=True, allow_nan=False))
+        except UserError as exc:
+            if not self._write_failed:
+                log.warning("settings: %s; changes are kept until the app closes", exc)
+            self._write_failed = True
+
+    def _read(self, quiet: bool = False) -> dict[str, Any]:
+        """The file's plain values; a damaged file is set aside (unless ``quiet``) and gives ``{}``."""
+        try:
+            if not self.path.exists():
+                return {}
+            if not self.path.is_file():
+                raise ValueError("it is not a regular file")
+            if self.path.stat().st_size > MAX_BYTES:
+                raise ValueError(f"it is larger than {MAX_BYTES:,} bytes")
+            raw = json.loads(self.path.read_bytes().decode("utf-8"))
+            if not isinstance(raw, dict):
+                raise ValueError("it does not hold named values")
+        except (OSError, UnicodeDecodeError, ValueError, RecursionError) as exc:
+            if not quiet:
+                self._set_aside(exc)
+            return {}
+        kept = {k: v for k, v in raw.items() if _is_key(k) and is_plain(v)}
+        ignored = sorted(str(k)[:40] for k in raw if k not in kept)
+        if ignored and not quiet:
+            message = f"settings: ignored values that are not plain numbers or text: {', '.join(ignored[:10])}"
+            log.warning(message)
+            self.problems.append(message)
+        return kept
+
+    def _set_aside(self, exc: BaseException) -> None:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        aside = self.path.with_name(self.path.name + ".damaged")
+        try:
+            if self.path.is_file():
+                os.replace(self.path, aside)
+                where = f"it was renamed to {aside.name}"
+            else:
+                where = "it was left as it is"
+        except OSError as move_error:
+            where = f"it could not be moved aside ({move_error.strerror or move_error})"
+        message = f"settings: {self.path.name} could not be read ({reason}); {where}, and defaults are used"
+        log.warning(message)
+        self.problems.append(message)
+

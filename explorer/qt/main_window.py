@@ -165,28 +165,25 @@ class MainWindow(QMainWindow):
 
     # settings --------------------------------------------------------------
     def _restore_settings(self) -> None:
-        geometry = self.settings.value("window/geometry")
-        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
-            self.restoreGeometry(geometry)
-        else:
+        geometry = _bytes_setting(self.settings.value("window/geometry"))
+        if geometry.isEmpty() or not self.restoreGeometry(geometry):
             self.resize(1280, 860)
-        state = self.settings.value("window/state")
-        if isinstance(state, QByteArray) and not state.isEmpty():
+        state = _bytes_setting(self.settings.value("window/state"))
+        if not state.isEmpty():
             self.restoreState(state)
-        index = int(self.settings.value("window/tab", 0))  # first run: Kuzushiji, with its "Get started"
-        if 0 <= index < self.tabs.count():
+        index = self.settings.value("window/tab", 0)  # first run: Kuzushiji, with its "Get started"
+        if isinstance(index, int) and 0 <= index < self.tabs.count():
             self.tabs.setCurrentIndex(index)
         device = self.settings.value("compute/device", "cpu")
-        found = self.device_combo.findData(device)
+        found = self.device_combo.findData(device) if isinstance(device, str) else -1
         self.device_combo.setCurrentIndex(found if found >= 0 else 0)
         self._on_device_changed(self.device_combo.currentIndex())
 
     def save_settings(self) -> None:
-        self.settings.setValue("window/geometry", self.saveGeometry())
-        self.settings.setValue("window/state", self.saveState())
-        self.settings.setValue("window/tab", self.tabs.currentIndex())
-        self.settings.setValue("compute/device", self.device_combo.currentData())
-        self.settings.sync()
+        self.settings.set_value("window/geometry", bytes(self.saveGeometry().toBase64()).decode("ascii"))
+        self.settings.set_value("window/state", bytes(self.saveState().toBase64()).decode("ascii"))
+        self.settings.set_value("window/tab", self.tabs.currentIndex())
+        self.settings.set_value("compute/device", str(self.device_combo.currentData()))
 
     # slots -------------------------------------------------------------------
     def current_tab(self) -> ExperimentTab:
@@ -242,10 +239,11 @@ class MainWindow(QMainWindow):
         return True
 
     def _last_dir(self, key: str) -> str:
-        return str(self.settings.value(f"dirs/{key}", str(Path.home())))
+        kept = self.settings.value(f"dirs/{key}")
+        return kept if isinstance(kept, str) and kept and Path(kept).is_dir() else str(Path.home())
 
     def _remember_dir(self, key: str, path: str) -> None:
-        self.settings.setValue(f"dirs/{key}", str(Path(path).parent))
+        self.settings.set_value(f"dirs/{key}", str(Path(path).parent))
 
     @Slot()
     def open_data(self) -> None:
@@ -305,7 +303,7 @@ class MainWindow(QMainWindow):
         """The current tab's standard set, PNG and SVG, into a chosen folder; says what it wrote."""
         folder = QFileDialog.getExistingDirectory(self, "Export figures into", self._last_dir("export"))
         if folder:
-            self.settings.setValue("dirs/export", folder)
+            self.settings.set_value("dirs/export", str(folder))
             written: list[Path] = []
             if self._run_file_action(
                 "Could not export the figures", lambda p: written.extend(export_tab(self.current_tab(), p)), folder
@@ -385,3 +383,10 @@ def about_text() -> str:
 def _on_screen(figure) -> bool:
     target = figure.target if isinstance(figure, Figure) else figure
     return isinstance(target, QWidget) and target.isVisible()
+
+
+def _bytes_setting(value) -> QByteArray:
+    """A window geometry or state kept as base64 text (anything else: empty)."""
+    if not isinstance(value, str):
+        return QByteArray()
+    return QByteArray.fromBase64(value.encode("ascii", "ignore"))

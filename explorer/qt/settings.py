@@ -1,8 +1,8 @@
-"""The app's settings: one QSettings file in the user data folder, and one way for tabs to keep theirs.
+"""The app's settings: one JSON file in the user data folder, and one way for tabs to keep theirs.
 
-:func:`app_settings` checks the file once per process with
-:func:`explorer.core.settings_file.drop_unsafe_values` before Qt reads it (a
-``@Variant`` value would be unpickled, i.e. could run code).
+:func:`app_settings` is the app's :class:`~explorer.core.settings_file.SettingsFile`
+(plain values only; Qt's ``QSettings`` is never used, because its INI reader
+unpickles ``@Variant`` values, i.e. a crafted file could run code).
 :class:`SettingsBinder` is how a tab remembers its controls: bound once,
 restored at once, saved on every change. Only plain values (str, int, float,
 bool) are written.
@@ -11,10 +11,8 @@ bool) are written.
 from __future__ import annotations
 
 import logging
-import tempfile
 from pathlib import Path
 
-from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractSlider,
@@ -26,32 +24,19 @@ from PySide6.QtWidgets import (
 )
 
 from explorer.core import paths
-from explorer.core.errors import UserError
-from explorer.core.settings_file import drop_unsafe_values
+from explorer.core.settings_file import SettingsFile
 
 log = logging.getLogger(__name__)
 
-_checked: dict[Path, Path] = {}  # settings file → the file Qt may read (itself, or a fresh one if unreadable)
+_open: dict[Path, SettingsFile] = {}  # one reading of each settings file per process
 
 
-def _safe_file() -> Path:
+def app_settings() -> SettingsFile:
+    """The app's settings (read once per process; every change is written at once)."""
     path = paths.settings_file()
-    if path not in _checked:
-        try:
-            dropped = drop_unsafe_values(path)
-        except UserError as exc:  # unreadable or not rewritable: Qt must not read it
-            log.warning("settings: %s; starting with default settings", exc)
-            _checked[path] = Path(tempfile.mkdtemp(prefix="explorer-settings-")) / "settings.ini"
-        else:
-            if dropped:
-                log.warning("settings: dropped unsafe values of %s", ", ".join(dropped))
-            _checked[path] = path
-    return _checked[path]
-
-
-def app_settings() -> QSettings:
-    """The app's settings file (checked for unsafe values the first time)."""
-    return QSettings(str(_safe_file()), QSettings.Format.IniFormat)
+    if path not in _open:
+        _open[path] = SettingsFile(path)
+    return _open[path]
 
 
 def _as_bool(raw) -> bool:
@@ -97,9 +82,7 @@ class SettingsBinder:
             return False
 
     def save(self, name: str, widget: QWidget) -> None:
-        settings = app_settings()
-        settings.setValue(self.key(name), self._get(widget))
-        settings.sync()
+        app_settings().set_value(self.key(name), self._get(widget))
 
     # the supported widgets ----------------------------------------------------------------
     @staticmethod

@@ -1,50 +1,105 @@
-"""A settings file never carries a pickled object to Qt (see tests/qt/test_settings_file_qt.py)."""
+"""Settings are plain values in the app's own JSON file (the app-level test: tests/qt/test_settings_file_qt.py)."""
 
 from __future__ import annotations
 
-from explorer.core.settings_file import drop_unsafe_values
+import json
+import os
 
-# What QSettings writes for a Python object (PySide pickles it): the issue's form.
-PICKLED = (
-    r"@Variant(\0\0\0\x7f\0\0\0\x18PySide::PyObjectWrapper\0\0\0\0\x33\x80\x4\x95(\0\0\0\0\0\0\0"
-    r"\x8c\x2io\x94\x8c\x4open\x94\x93\x94\x8c\xe/tmp/vt/marker\x94\x8c\x1w\x94\x86\x94R\x94.)"
-)
+import pytest
 
-
-def test_variant_values_are_dropped_in_every_spelling(tmp_path):
-    ini = tmp_path / "settings.ini"
-    text = (
-        "[General]\n"
-        "size=3\n"
-        f"evil={PICKLED}\n"
-        "name=@@Variant is text\n"  # how Qt writes a plain string starting with @
-        f"escaped=\\x40{PICKLED[1:]}\n"  # \x40 is '@' once Qt unescapes it
-        f"wide=\\x10040{PICKLED[1:]}\n"  # Qt keeps the low 16 bits of a long escape
-        f"octal=\\0100{PICKLED[1:]}\n"
-        f"continued=\\\n{PICKLED}\n"  # a trailing backslash continues the line
-        f'quoted="{PICKLED}"\n'
-        "; a comment\n"
-        "\n"
-        "[tab]\n"
-        f"list=1, {PICKLED}\n"
-        "lr=0.01\r\n"
-    )
-    ini.write_text(text, encoding="latin-1", newline="")
-    dropped = drop_unsafe_values(ini)
-    assert dropped == ["evil", "escaped", "wide", "octal", "continued", "quoted", "tab/list"]
-    left = ini.read_bytes().decode("latin-1")
-    assert "Variant(" not in left
-    assert left == "[General]\nsize=3\nname=@@Variant is text\n; a comment\n\n[tab]\nlr=0.01\r\n"
+from explorer.core.settings_file import MAX_BYTES, SettingsFile
 
 
-def test_a_safe_file_is_left_alone(tmp_path):
-    ini = tmp_path / "settings.ini"
-    ini.write_bytes(b"[General]\nsize=3\ngeometry=@ByteArray(\\x1\\xd9)\nname=\xe9t\xe9\n")
-    before = ini.stat().st_mtime_ns, ini.read_bytes()
-    assert drop_unsafe_values(ini) == []
-    assert (ini.stat().st_mtime_ns, ini.read_bytes()) == before
+def test_values_round_trip_through_a_json_file(tmp_path):
+    path = tmp_path / "settings.json"
+    settings = SettingsFile(path)
+    settings.set_value("window/tab", 2)
+    settings.set_value("mlp/lr", 0.01)
+    settings.set_value("kuzushiji/net", "conv")
+    settings.set_value("mlp/shuffle", True)
+    settings.set_value("recent", ("a", "b"))
+    assert json.loads(path.read_text(encoding="utf-8")) == {
+        "window/tab": 2, "mlp/lr": 0.01, "kuzushiji/net": "conv", "mlp/shuffle": True, "recent": ["a", "b"]}
+    again = SettingsFile(path)
+    assert again.value("window/tab") == 2 and again.value("mlp/lr") == 0.01
+    assert again.value("recent") == ["a", "b"] and again.value("missing", "default") == "default"
+    again.remove("recent")
+    assert SettingsFile(path).value("recent") is None
 
 
-def test_a_missing_file_stays_missing(tmp_path):
-    assert drop_unsafe_values(tmp_path / "settings.ini") == []
-    assert not (tmp_path / "settings.ini").exists()
+def test_only_plain_values_can_be_kept(tmp_path):
+    settings = SettingsFile(tmp_path / "settings.json")
+    for bad in (object(), {"a": 1}, float("nan"), 10**30, [[1]], "x" * 20_000, b"bytes"):
+        with pytest.raises(TypeError):
+            settings.set_value("key", bad)
+    with pytest.raises(TypeError):
+        settings.set_value("k" * 500, 1)
+
+
+def test_a_file_with_other_values_keeps_only_the_plain_ones(tmp_path):
+    path = tmp_path / "settings.json"
+    path.write_text(json.dumps({
+        "window/tab": 1, "nested": {"a": 1}, "deep": [[1, 2]], "huge": 10**40,
+        "text": "@Variant(\\0\\0\\0\\x7fPySide::PyObjectWrapper)", "k" * 300: 3,
+    }), encoding="utf-8")
+    settings = SettingsFile(path)
+    assert settings.keys() == ["text", "window/tab"]
+    # A string that looks like Qt's variant syntax is only text here: nothing decodes it.
+    assert settings.value("text").startswith("@Variant(")
+    assert settings.problems and "not plain" in settings.problems[0]
+
+
+@pytest.mark.parametrize("content", [
+    b"[General]\ngeometry=@Variant(\\0)\n",  # an INI file under the JSON name
+    b'["a", "list"]',
+    b"\xff\xfe not utf-8",
+    b"[" * 100_000,  # nesting json.loads cannot follow
+    b'{"a": 1',  # cut short
+])
+def test_a_damaged_file_is_set_aside_and_defaults_are_used(tmp_path, content):
+    path = tmp_path / "settings.json"
+    path.write_bytes(content)
+    settings = SettingsFile(path)
+    assert settings.keys() == []
+    assert (tmp_path / "settings.json.damaged").read_bytes() == content
+    assert "could not be read" in settings.problems[0]
+    settings.set_value("window/tab", 1)  # and the app goes on with a fresh file
+    assert SettingsFile(path).value("window/tab") == 1
+
+
+def test_an_oversized_file_is_not_read(tmp_path):
+    path = tmp_path / "settings.json"
+    path.write_text(json.dumps({"pad": "x" * 9_000, **{f"k{i}": i for i in range(MAX_BYTES // 8)}}))
+    settings = SettingsFile(path)
+    assert settings.keys() == [] and "larger than" in settings.problems[0]
+
+
+def test_a_folder_or_a_fifo_in_its_place_gives_defaults(tmp_path):
+    folder = tmp_path / "settings.json"
+    folder.mkdir()
+    assert SettingsFile(folder).keys() == []
+    fifo = tmp_path / "fifo.json"
+    os.mkfifo(fifo)
+    settings = SettingsFile(fifo)  # never opened: reading a FIFO would block the start
+    assert settings.keys() == [] and "not a regular file" in settings.problems[0]
+
+
+def test_two_windows_keep_each_others_settings(tmp_path):
+    path = tmp_path / "settings.json"
+    first, second = SettingsFile(path), SettingsFile(path)
+    first.set_value("mlp/lr", 0.5)
+    second.set_value("window/tab", 2)
+    kept = SettingsFile(path)
+    assert kept.value("mlp/lr") == 0.5 and kept.value("window/tab") == 2
+
+
+def test_a_read_only_folder_keeps_values_for_the_session(tmp_path, caplog):
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    settings = SettingsFile(folder / "missing" / "deeper" / "settings.json")
+    (folder / "missing").write_text("a file where a folder should be")
+    with caplog.at_level("WARNING"):
+        settings.set_value("window/tab", 2)
+        settings.set_value("window/tab", 1)
+    assert settings.value("window/tab") == 1
+    assert sum("changes are kept until the app closes" in r.getMessage() for r in caplog.records) == 1

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import builtins
+import json
 
-from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QCheckBox, QComboBox, QDoubleSpinBox, QSlider, QSpinBox
 
 from explorer.core import paths
@@ -36,41 +35,15 @@ def test_values_are_saved_on_change_and_restored_on_bind(qtbot):
     assert again["optimizer"].currentData() == "adam"
     assert again["epochs"].value() == 42 and again["lr"].value() == 0.125
     assert again["shuffle"].isChecked() and again["speed"].value() == 7
-    saved = QSettings(str(paths.settings_file()), QSettings.Format.IniFormat)
-    assert saved.value("test/optimizer") == "adam"  # plain text in the file, no @Variant
+    saved = json.loads(paths.settings_file().read_text(encoding="utf-8"))
+    assert saved["test/optimizer"] == "adam" and saved["test/epochs"] == 42  # plain JSON values
 
 
 def test_a_value_that_does_not_fit_leaves_the_default(qtbot):
     settings = app_settings()
-    settings.setValue("test/epochs", "many")
-    settings.setValue("test/optimizer", "rmsprop")  # an item that no longer exists
-    settings.sync()
+    settings.set_value("test/epochs", "many")
+    settings.set_value("test/optimizer", "rmsprop")  # an item that no longer exists
     found = widgets()
     binder = SettingsBinder("test")
     assert not binder.restore("epochs", found["epochs"]) and found["epochs"].value() == 0
     assert not binder.restore("optimizer", found["optimizer"]) and found["optimizer"].currentData() == "sgd"
-
-
-class _Payload:
-    """Pickles to ``open(marker, "w")``: unpickling it creates the marker file."""
-
-    def __init__(self, marker):
-        self.marker = str(marker)
-
-    def __reduce__(self):
-        return (builtins.open, (self.marker, "w"))
-
-
-def test_the_app_settings_drop_unsafe_values_before_qt_reads_them(qtbot, tmp_path):
-    marker = tmp_path / "marker"
-    writer = QSettings(str(paths.settings_file()), QSettings.Format.IniFormat)
-    writer.setValue("test/epochs", 3)
-    writer.setValue("test/evil", _Payload(marker))
-    writer.sync()
-    del writer
-    assert "@Variant" in paths.settings_file().read_text(encoding="latin-1")
-    spin = QSpinBox()
-    SettingsBinder("test").bind("epochs", spin)
-    assert spin.value() == 3
-    assert app_settings().value("test/evil") is None and not marker.exists()
-    assert "@Variant" not in paths.settings_file().read_text(encoding="latin-1")

@@ -1,13 +1,15 @@
-"""The issue's crafted settings.ini: Qt would run its code; after the check it cannot."""
+"""A crafted settings file runs no code: Qt's INI reader would unpickle it, and the app never uses it."""
 
 from __future__ import annotations
 
+import ast
 import builtins
-import shutil
+import json
+from pathlib import Path
 
 from PySide6.QtCore import QSettings
 
-from explorer.core.settings_file import drop_unsafe_values
+import explorer
 
 
 class _Payload:
@@ -20,58 +22,111 @@ class _Payload:
         return (builtins.open, (self.marker, "w"))
 
 
-def _read_all(path):
-    settings = QSettings(str(path), QSettings.Format.IniFormat)
-    return {key: settings.value(key) for key in settings.allKeys()}
-
-
-def test_crafted_settings_run_no_code(tmp_path):
-    marker = tmp_path / "marker"
-    ini = tmp_path / "settings.ini"
-    writer = QSettings(str(ini), QSettings.Format.IniFormat)
-    writer.setValue("kuzushiji/epochs", 3)
-    writer.setValue("kuzushiji/net", "NetConv")
-    writer.setValue("window/geometry", _Payload(marker))
-    writer.setValue("recent", [1, _Payload(marker)])
+def _pickled_value(tmp_path: Path, marker: Path) -> str:
+    """The text QSettings writes for a Python object: ``@Variant(…PyObjectWrapper…)``."""
+    scratch = tmp_path / "scratch.ini"
+    writer = QSettings(str(scratch), QSettings.Format.IniFormat)
+    writer.setValue("evil", _Payload(marker))
     writer.sync()
     del writer
-    text = ini.read_text(encoding="latin-1")
-    assert "PyObjectWrapper" in text
-    # The same file slipped past as an escaped '@' and a continued line.
-    evil = next(line for line in text.splitlines() if line.startswith("geometry="))[len("geometry="):]
-    ini.write_text(text + f"\n[extra]\nescaped=\\x40{evil[1:]}\ncontinued=\\\n{evil}\n", encoding="latin-1")
-
-    # Without the check, reading the file runs the code: the test can fail.
-    unchecked = tmp_path / "unchecked.ini"
-    shutil.copy(ini, unchecked)
-    _read_all(unchecked)
-    assert marker.exists()
-    marker.unlink()
-
-    dropped = drop_unsafe_values(ini)
-    assert sorted(dropped) == ["extra/continued", "extra/escaped", "recent", "window/geometry"]
-    values = _read_all(ini)
-    assert not marker.exists()
-    assert values == {"kuzushiji/epochs": "3", "kuzushiji/net": "NetConv"}
+    line = next(x for x in scratch.read_text(encoding="latin-1").splitlines() if x.startswith("evil="))
+    value = line[len("evil="):]
+    assert "PyObjectWrapper" in value
+    return value
 
 
-def test_the_window_starts_with_defaults_from_a_crafted_settings_file(user_data_dir, qtbot, caplog):
-    """The app's own start: the data folder's settings.ini holds the pickle; no code runs, the window opens."""
+def _spellings(evil: str) -> list[str]:
+    """The audit's spellings and more: each is an INI text whose reading by Qt may unpickle ``evil``."""
+    rest = evil[1:]  # after the '@'
+    return [
+        f"[window]\ngeometry={evil}\n",
+        f"[window]\n#geometry={evil}\n",  # Qt reads '#geometry' as a key, not a comment
+        f"[window]\n; a comment\\\nstate={evil}\n",  # a backslash continues the comment onto a key
+        f"[window]\n# a comment\\\ntab={evil}\n",
+        f"[General]\nescaped=\\x40{rest}\n",
+        f"[General]\nwide=\\x10040{rest}\n",
+        f"[General]\noctal=\\0100{rest}\n",
+        f"[General]\ncontinued=\\\n{evil}\n",
+        f'[General]\nquoted="{evil}"\n',
+        f"[General]\nlist=1, {evil}\n",
+        f"[window]\n   indented={evil}\n",
+        f"[window]\n%67eometry={evil}\n",  # a percent-encoded key name
+        f"[General]\nwindow%2Fgeometry={evil}\r\n",  # a section in the key, CRLF line ends
+        f"[compute]\ndevice={evil}\n",
+        f"[kuzushiji]\nfolder%2Fopen={evil}\n",
+        f"[%77indow]\ngeometry={evil}\n",  # a percent-encoded section
+    ]
+
+
+def _qt_reads(path: Path) -> None:
+    settings = QSettings(str(path), QSettings.Format.IniFormat)
+    for key in settings.allKeys():
+        settings.value(key)
+
+
+def test_no_module_of_the_app_uses_qsettings():
+    """Qt's INI reader is the way code gets in: the app keeps settings in its own JSON file instead."""
+    root = Path(explorer.__file__).parent
+    users = []
+    for source in root.rglob("*.py"):
+        tree = ast.parse(source.read_text(encoding="utf-8"))
+        names = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
+        names |= {a.name for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) for a in n.names}
+        names |= {n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute)}
+        if "QSettings" in names:
+            users.append(str(source.relative_to(root)))
+    assert users == []
+
+
+def test_every_spelling_runs_code_in_qt_and_none_runs_in_the_app(user_data_dir, tmp_path, qtbot):
     from explorer.core import paths
     from explorer.qt.main_window import MainWindow
 
-    marker = user_data_dir / "marker"
-    ini = paths.settings_file()
-    writer = QSettings(str(ini), QSettings.Format.IniFormat)
-    writer.setValue("window/geometry", _Payload(marker))
-    writer.setValue("window/tab", 2)
-    writer.sync()
-    del writer
+    marker = tmp_path / "marker"
+    evil = _pickled_value(tmp_path, marker)
+    spellings = _spellings(evil)
 
-    with caplog.at_level("WARNING"):
-        window = MainWindow()
+    # Read by Qt, the known dangerous spellings do run the code: the test can fail.
+    ran = []
+    for i, text in enumerate(spellings):
+        probe = tmp_path / f"probe{i}.ini"
+        probe.write_text(text, encoding="latin-1", newline="")
+        _qt_reads(probe)
+        ran.append(marker.exists())
+        marker.unlink(missing_ok=True)
+    assert ran[0] and ran[1] and ran[2], ran  # plain, '#key' and a continued comment
+
+    # The app's data folder holds all of them as an old settings.ini, and the same text as values
+    # of every key the app reads in its own settings.json.
+    (user_data_dir / "settings.ini").write_text("".join(spellings), encoding="latin-1", newline="")
+    keys = ["window/geometry", "window/state", "window/tab", "compute/device", "dirs/data",
+            "dirs/export", "kuzushiji/folder/open", "mlp/hidden", "mlp/lr", "recurrent/lang"]
+    paths.settings_file().write_text(json.dumps({k: evil for k in keys}), encoding="utf-8")
+
+    window = MainWindow()
     qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
     assert not marker.exists()
-    assert window.tabs.currentIndex() == 2  # the plain value next to it is still honoured
-    assert any("dropped unsafe values of window/geometry" in r.getMessage() for r in caplog.records)
+    assert window.isVisible() and window.tabs.currentIndex() == 0  # defaults where the values made no sense
     window.close()
+    assert not marker.exists()
+    # What the app wrote back is plain JSON it reads again.
+    kept = json.loads(paths.settings_file().read_text(encoding="utf-8"))
+    assert isinstance(kept["window/tab"], int) and isinstance(kept["window/geometry"], str)
+
+
+def test_the_window_comes_back_where_it_was(user_data_dir, qtbot):
+    from explorer.qt.main_window import MainWindow
+
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.resize(640, 480)
+    window.tabs.setCurrentIndex(2)
+    window.close()
+
+    again = MainWindow()
+    qtbot.addWidget(again)
+    assert again.tabs.currentIndex() == 2
+    assert (again.width(), again.height()) == (640, 480)
+    again.close()

@@ -27,6 +27,4 @@ def remember_folder(name: str, path: str | Path) -> None:
     """Keep the folder of ``path`` (or ``path`` itself if it is a folder) for dialog ``name``."""
     path = Path(path)
     folder = path if path.is_dir() else path.parent
-    settings = app_settings()
-    settings.setValue(BINDER.key(f"folder/{name}"), str(folder))
-    settings.sync()
+    app_settings().set_value(BINDER.key(f"folder/{name}"), str(folder))
