@@ -12,6 +12,10 @@ API (each tab fills sections; the window writes the file):
 - ``build_report(sections, title=..., app_version=...) -> str`` and
   ``write_report(path, sections, ...)`` (atomic; raises ``UserError``).
 
+Every text (titles, settings, seeds, table cells, captions) is escaped with
+:func:`html.escape`, whatever file it came from, and a figure's SVG may hold
+no script, event handler or embedded document.
+
 The output is XHTML-ish: it parses as XML (``xml.etree``), references nothing
 outside itself (no ``src``/``href`` but ``data:`` and ``#`` ones), and has
 print CSS so that the browser's "Print to PDF" gives a clean document. The
@@ -91,6 +95,7 @@ nav.contents { font-size: 0.95em; }
 """
 
 _XML_PROLOGUE = re.compile(r"^\s*(<\?xml[^>]*\?>\s*)?(<!DOCTYPE[^>]*>\s*)?", re.IGNORECASE)
+_ACTIVE = {"script", "foreignobject", "iframe", "object", "embed", "handler"}
 _EXTERNAL = re.compile(r"""\b(?:src|href)\s*=\s*["'](?!data:|#)""", re.IGNORECASE)
 
 
@@ -110,6 +115,10 @@ def _svg_fragment(svg: str, prefix: str) -> str:
         raise UserError(f"a figure for the report is not valid SVG: {exc}") from exc
     if not root.tag.endswith("svg"):
         raise UserError("a figure for the report is not an SVG drawing")
+    for element in root.iter():
+        tag = element.tag.rsplit("}", 1)[-1].lower()
+        if tag in _ACTIVE or any(name.rsplit("}", 1)[-1].lower().startswith("on") for name in element.attrib):
+            raise UserError("a figure for the report holds a script or an event handler; it must be a plain drawing")
     if _EXTERNAL.search(body):
         raise UserError("a figure for the report refers to an outside file; it must be self-contained")
     return body
@@ -140,8 +149,8 @@ def _figure(figure: ReportFigure, prefix: str) -> str:
 def _section(index: int, section: ReportSection, app_version: str) -> str:
     parts = [f'<section id="section-{index}"><h2>{escape(section.title)}</h2>']
     provenance = [f"app version {escape(app_version)}"]
-    if section.seed is not None:
-        provenance.insert(0, f"seed {section.seed}")
+    if section.seed is not None:  # a checkpoint's seed may come from a stranger's file: text like the rest
+        provenance.insert(0, f"seed {escape(str(section.seed))}")
     parts.append(f'<p class="provenance">{", ".join(provenance)}</p>')
     if section.settings:
         rows = [(name, value) for name, value in section.settings.items()]

@@ -75,3 +75,35 @@ def test_outside_references_and_broken_svg_are_refused():
         build_report([ReportSection("x", figures=[ReportFigure("f", svg="<svg><g></svg>")])])
     with pytest.raises(ValueError):
         ReportFigure("neither")
+
+
+SCRIPT = "<script>alert('seed')</script>"
+
+
+def test_every_text_from_a_file_reaches_the_page_as_text():
+    """A stranger's checkpoint can carry markup in its seed, label or settings: it shows, it never runs."""
+    section = ReportSection(
+        f"Recurrent: {SCRIPT}", settings={"net": f"from {SCRIPT}.pt", SCRIPT: 1}, seed=SCRIPT,  # type: ignore[arg-type]
+        text=[f"<img src=x onerror=alert(1)> {SCRIPT}"],
+        tables=[ReportTable(SCRIPT, [SCRIPT], [[SCRIPT]])],
+        figures=[ReportFigure(SCRIPT, svg=SVG), ReportFigure(SCRIPT, png=PNG)],
+    )
+    html = build_report([section], title=SCRIPT, app_version=SCRIPT)
+    root = ET.fromstring(html.split("\n", 1)[1])
+    tags = {element.tag.rsplit("}", 1)[-1] for element in root.iter()}
+    assert "script" not in tags and "<script" not in html.lower()
+    assert not [e for e in root.iter(f"{XHTML}img") if e.get("onerror") is not None]
+    provenance = next(e for e in root.iter(f"{XHTML}p") if e.get("class") == "provenance")
+    assert provenance.text.startswith(f"seed {SCRIPT},")  # shown as the text it is
+    assert "".join(root.itertext()).count(SCRIPT) >= 9
+
+
+@pytest.mark.parametrize("active", [
+    '<script>alert(1)</script>',
+    '<g onload="alert(1)"/>',
+    '<foreignObject><iframe xmlns="http://www.w3.org/1999/xhtml" srcdoc="x"/></foreignObject>',
+])
+def test_a_figure_with_a_script_or_a_handler_is_refused(active):
+    svg = SVG.replace("</svg>", f"{active}</svg>")
+    with pytest.raises(UserError, match="script or an event handler"):
+        build_report([ReportSection("x", figures=[ReportFigure("f", svg=svg)])])

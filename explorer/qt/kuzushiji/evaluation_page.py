@@ -7,6 +7,8 @@ the net's confidence.
 
 from __future__ import annotations
 
+from html import escape
+
 import numpy as np
 import torch
 from PySide6.QtCore import Qt, Signal, Slot
@@ -239,9 +241,9 @@ class EvaluationPage(QWidget):
         name = nets.display_name(result.name)
         if evaluation is None:
             saved = f" (saved with {result.accuracy:.2f} % test accuracy)" if result.accuracy is not None else ""
-            self.summary.setText(f"<b>{name}</b> from {result.source}{saved}: not evaluated yet, it needs the data.")
+            self.summary.setText(f"<b>{name}</b> from {escape(result.source)}{saved}: not evaluated yet, it needs the data.")
             return
-        when = f"after epoch {epoch} of {len(result.history)}" if result.history else result.source
+        when = f"after epoch {epoch} of {len(result.history)}" if result.history else escape(result.source)
         self.summary.setText(
             f"<b>{name}</b> {when}: test accuracy <b>{evaluation.accuracy:.2f} %</b> "
             f"({evaluation.correct:,}/{evaluation.total:,}), average test loss <b>{evaluation.test_loss:.4f}</b>"

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import math
 from dataclasses import dataclass, field
+from html import escape
 
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer
@@ -100,7 +101,7 @@ class RunCurves(pg.GraphicsLayoutWidget):
         """A line under the loss title saying what the curves are (e.g. that a loaded net has none)."""
         self.note = note
         title = "Loss: solid = training (smoothed), dashed ● = test"
-        self.loss_plot.setTitle(f"{title}<br><span style='color:#a05a00'>{note}</span>" if note else title)
+        self.loss_plot.setTitle(f"{title}<br><span style='color:#a05a00'>{escape(note)}</span>" if note else title)
 
     def mark_run(self, key: str, tag: str) -> None:
         """Add ``tag`` (e.g. "diverged") to a run's name in the legend."""

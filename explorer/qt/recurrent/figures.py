@@ -274,6 +274,6 @@ def report_section(tab: RecurrentTab) -> ReportSection:
     pictures.append(report_figure(shown[f"{s.stem}_per_n"]))
     if tab.machine.study is not None:
         pictures.append(report_figure(shown[f"{s.stem}_states_needed"]))
-    text = [tab.controls.network.accuracy.text().replace("<br>", " — "), machine_note(tab)]
+    text = [tab.accuracy_text, machine_note(tab)]
     return ReportSection(title=f"Recurrent dynamics: {heading(tab)}", settings=settings, seed=hp.get("seed"),
                          text=text, tables=tables, figures=pictures)

@@ -7,6 +7,7 @@ stepping only indexes into them.
 
 from __future__ import annotations
 
+from html import escape
 from pathlib import Path
 from weakref import WeakKeyDictionary
 
@@ -72,6 +73,7 @@ class RecurrentTab(ExperimentTab):
         self.task: Task | None = None
         self._latest: tuple[dict, int, float] | None = None
         self._live_model: RecurrentNet | None = None
+        self.accuracy_text = ""  # the accuracy readout as plain text (the report's), set with each net
         self._batches: dict[tuple[str, int], list[Sequence]] = {}
         self._rng = np.random.default_rng()
         self.controls = RecurrentControls()
@@ -143,8 +145,9 @@ class RecurrentTab(ExperimentTab):
         self.views.set_lstm(state.kind == "lstm")
         hp = state.hyperparameters or {}
         how = f" · {hp['recipe']} recipe, seed {hp.get('seed', 0)}" if hp.get("recipe") else ""
-        self.controls.network.describe.setText(
-            f"<b>{state.kind.upper()}-{state.hidden}</b> on {state.language.title} — {state.label}{how}"
+        self.controls.network.describe.setText(  # the label and seed may come from a stranger's file
+            f"<b>{state.kind.upper()}-{state.hidden}</b> on {escape(state.language.title)} — {escape(state.label)}"
+            f"{escape(how)}"
         )
         self.refresh_net(state.model)
         ours = self.task is not None or getattr(self, "_curves_model", None) is state.model
@@ -189,9 +192,11 @@ class RecurrentTab(ExperimentTab):
         self.views.set_batch(self.batch, L, srn=model.kind == "srn", refit=refit)
         recurrent_figures.install_actions(self)  # new pair views get their right-click Export…
         verdict = "solves the language" if acc >= 100 else "not solved"
+        headline = f"Accuracy (n = 1..{L}): {acc:.1f} % — {verdict}"
+        chance_note = f"chance: {chance:.0f} % (always the most common next symbol)"
+        self.accuracy_text = f"{headline}; {chance_note}"  # plain text, for the report
         self.controls.network.accuracy.setText(
-            f"Accuracy (n = 1..{L}): {acc:.1f} % — {verdict}<br><span style='font-size: 9pt; font-weight: normal;'>"
-            f"chance: {chance:.0f} % (always the most common next symbol)</span>")
+            f"{headline}<br><span style='font-size: 9pt; font-weight: normal;'>{chance_note}</span>")
         self.generalisation.show_accuracy(per_n, L, chance_n)
         if extract:
             self.machine.extract(model, lang, L, self.views.state_kind)

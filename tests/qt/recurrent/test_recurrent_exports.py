@@ -89,3 +89,34 @@ def test_export_right_after_opening_does_not_wait_for_the_background_extraction(
     assert {"anb2n_srn2_fsm.png", "anb2n_srn2_fsm_states.csv", "anb2n_srn2_states_needed.csv"} <= names
     assert fresh.machine.study.found.machine.size == 12
     assert fresh.shutdown()
+
+
+def test_the_report_states_the_accuracy_as_text_not_markup(tab):
+    """Issue 19: the accuracy readout's HTML reached the report as literal ``<span …>`` text."""
+    from explorer.core.report import build_report
+
+    (section,) = tab.report_sections()
+    assert "<" not in section.text[0] and "span" not in section.text[0]
+    assert section.text[0].startswith("Accuracy (n = 1..4): 100.0 % — solves the language; chance: ")
+    html = build_report([section])
+    assert "&lt;span" not in html and "&lt;br" not in html
+
+
+def test_markup_in_an_opened_checkpoint_is_shown_as_text(tab, tmp_path):
+    """A stranger's ``.pt`` whose name and recipe hold markup: the header and the report show it as text."""
+    import xml.etree.ElementTree as ET
+
+    from explorer.core.recurrent.weights import save_net
+    from explorer.core.report import build_report
+
+    markup = "<img src=x onerror=alert(1)>"
+    path = tmp_path / "anb2n_srn2_<b>bold<i>.pt"
+    save_net(path, tab.state.model, "anb2n", hyperparameters={"recipe": markup, "seed": 5, "L": 4})
+    tab.open_weights(path)
+    header = tab.controls.network.describe.text()
+    assert "&lt;b&gt;bold&lt;i&gt;" in header and "&lt;img" in header and "<img" not in header
+    (section,) = tab.report_sections()
+    html = build_report([section])
+    root = ET.fromstring(html.split("\n", 1)[1])
+    assert not [e for e in root.iter() if e.tag.endswith("}img") and e.get("onerror") is not None]
+    assert markup in "".join(root.itertext())  # the recipe is in the settings table, as text
