@@ -16,6 +16,7 @@ course scripts' ``.pth`` files) are read too; their ``meta`` is empty.
 from __future__ import annotations
 
 import datetime as _dt
+import math
 import os
 import pickle
 import zipfile
@@ -121,6 +122,7 @@ def load(
     path = Path(path)
     if not path.is_file():
         raise CheckpointError(f"{path}: no such weights file")
+    _refuse_other_formats(path)
     try:
         raw = torch.load(path, map_location="cpu", weights_only=True)
     except pickle.UnpicklingError as exc:
@@ -138,15 +140,7 @@ def load(
     if not isinstance(raw, dict):
         raise CheckpointError(f"{path.name}: not a weights file (it holds a {type(raw).__name__}, not a dict)")
     if raw.get("format") == FORMAT:
-        meta = raw.get("meta", {})
-        ckpt = Checkpoint(
-            state_dict=dict(raw["state_dict"]),
-            experiment=meta.get("experiment", ""),
-            architecture=meta.get("architecture", ""),
-            hyperparameters=dict(meta.get("hyperparameters", {})),
-            created=meta.get("created", ""),
-            extra=dict(meta.get("extra", {})),
-        )
+        ckpt = _checked_checkpoint(path, raw)
     else:
         if not raw or not all(isinstance(k, str) and isinstance(v, torch.Tensor) for k, v in raw.items()):
             raise CheckpointError(f"{path.name}: not a weights file (expected names mapped to tensors)")
@@ -160,6 +154,98 @@ def load(
                 f"{path.name} holds weights for {ckpt.label}, but {want} is needed here"
             )
     return ckpt
+
+
+_TORCH_STARTS = (b"PK\x03\x04", b"\x80")
+"""How a ``torch.save`` file begins: a zip archive (since torch 1.6) or a pickle of protocol 2+ (older)."""
+
+
+def _refuse_other_formats(path: Path) -> None:
+    """A file that is no torch file at all (JSON, text, an image named ``.pt``) is said to be one.
+
+    torch would report it as an unpickling error, which reads as if the file
+    held code; it holds nothing torch can read.
+    """
+    try:
+        with open(path, "rb") as fh:
+            start = fh.read(8)
+    except OSError as exc:
+        raise CheckpointError(f"{path.name}: cannot be read ({exc.strerror or exc})") from exc
+    if start.startswith(_TORCH_STARTS):
+        return
+    stripped = start.lstrip()
+    looks = ("JSON or text" if stripped[:1] in (b"{", b"[", b'"') else
+             "empty" if not start else "text" if _is_text(start) else "some other kind of file")
+    raise CheckpointError(f"{path.name}: not a weights file (a PyTorch .pt/.pth file; this one is {looks})")
+
+
+def _is_text(start: bytes) -> bool:
+    return all(32 <= byte < 127 or byte in b"\t\r\n" for byte in start)
+
+
+MAX_TEXT = 1_000
+"""Longest text field read from a checkpoint's meta (labels, dates)."""
+_NUMBERS_IN_EXTRA = ("accuracy", "test_loss", "seconds")
+
+
+def kind_of(value: object) -> str:
+    """``"a list"``, ``"a number"``, … for messages about a value of the wrong type."""
+    if value is None:
+        return "empty (null)"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, list | tuple):
+        return "a list"
+    if isinstance(value, dict):
+        return "a table"
+    return f"a {type(value).__name__}"
+
+
+def _checked_checkpoint(path: Path, raw: dict) -> Checkpoint:
+    """The app checkpoint in ``raw``, every meta field checked by type (a file from someone else)."""
+
+    def refuse(what: str) -> CheckpointError:
+        return CheckpointError(f"{path.name}: {what}")
+
+    meta = raw.get("meta", {})
+    if not isinstance(meta, dict):
+        raise refuse(f"its meta should be a table of fields, not {kind_of(meta)}")
+    texts = {}
+    for name in ("experiment", "architecture", "created"):
+        value = meta.get(name, "")
+        if not isinstance(value, str):
+            raise refuse(f"meta field '{name}' should be text, not {kind_of(value)}")
+        if len(value) > MAX_TEXT:
+            raise refuse(f"meta field '{name}' is {len(value):,} characters long (at most {MAX_TEXT:,})")
+        texts[name] = value
+    tables = {}
+    for name in ("hyperparameters", "extra"):
+        value = meta.get(name, {})
+        if not isinstance(value, dict) or not all(isinstance(key, str) for key in value):
+            raise refuse(f"meta field '{name}' should be a table of named values, not {kind_of(value)}")
+        tables[name] = dict(value)
+    seed = tables["hyperparameters"].get("seed")
+    if seed is not None:
+        if isinstance(seed, bool) or not isinstance(seed, int):
+            raise refuse(f"meta field 'hyperparameters.seed' should be a whole number, not {kind_of(seed)}")
+        if not 0 <= seed < 2**64:
+            raise refuse("meta field 'hyperparameters.seed' should be between 0 and 2**64 - 1")
+    for name in _NUMBERS_IN_EXTRA:
+        value = tables["extra"].get(name)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int | float)
+                                  or not math.isfinite(value)):
+            raise refuse(f"meta field 'extra.{name}' should be a finite number, not {kind_of(value)}")
+    if "state_dict" not in raw:
+        raise refuse("not a weights file (it has no state_dict)")
+    state = raw["state_dict"]
+    if not isinstance(state, dict) or not all(isinstance(k, str) for k in state):
+        raise refuse(f"not a weights file (its state_dict should be a table of tensors, not {kind_of(state)})")
+    return Checkpoint(state_dict=dict(state), hyperparameters=tables["hyperparameters"], extra=tables["extra"],
+                      **texts)
 
 
 def _refuse_non_finite(path: Path, state: dict[str, Any]) -> None:

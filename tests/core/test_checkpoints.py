@@ -63,7 +63,7 @@ def test_code_in_a_pickle_never_runs(tmp_path):
 def test_garbage_file_gives_clear_message(tmp_path):
     path = tmp_path / "junk.pt"
     path.write_bytes(b"not a checkpoint at all")
-    with pytest.raises(CheckpointError, match="junk.pt: not a readable weights file"):
+    with pytest.raises(CheckpointError, match=r"junk.pt: not a weights file \(a PyTorch .pt/.pth file; this one is text\)"):
         checkpoints.load(path)
 
 

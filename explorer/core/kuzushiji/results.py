@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -53,9 +54,10 @@ class NetResult:
         """Loaded weights, with the settings and numbers saved alongside them."""
         known = {f.name for f in dataclasses.fields(TrainConfig)}
         settings = {k: v for k, v in ckpt.hyperparameters.items() if k in known}
-        try:
+        try:  # settings from a file: any that would not train (a wrong type, out of range) give the defaults
             config = TrainConfig(**{**settings, "net": name, "device": "cpu"})
-        except TypeError:
+            config.validate()
+        except (TypeError, ValueError, UserError):
             config = TrainConfig(net=name)
         when = f", saved {ckpt.created[:16].replace('T', ' ')}" if ckpt.created else ""
         return cls(name, model.eval(), config, source=f"{where}{when}", extra=dict(ckpt.extra),
@@ -103,14 +105,20 @@ def save_result(result: NetResult, path: str | Path) -> Path:
     return path
 
 
-def load_latest_results() -> dict[str, NetResult]:
-    """The last trained weights of each net in the data folder (a damaged file is skipped with a warning)."""
+def load_latest_results(on_unreadable: Callable[[str, Path, UserError], None] | None = None) -> dict[str, NetResult]:
+    """The last trained weights of each net in the data folder.
+
+    A damaged file is skipped with a warning, and ``on_unreadable(name, path, error)`` where
+    the caller wants it said (the window's message).
+    """
     results = {}
     for name in nets.NETS:
         try:
             found = kmnist_eval.load_latest(name)
         except UserError as exc:
             log.warning("ignoring the saved %s weights: %s", name, exc)
+            if on_unreadable is not None:
+                on_unreadable(name, kmnist_eval.checkpoint_path(name), exc)
             continue
         if found is not None:
             model, ckpt = found

@@ -10,17 +10,29 @@ the weights it was recorded with (same final accuracy and test loss).
 
 from __future__ import annotations
 
+import logging
+import math
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from explorer.core.checkpoints import kind_of
+from explorer.core.errors import UserError
+from explorer.core.kuzushiji import nets
+from explorer.core.kuzushiji.classes import CLASSES
 from explorer.core.kuzushiji.engine import EpochRecord
 from explorer.core.kuzushiji.evaluation import Evaluation
 from explorer.core.kuzushiji.results import NetResult, load_latest_results
-from explorer.core.work_store import WorkStore
+from explorer.core.work_store import META, WorkStore
+
+log = logging.getLogger(__name__)
 
 #: Curves of at most this many runs are kept (the newest).
 MAX_RUNS = 12
+#: Most epochs a kept history may have, and most points a kept curve (the app's own stay far below).
+MAX_EPOCHS = 10_000
+MAX_POINTS = 1_000_000
 _NUMBERS = ("epoch", "train_loss", "test_loss", "accuracy", "seconds", "images_per_second")
 
 
@@ -35,32 +47,97 @@ def save_history(store: WorkStore, name: str, history: list[EpochRecord]) -> Non
         confusion=np.stack([e.confusion for e in evaluations]).astype(np.int64),
     )
     work = store.load()
-    work.setdefault("histories", {})[name] = {
+    if not isinstance(work.get("histories"), dict):
+        work["histories"] = {}
+    work["histories"][name] = {
         "file": target,
         "epochs": [{key: float(getattr(r, key)) for key in _NUMBERS} for r in history],
     }
     store.save(work)
 
 
-def load_history(store: WorkStore, name: str, accuracy: float | None, test_loss: float | None) -> list[EpochRecord]:
-    """Net ``name``'s kept epochs if they end with ``accuracy`` and ``test_loss``, else ``[]``."""
-    entry = store.load().get("histories", {}).get(name)
-    if not entry or not entry.get("epochs"):
+def checked_histories(store: WorkStore, histories: object) -> dict[str, dict[str, Any]]:
+    """The kept histories, net name → ``{"file", "epochs"}``, every field checked by type and range.
+
+    Raises :class:`UserError` naming the first field that is wrong.
+    """
+    if not isinstance(histories, dict):
+        raise UserError(f"'histories' should be a table of nets, not {kind_of(histories)}")
+    checked = {}
+    for name, entry in histories.items():
+        where = f"the history of {name[:40]!r}"
+        if not isinstance(entry, dict):
+            raise UserError(f"{where} should be a table of file and epochs, not {kind_of(entry)}")
+        store.path_of(entry.get("file"))  # a plain file name in this store, or WorkNameError
+        epochs = entry.get("epochs")
+        if not isinstance(epochs, list) or len(epochs) > MAX_EPOCHS:
+            raise UserError(f"{where}: 'epochs' should be a list of at most {MAX_EPOCHS} epochs, not {kind_of(epochs)}")
+        for i, numbers in enumerate(epochs, 1):
+            if not isinstance(numbers, dict):
+                raise UserError(f"{where}: epoch {i} should be a table of numbers, not {kind_of(numbers)}")
+            for key in _NUMBERS:
+                value = numbers.get(key)
+                if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+                    missing = "is missing" if key not in numbers else f"should be a finite number, not {kind_of(value)}"
+                    raise UserError(f"{where}: epoch {i}'s '{key}' {missing}")
+        checked[name] = {"file": entry["file"], "epochs": epochs}
+    return checked
+
+
+def _checked_arrays(arrays: dict[str, np.ndarray], epochs: int) -> str | None:
+    """What is wrong with a history's arrays for ``epochs`` epochs, or ``None`` if their shapes fit."""
+    classes = len(CLASSES)
+    want = {"labels": 1, "predictions": 2, "probabilities": 3, "confusion": 3}
+    for key, dims in want.items():
+        if key not in arrays:
+            return f"it has no {key}"
+        if arrays[key].ndim != dims or arrays[key].dtype.kind not in "iuf":
+            return f"its {key} are not a {dims}-d array of numbers"
+    for key in ("labels", "predictions"):
+        if arrays[key].size and not (0 <= arrays[key].min() and arrays[key].max() < classes):
+            return f"its {key} are not class numbers 0 to {classes - 1}"
+    n = len(arrays["labels"])
+    shapes = {"predictions": (epochs, n), "probabilities": (epochs, n, classes), "confusion": (epochs, classes, classes)}
+    for key, shape in shapes.items():
+        if arrays[key].shape != shape:
+            return f"its {key} have shape {arrays[key].shape}, not {shape}"
+    return None
+
+
+def load_history(store: WorkStore, name: str, accuracy: float | None, test_loss: float | None,
+                 histories: dict[str, dict[str, Any]] | None = None) -> list[EpochRecord]:
+    """Net ``name``'s kept epochs if they end with ``accuracy`` and ``test_loss``, else ``[]``.
+
+    ``histories`` is :func:`checked_histories`' answer (read from the store when not given); a
+    store whose histories are ill-typed has its metadata set aside and gives ``[]``.
+    """
+    if histories is None:
+        try:
+            histories = checked_histories(store, store.load().get("histories", {}))
+        except UserError as exc:
+            store.set_aside(META, exc)
+            return []
+    entry = histories.get(name)
+    if not entry or not entry["epochs"]:
         return []
     last = entry["epochs"][-1]
     if accuracy is None or last["accuracy"] != accuracy or last["test_loss"] != test_loss:
         return []  # other weights took this net's place (trained on the command line, say)
     arrays = store.load_arrays(entry["file"])
-    if arrays is None or len(arrays["predictions"]) != len(entry["epochs"]):
+    if arrays is None or len(arrays.get("predictions", ())) != len(entry["epochs"]):
         return []
-    labels = arrays["labels"]
+    wrong = _checked_arrays(arrays, len(entry["epochs"]))
+    if wrong:
+        store.set_aside(entry["file"], UserError(wrong))
+        return []
+    labels = arrays["labels"].astype(np.int64)
     records = []
     for i, numbers in enumerate(entry["epochs"]):
         confusion = arrays["confusion"][i]
         with np.errstate(invalid="ignore", divide="ignore"):
             per_class = 100.0 * np.diag(confusion) / confusion.sum(axis=1)
         evaluation = Evaluation(
-            accuracy=numbers["accuracy"], correct=int(np.trace(confusion)), total=int(len(labels)),
+            accuracy=float(numbers["accuracy"]), correct=int(np.trace(confusion)), total=int(len(labels)),
             test_loss=numbers["test_loss"], confusion=confusion, per_class_accuracy=per_class,
             predictions=arrays["predictions"][i].astype(np.int64),
             probabilities=arrays["probabilities"][i].astype(np.float32), labels=labels,
@@ -81,16 +158,44 @@ def save_runs(store: WorkStore, runs: list[dict[str, Any]]) -> None:
 
 
 def load_runs(store: WorkStore) -> list[dict[str, Any]]:
-    """The kept runs' curves, oldest first."""
+    """The kept runs' curves, oldest first (a run with any field ill-typed is left out, with a warning)."""
     runs = store.load().get("runs", [])
-    return [r for r in runs if isinstance(r, dict) and "label" in r] if isinstance(runs, list) else []
+    return [r for r in runs if _run_is_whole(r)] if isinstance(runs, list) else []
+
+
+def _run_is_whole(run: object) -> bool:
+    """Whether ``run`` has a text label and lists of finite numbers of one length per axis pair."""
+    if not isinstance(run, dict) or not isinstance(run.get("label"), str) or len(run["label"]) > 200:
+        log.warning("ignoring kept curves without a label: %s", kind_of(run))
+        return False
+    for key in ("batch_x", "batch_loss", "epoch_x", "test_loss", "accuracy"):
+        values = run.get(key)
+        if (not isinstance(values, list) or len(values) > MAX_POINTS
+                or not all(isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v) for v in values)):
+            log.warning("ignoring the kept curves of %r: %s is not a list of numbers", run["label"][:40], key)
+            return False
+    return True
 
 
 def restore_results(store: WorkStore) -> dict[str, NetResult]:
-    """Each net's last trained weights, with the epoch history kept for exactly those weights."""
-    results = load_latest_results()
+    """Each net's last trained weights, with the epoch history kept for exactly those weights.
+
+    Unreadable stored weights and ill-typed histories are noted in ``store.problems`` (the
+    weights stay where they are: the next training replaces them, as on the command line).
+    """
+
+    def unreadable(name: str, path: Path, exc: Exception) -> None:
+        store.problems.append(f"The last trained {nets.display_name(name)} ({path.name}) could not be read ({exc});"
+                              " the next training of it replaces that file")
+
+    results = load_latest_results(unreadable)
+    try:
+        histories = checked_histories(store, store.load().get("histories", {}))
+    except UserError as exc:
+        store.set_aside(META, exc)
+        histories = {}
     for name, result in results.items():
-        history = load_history(store, name, result.accuracy, result.test_loss)
+        history = load_history(store, name, result.accuracy, result.test_loss, histories)
         if history:
             result.history, result.evaluation = history, history[-1].evaluation
     return results

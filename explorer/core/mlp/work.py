@@ -7,6 +7,7 @@ took 18 s for a million points, on every point edit.
 
 from __future__ import annotations
 
+from explorer.core.checkpoints import kind_of
 from explorer.core.errors import UserError
 from explorer.core.mlp import weights_io
 from explorer.core.mlp.data import Dataset2D
@@ -36,16 +37,21 @@ def load_work(store: WorkStore) -> tuple[Dataset2D, MLPWeights, str] | None:
         return None
     try:
         data = work["dataset"]
+        if not isinstance(data, dict):
+            raise UserError(f"'dataset' should be a table of points and targets, not {kind_of(data)}")
         if "arrays" in data:
-            arrays = store.load_arrays(str(data["arrays"]))
+            arrays = store.load_arrays(data["arrays"])  # a name that is no plain file name here raises
             if arrays is None:
                 raise UserError(f"the kept data set's file {data['arrays']} is missing or damaged")
             data = {**data, **arrays}
-        dataset = Dataset2D(data["points"], data["targets"], str(data.get("name", "")))
+        name = data.get("name", "")
+        if not isinstance(name, str):
+            raise UserError(f"the data set's 'name' should be text, not {kind_of(name)}")
+        dataset = Dataset2D(data["points"], data["targets"], name[:200])
         if len(dataset) < 1:
             raise UserError("the kept data set has no points")
         weights, activation = weights_io.weights_from_json(work["weights"], "kept weights")
-    except (UserError, KeyError, TypeError, ValueError) as exc:
-        store.set_aside(store.folder / META, exc)
+    except (UserError, KeyError, TypeError, ValueError, OverflowError) as exc:
+        store.set_aside(META, exc)
         return None
     return dataset, weights, activation or "sigmoid"

@@ -19,9 +19,10 @@ from pathlib import Path
 import torch
 
 from explorer.core import checkpoints
+from explorer.core.bounds import check_int
 from explorer.core.errors import UserError
 from explorer.core.paths import resource
-from explorer.core.recurrent.languages import Language, get_language
+from explorer.core.recurrent.languages import MAX_LENGTH, Language, get_language
 from explorer.core.recurrent.models import RecurrentNet, make_model
 
 EXPERIMENT = "recurrent"
@@ -29,6 +30,16 @@ _COURSE_NAME = re.compile(
     r"(?P<lang>anb\d*n(?:c\d*n)?)_(?P<model>srn|lstm)(?P<hid>\d+)(?:_(?P<k>\d+))?"
 )
 _ARCH = re.compile(r"(?P<model>SRN|LSTM)-(?P<hid>\d+) on (?P<lang>\S+)")
+
+
+def check_length(value: object, where: str = "L") -> int:
+    """``value`` if it is a length L (largest n in training) the app can use: a whole number 1..MAX_LENGTH.
+
+    The one check for an L from a file (a checkpoint's ``hyperparameters.L``,
+    the work store's choice) and from a person (``--length``, the L box):
+    every string up to L is built at once, so L = 10**9 would fill the memory.
+    """
+    return check_int(f"{where} (the length L, largest n in training)", value, 1, MAX_LENGTH)
 
 
 def parse_course_filename(name: str | os.PathLike) -> tuple[str, str, int, int | None]:
@@ -93,7 +104,8 @@ def load_net(
     net.load_state_dict({k: v.float() for k, v in ckpt.state_dict.items()})
     net.eval()
     hp = ckpt.hyperparameters or {}
-    return LoadedNet(net, language, kind, hid, int(hp.get("L", 4)), hp)
+    L = check_length(hp.get("L", 4), f"{Path(path).name}: meta field 'hyperparameters.L'")
+    return LoadedNet(net, language, kind, hid, L, hp)
 
 
 def save_net(
