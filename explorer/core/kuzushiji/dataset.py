@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import os
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,7 +21,7 @@ import torch
 from explorer.core import paths
 from explorer.core.atomic import atomic_write
 from explorer.core.errors import UserError
-from explorer.core.kuzushiji.formats import read_idx, read_npz
+from explorer.core.kuzushiji.formats import read_idx, read_npy_stream, read_npz
 
 log = logging.getLogger(__name__)
 
@@ -93,9 +94,10 @@ def _find_files(folder: Path) -> tuple[list[Path], str]:
     """The four files in ``folder`` and their format; each IDX file may be gzipped or not."""
     idx: list[Path | None] = []
     for gz_name, raw_name in zip(FILES["idx.gz"], FILES["idx"], strict=True):
-        found = [folder / n for n in (gz_name, raw_name) if (folder / n).is_file()]
+        # exists(), not is_file(): a FIFO or folder by that name is refused by its reader, by name.
+        found = [folder / n for n in (gz_name, raw_name) if (folder / n).exists()]
         idx.append(found[0] if found else None)
-    npz = [folder / n if (folder / n).is_file() else None for n in FILES["npz"]]
+    npz = [folder / n if (folder / n).exists() else None for n in FILES["npz"]]
     if all(idx):
         gz = all(p.suffix == ".gz" for p in idx)
         return idx, "idx.gz" if gz else "idx"
@@ -176,12 +178,11 @@ def load_stored() -> KMNIST | None:
     if not target.is_file():
         return None
     try:
-        with np.load(target, allow_pickle=False) as npz:
-            arrays = {part: npz[part] for part in PARTS}
-            source = str(npz["source"])
+        arrays, source = _read_store(target)
         _check_split(arrays["train_images"], arrays["train_labels"], target, target)
         _check_split(arrays["test_images"], arrays["test_labels"], target, target)
-    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile, UserError) as exc:
+    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile, zlib.error, NotImplementedError,
+            RuntimeError, UserError) as exc:
         log.warning("ignoring unreadable stored KMNIST data %s: %s", target, exc)
         return None
     return KMNIST(
@@ -191,6 +192,23 @@ def load_stored() -> KMNIST | None:
         test_labels=torch.from_numpy(arrays["test_labels"]).long(),
         source=source,
     )
+
+
+def _read_store(target: Path) -> tuple[dict[str, np.ndarray], str]:
+    """The four arrays and the source line of the store, each header checked before allocation."""
+    with open(target, "rb") as handle:
+        if not handle.read(2) == b"PK":
+            raise UserError(f"{target.name}: not a .npz archive")
+    with zipfile.ZipFile(target) as archive:
+        arrays = {}
+        for part in PARTS:
+            with archive.open(f"{part}.npy") as stream:
+                arrays[part] = read_npy_stream(stream, f"{target.name} ({part})")
+        with archive.open("source.npy") as stream:
+            source = read_npy_stream(stream, f"{target.name} (source)", max_bytes=1 << 20)
+    if source.dtype.kind != "U" or source.ndim != 0:
+        raise UserError(f"{target.name}: its source is not a line of text")
+    return arrays, str(source)
 
 
 def has_data() -> bool:

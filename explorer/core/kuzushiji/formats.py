@@ -6,32 +6,76 @@ torchvision costs seconds (it pulls in ``torchvision.models``/``ops`` and
 torchvision is not installed (the CPU-only bundle) a small numpy reader of the
 same format is used. This module only unpacks gzip first and turns every parse
 failure into a :class:`UserError` that names the file.
+
+Every size is checked before memory is allocated: an IDX or ``.npy`` header
+declares its array's shape, and a file whose array would be larger than
+:data:`MAX_ARRAY_BYTES` (:data:`MAX_IMAGES` images of 28×28 bytes) is refused
+from its header alone, as is one whose data does not match its header.
+``.npz`` members are read with ``numpy.lib.format``'s header readers, never
+with ``allow_pickle``: an archive of Python objects is refused, not loaded.
 """
 
 from __future__ import annotations
 
 import gzip
+import math
+import struct
 import tempfile
 import zipfile
 import zlib
 from pathlib import Path
 
 import numpy as np
+from numpy.lib import format as npy_format
 
 from explorer.core.errors import UserError
+from explorer.core.user_files import regular_file
 
 # Everything torchvision's IDX reader or gzip may raise on a bad file.
 _PARSE_ERRORS = (AssertionError, RuntimeError, ValueError, TypeError, KeyError, IndexError)
 _GZIP_ERRORS = (gzip.BadGzipFile, EOFError, zlib.error)
 # IDX type codes (third magic byte) and their big-endian numpy types, as torchvision maps them.
 _IDX_DTYPES = {8: ">u1", 9: ">i1", 11: ">i2", 12: ">i4", 13: ">f4", 14: ">f8"}
-# The largest KMNIST file unpacked: 60,000 images of 28 x 28 bytes plus the 16-byte header.
-# A gzip "bomb" is refused once it inflates past this, not after gigabytes.
-MAX_IDX_BYTES = 16 + 60_000 * 28 * 28
+MAX_IMAGES = 300_000
+"""Most images one file may hold: Kuzushiji-49's 232,365 training images fit, with room to spare."""
+MAX_ARRAY_BYTES = MAX_IMAGES * 28 * 28
+"""Largest array (in bytes) one file may declare: :data:`MAX_IMAGES` images of 28×28 bytes (235 MB)."""
+MAX_IDX_BYTES = 16 + MAX_ARRAY_BYTES
+"""Largest IDX file, unpacked: the header plus :data:`MAX_ARRAY_BYTES`.
+A gzip "bomb" is refused once it inflates past this (or past what its header declares)."""
+
+
+def _too_large(name: str, shape: tuple[int, ...], nbytes: int) -> UserError:
+    dims = "×".join(f"{d:,}" for d in shape)
+    return UserError(
+        f"{name}: declares an array of {dims} values ({nbytes:,} bytes); the most a KMNIST file may hold is "
+        f"{MAX_ARRAY_BYTES:,} bytes ({MAX_IMAGES:,} images of 28×28)"
+    )
+
+
+def idx_header(head: bytes, name: str) -> tuple[int, np.dtype, tuple[int, ...]]:
+    """``(header length, dtype, shape)`` from the first bytes of an IDX file, checked against the limits.
+
+    Raises :class:`UserError` naming the file for a header that is not IDX or
+    declares more than :data:`MAX_ARRAY_BYTES`.
+    """
+    if len(head) < 4 or head[:2] != b"\0\0" or head[2] not in _IDX_DTYPES or not 1 <= head[3] <= 3:
+        raise UserError(f"{name}: not an IDX file (its first bytes are {head[:4].hex() or 'missing'})")
+    ndim = head[3]
+    length = 4 * (ndim + 1)
+    if len(head) < length:
+        raise UserError(f"{name}: truncated IDX file (the header is cut short)")
+    shape = struct.unpack(f">{ndim}I", head[4:length])
+    dtype = np.dtype(_IDX_DTYPES[head[2]])
+    nbytes = math.prod(shape) * dtype.itemsize
+    if nbytes > MAX_ARRAY_BYTES:
+        raise _too_large(name, shape, nbytes)
+    return length, dtype, shape
 
 
 def read_idx(file: Path) -> np.ndarray:
     """The array in an IDX file, gzipped (``.gz``) or not."""
+    file = regular_file(file, "KMNIST file")
     if file.suffix != ".gz":
         return _parse_idx(file, file.name)
     with tempfile.TemporaryDirectory(prefix="kmnist-") as tmp:
@@ -45,13 +89,17 @@ def read_idx(file: Path) -> np.ndarray:
 
 
 def _inflate_capped(src, dst, name: str) -> None:
-    """Copy the unpacked stream, refusing it as soon as it outgrows :data:`MAX_IDX_BYTES`."""
-    written = 0
+    """Copy the unpacked stream, refusing it once it outgrows its header or :data:`MAX_IDX_BYTES`."""
+    head = src.read(16)
+    length, dtype, shape = idx_header(head, name)
+    cap = length + math.prod(shape) * dtype.itemsize
+    written = len(head)
+    dst.write(head)
     while block := src.read(1 << 20):
         written += len(block)
-        if written > MAX_IDX_BYTES:
+        if written > cap:
             raise UserError(
-                f"{name}: unpacks to more than {MAX_IDX_BYTES:,} bytes, more than any KMNIST file"
+                f"{name}: unpacks to more than {cap:,} bytes, more than its header declares"
             )
         dst.write(block)
 
@@ -60,6 +108,14 @@ def _parse_idx(file: Path, name: str) -> np.ndarray:
     size = file.stat().st_size
     if size < 8:
         raise UserError(f"{name}: truncated IDX file ({size} bytes, not even a header)")
+    with open(file, "rb") as handle:
+        length, dtype, shape = idx_header(handle.read(16), name)
+    if size != length + math.prod(shape) * dtype.itemsize:
+        dims = "×".join(f"{d:,}" for d in shape)
+        raise UserError(
+            f"{name}: truncated or corrupt IDX file (its header declares {dims} values, "
+            f"which do not match its {size:,} bytes)"
+        )
     try:
         array = _idx_reader()(file)
     except _PARSE_ERRORS as exc:
@@ -100,15 +156,58 @@ def read_idx_numpy(file: Path) -> np.ndarray:
 
 def read_npz(file: Path) -> np.ndarray:
     """The array in an official KMNIST ``.npz`` file (key ``arr_0``, or its only array)."""
+    file = regular_file(file, "KMNIST file")
+    with open(file, "rb") as handle:
+        head = handle.read(8)
+    if head.startswith(b"\x93NUMPY"):
+        raise UserError(f"{file.name}: a single NumPy array (.npy) with a .npz name, not a .npz archive")
+    if head[:1] == b"\x80":
+        raise UserError(f"{file.name}: a Python pickle, not a .npz archive; the app never loads pickles")
+    if not head.startswith(b"PK"):
+        raise UserError(f"{file.name}: not a .npz archive (no zip header)")
     try:
-        with np.load(file, allow_pickle=False) as npz:
-            keys = list(npz.keys())
-            if "arr_0" in keys:
-                return npz["arr_0"]
-            if len(keys) == 1:
-                return npz[keys[0]]
-    except (OSError, ValueError, EOFError, zipfile.BadZipFile, zlib.error) as exc:
+        with zipfile.ZipFile(file) as archive:
+            members = [n for n in archive.namelist() if n.endswith(".npy")]
+            if "arr_0.npy" in members:
+                member = "arr_0.npy"
+            elif len(members) == 1:
+                member = members[0]
+            else:
+                found = ", ".join(n.removesuffix(".npy") for n in members) or "none"
+                raise UserError(f"{file.name}: no array 'arr_0' in this .npz file (found {found})")
+            with archive.open(member) as stream:
+                return read_npy_stream(stream, f"{file.name} ({member})")
+    except (OSError, EOFError, zipfile.BadZipFile, zlib.error, NotImplementedError, RuntimeError,
+            ValueError) as exc:
         raise UserError(f"{file.name}: truncated or corrupt .npz file ({exc})") from exc
-    raise UserError(
-        f"{file.name}: no array 'arr_0' in this .npz file (found {', '.join(keys) or 'none'})"
-    )
+
+
+def read_npy_stream(stream, name: str, max_bytes: int = MAX_ARRAY_BYTES) -> np.ndarray:
+    """One ``.npy`` array from ``stream``, its header checked before its data is allocated.
+
+    Refuses (with a :class:`UserError` naming ``name``) a header that is not
+    ``.npy``, an array of Python objects (a pickle), and an array over
+    ``max_bytes``; a short data part is refused too.
+    """
+    try:
+        version = npy_format.read_magic(stream)
+        if version == (1, 0):
+            shape, fortran, dtype = npy_format.read_array_header_1_0(stream)
+        elif version == (2, 0):
+            shape, fortran, dtype = npy_format.read_array_header_2_0(stream)
+        else:
+            raise UserError(f"{name}: an .npy format version {version} this app does not read")
+    except ValueError as exc:
+        raise UserError(f"{name}: not a NumPy array ({exc})") from None
+    if dtype.hasobject:
+        raise UserError(f"{name}: holds Python objects (a pickle), not numbers; the app never loads pickles")
+    if not all(isinstance(d, int) and d >= 0 for d in shape):
+        raise UserError(f"{name}: an array header with an impossible shape {shape}")
+    nbytes = math.prod(shape) * dtype.itemsize
+    if nbytes > max_bytes:
+        raise _too_large(name, shape, nbytes)
+    data = stream.read(nbytes)
+    if len(data) != nbytes:
+        raise UserError(f"{name}: truncated array ({len(data):,} of {nbytes:,} bytes)")
+    array = np.frombuffer(data, dtype=dtype).reshape(shape, order="F" if fortran else "C")
+    return array.astype(dtype.newbyteorder("="), copy=True)

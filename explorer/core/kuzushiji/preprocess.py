@@ -42,7 +42,12 @@ for users.
 
 from __future__ import annotations
 
+import logging
+import math
 import os
+import re
+import warnings
+from collections.abc import Generator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -54,6 +59,10 @@ from torch import nn
 
 from explorer.core.errors import UserError
 from explorer.core.kuzushiji.ink_stats import extent, stroke_width_of
+from explorer.core.progress import Progress
+from explorer.core.user_files import regular_file
+
+log = logging.getLogger(__name__)
 
 SIDE = 28
 FILL = 28
@@ -247,23 +256,90 @@ def gaussian_blur(image: torch.Tensor, sigma: float, kernel: int = 3) -> torch.T
     return nn.functional.conv2d(padded, weight, groups=image.shape[0])[0]
 
 
-def load_image(path: str | os.PathLike) -> np.ndarray:
-    """Read an image file (PNG, JPEG, …) as a float32 grey array in [0, 1]."""
-    path = Path(path).expanduser()
-    if not path.is_file():
-        raise UserError(f"{path}: no such image file")
+MAX_IMAGE_PIXELS = 50_000_000
+"""Largest picture (width × height) the app decodes: a 7,000×7,000 scan fits. A larger one is refused
+from its header, before decoding (a 12,000×12,000 PNG needs 2.5 GB on the way)."""
+
+
+def read_image(path: str | os.PathLike, max_side: int | None = None) -> np.ndarray:
+    """Read an image file (PNG, JPEG, TIFF, …) as a float32 grey array in [0, 1].
+
+    The one way the app reads a picture. Only a regular file is opened
+    (:func:`~explorer.core.user_files.regular_file`); its size is read from
+    the header and a picture over :data:`MAX_IMAGE_PIXELS` is refused before
+    it is decoded; every failure of the decoder, and its warnings (PIL's
+    ``DecompressionBombWarning``), become one :class:`UserError` naming the
+    file; pixels that are not finite numbers (a float TIFF with NaN) are
+    refused. Transparent pixels count as white paper.
+
+    ``max_side`` reduces the picture so that its larger side is at most this
+    many pixels, keeping memory small: JPEGs are decoded at a reduced scale
+    (``draft``), others reduced by a whole factor (``reduce``) once grey.
+    """
+    path = regular_file(path, "image file")
     try:
-        with Image.open(path) as img:
-            img.load()
-            if img.mode in ("RGBA", "LA", "PA") or "transparency" in img.info:
-                # Transparent pixels are paper: flatten onto white.
-                rgba = img.convert("RGBA")
-                paper = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
-                img = Image.alpha_composite(paper, rgba)
-            grey = np.asarray(img.convert("L"))
-    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as exc:
-        raise UserError(f"{path.name}: not a readable image ({type(exc).__name__})") from exc
-    return grey.astype(np.float32) / 255.0
+        # Nothing is printed: PIL's size warning is below our own limit, which names the size,
+        # and its other warnings (odd EXIF, palettes) only go to the log.
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                with Image.open(path) as img:
+                    return _decode(img, path.name, max_side)
+            finally:
+                for warning in caught:
+                    log.info("%s: %s", path.name, warning.message)
+    except UserError:
+        raise
+    except Image.DecompressionBombError as exc:  # over twice PIL's limit: refused inside open()
+        found = re.search(r"\((\d+) pixels\)", str(exc))
+        size = f"{int(found.group(1)) / 1e6:,.0f} megapixels" if found else "a picture"
+        raise UserError(f"{path.name}: {size} is larger than the {MAX_IMAGE_PIXELS / 1e6:.0f} megapixels the app "
+                        "reads; scale the picture down first") from None
+    except UnidentifiedImageError:
+        raise UserError(f"{path.name}: not a readable image (not a picture format the app knows)") from None
+    except MemoryError:
+        raise UserError(f"{path.name}: not a readable image (too large for the memory left)") from None
+    except Exception as exc:  # noqa: BLE001 - a decoder may raise anything on a hostile file
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise UserError(f"{path.name}: not a readable image ({reason})") from exc
+
+
+def _decode(img: Image.Image, name: str, max_side: int | None) -> np.ndarray:
+    width, height = img.size
+    if width * height > MAX_IMAGE_PIXELS:
+        raise UserError(
+            f"{name}: {width:,}×{height:,} pixels ({width * height / 1e6:,.0f} megapixels) is larger than the "
+            f"{MAX_IMAGE_PIXELS / 1e6:.0f} megapixels the app reads; scale the picture down first"
+        )
+    if width * height == 0:
+        raise UserError(f"{name}: not a readable image (it has no pixels)")
+    if max_side and img.format == "JPEG":
+        img.draft("L", (max_side, max_side))  # decode at 1/2, 1/4 or 1/8 scale: never the full picture
+    img.load()
+    if img.mode in ("F", "I", "I;16", "I;16B", "I;16L"):
+        values = np.asarray(img)
+        if values.dtype.kind == "f" and not np.isfinite(values).all():
+            raise UserError(f"{name}: holds pixels that are not numbers (NaN or infinity)")
+    if img.mode in ("RGBA", "LA", "PA") or "transparency" in img.info:
+        # Transparent pixels are paper: flatten onto white.
+        rgba = img.convert("RGBA")
+        paper = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        img = Image.alpha_composite(paper, rgba)
+    grey = img.convert("L")
+    if max_side and max(grey.size) > max_side:
+        grey = grey.reduce(math.ceil(max(grey.size) / max_side))
+    return np.asarray(grey).astype(np.float32) / 255.0
+
+
+def load_image(path: str | os.PathLike) -> np.ndarray:
+    """Read an image file at full size as a float32 grey array in [0, 1] (see :func:`read_image`)."""
+    return read_image(path)
+
+
+def read_image_steps(path: str | os.PathLike, max_side: int) -> Generator[Progress, None, np.ndarray]:
+    """:func:`read_image` reduced to ``max_side`` as a progress generator, for a background task."""
+    yield Progress(0, 1, f"reading {Path(path).name}")
+    return read_image(path, max_side)
 
 
 def preprocess_file(path: str | os.PathLike, *, invert: bool | str = "auto") -> Preprocessed:

@@ -32,17 +32,26 @@ from torch import nn
 from explorer.core.errors import UserError
 from explorer.core.kuzushiji import dataset as kmnist
 from explorer.core.kuzushiji.classes import CLASSES
-from explorer.core.kuzushiji.preprocess import Preprocessed, classify, to_kmnist_input
-from explorer.qt.kuzushiji.drawing_canvas import DEFAULT_PEN, DrawingCanvas
+from explorer.core.kuzushiji.preprocess import (
+    MAX_IMAGE_PIXELS,
+    Preprocessed,
+    classify,
+    read_image_steps,
+    to_kmnist_input,
+)
+from explorer.qt.kuzushiji.drawing_canvas import DEFAULT_PEN, RESOLUTION, DrawingCanvas
 from explorer.qt.kuzushiji.folders import remember_folder, start_folder
 from explorer.qt.kuzushiji.net_insides import NetInsides
 from explorer.qt.kuzushiji.prediction_panel import PredictionPanel
 from explorer.qt.kuzushiji.ten_characters import TenCharacters
 from explorer.qt.messages import show_error
+from explorer.qt.workers import Task
 
 LIVE_BUDGET_MS = 30.0
 """Classify while the pen moves only when one update takes less than this."""
 IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.bmp *.gif *.tif *.tiff *.webp);;All files (*)"
+READ_SIDE = 4 * RESOLUTION
+"""An opened or pasted picture is reduced to this larger side (pixels) before it is fitted to the canvas."""
 PREFERRED = ("conv", "full", "lin")
 """Whose top-1 picks the real examples shown: the most accurate net present."""
 
@@ -92,6 +101,7 @@ class DrawingPanel(QWidget):
         self._data_checked = False
         self._examples: dict[int, list[np.ndarray]] = {}
         self._rng = np.random.default_rng()
+        self._image_task: Task | None = None
 
         self.canvas = DrawingCanvas(undo_stack=undo_stack)
         self.prediction = PredictionPanel()
@@ -192,18 +202,42 @@ class DrawingPanel(QWidget):
         self._full_update = True
         self._update_now()
 
-    def open_image(self, path) -> None:
-        """Put an image file on the canvas (a message box for an unreadable file)."""
-        try:
-            self.canvas.open_image(path)
-        except UserError as exc:
-            show_error(self, "Open image", str(exc))
+    def open_image(self, path) -> Task:
+        """Put an image file on the canvas (a message box for an unreadable file).
+
+        The file is decoded and reduced in a background task (a large photo
+        takes seconds); the canvas changes when it is done. A newer request
+        supersedes one still running.
+        """
+        task = Task(read_image_steps, path, READ_SIDE, name="draw-open-image", parent=self)
+        self._image_task = task.bind(succeeded=self._on_image_read, failed=self._on_image_failed)
+        return task.start()
+
+    @Slot(object)
+    def _on_image_read(self, grey: np.ndarray) -> None:
+        if self.sender() is self._image_task:  # an older request finishing late changes nothing
+            self.canvas.set_background(grey, "Open image")
+
+    @Slot(str)
+    def _on_image_failed(self, message: str) -> None:
+        if self.sender() is self._image_task:
+            show_error(self, "Open image", message)
 
     @Slot()
     def paste(self) -> None:
-        """Put the clipboard's picture on the canvas."""
-        if not self.canvas.paste_image(QGuiApplication.clipboard().image()):
+        """Put the clipboard's picture on the canvas (one larger than the app reads is refused)."""
+        image = QGuiApplication.clipboard().image()
+        if image.isNull():
             show_error(self, "Paste", "the clipboard holds no picture")
+            return
+        if image.width() * image.height() > MAX_IMAGE_PIXELS:
+            show_error(self, "Paste", f"the pasted picture is {image.width():,}×{image.height():,} pixels, larger "
+                                      f"than the {MAX_IMAGE_PIXELS / 1e6:.0f} megapixels the app reads")
+            return
+        if max(image.width(), image.height()) > READ_SIDE:
+            image = image.scaled(READ_SIDE, READ_SIDE, Qt.AspectRatioMode.KeepAspectRatio,
+                                 Qt.TransformationMode.SmoothTransformation)
+        self.canvas.paste_image(image)
 
     @Slot(int)
     def put_sample(self, cls: int) -> None:

@@ -143,8 +143,9 @@ def test_opened_scan_is_inverted_and_bad_file_gives_a_message(panel, models, qtb
     broken = tmp_path / "photo.jpg"
     broken.write_text("no picture here")
     panel.open_image(broken)
+    qtbot.waitUntil(lambda: panel.findChild(QMessageBox, "errorBox") is not None)
     box = panel.findChild(QMessageBox, "errorBox")
-    assert box is not None and "photo.jpg: not a readable image" in box.text()
+    assert "photo.jpg: not a readable image" in box.text()
     box.close()
     assert panel.canvas.background is not None and panel.preprocessed.inverted  # the scan stays
 
