@@ -17,6 +17,7 @@ import numpy as np
 from explorer.core.atomic import write_text
 from explorer.core.errors import UserError
 from explorer.core.progress import Progress, run_to_end
+from explorer.core.user_files import regular_file
 
 MAX_COORDINATE = 1e6
 """Largest |x| or |y| accepted: far beyond any data the plots and the sigmoid can use,
@@ -121,9 +122,10 @@ _PROGRESS_EVERY = 20_000
 def count_lines(path: str | os.PathLike) -> int:
     """Lines in ``path`` (a fast byte count: decides whether the read needs a background task)."""
     try:
+        regular_file(path)  # a FIFO would block here, on the GUI thread
         with open(path, "rb") as handle:
             return sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b""))
-    except OSError:
+    except (OSError, UserError):
         return 0  # the real read names the problem
 
 
@@ -137,7 +139,7 @@ def load_csv(path: str | os.PathLike) -> Dataset2D:
 
 def load_csv_steps(path: str | os.PathLike) -> Generator[Progress, None, Dataset2D]:
     """:func:`load_csv` as a progress generator (for a background Task): yields every 20,000 lines."""
-    path = Path(path)
+    path = regular_file(path, "CSV file")
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:

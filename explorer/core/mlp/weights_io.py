@@ -11,6 +11,7 @@ from pathlib import Path
 from explorer.core.atomic import write_text
 from explorer.core.errors import UserError
 from explorer.core.mlp.network import FIELDS, MLPWeights, check_activation
+from explorer.core.user_files import regular_file
 
 EXPERIMENT = "mlp"
 
@@ -30,11 +31,65 @@ def weights_to_json(weights: MLPWeights, activation: str | None = None) -> dict:
     return obj
 
 
+MAX_WEIGHT = 1e300
+"""Largest |weight| read from a file: beyond it a number is out of range (a float stops at about 1.8e308)."""
+
+
+def check_numbers(values: dict, name: str | None = None) -> None:
+    """Refuse anything in the four lists that is not a finite, in-range number, naming where it is.
+
+    ``true`` is not 1.0 and a 401-digit integer is not a weight: each gives
+    ``"<name>: in_hid_weight[0][1] is out of range"``-style messages (no prefix without ``name``).
+    """
+    prefix = f"{name}: " if name else ""
+
+    def walk(value, where: str) -> None:
+        if isinstance(value, list | tuple):
+            for i, item in enumerate(value):
+                walk(item, f"{where}[{i}]")
+            return
+        if isinstance(value, bool):
+            raise UserError(f"{prefix}{where} is {str(value).lower()}, not a number")
+        if isinstance(value, _HugeInteger):
+            raise UserError(f"{prefix}{where} is out of range (a whole number of {value.digits:,} digits)")
+        if not isinstance(value, int | float):
+            raise UserError(f"{prefix}{where} is not a number ({_shown(value)})")
+        if isinstance(value, int):
+            if abs(value) > MAX_WEIGHT:
+                raise UserError(f"{prefix}{where} is out of range (a whole number of {len(str(abs(value))):,} digits)")
+        elif not math.isfinite(value):
+            raise UserError(f"{prefix}{where} is not a finite number ({value})")
+        elif abs(value) > MAX_WEIGHT:
+            raise UserError(f"{prefix}{where} is out of range ({value:g})")
+
+    for field in FIELDS:
+        if field in values:
+            walk(values[field], field)
+
+
+def _shown(value) -> str:
+    text = json.dumps(value) if isinstance(value, str | dict | type(None)) else type(value).__name__
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+class _HugeInteger:
+    """A JSON integer too long to be a weight, kept as its digit count (never converted)."""
+
+    def __init__(self, text: str):
+        self.digits = len(text.lstrip("-"))
+
+
+def _parse_int(text: str) -> int | _HugeInteger:
+    # More than 400 digits is far beyond MAX_WEIGHT: no need to convert (Python refuses past 4,300).
+    return _HugeInteger(text) if len(text) > 400 else int(text)
+
+
 def weights_from_json(obj, name: str = "weights") -> tuple[MLPWeights, str | None]:
     """Weights and the optional activation from a parsed JSON object; ``name`` is used in messages."""
     if not isinstance(obj, dict):
         raise UserError(f"{name}: expected a JSON object with {', '.join(FIELDS)}")
     activation = obj.get("activation")
+    check_numbers(obj, name)
     try:
         if activation is not None:
             check_activation(activation)
@@ -59,6 +114,7 @@ def save_python_block(weights: MLPWeights, path: str | os.PathLike) -> Path:
 
 def _read_text(path: Path) -> str:
     """A weights file's text, or a UserError saying why it cannot be read."""
+    regular_file(path, "weights file")
     try:
         if path.stat().st_size > MAX_TEXT_BYTES:
             raise UserError(f"{path.name}: too large for a weights file ({path.stat().st_size:,} bytes)")
@@ -74,7 +130,7 @@ def load_json(path: str | os.PathLike) -> tuple[MLPWeights, str | None]:
     path = Path(path)
     text = _read_text(path)
     try:
-        obj = json.loads(text)
+        obj = json.loads(text, parse_int=_parse_int)
     except json.JSONDecodeError as exc:
         raise UserError(f"{path.name}: not valid JSON (line {exc.lineno}: {exc.msg})") from None
     except (RecursionError, MemoryError):
@@ -135,6 +191,8 @@ def _parse_python_block(text: str) -> MLPWeights:
     try:
         tree = ast.parse(text.replace("\t", "    "))
     except SyntaxError as exc:
+        if "integer string conversion" in str(exc.msg):  # Python's 4,300-digit limit, in its own words
+            raise UserError(f"a number on line {exc.lineno} is out of range (thousands of digits)") from None
         raise UserError(
             f"the weights text is not valid Python (line {exc.lineno}: {exc.msg})"
         ) from None
@@ -155,8 +213,9 @@ def _parse_python_block(text: str) -> MLPWeights:
     if missing:
         raise UserError(f"the weights text does not set {', '.join(missing)}")
     for name, value in found.items():
-        if not _all_numbers(value):
+        if not isinstance(value, list | tuple):
             raise UserError(f"{name} must be a list of numbers")
+    check_numbers(found)
     return MLPWeights.from_lists(found)
 
 
@@ -166,12 +225,6 @@ def _target_name(target: ast.expr) -> str | None:
     if isinstance(target, ast.Attribute):  # e.g. self.hid_bias = [...]
         return target.attr
     return None
-
-
-def _all_numbers(value) -> bool:
-    if isinstance(value, list | tuple):
-        return all(_all_numbers(v) for v in value)
-    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
 # --- torch checkpoints (through explorer.core.checkpoints) ------------------------------------
@@ -215,7 +268,7 @@ def load_checkpoint(path: str | os.PathLike) -> tuple[MLPWeights, str | None]:
 
 def load_weights_file(path: str | os.PathLike) -> tuple[MLPWeights, str | None]:
     """Read weights by file type: ``.json``, ``.py``/``.txt`` (Python block) or ``.pt``/``.pth``."""
-    path = Path(path)
+    path = regular_file(path, "weights file")
     suffix = path.suffix.lower()
     if suffix in (".pt", ".pth"):
         return load_checkpoint(path)

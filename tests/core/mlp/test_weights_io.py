@@ -62,7 +62,7 @@ def test_python_block_tolerates_order_comments_and_spacing():
             REFERENCE_BLOCK.replace("[-0.5]", "[__import__('os')]"),
             "out_bias (line 4) is not a plain list",
         ),
-        (REFERENCE_BLOCK.replace("[-0.5]", "['a']"), "out_bias must be a list of numbers"),
+        (REFERENCE_BLOCK.replace("[-0.5]", "['a']"), 'out_bias[0] is not a number ("a")'),
         (REFERENCE_BLOCK.replace("[-0.5]", "[-0.5, 1]"), "out_bias must hold exactly 1 number"),
         (REFERENCE_BLOCK + "oops = [", "not valid Python (line 5"),
     ],
@@ -98,7 +98,7 @@ def test_json_round_trip_with_activation(tmp_path):
         ),
         (
             '{"in_hid_weight": [[1, 2]], "hid_bias": [NaN], "hid_out_weight": [[1]], "out_bias": [0]}',
-            "hid_bias holds a value that is not a finite number",
+            "w.json: hid_bias[0] is not a finite number (nan)",
         ),
         (
             '{"in_hid_weight": [[1, 2]], "hid_bias": [0], "hid_out_weight": [[1]], "out_bias": [0],'
