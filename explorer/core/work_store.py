@@ -108,10 +108,14 @@ class WorkStore:
             raise WorkNameError(f"{shown} in {where} is not a regular file (a link, folder or device is never used)")
         return path
 
+    def check_writable(self) -> None:
+        """Raise :class:`ReadOnlyWork` in a read-only store (before work that would write, such as weights)."""
+        if self.read_only:
+            raise ReadOnlyWork("this window is read-only (another window has the data folder open): nothing is written")
+
     def _writable(self, name: str) -> Path:
         """Where to write ``name``; refused in a read-only store."""
-        if self.read_only:
-            raise ReadOnlyWork(f"this window is read-only: {self.read_only}")
+        self.check_writable()
         return self.path_of(name)
 
     def writable_path(self, name: str) -> Path:

@@ -7,7 +7,7 @@ import logging
 import platform
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, Qt, Slot
+from PySide6.QtCore import QByteArray, Qt, QTimer, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoGroup
 from PySide6.QtWidgets import (
     QComboBox,
@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from explorer import __version__
 from explorer.core import device as devices
-from explorer.core import paths
+from explorer.core import instance_lock, paths
 from explorer.core.errors import UserError
 from explorer.qt import help as guides
 from explorer.qt.exports import export_tab, write_lab_report
@@ -51,7 +51,9 @@ class MainWindow(QMainWindow):
 
     def __init__(self, tabs: list[ExperimentTab] | None = None):
         super().__init__()
-        self.setWindowTitle("Neural Dynamics Explorer")
+        # Before the tabs: a second window on this data folder gets read-only work stores.
+        self.read_only = instance_lock.claim_data_folder()
+        self.setWindowTitle("Neural Dynamics Explorer" + (" (read-only: changes are not kept)" if self.read_only else ""))
         self.setObjectName("MainWindow")
         self.settings = app_settings()
         install_wheel_guard()  # before the tabs are shown: their controls get StrongFocus as they are polished
@@ -162,6 +164,12 @@ class MainWindow(QMainWindow):
         status.addPermanentWidget(QLabel("Compute:"))
         status.addPermanentWidget(self.device_combo)
         status.showMessage("Ready", 3000)
+        if self.read_only:
+            note = QLabel("Read-only: changes are not kept")
+            note.setObjectName("readOnlyNote")
+            note.setToolTip(self.read_only)
+            status.insertPermanentWidget(0, note)
+            QTimer.singleShot(0, self, lambda: show_error(self, "Data folder in use", self.read_only))
 
     # settings --------------------------------------------------------------
     def _restore_settings(self) -> None:

@@ -68,6 +68,7 @@ def keep_run(tab, config, history: list, seconds: float, stopped: bool, why: str
         return None
     result = result_of_run(config, history, seconds, stopped)
     try:
+        tab.work.check_writable()  # a second window on the data folder keeps nothing, weights included
         path = kmnist_eval.save_trained(result.model, config.net, result.config, last.evaluation, seconds)
         result.source = f"trained here, saved as {path.name}"
         save_history(tab.work, config.net, history)  # the epoch replay, back after a restart

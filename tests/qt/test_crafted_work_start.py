@@ -1,0 +1,112 @@
+"""The audit's nine work-store and checkpoint shapes that stopped the start (issue 17, item 4).
+
+Each test writes the crafted file into a fresh data folder (``EXPLORER_DATA_DIR``),
+builds the real main window with its three real tabs, and checks what the user
+sees: the window opens, one message names the problem, and the damaged file is
+set aside (or, for a stored checkpoint, left for the next training to replace).
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import torch
+from PySide6.QtWidgets import QMessageBox
+
+from explorer.core import checkpoints
+from explorer.core.kuzushiji import evaluation, nets
+from explorer.qt.main_window import MainWindow
+
+CHOICE = {"lang": "anb2n", "model": "srn", "hidden": 2, "L": 4}
+
+
+def _write_work(data_dir, experiment, work):
+    folder = data_dir / "work" / experiment
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "work.json").write_text(json.dumps({"format": 1, "experiment": experiment, "work": work}))
+    return folder
+
+
+def _stored_lin_with_meta(**changes):
+    path = evaluation.checkpoint_path("lin")
+    checkpoints.save(path, nets.create("lin").state_dict(), experiment="kuzushiji", architecture="NetLin",
+                     hyperparameters={"lr": 0.1}, extra={"accuracy": 50.0, "test_loss": 1.0})
+    raw = torch.load(path, weights_only=True)
+    raw["meta"].update(changes)
+    torch.save(raw, path)
+    return path
+
+
+def _open_window(qtbot) -> tuple[MainWindow, str]:
+    """The real window, shown; and the text of the message about saved work."""
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show()
+
+    def boxes():
+        return [b for b in window.findChildren(QMessageBox)
+                if b.objectName() == "errorBox" and b.windowTitle() == "Some saved work could not be restored"]
+
+    qtbot.waitUntil(lambda: bool(boxes()))
+    assert window.isVisible() and window.tabs.count() == 3
+    return window, "\n".join(b.text() for b in boxes())
+
+
+RECURRENT_SHAPES = {
+    "choice.lang bogus": ({"choice": {**CHOICE, "lang": "bogus"}}, "unknown language 'bogus'"),
+    "choice.hidden 100000": ({"choice": {**CHOICE, "hidden": 100000}},
+                             "'choice.hidden' (hidden units) must be between 1 and 32 (got 100,000)"),
+    "choice.model gru": ({"choice": {**CHOICE, "model": "gru"}}, "'choice.model' should be one of srn, lstm, not 'gru'"),
+    "a nets entry that is text": ({"nets": {"anb2n_srn2": "anb2n_srn2.pt"}},
+                                  "the kept net 'anb2n_srn2' should be a table of file and label, not text"),
+    "choice.L [4]": ({"choice": {**CHOICE, "L": [4]}}, "'choice.L' (the length L, largest n in training) must be a whole"
+                                                        " number (got [4])"),
+}
+
+
+@pytest.mark.parametrize("shape", list(RECURRENT_SHAPES))
+def test_the_window_opens_with_a_crafted_recurrent_store(shape, user_data_dir, qtbot):
+    work, problem = RECURRENT_SHAPES[shape]
+    folder = _write_work(user_data_dir, "recurrent", work)
+    window, message = _open_window(qtbot)
+    assert problem in message and "work.json.damaged" in message
+    assert (folder / "work.json.damaged").is_file()
+    tab = window.tabs.widget(2)
+    assert (tab.state.language.name, tab.state.kind, tab.state.hidden) == ("anb2n", "srn", 2)  # the default net
+    window.close()
+
+
+def test_the_window_opens_when_work_is_a_list(user_data_dir, qtbot):
+    folder = _write_work(user_data_dir, "mlp", [1, 2, 3])
+    window, message = _open_window(qtbot)
+    assert "Saved mlp work work.json could not be read (its 'work' should be a table of named entries, not a list)" in message
+    assert (folder / "work.json.damaged").is_file()
+    window.close()
+
+
+@pytest.mark.parametrize("histories, problem", [
+    ([{"file": "lin_epochs.npz"}], "'histories' should be a table of nets, not a list"),
+    ({"lin": {"file": "lin_epochs.npz", "epochs": [{"epoch": 1, "accuracy": 50.0}]}},
+     "the history of 'lin': epoch 1's 'train_loss' is missing"),
+], ids=["histories a list", "an epoch missing keys"])
+def test_the_window_opens_with_crafted_kuzushiji_histories(histories, problem, user_data_dir, qtbot):
+    folder = _write_work(user_data_dir, "kuzushiji", {"histories": histories})
+    window, message = _open_window(qtbot)
+    assert f"Saved kuzushiji work work.json could not be read ({problem})" in message
+    assert (folder / "work.json.damaged").is_file()
+    window.close()
+
+
+@pytest.mark.parametrize("meta, problem", [
+    ({"created": 5}, "kuzushiji_lin.pt: meta field 'created' should be text, not a number"),
+    ({"hyperparameters": [1, 2]}, "kuzushiji_lin.pt: meta field 'hyperparameters' should be a table of named values,"
+                                  " not a list"),
+], ids=["created 5", "hyperparameters a list"])
+def test_the_window_opens_with_a_crafted_stored_checkpoint(meta, problem, user_data_dir, qtbot):
+    path = _stored_lin_with_meta(**meta)
+    window, message = _open_window(qtbot)
+    assert "The last trained NetLin (kuzushiji_lin.pt) could not be read" in message and problem in message
+    assert "lin" not in window.tabs.widget(0).results  # started without it
+    assert path.is_file()  # the next training replaces it, as on the command line
+    window.close()
