@@ -4,19 +4,21 @@ from __future__ import annotations
 
 import sys
 
+from explorer.cli.options import check_net_options
 from explorer.cli.output import print_json
+from explorer.core.recurrent.kinds import MODEL_KINDS
 
 
 def register(experiments) -> None:
     """Add ``recurrent`` and its sub-commands to the dispatcher."""
     parser = experiments.add_parser(
-        "recurrent", help="SRNs and LSTMs learning a^n b^2n and a^n b^2n c^3n"
+        "recurrent", help="SRNs, GRUs and LSTMs learning a^n b^2n, a^n b^2n c^3n and Dyck-1"
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     train = commands.add_parser("train", help="train a net on a language")
     train.add_argument("--lang", default="anb2n", help="anb2n or anb2nc3n (or anb<k>nc<m>n)")
-    train.add_argument("--model", default="srn", choices=["srn", "lstm"])
+    train.add_argument("--model", default="srn", choices=list(MODEL_KINDS))
     train.add_argument(
         "--hidden", type=int, default=None, help="hidden units (course default per language)"
     )
@@ -56,7 +58,7 @@ def register(experiments) -> None:
 def _weights_args(parser) -> None:
     parser.add_argument("--weights", required=True, help="app checkpoint or course .pth file")
     parser.add_argument("--lang", default=None)
-    parser.add_argument("--model", default=None, choices=["srn", "lstm"])
+    parser.add_argument("--model", default=None, choices=list(MODEL_KINDS))
     parser.add_argument("--hidden", type=int, default=None)
 
 
@@ -117,6 +119,7 @@ def run_evaluate(args) -> int:
     from explorer.core.recurrent.evaluation import MAX_N, accuracy, accuracy_per_n
     from explorer.core.recurrent.weights import load_net
 
+    check_net_options(args)
     if args.max_n is not None:
         check_int("--max-n", args.max_n, 1, MAX_N)
     net = load_net(args.weights, args.lang, args.model, args.hidden)
@@ -142,6 +145,7 @@ def run_trace(args) -> int:
     from explorer.core.recurrent.models import trace
     from explorer.core.recurrent.weights import load_net
 
+    check_net_options(args)
     net = load_net(args.weights, args.lang, args.model, args.hidden)
     seq = parse_string(net.language, args.string)
     tr = trace(net.model, seq.inputs)

@@ -1,11 +1,17 @@
-"""SRN and LSTM with the course's equations and parameter names.
+"""SRN, LSTM and GRU with the course's equations and parameter names.
 
 SRN:  h_t = tanh(x_t W + h_{t−1} U + hid_bias), h_{−1} = tanh(H0), output h_t V + out_bias.
 LSTM: gates = x_t W + h_{t−1} U + hid_bias, split (input, forget, new values, output);
       c_t = f·c_{t−1} + i·g, h_t = o·tanh(c_t), h_{−1} = c_{−1} = 0.
+GRU:  a = x_t W + hid_bias, b = h_{t−1} U, split (reset, update, new values) as torch does;
+      r = σ(a_r + b_r), z = σ(a_z + b_z), n = tanh(a_n + r·(b_n + new_bias)),
+      h_t = (1 − z)·n + z·h_{t−1}, h_{−1} = 0 (``torch.nn.GRUCell`` with its
+      recurrent biases of r and z folded into ``hid_bias``).
 
 A model's ``state_dict`` is exactly a course checkpoint (``H0, W, U, hid_bias,
-V, out_bias``; the LSTM has no ``H0``).
+V, out_bias``; the LSTM has no ``H0``; the GRU has no ``H0`` and one more
+bias, ``new_bias``, because its reset gate multiplies the recurrent bias of the
+new values).
 """
 
 from __future__ import annotations
@@ -20,7 +26,8 @@ from torch import nn
 
 from explorer.core.bounds import check_int
 
-MODEL_KINDS = ("srn", "lstm")
+# MODEL_KINDS is defined once, in kinds.py (torch-free for the CLI parser); importable from here too.
+from explorer.core.recurrent.kinds import MODEL_KINDS, MODEL_TITLES, kinds_text  # noqa: F401
 
 
 class SRN(nn.Module):
@@ -91,7 +98,50 @@ class LSTM(nn.Module):
         return (h, c), {"i": i, "f": f, "g": g, "o": o}
 
 
-RecurrentNet = SRN | LSTM
+class GRU(nn.Module):
+    """Gated recurrent unit (Cho et al. 2014) with course-style names (gate order r, z, n as torch)."""
+
+    kind = "gru"
+
+    def __init__(self, num_input: int, num_hid: int, num_out: int, init_std: float | None = None):
+        super().__init__()
+        self.num_hid = num_hid
+        self.W = nn.Parameter(torch.empty(num_input, 3 * num_hid))
+        self.U = nn.Parameter(torch.empty(num_hid, 3 * num_hid))
+        self.hid_bias = nn.Parameter(torch.empty(3 * num_hid))
+        self.new_bias = nn.Parameter(torch.empty(num_hid))
+        self.V = nn.Parameter(torch.empty(num_hid, num_out))
+        self.out_bias = nn.Parameter(torch.empty(num_out))
+        for p in self.parameters():
+            if init_std is None:  # torch's (and the course LSTM's) uniform ±1/sqrt(hid)
+                stdv = 1.0 / math.sqrt(num_hid)
+                nn.init.uniform_(p, -stdv, stdv)
+            else:
+                nn.init.normal_(p, 0.0, init_std)
+
+    def initial_state(self, batch: int = 1) -> tuple[torch.Tensor, ...]:
+        """(h,) before the first input: zeros."""
+        return (self.W.new_zeros(batch, self.num_hid),)
+
+    def cell(
+        self, xw: torch.Tensor, state: tuple[torch.Tensor, ...]
+    ) -> tuple[tuple[torch.Tensor, ...], dict]:
+        """One step from the precomputed ``x_t W``; returns (h,) and the gates r, z, n."""
+        (h,) = state
+        a_r, a_z, a_n = (xw + self.hid_bias).chunk(3, dim=-1)
+        b_r, b_z, b_n = (h @ self.U).chunk(3, dim=-1)
+        r = torch.sigmoid(a_r + b_r)
+        z = torch.sigmoid(a_z + b_z)
+        n = torch.tanh(a_n + r * (b_n + self.new_bias))
+        h = (1 - z) * n + z * h
+        return (h,), {"r": r, "z": z, "n": n}
+
+
+RecurrentNet = SRN | LSTM | GRU
+
+GATES = {"lstm": "ifgo", "gru": "rzn"}
+"""The gates each gated kind reports per step (LSTM: input, forget, new values, output;
+GRU: reset, update, new values)."""
 
 
 MAX_HIDDEN = 32
@@ -102,7 +152,7 @@ MAX_HIDDEN = 32
 def make_model(
     kind: str, num_symbols: int, hidden: int, init_std: float | None = None
 ) -> RecurrentNet:
-    """A fresh SRN or LSTM; ``init_std`` None gives the course's initialisation.
+    """A fresh SRN, GRU or LSTM; ``init_std`` None gives the course's initialisation.
 
     ``hidden`` must be 1..:data:`MAX_HIDDEN` (a :class:`UserError` otherwise).
     """
@@ -111,9 +161,12 @@ def make_model(
         return SRN(num_symbols, hidden, num_symbols, 0.001 if init_std is None else init_std)
     if kind == "lstm":
         return LSTM(num_symbols, hidden, num_symbols, init_std)
+    if kind == "gru":
+        return GRU(num_symbols, hidden, num_symbols, init_std)
     from explorer.core.errors import UserError
 
-    raise UserError(f"unknown model '{kind}' (use srn or lstm)")
+    shown = repr(kind[:20]) if isinstance(kind, str) else type(kind).__name__
+    raise UserError(f"unknown model {shown} (use {kinds_text()})")
 
 
 def forward(model: RecurrentNet, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
@@ -134,9 +187,10 @@ class Trace:
 
     hidden: np.ndarray  # (T, H)
     cell: np.ndarray | None  # (T, H), LSTM only
-    gates: dict[str, np.ndarray] | None  # i, f, g, o: (T, H), LSTM only
+    # (T, H) each: LSTM i, f, g, o; GRU r (reset), z (update), n (new values); SRN None
+    gates: dict[str, np.ndarray] | None
     log_probs: np.ndarray  # (T, out)
-    # (H,) h before the first step: tanh(H0) for the SRN, zeros for the LSTM
+    # (H,) h before the first step: tanh(H0) for the SRN, zeros for the LSTM and GRU
     initial_hidden: np.ndarray
 
     @property
@@ -157,10 +211,11 @@ def trace(model: RecurrentNet, inputs: np.ndarray | torch.Tensor) -> Trace:
         rows.append(result)
         state = result.state
     is_lstm = model.kind == "lstm"
+    gates = GATES.get(model.kind)
     return Trace(
         hidden=np.stack([r.hidden for r in rows]),
         cell=np.stack([r.cell for r in rows]) if is_lstm else None,
-        gates={g: np.stack([r.gates[g] for r in rows]) for g in "ifgo"} if is_lstm else None,
+        gates={g: np.stack([r.gates[g] for r in rows]) for g in gates} if gates else None,
         log_probs=np.stack([r.log_probs for r in rows]),
         initial_hidden=initial,
     )

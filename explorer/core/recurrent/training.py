@@ -1,4 +1,4 @@
-"""Training SRNs and LSTMs on the languages: the course recipe and a fast recipe.
+"""Training SRNs, GRUs and LSTMs on the languages: the course recipe and a fast recipe.
 
 :func:`train` is a progress generator. The fast recipe trains several seeds at
 once (:class:`~explorer.core.recurrent.parallel.ParallelNets`) on batches of
@@ -21,7 +21,13 @@ from explorer.core.errors import UserError
 from explorer.core.progress import Progress, ProgressGenerator
 from explorer.core.recurrent.evaluation import MAX_N, accuracy_per_n, eval_batch, score
 from explorer.core.recurrent.languages import MAX_LENGTH, get_language, random_sequence
-from explorer.core.recurrent.models import MAX_HIDDEN, MODEL_KINDS, RecurrentNet, make_model
+from explorer.core.recurrent.models import (
+    MAX_HIDDEN,
+    MODEL_KINDS,
+    RecurrentNet,
+    kinds_text,
+    make_model,
+)
 from explorer.core.recurrent.parallel import ParallelNets
 from explorer.core.recurrent.snapshots import Snapshot, SnapshotLog
 
@@ -42,7 +48,7 @@ class TrainConfig:
     lr: float = 0.01
     momentum: float = 0.0
     weight_decay: float = 1e-4
-    init_std: float | None = None  # None: the course's (N(0, 0.001) SRN, uniform ±1/√hid LSTM)
+    init_std: float | None = None  # None: the course's (N(0, 0.001) SRN, uniform ±1/√hid LSTM, GRU)
     sequences: int = 100_000  # most sequences to train on (per replica)
     seed: int = 0
     L: int = 4  # largest n in training
@@ -63,7 +69,8 @@ class TrainConfig:
         """Refuse values that cannot train, with a message for the user."""
         get_language(self.lang)
         if self.model not in MODEL_KINDS:
-            raise UserError(f"unknown model '{self.model}' (use srn or lstm)")
+            shown = repr(self.model[:20]) if isinstance(self.model, str) else type(self.model).__name__
+            raise UserError(f"unknown model {shown} (use {kinds_text()})")
         if self.optimizer not in ("sgd", "adam"):
             raise UserError(f"unknown optimiser '{self.optimizer}' (use sgd or adam)")
         for name, what, high in (
@@ -87,9 +94,12 @@ class TrainConfig:
 
 
 def default_hidden(lang: str, model: str) -> int:
-    """The course's default hidden size: SRN 2 on a^n b^2n, LSTM 3 / SRN 4 on a^n b^2n c^3n."""
+    """The course's default hidden size: SRN 2 on a^n b^2n, LSTM 3 / SRN 4 on a^n b^2n c^3n.
+
+    The GRU (not in the course) gets the LSTM's size.
+    """
     if get_language(lang).m:
-        return 3 if model == "lstm" else 4
+        return 4 if model == "srn" else 3
     return 2
 
 

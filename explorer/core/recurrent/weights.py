@@ -23,13 +23,14 @@ from explorer.core.bounds import check_int
 from explorer.core.errors import UserError
 from explorer.core.paths import resource
 from explorer.core.recurrent.languages import MAX_LENGTH, Language, get_language
-from explorer.core.recurrent.models import RecurrentNet, make_model
+from explorer.core.recurrent.models import MODEL_KINDS, RecurrentNet, make_model
 
 EXPERIMENT = "recurrent"
+_KINDS = "|".join(MODEL_KINDS)
 _COURSE_NAME = re.compile(
-    r"(?P<lang>anb\d*n(?:c\d*n)?)_(?P<model>srn|lstm)(?P<hid>\d+)(?:_(?P<k>\d+))?"
+    rf"(?P<lang>anb\d*n(?:c\d*n)?|dyck1)_(?P<model>{_KINDS})(?P<hid>\d+)(?:_(?P<k>\d+))?"
 )
-_ARCH = re.compile(r"(?P<model>SRN|LSTM)-(?P<hid>\d+) on (?P<lang>\S+)")
+_ARCH = re.compile(rf"(?P<model>{_KINDS.upper()})-(?P<hid>\d+) on (?P<lang>\S+)")
 
 
 def check_length(value: object, where: str = "L") -> int:
