@@ -39,6 +39,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
+        from explorer.core import paths
+
+        paths.data_dir()  # EXPLORER_DATA_DIR naming a file: one clear line before any work
+        paths.remove_leftover_temporaries()  # of writers killed mid-write
         return int(args.run(args) or 0)
     except UserError as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -212,15 +212,28 @@ def _save(args: argparse.Namespace, model, config, result) -> None:
     """Write ``--save`` first, then the data folder's copy (only if not worse, or with ``--force``).
 
     ``--save`` comes first and on its own: a data folder that cannot be
-    written (read-only, full) then costs a warning, not the run.
+    written (read-only, full, a file where a folder should be) then costs a
+    warning, not the run -- whatever step of the data folder's copy fails.
     """
-    from explorer.core.kuzushiji import evaluation, nets
-
     if args.save:
+        from explorer.core.kuzushiji import evaluation
+
         saved = evaluation.save_trained(
             model, config.net, config, result.evaluation, result.seconds, path=args.save
         )
         print(f"weights saved to {saved}", file=sys.stderr)
+    try:
+        _keep_in_data_folder(args, model, config, result)
+    except (UserError, OSError) as exc:
+        if not args.save:
+            raise UserError(f"{exc} (the trained net was not kept; use --save FILE to write it elsewhere)") from exc
+        print(f"warning: the data folder's copy was not written: {exc}", file=sys.stderr)
+
+
+def _keep_in_data_folder(args: argparse.Namespace, model, config, result) -> None:
+    """The data folder's copy of the run, unless the stored net is better (and no ``--force``)."""
+    from explorer.core.kuzushiji import evaluation, nets
+
     stored = _stored_accuracy(config.net)
     if stored is not None and stored > result.evaluation.accuracy and not args.force:
         print(
@@ -229,9 +242,4 @@ def _save(args: argparse.Namespace, model, config, result) -> None:
             file=sys.stderr,
         )
         return
-    try:
-        evaluation.save_trained(model, config.net, config, result.evaluation, seconds=result.seconds)
-    except (UserError, OSError) as exc:
-        if not args.save:
-            raise UserError(f"{exc} (the trained net was not kept; use --save FILE to write it elsewhere)") from exc
-        print(f"warning: the data folder's copy was not written: {exc}", file=sys.stderr)
+    evaluation.save_trained(model, config.net, config, result.evaluation, seconds=result.seconds)

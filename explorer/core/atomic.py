@@ -7,6 +7,11 @@ the final name. A write that fails midway -- a full disk, a read-only folder,
 an exception while serialising -- removes the temporary and leaves the old
 file exactly as it was, and the caller gets a :class:`UserError` that names
 the file and says why in words ("disk full"), not an errno or a C++ assert.
+
+Only a regular file is ever replaced: a device (``/dev/full``), a folder, a
+FIFO, a socket or a symbolic link at the target name is refused before
+anything is written. Temporaries of a writer that was killed (SIGKILL, power
+loss) are removed at the next start by :func:`remove_leftover_parts`.
 """
 
 from __future__ import annotations
@@ -14,8 +19,10 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import re
 import secrets
 import stat
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
@@ -65,6 +72,28 @@ def reason(exc: BaseException) -> str:
         # torch's zip writer loses the errno; a failed write is nearly always space.
         return "the data could not be written (is the disk full?)"
     return text[:160]
+
+
+_KINDS = (
+    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISLNK, "a symbolic link"),
+    (stat.S_ISCHR, "a device"),
+    (stat.S_ISBLK, "a device"),
+    (stat.S_ISFIFO, "a named pipe (FIFO)"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def _refuse_what_is_not_a_regular_file(path: Path) -> None:
+    """A :class:`UserError` if something other than a regular file already has the name ``path``."""
+    try:
+        mode = os.lstat(path).st_mode
+    except OSError:  # nothing there (or unreachable: the write itself will say why)
+        return
+    if stat.S_ISREG(mode):
+        return
+    kind = next((what for test, what in _KINDS if test(mode)), "not a regular file")
+    raise UserError(f"could not write {path}: it is {kind}, not a regular file (nothing was replaced)")
 
 
 def _open_temporary(folder: Path, name: str) -> tuple[int, Path]:
@@ -132,8 +161,14 @@ def atomic_write(
     path = Path(path)
     if mode == "w" and encoding is None:
         encoding = "utf-8"
+    _refuse_what_is_not_a_regular_file(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
+    except FileExistsError as exc:
+        raise UserError(f"could not write {path}: {path.parent} is a file, not a folder") from exc
+    except _WRITE_FAILURES as exc:
+        raise UserError(f"could not write {path}: {reason(exc)}") from exc
+    try:
         fd, tmp = _open_temporary(path.parent, path.name)
     except _WRITE_FAILURES as exc:
         raise UserError(f"could not write {path}: {reason(exc)}") from exc
@@ -147,6 +182,7 @@ def atomic_write(
         with contextlib.suppress(FileNotFoundError):
             # Keep the mode of the file being replaced (e.g. group-readable).
             os.chmod(tmp, stat.S_IMODE(path.stat().st_mode))
+        _refuse_what_is_not_a_regular_file(path)  # again: it may have appeared while we wrote
         os.replace(tmp, path)
     except BaseException as exc:
         if fh is None:
@@ -160,6 +196,66 @@ def atomic_write(
             raise
         raise UserError(f"could not write {path}: {reason(exc)}") from exc
     _fsync_folder(path.parent)
+
+
+_PART_NAME = re.compile(r"\..+\.[0-9a-f]{8}\.part")
+"""The names :func:`_open_temporary` gives: ``.<name>.<8 hex digits>.part``."""
+
+_PROCESS_STARTED = time.time()
+
+
+def process_start_time() -> float:
+    """When this process started (Unix time); the import time of this module where the OS does not say."""
+    with contextlib.suppress(OSError, ValueError, IndexError, AttributeError):
+        with open("/proc/self/stat", "rb") as fh:
+            ticks = int(fh.read().rsplit(b")", 1)[1].split()[19])  # field 22: start, in clock ticks since boot
+        since_boot = time.clock_gettime(time.CLOCK_BOOTTIME)
+        return time.time() - (since_boot - ticks / os.sysconf("SC_CLK_TCK"))
+    return _PROCESS_STARTED
+
+
+def remove_leftover_parts(folder: str | os.PathLike, before: float | None = None, depth: int = 4) -> list[Path]:
+    """Remove the temporaries of writers that were killed mid-write, in ``folder``'s subfolders.
+
+    Only regular files named as :func:`atomic_write` names its temporaries
+    (``.<name>.<8 hex digits>.part``) and last modified before ``before``
+    (default: when this process started, so a write under way in this process
+    is never touched) are removed, at most ``depth`` folders deep; links are
+    not followed. Files at the top of ``folder`` itself are left alone. Never
+    raises: a folder that cannot be read or a file that cannot be removed is
+    skipped.
+
+    Returns
+    -------
+    list of Path
+        The files removed.
+    """
+    limit = process_start_time() if before is None else before
+    root = Path(folder)
+    removed: list[Path] = []
+    try:
+        subfolders = [entry for entry in os.scandir(root) if entry.is_dir(follow_symlinks=False)]
+    except OSError:
+        return removed
+    pending = [(Path(entry.path), 1) for entry in subfolders]
+    while pending:
+        current, level = pending.pop()
+        try:
+            entries = list(os.scandir(current))
+        except OSError:
+            continue
+        for entry in entries:
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    if level < depth:
+                        pending.append((Path(entry.path), level + 1))
+                elif (entry.is_file(follow_symlinks=False) and _PART_NAME.fullmatch(entry.name)
+                      and entry.stat(follow_symlinks=False).st_mtime < limit):
+                    os.unlink(entry.path)
+                    removed.append(Path(entry.path))
+            except OSError:
+                continue
+    return removed
 
 
 def write_bytes(path: str | os.PathLike, data: bytes) -> Path:

@@ -19,6 +19,7 @@ import traceback
 from pathlib import Path
 
 from explorer.core import paths
+from explorer.core.logfile import LogFileHandler
 
 log = logging.getLogger("explorer")
 
@@ -43,7 +44,8 @@ def setup_logging() -> Path | None:
             return getattr(handler, "baseFilename", None) and Path(handler.baseFilename)
     try:
         file = paths.log_file()
-        handler = logging.handlers.RotatingFileHandler(file, maxBytes=2_000_000, backupCount=3, encoding="utf-8")
+        # Not RotatingFileHandler itself: a full disk would print a traceback for every record.
+        handler = LogFileHandler(file, maxBytes=2_000_000, backupCount=3, encoding="utf-8")
     except OSError:  # even the fallback folder failed: keep going, log to stderr
         file, handler = None, logging.StreamHandler()
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
@@ -51,6 +53,20 @@ def setup_logging() -> Path | None:
     root.addHandler(handler)
     root.setLevel(logging.INFO)
     return file
+
+
+def show_log_failures(window) -> None:
+    """The window's status bar says so when the log file cannot be written (a full or read-only disk)."""
+    from PySide6.QtCore import QObject, Signal
+
+    class LogNotice(QObject):
+        failed = Signal(str)  # emitted from whichever thread logged; shown in the GUI thread
+
+    handler = next((h for h in logging.getLogger().handlers if isinstance(h, LogFileHandler)), None)
+    if handler is not None:
+        notice = LogNotice(window)
+        notice.failed.connect(window.statusBar().showMessage)
+        handler.on_failure(notice.failed.emit)
 
 
 def install_excepthook(window) -> None:
@@ -219,6 +235,8 @@ def run_gui(qt_args: list[str]) -> int:
     try:
         fallback = paths.ensure_writable_data_dir()
         log_path = setup_logging()
+        for leftover in paths.remove_leftover_temporaries():
+            log.info("removed %s, left by a write that was cut off", leftover)
         if fallback:
             log.warning("data folder %s not writable (%s); using %s", fallback.wanted, fallback.reason, fallback.used)
         stage = "starting Qt"
@@ -244,6 +262,7 @@ def run_gui(qt_args: list[str]) -> int:
         install_excepthook(window)
         window.show()
         splash.close()
+        show_log_failures(window)
         if fallback:
             box = QMessageBox(QMessageBox.Icon.Warning, "Data folder not writable", _fallback_message(fallback),
                               parent=window)

@@ -73,7 +73,10 @@ def export_tab(tab, folder: str | Path, formats: Sequence[str] = ("png", "svg"),
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise UserError(f"cannot make the folder {folder}: {exc.strerror or exc}") from exc
+        from explorer.core.atomic import reason
+
+        why = "a file has that name" if folder.exists() and not folder.is_dir() else reason(exc)
+        raise UserError(f"cannot make the folder {folder}: {why}") from exc
     formats = tuple(f.lower() for f in formats)
     if _accepts(tab.export_all, "formats", "size"):
         return list(tab.export_all(folder, formats=formats, size=size))

@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
-import errno
 import json
 import math
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 import torch
 
 from explorer.cli import main
 from explorer.cli.output import dumps
-from explorer.core import atomic, paths
+from explorer.core import paths
 from explorer.core.kuzushiji import evaluation
 from explorer.core.recurrent.models import make_model
 from explorer.core.recurrent.weights import export_course
 from tests.core.kuzushiji.fakedata import write_kmnist_folder
+
+REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(autouse=True)
@@ -117,24 +123,86 @@ def test_a_worse_run_does_not_replace_the_stored_net_without_force(kmnist_dir, c
     assert evaluation.load_latest("lin")[1].extra["accuracy"] == json.loads(capsys.readouterr().out)["accuracy"]
 
 
-def test_a_read_only_data_folder_does_not_lose_the_run(kmnist_dir, tmp_path, capsys, monkeypatch):
-    data_folder = paths.data_dir()
-    real_replace = atomic.os.replace
+def test_a_read_only_data_folder_does_not_lose_the_run(kmnist_dir, tmp_path):
+    # A real read-only mount, in a second process: every write under the data folder fails with
+    # EROFS (root included), from creating checkpoints/ on. A patched os.replace only failed the
+    # last step, so this test passed while the real case exited 1 at the mkdir.
+    from tests.read_only_mount import run_explorer_with_read_only, why_not_available
 
-    def read_only_data_folder(src, dst):
-        if str(dst).startswith(str(data_folder)):
-            raise OSError(errno.EROFS, "Read-only file system")
-        return real_replace(src, dst)
+    if why_not_available():
+        pytest.skip(why_not_available())
+    data_folder = tmp_path / "data"
+    data_folder.mkdir()
+    env = {"EXPLORER_DATA_DIR": str(data_folder)}
+    train = ["kuzushiji", "train", "--net", "lin", "--epochs", "1", "--data", str(kmnist_dir), "--threads", "1"]
+    target = tmp_path / "elsewhere" / "lin.pt"
+    done = run_explorer_with_read_only(data_folder, [*train, "--save", str(target)], env)
+    assert done.returncode == 0, done.stderr
+    warnings = [line for line in done.stderr.splitlines() if line.startswith("warning:")]
+    assert warnings == [f"warning: the data folder's copy was not written: could not write "
+                        f"{data_folder / 'checkpoints' / 'kuzushiji_lin.pt'}: read-only file system"], done.stderr
+    evaluation.load_trained(target, "lin")  # the run is kept where --save asked
+    assert list(data_folder.iterdir()) == []
+    # Without --save the failure is the error, and it says how to keep the next run.
+    done = run_explorer_with_read_only(data_folder, train, env)
+    errors = [line for line in done.stderr.splitlines() if line.startswith("error:")]
+    assert done.returncode == 2 and len(errors) == 1 and "read-only file system" in errors[0], done.stderr
+    assert "--save FILE" in errors[0] and "Traceback" not in done.stderr
 
-    monkeypatch.setattr(atomic.os, "replace", read_only_data_folder)
+
+def test_a_file_where_the_checkpoints_folder_should_be_does_not_lose_the_run(kmnist_dir, tmp_path, capsys):
+    (paths.data_dir() / "checkpoints").write_text("not a folder")
     target = tmp_path / "elsewhere" / "lin.pt"
     assert _train(kmnist_dir, "--save", str(target)) == 0
     err = capsys.readouterr().err
-    assert "warning: the data folder's copy was not written" in err and "read-only" in err
-    evaluation.load_trained(target, "lin")  # the run is kept where --save asked
-    assert not evaluation.checkpoint_path("lin").exists()
-    # Without --save the failure is the error, and it says how to keep the next run.
-    _one_error(capsys, _train(kmnist_dir), "--save FILE")
+    assert "warning: the data folder's copy was not written: could not write" in err
+    assert "checkpoints is a file, not a folder" in err
+    evaluation.load_trained(target, "lin")
+
+
+def test_a_report_written_elsewhere_needs_no_writable_data_folder(tmp_path):
+    from tests.read_only_mount import run_explorer_with_read_only, why_not_available
+
+    if why_not_available():
+        pytest.skip(why_not_available())
+    data_folder = tmp_path / "data"
+    data_folder.mkdir()
+    out = tmp_path / "elsewhere" / "report.html"
+    done = run_explorer_with_read_only(data_folder, ["report", "--out", str(out)],
+                                       {"EXPLORER_DATA_DIR": str(data_folder), "QT_QPA_PLATFORM": "offscreen"})
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == str(out) and "error:" not in done.stderr
+    assert "<html" in out.read_text(encoding="utf-8").lower()
+
+
+def test_a_data_folder_that_is_a_file_is_one_clear_line(tmp_path, monkeypatch, capsys, kmnist_dir):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv("EXPLORER_DATA_DIR", str(blocker))
+    _one_error(capsys, _train(kmnist_dir),
+               f"the data folder {blocker} (set by EXPLORER_DATA_DIR) is a file, not a folder")
+
+
+def test_the_command_line_removes_what_a_killed_save_left(tmp_path):
+    data_folder = tmp_path / "data"
+    writer = subprocess.Popen(
+        [sys.executable, "-c", "import sys, time\nfrom explorer.core.atomic import atomic_write\n"
+         "with atomic_write(sys.argv[1]) as fh:\n    fh.write(b'half')\n    fh.flush()\n"
+         "    print('writing', flush=True)\n    time.sleep(120)\n",
+         str(data_folder / "checkpoints" / "kuzushiji_lin.pt")],
+        stdout=subprocess.PIPE, cwd=REPO)
+    try:
+        assert writer.stdout.readline() == b"writing\n"
+    finally:
+        writer.send_signal(signal.SIGTERM)  # as a logout or `kill` would
+        writer.wait(30)
+        writer.stdout.close()
+    leftovers = list((data_folder / "checkpoints").glob(".*.part"))
+    assert len(leftovers) == 1  # SIGTERM runs no finally: the temporary stays
+    done = subprocess.run([sys.executable, "-m", "explorer", "kuzushiji", "params"], cwd=REPO, capture_output=True,
+                          text=True, env={**os.environ, "EXPLORER_DATA_DIR": str(data_folder)}, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert list((data_folder / "checkpoints").iterdir()) == []
 
 
 def test_json_output_never_holds_nan():

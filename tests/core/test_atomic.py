@@ -4,6 +4,12 @@ from __future__ import annotations
 
 import errno
 import os
+import signal
+import stat
+import subprocess
+import sys
+import time
+from pathlib import Path
 
 import pytest
 
@@ -104,3 +110,102 @@ def test_a_read_only_file_system_is_named(tmp_path, monkeypatch):
         write_text(target, "new")
     assert target.read_text() == "good"
     assert _leftovers(tmp_path) == []
+
+
+def test_a_read_only_mount_is_named_and_the_old_file_kept(tmp_path):
+    from tests.read_only_mount import run_with_read_only, why_not_available
+
+    if why_not_available():
+        pytest.skip(why_not_available())
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    (folder / "w.txt").write_text("good")
+    script = (
+        "import sys\n"
+        "from explorer.core.atomic import write_text\n"
+        "from explorer.core.errors import UserError\n"
+        "try:\n"
+        "    write_text(sys.argv[1], 'new')\n"
+        "except UserError as exc:\n"
+        "    print(exc)\n"
+    )
+    done = run_with_read_only(folder, [sys.executable, "-c", script, str(folder / "w.txt")])
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == f"could not write {folder / 'w.txt'}: read-only file system"
+    assert (folder / "w.txt").read_text() == "good"
+    assert _leftovers(folder) == []
+
+
+def _special_files(tmp_path):
+    """A FIFO, a symbolic link, a folder and (as root) a copy of the /dev/full device node."""
+    made = {"a named pipe (FIFO)": tmp_path / "fifo", "a symbolic link": tmp_path / "link",
+            "a folder": tmp_path / "folder"}
+    os.mkfifo(made["a named pipe (FIFO)"])
+    (tmp_path / "linked.txt").write_text("kept")
+    made["a symbolic link"].symlink_to(tmp_path / "linked.txt")
+    made["a folder"].mkdir()
+    try:
+        os.mknod(tmp_path / "full", 0o666 | stat.S_IFCHR, os.makedev(1, 7))  # what /dev/full is
+        made["a device"] = tmp_path / "full"
+    except PermissionError:
+        pass
+    return made
+
+
+@pytest.mark.skipif(os.name != "posix", reason="FIFOs and device nodes are POSIX")
+def test_only_a_regular_file_is_ever_replaced(tmp_path):
+    for kind, path in _special_files(tmp_path).items():
+        before = os.lstat(path)
+        with pytest.raises(UserError) as err:
+            write_bytes(path, b"weights")
+        assert str(err.value) == f"could not write {path}: it is {kind}, not a regular file (nothing was replaced)"
+        after = os.lstat(path)
+        assert stat.S_IFMT(after.st_mode) == stat.S_IFMT(before.st_mode) and after.st_ino == before.st_ino
+    assert (tmp_path / "linked.txt").read_text() == "kept"
+    assert _leftovers(tmp_path) == []
+
+
+def test_a_file_where_the_folder_should_be_is_named(tmp_path):
+    (tmp_path / "checkpoints").write_text("not a folder")
+    with pytest.raises(UserError, match=r"checkpoints is a file, not a folder"):
+        write_bytes(tmp_path / "checkpoints" / "net.pt", b"x")
+
+
+def _killed_writer(folder):
+    """A second process that is SIGKILLed in the middle of an atomic write into ``folder``; returns the leftover."""
+    script = (
+        "import sys, time\n"
+        "from explorer.core.atomic import atomic_write\n"
+        "with atomic_write(sys.argv[1]) as fh:\n"
+        "    fh.write(b'half a checkpoint')\n"
+        "    fh.flush()\n"
+        "    print('writing', flush=True)\n"
+        "    time.sleep(120)\n"
+    )
+    writer = subprocess.Popen([sys.executable, "-c", script, str(folder / "net.pt")], stdout=subprocess.PIPE,
+                              cwd=Path(__file__).resolve().parents[2])
+    try:
+        assert writer.stdout.readline() == b"writing\n"
+    finally:
+        writer.send_signal(signal.SIGKILL)
+        writer.wait(30)
+        writer.stdout.close()
+    (leftover,) = _leftovers(folder)
+    return folder / leftover
+
+
+def test_leftovers_of_a_killed_writer_are_removed_and_nothing_else(tmp_path):
+    data = tmp_path / "data"
+    leftover = _killed_writer(data / "checkpoints")
+    kept = [data / "checkpoints" / "net.pt", data / "checkpoints" / ".notes.part", data / ".top.1234abcd.part",
+            data / "work" / "mlp" / "arrays.npz"]
+    for path in kept:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b"keep me")
+    deep = data / "work" / "mlp" / ".arrays.npz.0a1b2c3d.part"
+    deep.write_bytes(b"half")
+    # Written before this process started: nothing is removed.
+    assert atomic.remove_leftover_parts(data, before=leftover.stat().st_mtime - 1) == []
+    removed = atomic.remove_leftover_parts(data, before=time.time() + 1)
+    assert sorted(removed) == sorted([leftover, deep])
+    assert all(path.read_bytes() == b"keep me" for path in kept)
