@@ -205,6 +205,16 @@ def kind_of(value: object) -> str:
     return f"a {type(value).__name__}"
 
 
+def is_number(value: object) -> bool:
+    """Whether ``value`` is a finite number a float can hold (not ``True``, NaN, or a 400-digit integer)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    try:
+        return math.isfinite(value)
+    except OverflowError:
+        return False
+
+
 def _checked_checkpoint(path: Path, raw: dict) -> Checkpoint:
     """The app checkpoint in ``raw``, every meta field checked by type (a file from someone else)."""
 
@@ -236,8 +246,7 @@ def _checked_checkpoint(path: Path, raw: dict) -> Checkpoint:
             raise refuse("meta field 'hyperparameters.seed' should be between 0 and 2**64 - 1")
     for name in _NUMBERS_IN_EXTRA:
         value = tables["extra"].get(name)
-        if value is not None and (isinstance(value, bool) or not isinstance(value, int | float)
-                                  or not math.isfinite(value)):
+        if value is not None and not is_number(value):
             raise refuse(f"meta field 'extra.{name}' should be a finite number, not {kind_of(value)}")
     if "state_dict" not in raw:
         raise refuse("not a weights file (it has no state_dict)")

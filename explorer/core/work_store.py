@@ -93,7 +93,7 @@ class WorkStore:
         where = f"work/{self.experiment}"
         if not isinstance(name, str):
             raise WorkNameError(f"a file name there should be text, not {kind_of(name)}")
-        shown = repr(name[:80])
+        shown = repr(name) if len(name) <= 160 else repr(name[:160]) + "…"
         if (not name or name in (".", "..") or len(name) > 255 or any(c in name for c in "/\\:\0")
                 or os.path.isabs(name) or Path(name).name != name):
             raise WorkNameError(f"the file name {shown} is not a plain file name in {where}")

@@ -117,3 +117,87 @@ def test_weights_that_are_not_finite_are_refused(tmp_path, bad):
     with pytest.raises(CheckpointError, match="not saving"):
         checkpoints.save(tmp_path / "new.pt", state, experiment="x", architecture="Y")
     assert not (tmp_path / "new.pt").exists()
+
+
+# meta from a stranger's file: checked by type on load (issue 17, items 4-6, 10) --------------------------
+
+_MISSING = object()
+
+
+def _with_meta(path, **changes):
+    checkpoints.save(path, _net().state_dict(), experiment="recurrent", architecture="SRN-2 on anb2n",
+                     hyperparameters={"seed": 3}, extra={"accuracy": 90.0})
+    raw = torch.load(path, weights_only=True)
+    for key, value in changes.items():
+        if value is _MISSING:
+            del raw[key]
+        elif key in ("state_dict", "meta"):
+            raw[key] = value
+        else:
+            raw["meta"][key] = value
+    torch.save(raw, path)
+    return path
+
+
+@pytest.mark.parametrize("changes, problem", [
+    ({"created": 5}, "meta field 'created' should be text, not a number"),
+    ({"architecture": ["SRN"]}, "meta field 'architecture' should be text, not a list"),
+    ({"experiment": None}, "meta field 'experiment' should be text, not empty (null)"),
+    ({"hyperparameters": [1, 2]}, "meta field 'hyperparameters' should be a table of named values, not a list"),
+    ({"extra": "x"}, "meta field 'extra' should be a table of named values, not text"),
+    ({"hyperparameters": {"seed": "<script>alert('seed')</script>"}},
+     "meta field 'hyperparameters.seed' should be a whole number, not text"),
+    ({"hyperparameters": {"seed": 2**70}}, "meta field 'hyperparameters.seed' should be between 0 and 2**64 - 1"),
+    ({"extra": {"accuracy": "high"}}, "meta field 'extra.accuracy' should be a finite number, not text"),
+    ({"meta": [1]}, "its meta should be a table of fields, not a list"),
+    ({"state_dict": _MISSING}, "not a weights file (it has no state_dict)"),
+    ({"state_dict": 5}, "not a weights file (its state_dict should be a table of tensors, not a number)"),
+    ({"state_dict": {"w": 5}}, "not a weights file (w is not a tensor)"),
+], ids=lambda v: str(v)[:40])
+def test_ill_typed_meta_is_refused_naming_the_file_and_the_field(tmp_path, changes, problem):
+    path = _with_meta(tmp_path / "anb2n_srn2.pt", **changes)
+    with pytest.raises(CheckpointError) as info:
+        checkpoints.load(path)
+    assert str(info.value) == f"anb2n_srn2.pt: {problem}"
+
+
+def test_a_seed_that_is_a_whole_number_is_kept(tmp_path):
+    assert checkpoints.load(_with_meta(tmp_path / "w.pt")).hyperparameters["seed"] == 3
+
+
+@pytest.mark.parametrize("content, kind", [(b'{"state_dict": {}}', "JSON or text"), (b"", "empty"),
+                                           (b"\x89PNG\r\n\x1a\n", "some other kind of file")])
+def test_a_file_that_is_not_a_torch_file_is_said_to_be_no_weights_file(tmp_path, content, kind):
+    path = tmp_path / "net.pt"
+    path.write_bytes(content)
+    with pytest.raises(CheckpointError) as info:
+        checkpoints.load(path)
+    assert str(info.value) == f"net.pt: not a weights file (a PyTorch .pt/.pth file; this one is {kind})"
+
+
+def _declaring(tmp_path, name, change):
+    """A real torch file whose pickle declares a size its data do not have (rewritten inside the zip)."""
+    import struct
+    import zipfile
+
+    source = tmp_path / "source.pt"
+    torch.save({"V": torch.zeros(2, 2)}, source)
+    with zipfile.ZipFile(source) as zin:
+        entries = [(info.filename, zin.read(info.filename)) for info in zin.infolist()]
+    path = tmp_path / name
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as zout:
+        for entry, data in entries:
+            zout.writestr(entry, change(data, lambda n: b"J" + struct.pack("<i", n)) if entry.endswith("data.pkl")
+                          else data)
+    return path
+
+
+@pytest.mark.parametrize("name, change", [
+    ("storage.pt", lambda data, J: data.replace(b"K\x04t", J(10**9) + b"t")),  # 10**9 elements stored
+    ("shape.pt", lambda data, J: data.replace(b"K\x02K\x02\x86", J(100_000) + J(100_000) + b"\x86")),  # 10**10 shape
+])
+def test_tensors_declaring_an_absurd_size_are_refused_without_allocating(tmp_path, name, change):
+    path = _declaring(tmp_path, name, change)
+    assert path.read_bytes() != (tmp_path / "source.pt").read_bytes()
+    with pytest.raises(CheckpointError, match=rf"{name}: not a readable weights file \(it may be truncated or damaged"):
+        checkpoints.load(path)

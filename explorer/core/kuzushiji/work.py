@@ -11,13 +11,12 @@ the weights it was recorded with (same final accuracy and test loss).
 from __future__ import annotations
 
 import logging
-import math
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from explorer.core.checkpoints import kind_of
+from explorer.core.checkpoints import is_number, kind_of
 from explorer.core.errors import UserError
 from explorer.core.kuzushiji import nets
 from explorer.core.kuzushiji.classes import CLASSES
@@ -77,7 +76,7 @@ def checked_histories(store: WorkStore, histories: object) -> dict[str, dict[str
                 raise UserError(f"{where}: epoch {i} should be a table of numbers, not {kind_of(numbers)}")
             for key in _NUMBERS:
                 value = numbers.get(key)
-                if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+                if not is_number(value):
                     missing = "is missing" if key not in numbers else f"should be a finite number, not {kind_of(value)}"
                     raise UserError(f"{where}: epoch {i}'s '{key}' {missing}")
         checked[name] = {"file": entry["file"], "epochs": epochs}
@@ -171,7 +170,7 @@ def _run_is_whole(run: object) -> bool:
     for key in ("batch_x", "batch_loss", "epoch_x", "test_loss", "accuracy"):
         values = run.get(key)
         if (not isinstance(values, list) or len(values) > MAX_POINTS
-                or not all(isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v) for v in values)):
+                or not all(is_number(v) for v in values)):
             log.warning("ignoring the kept curves of %r: %s is not a list of numbers", run["label"][:40], key)
             return False
     return True

@@ -13,7 +13,7 @@ from explorer.core.bounds import check_int
 from explorer.core.checkpoints import MAX_TEXT, kind_of
 from explorer.core.errors import UserError
 from explorer.core.recurrent.languages import get_language
-from explorer.core.recurrent.models import MAX_HIDDEN, MODEL_KINDS
+from explorer.core.recurrent.models import MAX_HIDDEN, MODEL_KINDS, kinds_text
 from explorer.core.recurrent.weights import NetState, check_length, load_net, save_net
 from explorer.core.work_store import META, WorkStore, file_name
 
@@ -47,7 +47,7 @@ def checked_choice(choice: object) -> tuple[str, str, int, int]:
     language = get_language(lang)
     if model not in MODEL_KINDS:
         shown = repr(model[:20]) if isinstance(model, str) else kind_of(model)
-        raise UserError(f"'choice.model' should be one of {', '.join(MODEL_KINDS)}, not {shown}")
+        raise UserError(f"'choice.model' should be {kinds_text()}, not {shown}")
     hidden = check_int("'choice.hidden' (hidden units)", choice.get("hidden"), 1, MAX_HIDDEN)
     return language.name, model, hidden, check_length(choice.get("L"), "'choice.L'")
 
