@@ -22,9 +22,13 @@ def main(argv: list[str] | None = None) -> int:
     """Dispatch on the arguments (without the program name)."""
     args = sys.argv[1:] if argv is None else list(argv)
     if args[:1] == ["--cli"] or invoked_as_cli():
-        from explorer.cli import main as cli_main
+        try:  # Ctrl+C during the command line's imports: one line and 130, as later on
+            from explorer.cli import main as cli_main
 
-        return cli_main(args[1:] if args[:1] == ["--cli"] else args)
+            return cli_main(args[1:] if args[:1] == ["--cli"] else args)
+        except KeyboardInterrupt:
+            print("error: interrupted", file=sys.stderr, flush=True)
+            return 130
     from explorer.qt.app import main as app_main
 
     return app_main(args)

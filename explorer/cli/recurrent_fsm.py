@@ -85,6 +85,7 @@ def summary(found, minimal: int) -> dict:
 
 
 def run_fsm(args) -> int:
+    from explorer.cli.options import check_net_options
     from explorer.cli.output import print_json
     from explorer.core.atomic import write_text
     from explorer.core.bounds import check_int
@@ -95,6 +96,7 @@ def run_fsm(args) -> int:
     from explorer.core.recurrent.weights import load_net
 
     # Checked before loading anything, and named as typed.
+    check_net_options(args)
     if args.k is not None and args.k < 1:
         raise UserError(f"--k must be at least 1 (got {args.k})")
     if args.max_n is not None:

@@ -113,13 +113,13 @@ def test_a_folder_with_one_broken_file_reports_it_and_classifies_the_rest(cli, t
     assert code == 2
     lines = [json.loads(line) for line in out.splitlines()]
     assert [line["file"] for line in lines] == [str(folder / "broken.png"), *map(str, good), str(extra)]
-    assert lines[0] == {"file": str(folder / "broken.png"), "error": "broken.png: not a readable image (UnidentifiedImageError)"}
+    assert lines[0] == {"file": str(folder / "broken.png"), "error": "broken.png: not a readable image (not a picture format the app knows)"}
     assert lines[-1]["error"] == "no ink found in drawing.png"
     for path, line in zip(good, lines[1:-1], strict=True):
         assert "error" not in line and len(line["top"]) == 10
         assert np.array_equal(np.array(line["input28"], np.float32), preprocess_file(path).array28)
     assert err.splitlines() == [
-        "error: broken.png: not a readable image (UnidentifiedImageError)",
+        "error: broken.png: not a readable image (not a picture format the app knows)",
         "error: no ink found in drawing.png",
     ]
     # All good: exit 0; text output gives one line per image.
@@ -137,7 +137,7 @@ def test_missing_paths_and_empty_folders_are_reported(cli, tmp_path):
     assert code == 2 and out.startswith("NetLin")
     assert err.splitlines() == [
         f"error: {tmp_path / 'empty'}: no image files in this folder",
-        f"error: {tmp_path / 'gone.png'}: no such image file",
+        f"error: {tmp_path / 'gone.png'}: no such file",
     ]
 
 
@@ -169,7 +169,7 @@ def test_unreadable_and_empty_images_exit_non_zero_with_one_line(cli, tmp_path):
     broken.write_bytes(b"\x89PNG not really")
     code, out, err = cli(str(broken))
     assert code == 2 and out == ""
-    assert err == "error: scan.png: not a readable image (UnidentifiedImageError)\n"
+    assert err == "error: scan.png: not a readable image (not a picture format the app knows)\n"
     empty = tmp_path / "empty.png"
     Image.fromarray(np.zeros((280, 280), np.uint8)).save(empty)
     code, out, err = cli(str(empty), "--json")

@@ -75,7 +75,7 @@ def test_evaluate_max_n_is_bounded(tmp_path, capsys):
     _one_error(capsys, main(["recurrent", "evaluate", "--weights", str(path), "--max-n", "100000"]),
                "--max-n must be between 1 and 100")
     _one_error(capsys, main(["recurrent", "evaluate", "--weights", str(path), "--hidden", "100000"]),
-               "hidden units must be between 1 and 32")
+               "--hidden must be between 1 and 32")
 
 
 def test_a_truncated_weights_file_is_named(tmp_path, capsys):
