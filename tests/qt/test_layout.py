@@ -8,7 +8,12 @@ and each plot, 3-D view and table on screen must
   title, tick labels and axis labels; a table shows its header and a row),
 - lie inside the window and inside every parent that would clip it (a widget
   in a scroll area may be scrolled out of view, but must fit its width: no
-  sideways scrolling to see a plot).
+  sideways scrolling to see a plot),
+- and a table must show every one of its columns without scrolling sideways
+  (its horizontal scroll range is 0 and each column ends inside its viewport):
+  the MLP activation table once lost its output, target and ✓ columns off the
+  right edge while the check passed (issue 19). A table whose columns may
+  scroll by design says so with the ``columnsMayScroll`` property.
 
 The window itself must keep the asked size: a layout whose minimum is bigger
 than the window would grow it off the screen.
@@ -17,7 +22,7 @@ than the window would grow it off the screen.
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QRect
+from PySide6.QtCore import QRect, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -78,12 +83,37 @@ def _problems(window: QWidget, where: str) -> list[str]:
             row = widget.verticalHeader().defaultSectionSize()
             if w < MIN_TABLE_WIDTH or h < header + row:
                 problems.append(f"{label} is {w}×{h} px; a table needs {MIN_TABLE_WIDTH}×{header + row}")
+            problems.extend(f"{label}: {p}" for p in _columns_cut(widget))
         elif w < MIN_PLOT[0] or h < MIN_PLOT[1]:
             problems.append(f"{label} is {w}×{h} px; a plot needs at least {MIN_PLOT[0]}×{MIN_PLOT[1]}")
         else:
             problems.extend(f"{label}: {p}" for p in _crowded_ticks(widget))
         problems.extend(_clipped(widget, window, label))
     return problems
+
+
+def _columns_cut(table: QTableView) -> list[str]:
+    """Columns of ``table`` that are not all in view without scrolling sideways."""
+    if table.property("columnsMayScroll"):
+        return []
+    header = table.horizontalHeader()
+    model = table.model()
+    if model is None or not header.isVisible():
+        return []
+    width = table.viewport().width()
+    found = []
+    bar = table.horizontalScrollBar()
+    if bar.maximum() > bar.minimum():
+        found.append(f"scrolls sideways ({bar.maximum() - bar.minimum()} px) to show its columns")
+    for column in range(header.count()):
+        if header.isSectionHidden(column):
+            continue
+        end = header.sectionPosition(column) + header.sectionSize(column)
+        if end > width + 1:
+            name = model.headerData(column, Qt.Orientation.Horizontal) or f"column {column}"
+            found.append(f"column {name!r} ends at {end} px, past the table's {width} px view")
+            break
+    return found
 
 
 def _tick_labels(axis) -> tuple[list[float], list[str]]:
@@ -260,6 +290,25 @@ def test_the_check_sees_a_squeezed_plot(qtbot):
     problems = _problems(window, "test")
     assert any("PlotWidget" in p and "100×60" in p for p in problems), problems
     assert not any("QTableView" in p for p in problems), problems
+
+
+def test_the_check_sees_table_columns_off_the_right_edge(qtbot):
+    """Ten 64-px columns in a 400-px table are cut (the MLP table of issue 19); stretched to the width they fit."""
+    from PySide6.QtWidgets import QHeaderView, QTableWidget
+
+    table = QTableWidget(3, 10)
+    table.setHorizontalHeaderLabels(["x", "y", "h0", "h1", "h2", "h3", "h4", "output", "target", "correct"])
+    table.horizontalHeader().setDefaultSectionSize(64)
+    qtbot.addWidget(table)
+    table.resize(400, 200)
+    table.show()
+    qtbot.waitExposed(table)
+    _settle()
+    assert any("scrolls sideways" in p for p in _columns_cut(table))
+    assert any("'h4'" in p for p in _columns_cut(table))
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+    _settle()
+    assert _columns_cut(table) == []
 
 
 def test_the_check_sees_tick_labels_running_together(qtbot):

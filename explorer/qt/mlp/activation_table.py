@@ -1,4 +1,4 @@
-"""The activation table: each point's hidden activations, output, target and ✓/✗.
+"""The activation table: each point's hidden activations, output, target and ✓/✗ (under "correct").
 
 A model/view table (issue 9): :class:`ActivationModel` holds the numbers as
 numpy arrays and formats a cell only when the view paints it, so a data set of
@@ -9,7 +9,7 @@ new network is one ``dataChanged`` signal.
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSize, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 
@@ -22,8 +22,37 @@ WRONG = QColor(250, 215, 215)
 _Index = QModelIndex | QPersistentModelIndex
 
 
+#: Decimals shown in a cell (the full value is in its tooltip).
+DECIMALS = 4
+#: Header of the last column: whether the net gets the point right (✓ or ✗).
+CORRECT = "correct"
+#: Rows the table is tall enough to show whole (the course's grid has nine points).
+ROWS_SHOWN = 9
+
+
 def _fmt(value: float) -> str:
-    return f"{value:.3g}" if value not in (0.0, 1.0) else f"{value:.0f}"
+    """A value as a cell shows it: exact short values as they are (0, 1, 0.5), others to 4 decimals.
+
+    At ×10 a unit's activation can be 8.32e-07 or 1.71e-15: shown as 0.0000, so
+    a student reads "off", not an exponent; 0.99998 is 1.0000, never a bare 1
+    that only the step activation gives.
+    """
+    rounded = round(value, DECIMALS)
+    if rounded == value:
+        text = f"{value:.{DECIMALS}f}".rstrip("0").rstrip(".")
+    else:
+        text = f"{value:.{DECIMALS}f}"
+    return "0" if text in ("-0", "") else text.replace("-0.0000", "0.0000")
+
+
+def _full(value: float) -> str:
+    return f"{value:.10g}"
+
+
+HEADER_TIPS = {
+    "x": "the point's x", "y": "the point's y", "output": "the net's output (right when ≥ 0.5 for target 1)",
+    "target": "the point's target (0 or 1)", CORRECT: "✓ where the net gets the point right, ✗ where not",
+}
 
 
 class ActivationModel(QAbstractTableModel):
@@ -40,7 +69,7 @@ class ActivationModel(QAbstractTableModel):
         """Show ``weights`` on ``dataset``; returns which points it gets right."""
         hidden, output = forward(weights, dataset.points, activation)
         correct = (output >= 0.5) == (dataset.targets == 1)
-        headers = ["x", "y", *[f"h{j}" for j in range(weights.hidden)], "output", "target", ""]
+        headers = ["x", "y", *[f"h{j}" for j in range(weights.hidden)], "output", "target", CORRECT]
         columns = [dataset.points[:, 0], dataset.points[:, 1], *hidden.T, output]
         reshaped = headers != self._headers or len(dataset) != len(self._targets)
         if reshaped:
@@ -72,6 +101,9 @@ class ActivationModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self._headers)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: N802
+        if role == Qt.ItemDataRole.ToolTipRole and orientation == Qt.Orientation.Horizontal:
+            return HEADER_TIPS.get(self._headers[section] if 0 <= section < len(self._headers) else "",
+                                   "the hidden unit's activation")
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         if orientation == Qt.Orientation.Horizontal:
@@ -88,6 +120,12 @@ class ActivationModel(QAbstractTableModel):
             if col == len(self._columns):
                 return str(int(self._targets[row]))
             return "✓" if self._correct[row] else "✗"
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if col < len(self._columns):
+                return f"{self._headers[col]} = {_full(float(self._columns[col][row]))}"
+            if col == len(self._columns) + 1:
+                return "the net gets this point right" if self._correct[row] else "the net gets this point wrong"
+            return None
         if role == Qt.ItemDataRole.BackgroundRole:
             return RIGHT if self._correct[row] else WRONG
         if role == Qt.ItemDataRole.TextAlignmentRole:
@@ -108,14 +146,33 @@ class ActivationTable(QTableView):
         # Fixed row heights and column widths: measuring a million rows' contents would freeze the window.
         self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 6)
-        self.horizontalHeader().setDefaultSectionSize(64)
-        self.horizontalHeader().setStretchLastSection(True)
+        # Every column in view without scrolling sideways (issue 19): the columns share the width.
+        # Only past the columns' minimum (many hidden units) does the table scroll sideways.
+        header = self.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        header.setMinimumSectionSize(self.fontMetrics().horizontalAdvance("0.0000") + 10)
         self.setMinimumWidth(260)
         install_table_actions(self, "activation_table")
 
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        """Tall enough for the header and the rows, up to :data:`ROWS_SHOWN` (more scroll)."""
+        hint = super().sizeHint()
+        rows = min(max(self.model_.rowCount(), 3), ROWS_SHOWN)
+        height = self.horizontalHeader().sizeHint().height() + rows * self.verticalHeader().defaultSectionSize()
+        return QSize(hint.width(), height + 2 * self.frameWidth())
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        hint = super().minimumSizeHint()
+        height = self.horizontalHeader().sizeHint().height() + 3 * self.verticalHeader().defaultSectionSize()
+        return QSize(hint.width(), height + 2 * self.frameWidth())
+
     def show_network(self, weights: MLPWeights, dataset: Dataset2D, activation: str) -> np.ndarray:
         """Show ``weights`` on ``dataset``; returns which points it gets right."""
-        return self.model_.set_network(weights, dataset, activation)
+        rows = self.model_.rowCount()
+        correct = self.model_.set_network(weights, dataset, activation)
+        if self.model_.rowCount() != rows:
+            self.updateGeometry()  # its height follows the rows, up to ROWS_SHOWN
+        return correct
 
     def rowCount(self) -> int:  # noqa: N802 - the name QTableWidget had, which callers use
         """Rows shown: one per data point."""

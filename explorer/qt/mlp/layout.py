@@ -1,14 +1,30 @@
-"""The MLP tab's layout: splitters with sensible stretch, readable from 1024×700 up."""
+"""The MLP tab's layout: every column of the activation table in view, the region plots whole, from 1024×700 up.
+
+Left: the controls, in a column that scrolls only up and down. Right, top to
+bottom: the heading and the training timeline, the region plots (three to a
+row, scaled to the room there is: no scrollbar of their own while they fit in
+two rows, i.e. up to five hidden units), and under them, at the full width of
+the right side, the activation table and the training curves as two pages of
+one tab widget (issue 19: beside the curves the table showed x, y, h0 and h1
+at 1024 px and lost its output, target and ✓ columns at 1280). The table page
+is as tall as the data set's rows (up to nine); a splitter lets the user move
+the room between the plots and the table.
+"""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QSize, Qt
-from PySide6.QtWidgets import QHBoxLayout, QScrollArea, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, QObject, QSize, Qt
+from PySide6.QtWidgets import QHBoxLayout, QScrollArea, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
 if TYPE_CHECKING:
     from explorer.qt.mlp.tab import MLPTab
+
+#: Rows of region plots that are always shown whole (more hidden units scroll).
+WHOLE_ROWS = 2
+#: The training curves' height at least (loss above accuracy).
+CURVES_AT_LEAST = 190
 
 
 class ControlsColumn(QScrollArea):
@@ -36,42 +52,100 @@ class ControlsColumn(QScrollArea):
         return super().eventFilter(watched, event)
 
 
+class PlotsArea(QScrollArea):
+    """The region plots: scaled to the room, whole (no scrollbar) up to :data:`WHOLE_ROWS` rows.
+
+    Its minimum is the grid's own up to two rows, so the layout never squeezes
+    the plots into a scroll of their own; more hidden units (up to 30) scroll
+    up and down, never sideways.
+    """
+
+    def __init__(self, grid: QWidget):
+        super().__init__()
+        self.setObjectName("regionPlots")
+        self.setWidgetResizable(True)
+        self.setWidget(grid)
+        self.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        grid.installEventFilter(self)
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        grid = self.widget()
+        need = grid.minimumSizeHint()
+        rows = max(1, grid.rows()) if hasattr(grid, "rows") else 1
+        height = need.height() if rows <= WHOLE_ROWS else need.height() * WHOLE_ROWS // rows
+        return QSize(need.width(), height)
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        return self.minimumSizeHint()
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt's name
+        if watched is self.widget() and event.type() == QEvent.Type.LayoutRequest:
+            self.updateGeometry()  # plots added or removed: the room they need changed
+        return super().eventFilter(watched, event)
+
+
+class _TableWhole(QObject):
+    """Gives the table page the height of its rows (up to nine) and the plots the rest, on show and resize.
+
+    Once the user drags the splitter their choice stands.
+    """
+
+    def __init__(self, splitter: QSplitter, bottom: QTabWidget, table):
+        super().__init__(splitter)
+        self.splitter, self.bottom, self.table = splitter, bottom, table
+        splitter.splitterMoved.connect(self._user_moved)
+
+    def _user_moved(self, *_args) -> None:
+        self.splitter.removeEventFilter(self)
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt's name
+        if event.type() in (QEvent.Type.Show, QEvent.Type.Resize) and self.splitter.height() > 0:
+            total = self.splitter.height() - self.splitter.handleWidth()
+            top = self.splitter.widget(0).minimumSizeHint().height()
+            need = self.bottom.tabBar().sizeHint().height() + self.table.sizeHint().height() + 4
+            below = max(self.bottom.minimumSizeHint().height(), min(need, total - top))
+            self.splitter.blockSignals(True)  # not the user's move
+            self.splitter.setSizes([max(total - below, 0), below])
+            self.splitter.blockSignals(False)
+        return False
+
+
 def build_layout(tab: MLPTab) -> None:
     """Controls on the left; heading, timeline and region plots above the table and the curves on the right."""
     left = ControlsColumn(tab.controls)
 
-    plots = QScrollArea()
-    plots.setWidgetResizable(True)
-    plots.setWidget(tab.region_grid)
-
-    right = QSplitter(Qt.Orientation.Vertical)
-    right.setChildrenCollapsible(False)
     top = QWidget()
     top_layout = QVBoxLayout(top)
     top_layout.setContentsMargins(0, 0, 0, 0)
     top_layout.addWidget(tab.accuracy_label)
     top_layout.addWidget(tab.timeline)
-    top_layout.addWidget(plots, 1)
+    top_layout.addWidget(PlotsArea(tab.region_grid), 1)
+
     curves_box = QWidget()
     curves_layout = QVBoxLayout(curves_box)
-    curves_layout.setContentsMargins(0, 0, 0, 0)
-    # A wrapped label's minimum is one line; keep two so the curves below it are never pushed out.
-    tab.curves_note.setMinimumHeight(2 * tab.curves_note.fontMetrics().lineSpacing() + 2)
+    curves_layout.setContentsMargins(2, 2, 2, 2)
     curves_layout.addWidget(tab.curves_note)
     curves_layout.addWidget(tab.curves, 1)
-    bottom = QSplitter(Qt.Orientation.Horizontal)
-    bottom.setChildrenCollapsible(False)
-    bottom.addWidget(tab.table)
-    bottom.addWidget(curves_box)
-    # The curves are what a student watches while training: they get the larger share.
-    bottom.setSizes([440, 500])
-    bottom.setStretchFactor(0, 1)
-    bottom.setStretchFactor(1, 1)
+    # Full width here, so a little shorter than the shared default: the page, the heading and two rows
+    # of region plots fit a 1024×700 window (the window grew to 737 px with 220).
+    tab.curves.setMinimumHeight(CURVES_AT_LEAST)
+    bottom = QTabWidget()
+    bottom.setObjectName("mlpBottom")
+    bottom.addTab(tab.table, "Activation table")
+    bottom.addTab(curves_box, "Training curves")
+    bottom.setTabToolTip(0, "Each point's hidden activations, output, target and whether it is right")
+    bottom.setTabToolTip(1, "Loss and accuracy of the last training run (shown when Train is pressed)")
+    tab.bottom = bottom
+
+    right = QSplitter(Qt.Orientation.Vertical)
+    right.setObjectName("mlpRight")
+    right.setChildrenCollapsible(False)
     right.addWidget(top)
     right.addWidget(bottom)
-    right.setSizes([520, 340])
-    right.setStretchFactor(0, 3)
-    right.setStretchFactor(1, 2)
+    right.setStretchFactor(0, 1)
+    right.setStretchFactor(1, 0)
+    right.installEventFilter(_TableWhole(right, bottom, tab.table))
 
     split = QSplitter(Qt.Orientation.Horizontal)
     split.addWidget(left)

@@ -34,8 +34,14 @@ class RegionGrid(QWidget):
         super().__init__(parent)
         self.plots: list[RegionPlot] = []
         self.grid = QGridLayout(self)
+        self.grid.setContentsMargins(0, 0, 0, 0)
+        self.grid.setSpacing(4)
         for column in range(PLOT_COLUMNS):
             self.grid.setColumnStretch(column, 1)
+
+    def rows(self) -> int:
+        """Rows of plots now (three to a row)."""
+        return -(-len(self.plots) // PLOT_COLUMNS)
 
     def show_network(
         self, weights: MLPWeights, activation: str, dataset: Dataset2D, correct: np.ndarray, accuracy: float,
@@ -89,3 +95,5 @@ class RegionGrid(QWidget):
             self.grid.removeWidget(plot)
         for i, plot in enumerate(self.plots):
             self.grid.addWidget(plot, i // PLOT_COLUMNS, i % PLOT_COLUMNS)
+        for row in range(self.grid.rowCount()):
+            self.grid.setRowStretch(row, 1 if row < self.rows() else 0)  # rows share the height alike

@@ -38,7 +38,8 @@ class RegionPlot(pg.PlotWidget):
 
     def __init__(self, title: str = "", parent=None):
         super().__init__(parent=parent)
-        self.setMinimumSize(165, 160)  # three to a row fit beside the controls at 1024 px
+        # Three to a row beside the controls at 1024 px, two rows above the table and curves at 1024×700.
+        self.setMinimumSize(165, 140)
         self.setMenuEnabled(False)
         self.setMouseEnabled(x=False, y=False)
         self.hideButtons()

@@ -130,7 +130,11 @@ class MLPTab(TrainingRuns, ExperimentTab):
             weights if weights is not None else self.state.weights,
             activation if activation is not None else self.state.activation,
         )
-        self.undo_stack.push(SetState(self, text, self.state, after))
+        self._changing = text  # the Train box names the change (the stack knows it only after the push)
+        try:
+            self.undo_stack.push(SetState(self, text, self.state, after))
+        finally:
+            self._changing = None
 
     def _set_state(self, state: MLPState) -> None:
         self.state = state
@@ -203,9 +207,12 @@ class MLPTab(TrainingRuns, ExperimentTab):
 
     def _update_run_views(self) -> None:
         owns = self._owns_run()
-        if not self.history:
+        if self.task is not None:  # the curves fill in as the run goes (issue 19: not "No training run yet")
+            self.curves_note.setText("Training: the curves follow the run as it goes.")
+            self.curves_note.setToolTip("")
+        elif not self.history:
             self.curves_note.setText("No training run yet: Train draws the loss and accuracy curves here.")
-        elif owns or self.task is not None:
+        elif owns:
             self.curves_note.setText(f"Curves of the run that gave the net shown ({self.history[-1][0]:,} epochs).")
             self.curves_note.setToolTip("")
         else:
@@ -215,13 +222,38 @@ class MLPTab(TrainingRuns, ExperimentTab):
                                         "so these curves do not describe it.")
         self.curves.setVisible(bool(self.history) or self.task is not None)  # no empty axes with made-up ticks
         self.timeline.setVisible(owns and len(self.timeline.snapshots) > 1 and self.task is None)
-        panel = self.controls.train.task_panel
-        if not owns and self.task is None and self.load_task is None and panel.label.text().startswith("Failed"):
-            panel.label.setText("Idle")  # an old run's error does not belong next to another net
+        self._update_train_panel(owns)
         copy = self.controls.network.copy_button
         copy.setText("Copy as Python" if self.scale == 1 else f"Copy as Python (×{self.scale})")
         copy.setToolTip(f"Copy the weights the plots show ({self.moment_text() or 'the net'}, ×{self.scale}) "
                         "as the course's four Python lists (Ctrl+Shift+C)")
+
+    #: What the Train box says of a run once the net shown is no longer its net, by the change's undo text.
+    CHANGED_HOW = {"edit weight": "edited by hand", "paste weights": "pasted in",
+                   "reference step network": "replaced by the reference step net"}
+
+    def _update_train_panel(self, owns: bool) -> None:
+        """The Train box speaks of the net shown: a run's last line ("epoch 26,090 … 100 %") only beside its net."""
+        panel = self.controls.train.task_panel
+        if self.task is not None or self.load_task is not None:
+            return
+        stale = getattr(self, "_run_panel", None)  # (label, bar value, bar format) the run left, while set aside
+        if owns and stale is not None:
+            panel.label.setText(stale[0])
+            panel.bar.setValue(stale[1])
+            panel.bar.setFormat(stale[2])
+            self._run_panel = None
+        elif not owns and panel.label.text().startswith("Failed"):
+            panel.label.setText("Idle")  # an old run's error does not belong next to another net
+        elif not owns and self._trained is not None:
+            if stale is None:
+                self._run_panel = (panel.label.text(), panel.bar.value(), panel.bar.format())
+            how = self.CHANGED_HOW.get(getattr(self, "_changing", None) or "", "changed")
+            end = f" (epoch {self.history[-1][0]:,})" if self.history else ""
+            panel.label.setText(f"Idle · the weights were {how} after the last run{end}; its numbers do not"
+                                " describe the net shown (Undo brings the trained net back)")
+            panel.bar.setValue(0)
+            panel.bar.setFormat("")
 
     def _update_scale_readout(self) -> None:
         diff = analysis.max_sigmoid_step_difference(self.state.weights, self.state.dataset, self.scale)
@@ -248,6 +280,7 @@ class MLPTab(TrainingRuns, ExperimentTab):
     @Slot(object)
     def _on_weights_edited(self, weights: MLPWeights) -> None:
         self.controls.network.refusal.setText("")
+        self.bottom.setCurrentWidget(self.table)  # a typed weight changes the table: show it
         self.change("edit weight", weights=weights)
 
     @Slot(str)
@@ -307,6 +340,8 @@ class MLPTab(TrainingRuns, ExperimentTab):
         self._run_timeline = WeightTimeline(every=config.report_every)
         self._config = config
         self.curves.start_run("loss")
+        self.bottom.setCurrentWidget(self.curves.parentWidget())  # the curves are what a run draws: show them
+        self._run_panel = None  # a new run: the Train box follows it
         panel = self.controls.train.task_panel
         # A child process: this numpy loop would otherwise hold the GIL the window needs.
         self.task = Task(train, self.state.dataset, config, process=True, name="mlp-train", parent=self).bind(

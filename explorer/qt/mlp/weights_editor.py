@@ -6,7 +6,7 @@ import math
 
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QHeaderView, QTableWidget, QTableWidgetItem
+from PySide6.QtWidgets import QHeaderView, QStyledItemDelegate, QTableWidget, QTableWidgetItem
 
 from explorer.core.mlp.network import MLPWeights
 
@@ -29,7 +29,28 @@ def parse_number(text: str) -> float | None:
 
 
 def format_number(value: float) -> str:
+    """A weight as a cell holds it (and an edit starts from): six significant digits."""
     return f"{value:.6g}"
+
+
+#: Decimals a cell shows (its tooltip and an edit have six significant digits).
+SHOWN_DECIMALS = 4
+
+
+def shown_number(text: str) -> str:
+    """A cell's text as displayed: at most four decimals, so "-0.206049" fits as "-0.206" (issue 19)."""
+    value = parse_number(text)
+    if value is None:
+        return text
+    shown = f"{value:.{SHOWN_DECIMALS}f}".rstrip("0").rstrip(".")
+    return "0" if shown in ("-0", "") else shown
+
+
+class _ShortNumbers(QStyledItemDelegate):
+    """Shows numbers to four decimals; the item keeps six digits for the tooltip and for editing."""
+
+    def displayText(self, value, locale) -> str:  # noqa: N802 - Qt's name
+        return shown_number(str(value))
 
 
 class WeightsEditor(QTableWidget):
@@ -50,6 +71,7 @@ class WeightsEditor(QTableWidget):
             item.setToolTip(tip)
             self.setHorizontalHeaderItem(col, item)
         self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.setItemDelegate(_ShortNumbers(self))
         self.setToolTip("Type a number into any cell; the plots and the table follow at once")
         self.weights: MLPWeights | None = None
         self._filling = False
@@ -62,7 +84,7 @@ class WeightsEditor(QTableWidget):
         try:
             h = weights.hidden
             self.setRowCount(h + 1)
-            self.setVerticalHeaderLabels([f"hidden {j}" for j in range(h)] + ["output"])
+            self.setVerticalHeaderLabels([f"h{j}" for j in range(h)] + ["output"])  # h0… as in the table
             for j in range(h):
                 values = (
                     weights.in_hid_weight[j, 0],
@@ -83,6 +105,7 @@ class WeightsEditor(QTableWidget):
             item = QTableWidgetItem()
             self.setItem(row, col, item)
         item.setText("" if value is None else format_number(float(value)))
+        item.setToolTip("" if value is None else f"{self.parameter_at(row, col)[0]} = {format_number(float(value))}")
         flags = Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEnabled
         if editable:
             flags |= Qt.ItemFlag.ItemIsEditable

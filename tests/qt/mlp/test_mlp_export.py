@@ -54,7 +54,7 @@ def test_the_csvs_hold_the_numbers_shown_with_real_column_names(tab, tmp_path, q
     with open(tmp_path / "activation_table.csv", newline="") as handle:
         table = list(csv.reader(handle))
     headers, shown = table_rows(tab.table)
-    assert table[0] == headers == ["x", "y", "h0", "h1", "h2", "h3", "h4", "output", "target", ""]
+    assert table[0] == headers == ["x", "y", "h0", "h1", "h2", "h3", "h4", "output", "target", "correct"]
     assert table[1:] == shown and len(shown) == 9
 
 

@@ -17,6 +17,11 @@ from explorer.qt.mlp.region_plot import WRONG_PEN
 from explorer.qt.widgets.wheel_guard import install_wheel_guard
 
 
+def _shown(value: float) -> str:
+    """A value as the table shows it: exact short values as they are, others to four decimals."""
+    return f"{value:.4f}".rstrip("0").rstrip(".") if round(value, 4) == value else f"{value:.4f}"
+
+
 def _heading_accuracy(tab) -> int:
     return int(re.match(r"Accuracy (\d+) %", tab.accuracy_label.text()).group(1))
 
@@ -33,8 +38,8 @@ def _assert_views_show(tab, weights, activation="sigmoid"):
     assert out.title_text() == f"output: {expected} % right"
     assert _heading_accuracy(tab) == expected
     rings = sum(pen is WRONG_PEN for pen in out.points.data["pen"])
-    assert rings == int((~correct).sum()) == tab.table.column_texts("").count("✗")
-    assert tab.table.column_texts("output") == [f"{v:.3g}" if v not in (0.0, 1.0) else f"{v:.0f}" for v in output]
+    assert rings == int((~correct).sum()) == tab.table.column_texts("correct").count("✗")
+    assert tab.table.column_texts("output") == [_shown(v) for v in output]
 
 
 def test_after_live_updates_every_plot_title_and_number_shows_the_training_net(tab, qtbot):

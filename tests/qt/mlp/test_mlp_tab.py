@@ -21,7 +21,7 @@ def test_reference_net_classifies_all_nine_points(tab, qtbot):
     qtbot.mouseClick(tab.controls.network.reference_button, Qt.MouseButton.LeftButton)
     assert tab.state.activation == "step"
     assert tab.accuracy_label.text().startswith("Accuracy 100 %")
-    assert tab.table.column_texts("") == ["✓"] * 9
+    assert tab.table.column_texts("correct") == ["✓"] * 9
     assert len(tab.region_plots) == 5  # four hidden units and the output
     assert tab.region_plots[0].getPlotItem().titleLabel.text == "h0: y = x - 1.4"
 
@@ -31,13 +31,13 @@ def test_editing_a_weight_cell_changes_table_and_accuracy_at_once(tab, qtbot):
     # output weight of hidden unit 1 from 1.1 to -1.1: the points where only unit 1 differs flip
     _edit_cell(tab, 1, 3, "-1.1")
     assert tab.state.weights.hid_out_weight[0, 1] == -1.1
-    marks = tab.table.column_texts("")
+    marks = tab.table.column_texts("correct")
     assert "✗" in marks
     wrong = marks.count("✗")
     assert tab.accuracy_label.text().startswith(f"Accuracy {round(100 * (9 - wrong) / 9)} %")
     # and undo brings the reference back
     tab.undo_stack.undo()
-    assert tab.table.column_texts("") == ["✓"] * 9
+    assert tab.table.column_texts("correct") == ["✓"] * 9
 
 
 def test_invalid_cell_is_refused_with_a_message_and_last_net_stays(tab):

@@ -22,7 +22,10 @@ def test_trained_then_reference_net_fits_at_1024x700(qtbot):
     window.resize(*SIZE)
     _settle()
     assert tab.curves.isVisible()
-    problems = _problems(window, "trained, 5 hidden units")
+    problems = _problems(window, "trained, 5 hidden units (curves)")
+    tab.bottom.setCurrentWidget(tab.table)  # every column of the 5-unit table in view (issue 19)
+    _settle()
+    problems += _problems(window, "trained, 5 hidden units (table)")
     tab.load_reference()  # fewer hidden units: one plot goes
     window.resize(*SIZE)
     _settle()
