@@ -69,20 +69,21 @@ def show_log_failures(window) -> None:
         handler.on_failure(notice.failed.emit)
 
 
-def install_excepthook(window) -> None:
-    """An unexpected error is logged and shown as one line; the window stays up."""
+def install_excepthook(window):
+    """An unexpected error is logged and shown in one plain box per failure; the window stays up."""
+    from explorer.qt.messages import FailureBoxes
+
+    boxes = FailureBoxes(window, lambda: f"Details are in {paths.log_file()}")
 
     def hook(exc_type, exc, tb):
         log.error("unexpected error", exc_info=(exc_type, exc, tb))
-        from explorer.qt.messages import show_error
-        from explorer.qt.workers import describe_error
-
         try:
-            show_error(window, "Something went wrong", f"{describe_error(exc)}\n\nDetails are in {paths.log_file()}")
+            boxes.report(exc)
         except Exception:  # noqa: BLE001 - never let the hook itself crash the app
             traceback.print_exception(exc_type, exc, tb)
 
     sys.excepthook = hook
+    return boxes
 
 
 def switch_interval() -> float:
