@@ -137,3 +137,27 @@ def test_opening_a_recurrent_checkpoint_with_an_absurd_L_is_refused_in_a_box(L, 
                           + problem)
     assert tab.state is before
     window.close()
+
+
+@pytest.mark.parametrize("change, problem", [
+    (lambda raw: raw["meta"].update(created=5), "meta field 'created' should be text, not a number"),
+    (lambda raw: raw["meta"].update(architecture=["NetLin"]), "meta field 'architecture' should be text, not a list"),
+    (lambda raw: raw.pop("state_dict"), "not a weights file (it has no state_dict)"),
+    (lambda raw: raw.update(state_dict=5), "not a weights file (its state_dict should be a table of tensors, not a number)"),
+], ids=["created 5", "architecture a list", "state_dict missing", "state_dict 5"])
+def test_opening_a_checkpoint_with_ill_typed_meta_says_which_field(change, problem, tmp_path, qtbot):
+    """Item 6: these gave 'Something went wrong … eventFilter' up to five times; now one box names the field."""
+    path = tmp_path / "netlin.pt"
+    checkpoints.save(path, nets.create("lin").state_dict(), experiment="kuzushiji", architecture="NetLin")
+    raw = torch.load(path, weights_only=True)
+    change(raw)
+    torch.save(raw, path)
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show()
+    tab = window.tabs.widget(0)
+    assert not window._run_file_action("Could not open the weights", tab.open_weights, path)
+    boxes = [b for b in window.findChildren(QMessageBox) if b.objectName() == "errorBox"]
+    assert [b.text() for b in boxes] == [f"netlin.pt: {problem}"]
+    assert "lin" not in tab.results
+    window.close()
