@@ -37,10 +37,12 @@ system-packages:
 run: $(STAMP)
 	$(BIN)/python main.py
 
+# ruff first (a lint error fails the run before the long tests start).
 # pytest's exit code 5 (no tests collected) fails the target like any other non-zero code.
 # Last, the app's own self-test from the venv, under Xvfb so its OpenGL step runs too,
 # with a fresh data folder and working directory (it must write nowhere else).
 test: system-packages $(STAMP)
+	$(BIN)/ruff check explorer tests bench scripts main.py
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest --no-xvfb -m "not gl" $(PYTEST_ARGS)
 	QT_QPA_PLATFORM=xcb $(BIN)/python -m pytest -m gl $(PYTEST_ARGS)
 	@tmp=$$(mktemp -d) && cd $$tmp && EXPLORER_DATA_DIR=$$tmp/data QT_QPA_PLATFORM=xcb \
