@@ -92,7 +92,7 @@ class WorkStore:
         """
         where = f"work/{self.experiment}"
         if not isinstance(name, str):
-            raise WorkNameError(f"a file name there should be text, not {kind_of(name)}")
+            raise WorkNameError(f"a file name in {META} should be text, not {kind_of(name)}")
         shown = repr(name) if len(name) <= 160 else repr(name[:160]) + "…"
         if (not name or name in (".", "..") or len(name) > 255 or any(c in name for c in "/\\:\0")
                 or os.path.isabs(name) or Path(name).name != name):
@@ -113,14 +113,10 @@ class WorkStore:
         if self.read_only:
             raise ReadOnlyWork("this window is read-only (another window has the data folder open): nothing is written")
 
-    def _writable(self, name: str) -> Path:
-        """Where to write ``name``; refused in a read-only store."""
+    def writable_path(self, name: str) -> Path:
+        """Where to write file ``name`` of this store (:class:`ReadOnlyWork` when read-only)."""
         self.check_writable()
         return self.path_of(name)
-
-    def writable_path(self, name: str) -> Path:
-        """Where a caller may write file ``name`` of this store (:class:`ReadOnlyWork` when read-only)."""
-        return self._writable(name)
 
     # metadata ------------------------------------------------------------------------------------------
     def load(self) -> dict[str, Any]:
@@ -144,7 +140,7 @@ class WorkStore:
 
     def save(self, work: dict[str, Any]) -> None:
         """Write the metadata (plain JSON values) atomically; files it names must be saved first."""
-        target = self._writable(META)
+        target = self.writable_path(META)
         text = json.dumps({"format": FORMAT, "experiment": self.experiment, "work": work}, indent=1)
         atomic.write_text(target, text)
 
@@ -152,7 +148,7 @@ class WorkStore:
     def save_weights(self, name: str, state_dict: dict[str, torch.Tensor], **meta: Any) -> str:
         """Write weights as ``<name>.pt`` (a checkpoint with ``meta``); returns the file's name."""
         target = file_name(name, ".pt")
-        checkpoints.save(self._writable(target), state_dict, experiment=self.experiment,
+        checkpoints.save(self.writable_path(target), state_dict, experiment=self.experiment,
                          architecture=meta.pop("architecture", name), hyperparameters=meta.pop("hyperparameters", {}),
                          extra=meta)
         return target
@@ -176,7 +172,7 @@ class WorkStore:
         target = file_name(name, ".npz")
         buffer = io.BytesIO()
         np.savez_compressed(buffer, **arrays)
-        atomic.write_bytes(self._writable(target), buffer.getvalue())
+        atomic.write_bytes(self.writable_path(target), buffer.getvalue())
         return target
 
     def load_arrays(self, target: str) -> dict[str, np.ndarray] | None:
@@ -197,10 +193,18 @@ class WorkStore:
     def remove(self, target: str) -> None:
         """Delete a file of this store no longer named by the metadata (nothing in a read-only store)."""
         try:
-            path = self._writable(target)
+            path = self.writable_path(target)
             path.unlink(missing_ok=True)
         except (UserError, OSError) as exc:
             log.warning("did not remove %s from %s: %s", target, self.folder, exc)
+
+    def _free_aside_name(self, name: str) -> Path:
+        """``<name>.damaged``, or ``<name>.2.damaged``… when an earlier damaged copy is kept there."""
+        for n in range(1, 100):
+            aside = self.writable_path(f"{name}.damaged" if n == 1 else f"{name}.{n}.damaged")
+            if not os.path.lexists(aside):
+                return aside
+        return aside  # a hundred damaged copies: the last is replaced
 
     def set_aside(self, target: str | Path, exc: BaseException) -> None:
         """Rename damaged file ``target`` (a name in this store) to ``<name>.damaged`` and note why.
@@ -212,8 +216,8 @@ class WorkStore:
         target = Path(target)
         name = target.name if target.parent == Path(".") or target.parent == self.folder else str(target)
         try:
-            path = self._writable(name)
-            aside = self._writable(name + ".damaged")
+            path = self.writable_path(name)
+            aside = self._free_aside_name(name)
             os.replace(path, aside)
             where = f"it was renamed to {aside.name}"
         except ReadOnlyWork:

@@ -160,3 +160,11 @@ def test_work_that_is_not_a_table_is_set_aside(tmp_path):
     store = WorkStore("mlp", tmp_path)
     assert store.load() == {} and (tmp_path / "work.json.damaged").is_file()
     assert "its 'work' should be a table of named entries, not a list" in store.problems[0]
+
+
+def test_an_earlier_damaged_copy_is_kept(tmp_path):
+    for text in ("{first", "{second"):
+        (tmp_path / "work.json").write_text(text, encoding="utf-8")
+        assert WorkStore("mlp", tmp_path).load() == {}
+    assert (tmp_path / "work.json.damaged").read_text() == "{first"
+    assert (tmp_path / "work.json.2.damaged").read_text() == "{second"
