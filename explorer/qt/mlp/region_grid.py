@@ -59,6 +59,7 @@ class RegionGrid(QWidget):
         resolution = LIVE_RESOLUTION if live else RESOLUTION
         xr, yr = dataset.bounds(0.5)
         factor = f", ×{scale:g}" if scale != 1 else ""
+        times = f" (×{scale:g})" if scale != 1 else ""  # as Help says: the titles name a rescale
         sample = len(dataset) > MAX_SHOWN_POINTS
         shown = f" (showing {MAX_SHOWN_POINTS:,} of {len(dataset):,} points)" if sample else ""
         for j, line in enumerate(analysis.hidden_lines(weights)):
@@ -66,13 +67,15 @@ class RegionGrid(QWidget):
             plot.export_title = f"Hidden unit h{j} of {weights.hidden} ({activation}{factor})"
             plot.export_note = "; ".join(p for p in (f"dividing line {line.equation()}", moment) if p)
             grid = analysis.region_grid(weights, activation, j, xr, yr, resolution)
-            plot.show_region(grid, dataset.points, dataset.targets, None, line, f"h{j}: {line.equation()}{shown}")
+            plot.show_region(grid, dataset.points, dataset.targets, None, line,
+                             f"h{j}: {line.equation()}{times}{shown}")
         out = self.plots[weights.hidden]
         out.export_title = f"Output of the 2-{weights.hidden}-1 net ({activation}{factor}): {accuracy:.0f} % right"
         out.export_note = "; ".join(p for p in (f"{int(np.sum(correct)):,} of {len(dataset):,} points right", moment)
                                     if p)
         grid = analysis.region_grid(weights, activation, None, xr, yr, resolution)
-        out.show_region(grid, dataset.points, dataset.targets, correct, None, f"output: {accuracy:.0f} % right{shown}")
+        out.show_region(grid, dataset.points, dataset.targets, correct, None,
+                        f"output: {accuracy:.0f} % right{times}{shown}")
 
     def _ensure_plots(self, hidden: int) -> None:
         wanted = hidden + 1

@@ -84,3 +84,15 @@ def test_the_train_box_says_the_weights_were_edited_by_hand_after_a_run(tab, qtb
     assert panel.label.text() == ran and panel.bar.value() == panel.bar.maximum()
     tab.load_reference()
     assert "reference step net" in panel.label.text()
+
+
+def test_help_says_the_step_convention_at_zero_and_titles_name_the_rescale(tab):
+    from explorer.qt.help import guide_markdown
+
+    guide = guide_markdown("mlp")
+    assert "1 where its input sum z is ≥ 0" in guide and "(z = 0) counts as on" in guide
+    tab.load_reference()
+    tab.controls.rescale.factor.setValue(10)
+    assert all(plot.title_text().endswith("(×10)") for plot in tab.region_plots)  # as Help says
+    tab.controls.rescale.factor.setValue(1)
+    assert not any("×" in plot.title_text() for plot in tab.region_plots)
