@@ -29,6 +29,7 @@ import torch
 from explorer import __version__
 from explorer.core.atomic import atomic_write
 from explorer.core.errors import UserError
+from explorer.core.user_files import regular_file
 
 FORMAT = "neural-explorer-checkpoint/1"
 
@@ -121,7 +122,12 @@ def load(
     """
     path = Path(path)
     if not path.is_file():
-        raise CheckpointError(f"{path}: no such weights file")
+        if not os.path.exists(path):
+            raise CheckpointError(f"{path}: no such weights file")
+        try:  # a folder, FIFO or device is named as what it is, and never opened
+            regular_file(path, "weights file")
+        except UserError as exc:
+            raise CheckpointError(str(exc)) from None
     _refuse_other_formats(path)
     try:
         raw = torch.load(path, map_location="cpu", weights_only=True)
@@ -195,7 +201,7 @@ def kind_of(value: object) -> str:
     if isinstance(value, bool):
         return "true/false"
     if isinstance(value, int | float):
-        return "a number"
+        return "a number" if is_number(value) else "NaN, infinity or a number too large"
     if isinstance(value, str):
         return "text"
     if isinstance(value, list | tuple):

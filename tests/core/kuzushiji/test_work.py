@@ -25,7 +25,7 @@ def _store(tmp_path, work):
     ({"lin": {"file": "lin_epochs.npz", "epochs": 3}}, "'epochs' should be a list of at most 10000 epochs, not a number"),
     ({"lin": {"file": "lin_epochs.npz", "epochs": [[1]]}}, "epoch 1 should be a table of numbers, not a list"),
     ({"lin": {"file": "lin_epochs.npz", "epochs": [{**EPOCH, "accuracy": float("nan")}]}},
-     "epoch 1's 'accuracy' should be a finite number, not a number"),
+     "epoch 1's 'accuracy' should be a finite number, not NaN, infinity or a number too large"),
     ({"lin": {"file": "lin_epochs.npz", "epochs": [{**EPOCH, "seconds": "2"}]}},
      "epoch 1's 'seconds' should be a finite number, not text"),
     ({"lin": {"file": "../x.npz", "epochs": [EPOCH]}}, "the file name '../x.npz' is not a plain file name"),
