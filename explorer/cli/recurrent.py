@@ -17,7 +17,7 @@ def register(experiments) -> None:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     train = commands.add_parser("train", help="train a net on a language")
-    train.add_argument("--lang", default="anb2n", help="anb2n or anb2nc3n (or anb<k>nc<m>n)")
+    train.add_argument("--lang", default="anb2n", help="anb2n, anb2nc3n, anb<k>nc<m>n or dyck1")
     train.add_argument("--model", default="srn", choices=list(MODEL_KINDS))
     train.add_argument(
         "--hidden", type=int, default=None, help="hidden units (course default per language)"
@@ -160,6 +160,7 @@ def run_trace(args) -> int:
         }
         if tr.cell is not None:
             out["cell"] = tr.cell.tolist()
+        if tr.gates is not None:  # LSTM i, f, g, o; GRU r, z, n
             out["gates"] = {k: v.tolist() for k, v in tr.gates.items()}
         print_json(out)
     else:

@@ -1,4 +1,10 @@
-"""Deterministic-prediction accuracy: how often the net's top symbol is right where the next symbol is certain."""
+"""Deterministic-prediction accuracy: how often the net's top symbol is right where the next symbol is certain.
+
+Dyck-1 is scored by label instead (see :mod:`~explorer.core.recurrent.languages`):
+at every step, ``)`` must be among the symbols the net gives more than
+:data:`~explorer.core.recurrent.languages.LABEL_THRESHOLD` exactly when the
+language allows it next (depth ≥ 1). :func:`hits` is the one rule for both.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +14,13 @@ import numpy as np
 import torch
 
 from explorer.core.bounds import check_int
-from explorer.core.recurrent.languages import MAX_LENGTH, Language, get_language, sequence_for_ns
+from explorer.core.recurrent.languages import (
+    LABEL_THRESHOLD,
+    MAX_LENGTH,
+    Language,
+    get_language,
+    sequence_for_ns,
+)
 from explorer.core.recurrent.models import RecurrentNet, forward
 
 MAX_N = 100
@@ -18,19 +30,37 @@ training (L <= 20); 100,000 ran for minutes and took gigabytes."""
 
 @dataclass
 class EvalBatch:
-    """Padded strings to score: inputs (B, T, in), labels (B, T), scored (B, T) mask, n per string."""
+    """Padded strings to score: inputs (B, T, in), labels (B, T), scored (B, T) mask, n per string.
+
+    ``allowed`` (B, T, C), Dyck-1 only: whether the language allows each scored symbol
+    (``columns``, e.g. ``(1,)`` for ``)``) next at each step.
+    """
 
     inputs: torch.Tensor
     labels: torch.Tensor
     scored: torch.Tensor
     ns: np.ndarray
+    allowed: torch.Tensor | None = None
+    columns: tuple[int, ...] = ()
+
+
+def hits(logits: torch.Tensor, batch: EvalBatch) -> torch.Tensor:
+    """(…, B, T) bool: the net is right at the step (top symbol, or label set for Dyck-1).
+
+    ``logits`` may carry leading axes (replicas) before (B, T, in).
+    """
+    if batch.allowed is None:
+        return logits.argmax(-1) == batch.labels
+    said = torch.softmax(logits, -1)[..., list(batch.columns)] > LABEL_THRESHOLD
+    return (said == batch.allowed).all(-1)
 
 
 def eval_batch(lang: str | Language, max_n: int, contexts: int = 4) -> EvalBatch:
     """Strings for n = 1..max_n, each alone and after one block of each m = 1..contexts.
 
-    Only the steps of the n-block from its first B on are scored, so a net must
-    count right whether it starts fresh or after another block, as in training.
+    Only the steps of the n-block from its first B on are scored (Dyck-1: all
+    its steps), so a net must count right whether it starts fresh or after
+    another block, as in training.
     """
     lang = get_language(lang)
     check_int("the largest n", max_n, 1, MAX_N)
@@ -39,7 +69,7 @@ def eval_batch(lang: str | Language, max_n: int, contexts: int = 4) -> EvalBatch
     for n in range(1, max_n + 1):
         for m in [0, *range(1, contexts + 1)]:
             seq = sequence_for_ns(lang, [m, n] if m else [n])
-            scored = seq.certain.copy()
+            scored = seq.scored.copy()
             if m:
                 offset = len(sequence_for_ns(lang, [m]).symbols) - 1
                 scored[:offset] = False
@@ -48,16 +78,20 @@ def eval_batch(lang: str | Language, max_n: int, contexts: int = 4) -> EvalBatch
     x = np.zeros((len(items), T, lang.size), dtype=np.float32)
     y = np.zeros((len(items), T), dtype=np.int64)
     mask = np.zeros((len(items), T), dtype=bool)
+    allowed = np.zeros((len(items), T, lang.size), dtype=bool)
     for b, (seq, scored, _) in enumerate(items):
         t = len(seq.labels)
         x[b, :t] = seq.inputs
         y[b, :t] = seq.labels
         mask[b, :t] = scored
+        allowed[b, :t] = seq.allowed
     return EvalBatch(
         torch.from_numpy(x),
         torch.from_numpy(y),
         torch.from_numpy(mask),
         np.array([n for *_, n in items]),
+        torch.from_numpy(allowed[..., list(lang.label_columns)]) if lang.scores_labels else None,
+        lang.label_columns,
     )
 
 
@@ -80,7 +114,7 @@ def accuracy_per_n(
     """Deterministic-prediction accuracy (percent) for each n = 1..max_n (length generalisation)."""
     batch = eval_batch(lang, max_n, contexts=L)
     _, logits = forward(model, batch.inputs)
-    return score(logits.argmax(-1) == batch.labels, batch, max_n)[1]
+    return score(hits(logits, batch), batch, max_n)[1]
 
 
 @torch.no_grad()
@@ -88,7 +122,7 @@ def accuracy(model: RecurrentNet, lang: str | Language, L: int = 4) -> float:
     """Deterministic-prediction accuracy (percent) over n = 1..L; 100 means the net solves the language."""
     batch = eval_batch(lang, L, contexts=L)
     _, logits = forward(model, batch.inputs)
-    return score(logits.argmax(-1) == batch.labels, batch, L)[0]
+    return score(hits(logits, batch), batch, L)[0]
 
 
 def chance_per_n(lang: str | Language, max_n: int = 12, L: int = 4) -> tuple[float, dict[int, float]]:
@@ -101,6 +135,11 @@ def chance_per_n(lang: str | Language, max_n: int = 12, L: int = 4) -> tuple[flo
     """
     batch = eval_batch(lang, max(max_n, L), contexts=L)
     train = batch.scored & torch.from_numpy(batch.ns <= L)[:, None]
+    if batch.allowed is not None:  # Dyck-1: the most common allowed set, said at every step
+        sets, counts = torch.unique(batch.allowed[train], dim=0, return_counts=True)
+        common_set = sets[counts.argmax()]
+        overall, per_n = score((batch.allowed == common_set).all(-1), batch, L)
+        return overall, {n: v for n, v in per_n.items() if n <= max_n}
     common = int(torch.bincount(batch.labels[train]).argmax())
     overall, per_n = score(batch.labels == common, batch, L)
     return overall, {n: v for n, v in per_n.items() if n <= max_n}

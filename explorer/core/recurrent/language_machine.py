@@ -9,6 +9,11 @@ strings a^n b^kn [c^mn] for n = 1..N whose last symbol leads back to the root)
 and Moore-minimises it, which gives the Myhill–Nerode classes of the prefixes.
 :func:`minimal_states_formula` is the closed form of its size, derived in
 ``docs/state_machines.md``; the tests check one against the other.
+
+Dyck-1 up to depth N is a counter: :func:`dyck_machine` has one state per
+depth 0..N (label ``A`` at depth 0, ``AB`` at 1..N−1, ``B`` at the cap N,
+as the a^n machines label the strings up to N); its prefix machine is the
+same counter before minimisation, and minimisation keeps all N + 1 states.
 """
 
 from __future__ import annotations
@@ -25,15 +30,33 @@ def block_text(lang: str | Language, n: int) -> str:
     return string_for_n(lang, n)[:-1]
 
 
+def dyck_machine(max_depth: int) -> tuple[MooreMachine, list[str]]:
+    """Dyck-1 up to depth ``max_depth``: the depth counter, and a shortest prefix per state (``"(("``)."""
+    if max_depth < 1:
+        raise UserError(f"the largest depth must be at least 1 (got {max_depth})")
+    labels = ["A"] + ["AB"] * (max_depth - 1) + ["B"]
+    transitions = {}
+    for depth in range(max_depth + 1):
+        if depth < max_depth:
+            transitions[(depth, "A")] = Transition(depth, "A", depth + 1, 1, 1)
+        if depth > 0:
+            transitions[(depth, "B")] = Transition(depth, "B", depth - 1, 1, 1)
+    machine = MooreMachine("AB", labels, 0, transitions, [1] * (max_depth + 1))
+    return machine, ["(" * depth for depth in range(max_depth + 1)]
+
+
 def prefix_machine(lang: str | Language, max_n: int) -> tuple[MooreMachine, list[str]]:
     """The trie of the strings n = 1..max_n, each string's end tied back to the root.
 
     Returns the (unminimised) machine and the prefix each of its states stands
-    for (``""`` for the root, the start).
+    for (``""`` for the root, the start). Dyck-1: :func:`dyck_machine` (its
+    prefixes of all strings up to depth N fall into N + 1 classes already).
     """
     lang = get_language(lang)
     if max_n < 1:
         raise UserError(f"the largest n must be at least 1 (got {max_n})")
+    if lang.is_dyck:
+        return dyck_machine(max_n)
     prefixes = [""]
     index = {"": 0}
     edges: dict[tuple[int, str], int] = {}
@@ -72,10 +95,12 @@ def minimal_states_formula(lang: str | Language, max_n: int) -> int:
     """The closed form of :func:`minimal_states` (derivation in ``docs/state_machines.md``).
 
     a^n b^kn: (k + 1)·N, i.e. 3N for a^n b^2n. a^n b^kn c^mn: k·N(N+1)/2 + m·N + 1,
-    i.e. N² + 4N + 1 for a^n b^2n c^3n.
+    i.e. N² + 4N + 1 for a^n b^2n c^3n. Dyck-1 up to depth N: N + 1.
     """
     lang = get_language(lang)
     n = max_n
+    if lang.is_dyck:
+        return n + 1
     if lang.m:
         return lang.k * n * (n + 1) // 2 + lang.m * n + 1
     return (lang.k + 1) * n

@@ -31,7 +31,7 @@ import torch
 from explorer.core.bounds import check_int
 from explorer.core.errors import UserError
 from explorer.core.recurrent.language_machine import block_text
-from explorer.core.recurrent.languages import Language, get_language, sequence_for_ns
+from explorer.core.recurrent.languages import Language, dyck_depths, get_language, sequence_for_ns
 from explorer.core.recurrent.models import RecurrentNet, make_model, trace
 from explorer.core.recurrent.moore import MooreMachine, label_of, minimise, quotient_machine
 
@@ -77,8 +77,24 @@ class VisitedStates:
 
     @property
     def certain(self) -> np.ndarray:
-        """(P,) True at points whose next symbol is certain (the point was not reached by an A)."""
+        """(P,) True at points the language decides: the next symbol is certain (the point was
+        not reached by an A); Dyck-1: every point (scored by whether ``)`` may come next)."""
+        if self.language.scores_labels:
+            return np.ones(len(self.read), dtype=bool)
         return np.array([ch != "A" for ch in self.read])
+
+    def language_ok(self, labels: list[str | None]) -> np.ndarray:
+        """(P,) True where ``labels`` (one per point) is what the language says at the point.
+
+        a^n…: the label is the one symbol that comes next (checked at certain
+        points). Dyck-1: ``)`` is in the label exactly when the depth is above 0.
+        """
+        if self.language.scores_labels:
+            depth = np.concatenate([[0], dyck_depths([self.language.symbols.index(c) for c in self.read[1:]])])
+            return np.array(
+                [m is not None and ("B" in m) == (d > 0) for m, d in zip(labels, depth, strict=True)]
+            )
+        return np.array([m == nxt for m, nxt in zip(labels, self.next, strict=True)])
 
     def upto(self, n: int) -> VisitedStates:
         """The start and strings 1..n only."""
@@ -183,7 +199,7 @@ def agreement(machine: MooreMachine, visited: VisitedStates, max_n: int) -> Agre
     _, run = machine.run(visited.read[1:])
     labels = [machine.labels[machine.start], *run]
     net_ok = np.array([m == n for m, n in zip(labels, visited.labels, strict=True)])
-    lang_ok = np.array([m == nxt for m, nxt in zip(labels, visited.next, strict=True)])
+    lang_ok = visited.language_ok(labels)
     certain, block = visited.certain, visited.block
     ns = range(1, visited.max_n + 1)
     net_string = {n: bool(net_ok[(block == n) & certain].all()) for n in ns}

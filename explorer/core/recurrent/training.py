@@ -19,7 +19,7 @@ from explorer.core import divergence
 from explorer.core.bounds import check_float, check_int
 from explorer.core.errors import UserError
 from explorer.core.progress import Progress, ProgressGenerator
-from explorer.core.recurrent.evaluation import MAX_N, accuracy_per_n, eval_batch, score
+from explorer.core.recurrent.evaluation import MAX_N, accuracy_per_n, eval_batch, hits, score
 from explorer.core.recurrent.languages import MAX_LENGTH, get_language, random_sequence
 from explorer.core.recurrent.models import (
     MAX_HIDDEN,
@@ -256,9 +256,9 @@ def train(config: TrainConfig) -> ProgressGenerator[TrainResult]:
         if seen >= next_check or done:
             next_check += config.eval_every
             with torch.no_grad():
-                hits = nets(check.inputs).argmax(-1) == check.labels
-            accs = [score(hits[r], check, config.L)[0] for r in range(config.replicas)]
-            far = [score(hits[r], check, reach)[0] for r in range(config.replicas)]
+                right = hits(nets(check.inputs), check)
+            accs = [score(right[r], check, config.L)[0] for r in range(config.replicas)]
+            far = [score(right[r], check, reach)[0] for r in range(config.replicas)]
             best = max(
                 range(config.replicas),
                 key=lambda r: (bool(usable[r]), accs[r], far[r], -float(losses[r])),
