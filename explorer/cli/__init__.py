@@ -54,7 +54,23 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run one command; the exit code is 0, 2 (any error) or 130 (interrupted)."""
+    """Run one command; the exit code is 0, 2 (any error) or 130 (interrupted).
+
+    Library warnings (torch's notes on a file's pickle protocol, PIL's) are not
+    printed: stderr carries progress and at most one ``error:`` line.
+    """
+    logging.captureWarnings(True)
+    warnings_log = logging.getLogger("py.warnings")
+    quiet = logging.NullHandler()
+    warnings_log.addHandler(quiet)
+    try:
+        return _run(argv)
+    finally:
+        warnings_log.removeHandler(quiet)
+        logging.captureWarnings(False)
+
+
+def _run(argv: list[str] | None) -> int:
     try:
         args = build_parser().parse_args(argv)
         from explorer.core import paths

@@ -225,3 +225,22 @@ def test_ctrl_c_while_torch_is_being_imported_is_one_line_and_exit_130(tmp_path)
         if child.poll() is None:
             child.kill()
     assert (child.returncode, err) == (130, "error: interrupted\n"), err
+
+
+@pytest.mark.parametrize("kind", ["fifo", "folder"])
+def test_checkpoint_readers_name_a_fifo_or_folder_for_what_it_is(tmp_path, capsys, kind):
+    path = tmp_path / "anb2n_srn2_100.pt"
+    os.mkfifo(path) if kind == "fifo" else path.mkdir()
+    what = "a named pipe (FIFO)" if kind == "fifo" else "a folder"
+    assert one_error_line(capsys, ["recurrent", "evaluate", "--weights", str(path)]) == (
+        f"error: {path}: {what}, not a regular weights file"
+    )
+
+
+def test_library_warnings_do_not_reach_stderr(tmp_path, capsys):
+    # torch warns about a checkpoint pickled with protocol 4 before refusing it: only the error line shows.
+    raw = torch.load(SHIPPED, weights_only=True)
+    path = tmp_path / "anb2n_srn2_100.pt"
+    torch.save(raw, path, pickle_protocol=4)
+    line = one_error_line(capsys, ["recurrent", "evaluate", "--weights", str(path)])
+    assert line.startswith("error: anb2n_srn2_100.pt: not a readable weights file")
