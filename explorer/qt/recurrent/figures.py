@@ -63,8 +63,9 @@ def state_key(tab: RecurrentTab) -> ColourKey:
                      "state (course count)", ticks=list(range(int(L) + 1)))
 
 
-def _symbol_legend() -> list[tuple[str, tuple]]:
-    return [(f"reads {symbol}", colour) for symbol, colour in SYMBOL_COLOURS.items()]
+def _symbol_legend(symbols) -> list[tuple[str, tuple]]:
+    """The arrow colours of the language's own symbols (a^n b^2n reads no C)."""
+    return [(f"reads {symbol}", colour) for symbol, colour in SYMBOL_COLOURS.items() if symbol in symbols]
 
 
 def machine_note(tab: RecurrentTab) -> str:
@@ -94,13 +95,14 @@ def figures(tab: RecurrentTab) -> list[Figure]:
     panel = tab.machine_panel
     found += [
         Figure(panel.diagram, title=f"{head}: the extracted state machine", note=f"{when}; {machine_note(tab)}",
-               legend=_symbol_legend(), name=f"{stem}_fsm", aspect=1.6),
+               legend=_symbol_legend(s.language.symbols), name=f"{stem}_fsm", aspect=1.6),
         Figure(panel.curve, title=f"{head}: fidelity and determinism against k", note=when, x_label="k (clusters)",
                y_label="share", legend=[("fidelity", (30, 90, 210)), ("determinism", (120, 120, 120))],
                name=f"{stem}_fidelity_k", aspect=1.6),
+        # y label "accuracy": the axis adds its unit ("accuracy (%)"; this said "(%)" too: "accuracy (%) (%)").
         Figure(tab.generalisation, title=f"{head}: length generalisation, accuracy per n", note=when, x_label="n",
-               y_label="accuracy (%)", legend=[("n ≤ L (trained)", (40, 90, 200)), ("n > L", (220, 120, 40)),
-                                              ("100 %", (40, 150, 70)), ("chance", (60, 60, 60))],
+               y_label="accuracy", legend=[("n ≤ L (trained)", (40, 90, 200)), ("n > L", (220, 120, 40)),
+                                           ("100 %", (40, 150, 70)), ("chance", (60, 60, 60))],
                name=f"{stem}_per_n", aspect=1.6),
         Figure(tab.needed_chart, title=f"{head}: states needed against N", note=when, x_label="N", y_label="states",
                name=f"{stem}_states_needed", aspect=1.6),

@@ -182,7 +182,8 @@ class StateViews(QWidget):
         point_brushes = brushes(coords.colors)
         labels = point_labels(batch)
         for view, (j, k) in zip(views, coords.pairs, strict=True):
-            title = f"{j}{k}" if self.coordinate_mode == "units" else "PC1 – PC2"
+            kind = "cells" if self.state_kind == "cell" else "units"
+            title = f"{kind} {j} and {k}" if self.coordinate_mode == "units" else "PC1 – PC2"  # not "01"
             view.set_axes((j, k), coords.names[j], coords.names[k], title)
             initial = None if coords.initial is None else coords.initial[[j, k]]
             view.set_points(coords.batch[:, [j, k]], point_brushes, initial, labels)
