@@ -20,16 +20,23 @@ memory. :func:`warm_up` starts the first warm child ahead of time.
 
 Children ignore SIGINT: Ctrl+C in the terminal that started the app reaches
 every process of its group, and must not kill a training the window shows.
+
+Quitting does not wait for a child to notice a polite request:
+:func:`stop_training_children` (the window calls it on close) terminates every
+child, kills what is still there after a short grace, and ends the fork server,
+which may itself be busy importing torch while a first training waits for it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import pickle
 import signal
 import sys
 import threading
+import time
 from collections.abc import Callable, Generator
 from typing import Any
 
@@ -188,6 +195,12 @@ class _Child:
         """Close our end of the pipe of a child that is exiting by itself (it is reaped later)."""
         self.conn.close()
 
+    def terminate(self) -> None:
+        """SIGTERM now (from any thread); the pipe stays open for whichever thread reads it."""
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            if self.process.is_alive():
+                self.process.terminate()
+
     def stop(self, grace: float = 2.0) -> None:
         """Ask the child to stop, then terminate it if it does not within ``grace`` seconds."""
         if self.process.is_alive():
@@ -224,15 +237,26 @@ class Runner:
         self._warm: _Child | None = None
         self._refill: threading.Thread | None = None
         self._closed = False
+        self._children: set[_Child] = set()  # every child started and maybe still alive
+        self._generation = 0  # counts stop_children() calls: a job started before one is over
+
+    def _new_child(self) -> _Child:
+        child = _Child(self._ctx)
+        with self._lock:
+            self._children = {c for c in self._children if c.process.is_alive()}
+            self._children.add(child)
+        return child
 
     def warm_up(self) -> int:
         """Make sure a warm child is ready (waiting for its imports) and return its process id."""
         with self._lock:
-            if self._warm is None or not self._warm.process.is_alive():
-                self._warm = _Child(self._ctx)
-            child = self._warm
-        child.wait_ready()
-        return child.pid
+            warm = self._warm if self._warm is not None and self._warm.process.is_alive() else None
+        if warm is None:
+            warm = self._new_child()
+            with self._lock:
+                self._warm = warm
+        warm.wait_ready()
+        return warm.pid
 
     def warm_pid(self) -> int | None:
         """Process id of the warm child, or ``None`` when there is none right now."""
@@ -250,12 +274,10 @@ class Runner:
             if self._closed:
                 raise UserError("the training process runner was closed")
             child, self._warm = self._warm, None
-            if child is not None and not child.process.is_alive():
-                child.stop()
-                child = None
-            if child is None:
-                child = _Child(self._ctx)
-        return child
+        if child is not None and not child.process.is_alive():
+            child.stop()
+            child = None
+        return child if child is not None else self._new_child()
 
     def _refill_later(self) -> None:
         """Start the next warm child on a background thread (unless one is already on its way)."""
@@ -267,9 +289,13 @@ class Runner:
                 self._refill.start()
 
     def _start_warm(self) -> None:
-        child = _Child(self._ctx)
+        generation = self._generation
+        try:
+            child = self._new_child()
+        except (OSError, EOFError, ValueError):  # the fork server was ended (quitting): no spare needed
+            return
         with self._lock:
-            if self._closed or self._warm is not None:
+            if self._closed or self._warm is not None or self._generation != generation:
                 spare = child
             else:
                 self._warm, spare = child, None
@@ -287,10 +313,13 @@ class Runner:
         its next record; it is terminated if it does not stop within two
         seconds. ``func``, its arguments, records and result must be picklable.
         """
+        generation = self._generation
         child = self._take()
         finished = False
         try:
             child.wait_ready()
+            if self._generation != generation:  # stop_children() ran while this child was starting
+                raise UserError("the training process was stopped")
             # Only now: two children importing torch at once would slow this one down.
             self._refill_later()
             job = (func, args, kwargs, dict(os.environ), os.getcwd())
@@ -314,6 +343,35 @@ class Runner:
             else:
                 child.stop()
 
+    def stop_children(self, grace: float = 0.3) -> None:
+        """End every child now, running a job or warm: SIGTERM, SIGKILL after ``grace`` s; then the fork server.
+
+        Safe from any thread (the window calls it on close). A job's :meth:`run`
+        then ends with a :class:`UserError` (the child is gone); a job that was
+        still waiting for its child to start ends too. The runner stays usable:
+        a later job starts a new child (and fork server).
+        """
+        with self._lock:
+            self._generation += 1
+            self._warm = None
+            children = [c for c in self._children if c.process.is_alive()]
+        for child in children:
+            child.terminate()
+        deadline = time.monotonic() + grace
+        for child in children:
+            child.process.join(max(0.0, deadline - time.monotonic()))
+            if child.process.is_alive():
+                with contextlib.suppress(OSError, ValueError):
+                    child.process.kill()
+                child.process.join(1)
+        if self.start_method == "forkserver":
+            _stop_fork_server()
+
+    def pids(self) -> list[int]:
+        """Process ids of the children that are alive now (running a job, warm, or exiting)."""
+        with self._lock:
+            return [c.pid for c in self._children if c.process.is_alive()]
+
     def close(self) -> None:
         """Stop the warm child; no new jobs are accepted."""
         with self._lock:
@@ -324,8 +382,41 @@ class Runner:
             child.stop(0)
 
 
+def _stop_fork_server() -> None:
+    """End multiprocessing's fork server (a later forkserver start makes a new one).
+
+    Killed rather than asked: it may be importing torch (seconds) with a child
+    start waiting on it, and that start must fail now, not when the import is done.
+    """
+    from multiprocessing import forkserver
+
+    server = forkserver._forkserver
+    pid = getattr(server, "_forkserver_pid", None)
+    if pid is None:
+        return
+    with contextlib.suppress(OSError):
+        os.kill(pid, signal.SIGKILL)
+    with contextlib.suppress(OSError, AttributeError, TypeError):
+        server._stop()  # reaps it and forgets its address, so the next start begins afresh
+
+
+def fork_server_pid() -> int | None:
+    """Process id of multiprocessing's fork server, ``None`` when none runs."""
+    from multiprocessing import forkserver
+
+    return getattr(forkserver._forkserver, "_forkserver_pid", None)
+
+
 _default: Runner | None = None
 _default_lock = threading.Lock()
+
+
+def stop_training_children() -> None:
+    """End the default runner's children and the fork server now (the window calls it on close)."""
+    with _default_lock:
+        runner = _default
+    if runner is not None:
+        runner.stop_children()
 
 
 def default_runner() -> Runner:
@@ -338,8 +429,17 @@ def default_runner() -> Runner:
 
 
 def warm_up() -> None:
-    """Start the warm child now and wait until it has imported torch, e.g. on a background thread."""
-    default_runner().warm_up()
+    """Start the warm child now and wait until it has imported torch, e.g. on a background thread.
+
+    A warm-up cut short by :func:`stop_training_children` (the window closed) ends quietly.
+    """
+    runner = default_runner()
+    generation = runner._generation
+    try:
+        runner.warm_up()
+    except (UserError, OSError, EOFError):
+        if runner._generation == generation:
+            raise
 
 
 def in_subprocess(func: Callable[..., Generator], *args: Any, **kwargs: Any) -> Generator:

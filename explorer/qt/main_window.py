@@ -365,6 +365,9 @@ class MainWindow(QMainWindow):
         for i in range(self.tabs.count()):
             if not self.tabs.widget(i).shutdown():
                 log.warning("a background task in %s did not stop in time", self.tabs.tabText(i))
+        from explorer.core.subprocess_runner import stop_training_children
+
+        stop_training_children()  # the warm child and the fork server too: quitting leaves no process
         super().closeEvent(event)
 
 

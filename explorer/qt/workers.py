@@ -37,7 +37,7 @@ from superqt.utils._qthreading import GeneratorWorkerSignals
 
 from explorer.core.errors import UserError
 from explorer.core.progress import DEFAULT_INTERVAL, Progress, Throttle
-from explorer.core.subprocess_runner import in_subprocess
+from explorer.core.subprocess_runner import in_subprocess, stop_training_children
 from explorer.core.threads import training_threads
 
 log = logging.getLogger(__name__)
@@ -72,7 +72,10 @@ class _ThrottledGeneratorWorker(WorkerBase):
             if not self.abort_requested:
                 self.returned.emit(result)
         except BaseException as exc:  # noqa: BLE001 - KeyboardInterrupt too must end the task visibly
-            self.errored.emit(exc)
+            if self.abort_requested:  # cancelled, and its child process was ended under it: no failure
+                self.aborted.emit()
+            else:
+                self.errored.emit(exc)
         finally:
             self._gen = None  # the work's frames (models, data) are freed with the task's end
             self._running = False
@@ -161,6 +164,7 @@ class Task(QObject):
         self.name = name
         self.error: BaseException | None = None
         self.outcome: str | None = None  # "succeeded", "failed" or "cancelled"
+        self.process = process
         if process:
             generator = in_subprocess(work, *args, **kwargs)
         elif callable(work) and not isinstance(work, Generator):
@@ -264,8 +268,15 @@ class Task(QObject):
 
 
 def shutdown_tasks(owner: QObject, timeout: float = 10.0) -> bool:
-    """Cancel and join every task owned by ``owner``; ``False`` if one would not stop."""
+    """Cancel and join every task owned by ``owner``; ``False`` if one would not stop.
+
+    A task running in a child process is not waited for politely: the training
+    children are ended at once (:func:`~explorer.core.subprocess_runner.stop_training_children`),
+    so closing never waits for a child to reach its next record or for torch to load.
+    """
     tasks = owner.findChildren(Task)
     for task in tasks:
         task.cancel()
+    if any(task.process and task.is_running() for task in tasks):
+        stop_training_children()
     return all(task.wait(timeout) for task in tasks)

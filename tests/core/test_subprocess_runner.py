@@ -18,7 +18,12 @@ from explorer.core.errors import UserError
 from explorer.core.mlp.data import checkerboard
 from explorer.core.mlp.training import TrainConfig, train
 from explorer.core.progress import run_to_end
-from explorer.core.subprocess_runner import Runner, default_start_method, in_subprocess
+from explorer.core.subprocess_runner import (
+    Runner,
+    default_start_method,
+    fork_server_pid,
+    in_subprocess,
+)
 from tests.core import runner_jobs
 
 
@@ -83,6 +88,24 @@ def test_a_killed_child_gives_a_readable_error(runner):
     with pytest.raises(UserError, match=r"training process stopped unexpectedly \(exit code -9, killed by SIGKILL\)"):
         for _ in range(100_000):
             next(gen)
+
+
+def test_stop_children_ends_a_running_job_the_warm_child_and_the_fork_server(runner):
+    gen = runner.run(runner_jobs.counting, 100_000, 0.01)
+    pid = next(gen).data["pid"]
+    runner.wait_for_refill(60)
+    warm = runner.warm_pid()
+    server = fork_server_pid() if runner.start_method == "forkserver" else None
+    runner.stop_children()
+    assert runner.pids() == [] and pid not in alive_children() and warm not in alive_children()
+    if server is not None:
+        assert fork_server_pid() is None
+        with pytest.raises(ProcessLookupError):
+            os.kill(server, 0)  # ended and collected
+    with pytest.raises(UserError, match="training process stopped unexpectedly"):
+        for _ in range(100_000):
+            next(gen)
+    assert run_to_end(runner.run(runner_jobs.counting, 3)) == 3  # the runner still works: a new child
 
 
 def test_ctrl_c_sent_to_the_child_does_not_stop_it(runner):
