@@ -87,7 +87,7 @@ def test_empty_or_unreadable_files_name_the_file(tmp_path):
     broken.write_text("not a picture")
     with pytest.raises(UserError, match="broken.png: not a readable image"):
         load_image(broken)
-    with pytest.raises(UserError, match="no such image file"):
+    with pytest.raises(UserError, match="missing.png: no such file"):
         load_image(tmp_path / "missing.png")
 
 
