@@ -210,9 +210,10 @@ def _mapped(pid: int, library: str) -> bool:
 
 
 @pytest.mark.skipif(not Path("/proc/self/maps").exists(), reason="needs /proc to see torch being loaded")
-def test_ctrl_c_while_torch_is_being_imported_is_one_line_and_exit_130(tmp_path):
+@pytest.mark.parametrize("entry", [["-m", "explorer"], [str(REPO / "main.py"), "--cli"]], ids=["python-m", "main.py"])
+def test_ctrl_c_while_torch_is_being_imported_is_one_line_and_exit_130(tmp_path, entry):
     env = {**os.environ, paths.DATA_DIR_ENV: str(tmp_path / "data")}
-    child = subprocess.Popen([sys.executable, "-m", "explorer", "recurrent", "evaluate", "--weights", str(SHIPPED)],
+    child = subprocess.Popen([sys.executable, *entry, "recurrent", "evaluate", "--weights", str(SHIPPED)],
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO, env=env)
     try:
         deadline = time.monotonic() + 60
