@@ -22,7 +22,7 @@ from explorer.core.progress import run_to_end  # noqa: E402
 from explorer.core.recurrent.training import fast_recipe, train  # noqa: E402
 from explorer.core.recurrent.weights import save_net  # noqa: E402
 
-NETS = [("anb2n", "srn", 2), ("anb2nc3n", "lstm", 3), ("anb2nc3n", "srn", 4)]
+NETS = [("anb2n", "srn", 2), ("anb2n", "lstm", 2), ("anb2nc3n", "lstm", 3), ("anb2nc3n", "srn", 4)]
 OUT = Path(__file__).resolve().parent.parent / "resources" / "weights"
 
 

@@ -75,3 +75,19 @@ def test_states_needed_says_computing_until_the_new_nets_machine_is_there(qtbot)
     assert "computing" not in chart.plotItem.titleLabel.text
     assert chart.rows and len(chart.net.getData()[0]) == len(chart.rows)  # the LSTM-3's own rows
     assert tab.shutdown()
+
+
+def test_choosing_lstm_on_anb2n_shows_the_shipped_trained_net(qtbot):
+    """Issue 19 item 12: LSTM on a^n b^2n was 'untrained: random weights' with Shipped net greyed out."""
+    tab = RecurrentTab()
+    qtbot.addWidget(tab)
+    tab.show()
+    net = tab.controls.network
+    _pick(net.model, "lstm")
+    assert (tab.state.language.name, tab.state.kind, tab.state.hidden) == ("anb2n", "lstm", 2)
+    assert "pretrained" in net.describe.text() and "untrained" not in net.describe.text()
+    assert net.shipped_button.isEnabled()
+    assert "100.0 %" in net.accuracy.text() and "solves the language" in net.accuracy.text()
+    assert all(tab.generalisation.per_n[n] == 100.0 for n in range(1, 9))  # right up to twice L
+    wait_machine(qtbot, tab)
+    assert tab.shutdown()
