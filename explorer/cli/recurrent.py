@@ -1,4 +1,4 @@
-"""``python -m explorer recurrent train|evaluate|trace|fsm …``: the recurrent-net experiment."""
+"""``python -m explorer recurrent train|evaluate|trace|fsm|probe|compare …``: the recurrent-net experiment."""
 
 from __future__ import annotations
 
@@ -50,9 +50,10 @@ def register(experiments) -> None:
     trace.add_argument("--json", action="store_true")
     trace.set_defaults(run=run_trace)
 
-    from explorer.cli import recurrent_fsm
+    from explorer.cli import recurrent_fsm, recurrent_probe
 
     recurrent_fsm.register(commands, _weights_args)
+    recurrent_probe.register(commands, _weights_args)
 
 
 def _weights_args(parser) -> None:

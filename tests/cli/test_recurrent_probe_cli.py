@@ -1,0 +1,47 @@
+"""``recurrent probe``: the counting units of a saved net on the command line."""
+
+import json
+
+import pytest
+import torch
+
+from explorer.cli import main
+from explorer.core.recurrent.weights import save_net
+from tests.core.recurrent.test_counting import counting_lstm
+
+
+@pytest.fixture(autouse=True)
+def one_thread():
+    before = torch.get_num_threads()
+    yield
+    torch.set_num_threads(before)
+
+
+def test_probe_json_finds_the_hand_set_cell_counter(tmp_path, capsys):
+    path = save_net(tmp_path / "counter.pt", counting_lstm(2, [1.0, -0.5]), "anb2n", {"L": 4})
+    assert main(["recurrent", "probe", "--weights", str(path), "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    best = out["best"]
+    assert (best["state"], best["unit"], best["counter"]) == ("cell", 0, "#B − 2·#A")
+    assert best["r2"] == pytest.approx(1.0, abs=1e-6)
+    assert best["per_symbol"] == pytest.approx({"A": 1.0, "B": -0.5}, abs=1e-5)
+    assert [(u["state"], u["unit"]) for u in out["units"]] == [("hidden", 0), ("cell", 0)]
+    assert out["L"] == 4 and out["tested_up_to"] == 12
+    assert main(["recurrent", "probe", "--weights", str(path), "--max-n", "6"]) == 0
+    text = capsys.readouterr().out
+    assert text.startswith("cell unit 0 counts #B − 2·#A (R² = 1.000): +1.00 per A, −0.50 per B")
+    assert "training went to n = 4" in text
+
+
+@pytest.mark.parametrize(("extra", "message"), [(["--max-n", "0"], "--max-n"), (["--max-n", "2"], "between 4")])
+def test_probe_bad_input_is_one_line(tmp_path, capsys, extra, message):
+    path = save_net(tmp_path / "counter.pt", counting_lstm(2, [1.0, -0.5]), "anb2n", {"L": 4})
+    assert main(["recurrent", "probe", "--weights", str(path), *extra]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("error:") and message in err and len(err.splitlines()) == 1
+
+
+def test_probe_of_a_missing_file_is_one_line(tmp_path, capsys):
+    assert main(["recurrent", "probe", "--weights", str(tmp_path / "none.pt")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("error:") and len(err.splitlines()) == 1
