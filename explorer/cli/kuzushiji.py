@@ -149,6 +149,10 @@ def run_train(args: argparse.Namespace) -> int:
     config.validate()
     if args.threads is not None:
         check_int("--threads", args.threads, 1, MAX_THREADS)
+    if args.save:
+        from explorer.core.atomic import check_target
+
+        check_target(args.save)  # a device, folder or FIFO there: say so before minutes of training
     data = _load_data(args.data)
     use_training_threads(args.threads)
     model = nets.create(config.net, seed=config.seed)
@@ -211,27 +215,39 @@ def _stored_accuracy(name: str) -> float | None:
 def _save(args: argparse.Namespace, model, config, result) -> None:
     """Write ``--save`` first, then the data folder's copy (only if not worse, or with ``--force``).
 
-    ``--save`` comes first and on its own: a data folder that cannot be
-    written (read-only, full, a file where a folder should be) then costs a
-    warning, not the run -- whatever step of the data folder's copy fails.
+    Each write stands on its own, so one failing never costs the run while the
+    other can keep it: a data folder that cannot be written (read-only, full, a
+    file where a folder should be) costs a warning when ``--save`` worked, and a
+    ``--save`` that failed after training still leaves the data folder's copy.
     """
-    if args.save:
-        from explorer.core.kuzushiji import evaluation
+    from explorer.core.kuzushiji import evaluation
 
-        saved = evaluation.save_trained(
-            model, config.net, config, result.evaluation, result.seconds, path=args.save
-        )
-        print(f"weights saved to {saved}", file=sys.stderr)
+    save_error: UserError | None = None
+    if args.save:
+        try:
+            saved = evaluation.save_trained(
+                model, config.net, config, result.evaluation, result.seconds, path=args.save
+            )
+            print(f"weights saved to {saved}", file=sys.stderr)
+        except UserError as exc:
+            save_error = exc
     try:
-        _keep_in_data_folder(args, model, config, result)
+        kept = _keep_in_data_folder(args, model, config, result)
     except (UserError, OSError) as exc:
+        if save_error is not None:
+            raise UserError(f"{save_error}; the data folder's copy failed too: {exc} "
+                            "(the trained net was not kept)") from exc
         if not args.save:
             raise UserError(f"{exc} (the trained net was not kept; use --save FILE to write it elsewhere)") from exc
         print(f"warning: the data folder's copy was not written: {exc}", file=sys.stderr)
+        return
+    if save_error is not None:
+        where = f"; the trained net was kept in the data folder ({kept})" if kept else ""
+        raise UserError(f"{save_error}{where}") from save_error
 
 
-def _keep_in_data_folder(args: argparse.Namespace, model, config, result) -> None:
-    """The data folder's copy of the run, unless the stored net is better (and no ``--force``)."""
+def _keep_in_data_folder(args: argparse.Namespace, model, config, result):
+    """The data folder's copy of the run (its path), unless the stored net is better (then ``None``)."""
     from explorer.core.kuzushiji import evaluation, nets
 
     stored = _stored_accuracy(config.net)
@@ -241,5 +257,5 @@ def _keep_in_data_folder(args: argparse.Namespace, model, config, result) -> Non
             f"{result.evaluation.accuracy:.2f} %); use --force to replace it",
             file=sys.stderr,
         )
-        return
-    evaluation.save_trained(model, config.net, config, result.evaluation, seconds=result.seconds)
+        return None
+    return evaluation.save_trained(model, config.net, config, result.evaluation, seconds=result.seconds)

@@ -84,8 +84,12 @@ _KINDS = (
 )
 
 
-def _refuse_what_is_not_a_regular_file(path: Path) -> None:
-    """A :class:`UserError` if something other than a regular file already has the name ``path``."""
+def check_target(path: str | os.PathLike) -> None:
+    """Raise a :class:`UserError` if something other than a regular file already has the name ``path``.
+
+    :func:`atomic_write` checks this itself; a caller may ask early, before long work.
+    """
+    path = Path(path)
     try:
         mode = os.lstat(path).st_mode
     except OSError:  # nothing there (or unreachable: the write itself will say why)
@@ -161,7 +165,7 @@ def atomic_write(
     path = Path(path)
     if mode == "w" and encoding is None:
         encoding = "utf-8"
-    _refuse_what_is_not_a_regular_file(path)
+    check_target(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except FileExistsError as exc:
@@ -182,7 +186,7 @@ def atomic_write(
         with contextlib.suppress(FileNotFoundError):
             # Keep the mode of the file being replaced (e.g. group-readable).
             os.chmod(tmp, stat.S_IMODE(path.stat().st_mode))
-        _refuse_what_is_not_a_regular_file(path)  # again: it may have appeared while we wrote
+        check_target(path)  # again: it may have appeared while we wrote
         os.replace(tmp, path)
     except BaseException as exc:
         if fh is None:
@@ -210,7 +214,10 @@ def process_start_time() -> float:
         with open("/proc/self/stat", "rb") as fh:
             ticks = int(fh.read().rsplit(b")", 1)[1].split()[19])  # field 22: start, in clock ticks since boot
         since_boot = time.clock_gettime(time.CLOCK_BOOTTIME)
-        return time.time() - (since_boot - ticks / os.sysconf("SC_CLK_TCK"))
+        tick = 1 / os.sysconf("SC_CLK_TCK")
+        # The start is counted in whole ticks (rounded down): add one, so a file written by a
+        # process killed just before this one started counts as older than it.
+        return time.time() - (since_boot - ticks * tick) + tick
     return _PROCESS_STARTED
 
 

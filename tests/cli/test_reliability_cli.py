@@ -6,6 +6,7 @@ import json
 import math
 import os
 import signal
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -158,6 +159,26 @@ def test_a_file_where_the_checkpoints_folder_should_be_does_not_lose_the_run(kmn
     assert "warning: the data folder's copy was not written: could not write" in err
     assert "checkpoints is a file, not a folder" in err
     evaluation.load_trained(target, "lin")
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs are POSIX")
+def test_save_onto_something_that_is_not_a_file_is_refused_before_training(kmnist_dir, tmp_path, capsys):
+    fifo = tmp_path / "pipe.pt"
+    os.mkfifo(fifo)
+    code = _train(kmnist_dir, "--save", str(fifo))
+    captured = capsys.readouterr()
+    _one_error_text = [line for line in captured.err.splitlines() if line.startswith("error:")]
+    assert code == 2 and _one_error_text == [
+        f"error: could not write {fifo}: it is a named pipe (FIFO), not a regular file (nothing was replaced)"]
+    assert "Train Epoch" not in captured.out  # refused before minutes of training
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
+
+
+def test_a_save_that_fails_after_training_leaves_the_data_folder_copy(kmnist_dir, tmp_path, capsys):
+    (tmp_path / "a-file").write_text("not a folder")
+    _one_error(capsys, _train(kmnist_dir, "--save", str(tmp_path / "a-file" / "lin.pt")),
+               f"the trained net was kept in the data folder ({evaluation.checkpoint_path('lin')})")
+    evaluation.load_trained(evaluation.checkpoint_path("lin"), "lin")
 
 
 def test_a_report_written_elsewhere_needs_no_writable_data_folder(tmp_path):
