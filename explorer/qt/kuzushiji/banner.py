@@ -4,11 +4,32 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton
 
-GET_STARTED_TEXT = (
-    "<b>New here?</b> One click gets the KMNIST data and trains NetLin, NetFull and NetConv one after "
-    "another with the course settings (10 epochs each, a few minutes on a laptop). You end at the comparison "
-    "table, and can then draw a character for the nets to read."
-)
+from explorer.core.kuzushiji import nets
+
+
+def _are(names: list[str]) -> str:
+    return f"{' and '.join(names)} {'is' if len(names) == 1 else 'are'}"
+
+
+def start_text(has_data: bool, trained: list[str]) -> str:
+    """What the banner says before all three nets are trained: what is there, what one click does.
+
+    ``trained`` holds the display names of the nets already trained (or loaded).
+    """
+    missing = [n for n in map(nets.display_name, nets.NETS) if n not in trained]
+    if not trained:
+        there = "<b>The KMNIST data is here.</b>" if has_data else "<b>New here?</b>"
+    elif has_data:
+        there = f"<b>The data is here and {_are(trained)} trained; {_are(missing)} not yet.</b>"
+    else:
+        there = f"<b>{_are(trained)} trained, but the KMNIST data is not here yet.</b>"
+    action = "trains" if has_data else ("gets the data and trains" if trained else "gets the KMNIST data and trains")
+    return (f"{there} One click {action} NetLin, NetFull and NetConv one after another with the course "
+            "settings (10 epochs each, a few minutes on a laptop). You end at the comparison table, and can "
+            "then draw a character for the nets to read.")
+
+
+GET_STARTED_TEXT = start_text(False, [])
 DONE_TEXT = ("<b>All three nets are trained.</b> Compare them in the table below, look at "
              "their mistakes on the Evaluate page, or draw a character for them to read.")
 
@@ -54,9 +75,13 @@ class GettingStartedBanner(QFrame):
         self.get_started_button.setVisible(False)
         self.draw_button.setVisible(True)
 
-    def show_mode(self, *, has_data: bool, wanted: bool) -> None:
-        """Update the text and visibility; ``wanted``: a newcomer still has nets to train."""
+    def show_mode(self, *, has_data: bool, wanted: bool, trained: list[str] = ()) -> None:
+        """Update the text and visibility; ``wanted``: a newcomer still has nets to train.
+
+        ``trained``: display names of the nets there are (the text says what is there already).
+        """
         if self.mode == "start":
+            self.text.setText(start_text(has_data, list(trained)))
             self.get_started_button.setText(
                 "Get started: " + ("train all three" if has_data else "download and train all three")
             )

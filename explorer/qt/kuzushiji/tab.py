@@ -315,7 +315,8 @@ class KuzushijiTab(ExperimentTab):
             self.banner.finish()
             self.pages.setCurrentWidget(self.train_page)
         self.banner.show_mode(has_data=self.data is not None,
-                              wanted=self.first_run or len(self.results) < len(ALL_NETS))
+                              wanted=self.first_run or len(self.results) < len(ALL_NETS),
+                              trained=[nets.display_name(n) for n in ALL_NETS if n in self.results])
 
     @Slot(int)
     def _on_page_changed(self, index: int) -> None:
