@@ -38,6 +38,17 @@ def register(commands, weights_args) -> None:
         help="a symbol is predicted above this probability (default 0.3)",
     )
     fsm.add_argument("--dot", default=None, help="also write the machine as Graphviz DOT here")
+    fsm.add_argument(
+        "--counterexample",
+        action="store_true",
+        help="also search the language's strings, shortest first, for the first where machine and net part",
+    )
+    fsm.add_argument(
+        "--max-length",
+        type=int,
+        default=None,
+        help="longest string searched with --counterexample (default: the string n = 3N; Dyck-1: 14)",
+    )
     fsm.add_argument("--json", action="store_true", help="print one JSON object")
     fsm.set_defaults(run=run_fsm)
 
@@ -103,6 +114,12 @@ def run_fsm(args) -> int:
         check_int("--max-n", args.max_n, 1, MAX_N)
     if args.threshold is not None and not 0 < args.threshold < 1:
         raise UserError(f"--threshold must be between 0 and 1 (got {args.threshold})")
+    if args.max_length is not None:
+        from explorer.core.recurrent.counterexample import MAX_LENGTH
+
+        if not args.counterexample:
+            raise UserError("--max-length needs --counterexample")
+        check_int("--max-length", args.max_length, 2, MAX_LENGTH)
     net = load_net(args.weights, args.lang, args.model, args.hidden)
     max_n = args.max_n if args.max_n is not None else min(net.L, MAX_N)
     torch.set_num_threads(1)  # tiny tensors: extra threads only add overhead
@@ -115,6 +132,16 @@ def run_fsm(args) -> int:
         threshold=THRESHOLD if args.threshold is None else args.threshold,
     )
     out = summary(found, minimal_states(net.language, max_n))
+    parted = None
+    if args.counterexample:
+        from explorer.core.recurrent.counterexample import shortest_counterexample
+
+        if args.max_length is not None and net.language.is_dyck:
+            from explorer.core.recurrent.counterexample import MAX_DYCK_LENGTH
+
+            check_int("--max-length (Dyck-1)", args.max_length, 2, MAX_DYCK_LENGTH)
+        parted = shortest_counterexample(found, net.model, args.max_length)
+        out.update(parted.to_json())
     if args.dot:
         write_text(Path(args.dot), to_dot(found.machine, Path(args.weights).stem))
     if args.json:
@@ -137,4 +164,6 @@ def run_fsm(args) -> int:
         )
         mark = "start " if s == found.machine.start else ""
         print(f"  {mark}state {s}: predicts {label or '-'}; {moves}")
+    if parted is not None:
+        print(f"the machine {parted.summary}")
     return 0

@@ -45,3 +45,32 @@ def test_probe_of_a_missing_file_is_one_line(tmp_path, capsys):
     assert main(["recurrent", "probe", "--weights", str(tmp_path / "none.pt")]) == 2
     err = capsys.readouterr().err.strip()
     assert err.startswith("error:") and len(err.splitlines()) == 1
+
+
+def test_fsm_counterexample_of_the_shipped_srn2(capsys):
+    from explorer.core.recurrent.weights import pretrained_path
+
+    path = pretrained_path("anb2n", "srn", 2)
+    assert main(["recurrent", "fsm", "--weights", str(path), "--counterexample", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert len(out["states"]) == 12 and out["counterexample"] == "AAAAA" + "B" * 10 + "A"
+    assert out["counterexample_step"] == 5 and out["counterexample_max_length"] == 36
+    # a bound below the first counterexample: null, and the plain text says how far it agrees
+    assert main(["recurrent", "fsm", "--weights", str(path), "--counterexample", "--max-length", "12", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["counterexample"] is None
+    assert main(["recurrent", "fsm", "--weights", str(path), "--counterexample", "--max-length", "12"]) == 0
+    assert "agrees with the net on all 4 strings up to length 12" in capsys.readouterr().out
+    assert main(["recurrent", "fsm", "--weights", str(path), "--json"]) == 0
+    assert "counterexample" not in json.loads(capsys.readouterr().out)
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [(["--max-length", "12"], "needs --counterexample"), (["--counterexample", "--max-length", "1"], "--max-length")],
+)
+def test_fsm_counterexample_bad_input_is_one_line(capsys, extra, message):
+    from explorer.core.recurrent.weights import pretrained_path
+
+    assert main(["recurrent", "fsm", "--weights", str(pretrained_path("anb2n", "srn", 2)), *extra]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("error:") and message in err and len(err.splitlines()) == 1
