@@ -173,7 +173,7 @@ def _checkpoint(tmp_path, name: str, change) -> Path:
     ],
     ids=["L-abc", "L-list", "created-5", "architecture-list", "no-state_dict", "state_dict-5"],
 )
-@pytest.mark.parametrize("command", ["evaluate", "trace"])
+@pytest.mark.parametrize("command", ["evaluate", "trace", "fsm"])
 def test_checkpoint_meta_of_the_wrong_type_is_one_line(tmp_path, capsys, change, command):
     path = _checkpoint(tmp_path, "anb2n_srn2_100.pt", change)
     argv = ["recurrent", command, "--weights", str(path)] + (["--string", "AABBBBA"] if command == "trace" else [])
