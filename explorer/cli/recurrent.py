@@ -50,10 +50,11 @@ def register(experiments) -> None:
     trace.add_argument("--json", action="store_true")
     trace.set_defaults(run=run_trace)
 
-    from explorer.cli import recurrent_fsm, recurrent_probe
+    from explorer.cli import recurrent_compare, recurrent_fsm, recurrent_probe
 
     recurrent_fsm.register(commands, _weights_args)
     recurrent_probe.register(commands, _weights_args)
+    recurrent_compare.register(commands)
 
 
 def _weights_args(parser) -> None:

@@ -74,3 +74,26 @@ def test_fsm_counterexample_bad_input_is_one_line(capsys, extra, message):
     assert main(["recurrent", "fsm", "--weights", str(pretrained_path("anb2n", "srn", 2)), *extra]) == 2
     err = capsys.readouterr().err.strip()
     assert err.startswith("error:") and message in err and len(err.splitlines()) == 1
+
+
+def test_compare_json_rows_and_csv(tmp_path, capsys):
+    path = tmp_path / "compare.csv"
+    argv = ["recurrent", "compare", "--lang", "anb2n", "--hidden", "2", "--seed", "1", "--sequences", "3000"]
+    assert main([*argv, "--csv", str(path), "--json"]) == 0
+    captured = capsys.readouterr()
+    out = json.loads(captured.out)
+    assert [row["model"] for row in out["rows"]] == ["srn", "gru", "lstm"]
+    for row in out["rows"]:
+        assert {"solved", "per_n", "states", "language_states", "counting"} <= set(row)
+        assert {"r2", "holds_to", "saturates_at"} <= set(row["counting"])
+    assert path.read_text().splitlines()[0].startswith("model,hidden,solved,accuracy")
+    assert len(path.read_text().splitlines()) == 4
+    assert "LSTM-2: done" in captured.err
+
+
+def test_compare_bad_input_is_one_line(capsys):
+    assert main(["recurrent", "compare", "--hidden", "0"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("error:") and "--hidden" in err and len(err.splitlines()) == 1
+    assert main(["recurrent", "compare", "--lang", "dyck2"]) == 2
+    assert "unknown language" in capsys.readouterr().err
