@@ -45,7 +45,7 @@ from explorer.qt.kuzushiji.net_insides import NetInsides
 from explorer.qt.kuzushiji.prediction_panel import PredictionPanel
 from explorer.qt.kuzushiji.ten_characters import TenCharacters
 from explorer.qt.messages import show_error
-from explorer.qt.workers import Task
+from explorer.qt.workers import Task, shutdown_tasks
 
 LIVE_BUDGET_MS = 30.0
 """Classify while the pen moves only when one update takes less than this."""
@@ -317,6 +317,11 @@ class DrawingPanel(QWidget):
         if not self._data_checked:
             self._data, self._data_checked = kmnist.load_stored(), True
         return self._data
+
+    def closeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        """Run alone, the panel joins a picture still being read before it goes (the tab does it otherwise)."""
+        shutdown_tasks(self)
+        super().closeEvent(event)
 
     @Slot()
     def _ask_open_image(self) -> None:

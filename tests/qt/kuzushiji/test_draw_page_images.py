@@ -65,3 +65,11 @@ def test_a_pasted_picture_is_put_on_the_canvas_reduced(panel, qtbot):
     QGuiApplication.clipboard().setImage(image)
     panel.paste()
     assert panel.canvas.background is not None and panel.canvas.background.shape == (280, 280)
+
+
+def test_closing_the_page_while_a_picture_is_read_joins_the_task(panel, qtbot, tmp_path):
+    path = tmp_path / "scan.png"
+    Image.fromarray(np.full((2000, 2000), 200, np.uint8)).save(path)
+    task = panel.open_image(path)
+    panel.close()
+    assert not task.is_running()
