@@ -55,16 +55,36 @@ class Evaluation:
     labels: np.ndarray
 
 
+def channels_last_view(images: torch.Tensor) -> torch.Tensor:
+    """The same one-channel N×1×H×W values, with strides that mark them channels-last.
+
+    With one channel both layouts hold the same bytes, but torch reads the
+    layout from the strides, and ``contiguous(memory_format=channels_last)``
+    leaves a one-channel tensor's strides alone. Marked channels-last, a conv
+    net's first convolution (and so every layer after it) runs oneDNN's
+    channels-last kernels: NetConv evaluates 10,000 images about 2.5× faster
+    on one CPU thread (docs/performance.md). Other tensors are returned as they are.
+    """
+    if images.dim() != 4 or images.shape[1] != 1 or not images.is_contiguous():
+        return images
+    n, _, h, w = images.shape
+    return images.as_strided(images.shape, (h * w, 1, w, 1))
+
+
 def evaluate(
-    model: nn.Module, images: torch.Tensor, labels: torch.Tensor, batch: int = 1000
+    model: nn.Module, images: torch.Tensor, labels: torch.Tensor, batch: int = 250
 ) -> Evaluation:
     """Accuracy, test loss, confusion matrix and per-image predictions of ``model``.
 
     ``images`` are either raw uint8 N×28×28 or already normalised float N×1×28×28.
+    Batches of 250 keep a conv net's feature maps in the CPU's caches (a
+    quarter faster than 1000 for NetConv on one thread).
     """
     if images.dtype == torch.uint8:
         images = normalise(images)
     where = next(model.parameters()).device
+    if where.type == "cpu":
+        images = channels_last_view(images)
     was_training = model.training
     model.eval()
     outputs = []
