@@ -221,16 +221,38 @@ def process_start_time() -> float:
     return _PROCESS_STARTED
 
 
+def _held_open(files: dict[tuple[int, int], Path]) -> set[tuple[int, int]]:
+    """Which of ``files`` (keyed by device and inode) some process has open, as far as /proc tells."""
+    held: set[tuple[int, int]] = set()
+    try:
+        processes = [entry.path for entry in os.scandir("/proc") if entry.name.isdigit()]
+    except OSError:
+        return held
+    for process in processes:
+        try:
+            descriptors = list(os.scandir(os.path.join(process, "fd")))
+        except OSError:  # gone, or not ours to look at
+            continue
+        for fd in descriptors:
+            with contextlib.suppress(OSError):
+                info = os.stat(fd.path)
+                key = (info.st_dev, info.st_ino)
+                if key in files:
+                    held.add(key)
+    return held
+
+
 def remove_leftover_parts(folder: str | os.PathLike, before: float | None = None, depth: int = 4) -> list[Path]:
     """Remove the temporaries of writers that were killed mid-write, in ``folder``'s subfolders.
 
     Only regular files named as :func:`atomic_write` names its temporaries
-    (``.<name>.<8 hex digits>.part``) and last modified before ``before``
+    (``.<name>.<8 hex digits>.part``), last modified before ``before``
     (default: when this process started, so a write under way in this process
-    is never touched) are removed, at most ``depth`` folders deep; links are
-    not followed. Files at the top of ``folder`` itself are left alone. Never
-    raises: a folder that cannot be read or a file that cannot be removed is
-    skipped.
+    is never touched) and, where ``/proc`` says, open in no process (another
+    instance of the app may be downloading into one right now) are removed, at
+    most ``depth`` folders deep; links are not followed. Files at the top of
+    ``folder`` itself are left alone. Never raises: a folder that cannot be
+    read or a file that cannot be removed is skipped.
 
     Returns
     -------
@@ -239,11 +261,11 @@ def remove_leftover_parts(folder: str | os.PathLike, before: float | None = None
     """
     limit = process_start_time() if before is None else before
     root = Path(folder)
-    removed: list[Path] = []
+    candidates: dict[tuple[int, int], Path] = {}
     try:
         subfolders = [entry for entry in os.scandir(root) if entry.is_dir(follow_symlinks=False)]
     except OSError:
-        return removed
+        return []
     pending = [(Path(entry.path), 1) for entry in subfolders]
     while pending:
         current, level = pending.pop()
@@ -252,16 +274,23 @@ def remove_leftover_parts(folder: str | os.PathLike, before: float | None = None
         except OSError:
             continue
         for entry in entries:
-            try:
+            with contextlib.suppress(OSError):
                 if entry.is_dir(follow_symlinks=False):
                     if level < depth:
                         pending.append((Path(entry.path), level + 1))
-                elif (entry.is_file(follow_symlinks=False) and _PART_NAME.fullmatch(entry.name)
-                      and entry.stat(follow_symlinks=False).st_mtime < limit):
-                    os.unlink(entry.path)
-                    removed.append(Path(entry.path))
-            except OSError:
-                continue
+                elif entry.is_file(follow_symlinks=False) and _PART_NAME.fullmatch(entry.name):
+                    info = entry.stat(follow_symlinks=False)
+                    if info.st_mtime < limit:
+                        candidates[(info.st_dev, info.st_ino)] = Path(entry.path)
+    if not candidates:
+        return []
+    held = _held_open(candidates)
+    removed = []
+    for key, path in candidates.items():
+        if key not in held:
+            with contextlib.suppress(OSError):
+                path.unlink()
+                removed.append(path)
     return removed
 
 

@@ -171,8 +171,8 @@ def test_a_file_where_the_folder_should_be_is_named(tmp_path):
         write_bytes(tmp_path / "checkpoints" / "net.pt", b"x")
 
 
-def _killed_writer(folder):
-    """A second process that is SIGKILLed in the middle of an atomic write into ``folder``; returns the leftover."""
+def _writer(folder):
+    """A second process in the middle of an atomic write into ``folder`` (it sleeps there); and its temporary."""
     script = (
         "import sys, time\n"
         "from explorer.core.atomic import atomic_write\n"
@@ -186,12 +186,36 @@ def _killed_writer(folder):
                               cwd=Path(__file__).resolve().parents[2])
     try:
         assert writer.stdout.readline() == b"writing\n"
-    finally:
-        writer.send_signal(signal.SIGKILL)
-        writer.wait(30)
-        writer.stdout.close()
+    except BaseException:
+        _kill(writer)
+        raise
     (leftover,) = _leftovers(folder)
-    return folder / leftover
+    return writer, folder / leftover
+
+
+def _kill(writer):
+    writer.send_signal(signal.SIGKILL)
+    writer.wait(30)
+    writer.stdout.close()
+
+
+def _killed_writer(folder):
+    """A second process that is SIGKILLed in the middle of an atomic write into ``folder``; returns the leftover."""
+    writer, leftover = _writer(folder)
+    _kill(writer)
+    return leftover
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="needs /proc to see which files are open")
+def test_a_temporary_another_process_is_still_writing_is_left_alone(tmp_path):
+    # Another instance of the app, started earlier, downloading or saving right now.
+    writer, part = _writer(tmp_path / "data" / "checkpoints")
+    try:
+        assert atomic.remove_leftover_parts(tmp_path / "data", before=time.time() + 1) == []
+        assert part.exists()
+    finally:
+        _kill(writer)
+    assert atomic.remove_leftover_parts(tmp_path / "data", before=time.time() + 1) == [part]
 
 
 def test_leftovers_of_a_killed_writer_are_removed_and_nothing_else(tmp_path):
