@@ -145,7 +145,9 @@ class Speed:
 
 
 def _clock(seconds: float) -> str:
-    """``"0:28"``, ``"4:42"``, ``"1:02:03"``; under 10 s with a tenth (``"3.4 s"``)."""
+    """``"0:28"``, ``"4:42"``, ``"1:02:03"``; under 10 s with a tenth (``"3.4 s"``), under 1 s in ms."""
+    if seconds < 1:
+        return f"{seconds * 1000:.0f} ms"
     if seconds < 10:
         return f"{seconds:.1f} s"
     whole = int(round(seconds))
@@ -181,14 +183,16 @@ def speed(data: dict[str, Any]) -> Speed | None:
 def make_optimizer(model: nn.Module, config: TrainConfig) -> torch.optim.Optimizer:
     """SGD with momentum (the course) or Adam, at the configured learning rate.
 
-    On the CPU and CUDA the step is torch's fused kernel: one call for all
-    parameters instead of a few small operations per parameter, with the
+    On the CPU and CUDA the SGD step is torch's fused kernel: one call for
+    all parameters instead of a few small operations per parameter, with the
     same numbers (bit for bit on the CPU; ``test_engine_speed.py`` checks).
+    Adam keeps torch's default step: its fused kernel rounds differently, and
+    dividing by the root of tiny second moments magnifies that beyond rounding.
     """
     params = list(model.parameters())
-    fused = {"fused": True} if params and all(p.device.type in ("cpu", "cuda") for p in params) else {}
     if config.optimizer == "adam":
-        return torch.optim.Adam(params, lr=config.lr, **fused)
+        return torch.optim.Adam(params, lr=config.lr)
+    fused = {"fused": True} if params and all(p.device.type in ("cpu", "cuda") for p in params) else {}
     return torch.optim.SGD(params, lr=config.lr, momentum=config.momentum, **fused)
 
 

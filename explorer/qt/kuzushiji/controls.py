@@ -16,7 +16,8 @@ from PySide6.QtWidgets import (
 )
 
 from explorer.core.kuzushiji import nets
-from explorer.core.kuzushiji.engine import TrainConfig
+from explorer.core.kuzushiji.engine import TrainConfig, speed
+from explorer.core.progress import Progress
 from explorer.qt.widgets.buttons import button as _button
 from explorer.qt.widgets.task_panel import TaskPanel
 
@@ -80,6 +81,17 @@ class TrainingControls(QWidget):
         self.data_note.setObjectName("noDataNote")
         self.data_note.setWordWrap(True)
         self.data_note.setStyleSheet("color: #b00020;")
+        self.speed_label = QLabel()
+        self.speed_label.setObjectName("trainingSpeed")
+        self.speed_label.setWordWrap(True)
+        self.speed_label.setToolTip(
+            "How fast this computer trains: images per second and the time of one epoch "
+            "(the whole run's time in brackets), to tell whether a lab fits in a class period")
+        self.speed_label.setVisible(False)
+        self.task_panel.bound.connect(self._on_task_bound)
+        self.task_panel.record_shown.connect(self.show_speed)
+        self._last_epoch_line = ""
+        self._epochs: int | None = None
         self.device_label = QLabel()
         self.device_label.setStyleSheet("color: #555;")
 
@@ -105,6 +117,7 @@ class TrainingControls(QWidget):
         run_layout.addWidget(self.data_note)
         run_layout.addLayout(buttons)
         run_layout.addWidget(self.task_panel)
+        run_layout.addWidget(self.speed_label)
         run_layout.addWidget(self.device_label)
         run_layout.addWidget(self.clear_button)
         layout = QVBoxLayout(self)
@@ -120,6 +133,29 @@ class TrainingControls(QWidget):
 
     def _on_optimizer(self) -> None:
         self.momentum.setEnabled(self.optimizer.currentData() == "sgd")
+
+    def _on_task_bound(self) -> None:
+        self._last_epoch_line = ""
+        self._epochs = None
+        self.speed_label.setText("Speed: measuring…")
+        self.speed_label.setVisible(True)
+
+    def show_speed(self, record: Progress) -> None:
+        """Show the speed a training record tells: live during an epoch, and each finished epoch's time."""
+        data = record.data if isinstance(record.data, dict) else {}
+        now = speed(data)
+        if now is None:
+            return
+        batches = data.get("batches")
+        if isinstance(batches, int) and batches > 0 and record.total:
+            self._epochs = max(1, round(record.total / batches))
+        lines = [f"Speed: {now.text(self._epochs)}"]
+        if now.finished:
+            self._last_epoch_line = f"Last epoch: {now.text()}"
+        elif self._last_epoch_line:
+            lines.append(self._last_epoch_line)
+        self.speed_label.setText("\n".join(lines))
+        self.speed_label.setVisible(True)
 
     def set_device(self, device: str) -> None:
         self.device_label.setText(f"Runs on: {device} (change it in the status bar)")

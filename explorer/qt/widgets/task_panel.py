@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import Slot
+from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout, QWidget
 
 from explorer.core.progress import Progress
@@ -21,6 +21,11 @@ def format_seconds(seconds: float) -> str:
 
 class TaskPanel(QWidget):
     """Shows the running task's progress; Cancel (Esc) stops it at its next step."""
+
+    bound = Signal()
+    """A new task is followed from now on."""
+    record_shown = Signal(object)
+    """A progress record was shown (for widgets beside the panel that tell more of it, e.g. the speed)."""
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -58,6 +63,7 @@ class TaskPanel(QWidget):
         task.finished.connect(self.on_finished)
         task.failed.connect(self.on_failed)
         task.cancelled.connect(self.on_cancelled)
+        self.bound.emit()
 
     @Slot()
     def cancel(self) -> None:
@@ -82,6 +88,7 @@ class TaskPanel(QWidget):
             self.bar.setFormat(f"{fraction * 100:.0f}%{left}")
         if text:
             self.label.setText(text)
+        self.record_shown.emit(record)
 
     @Slot(str)
     def on_failed(self, message: str) -> None:
