@@ -57,6 +57,10 @@ class MachineController(QObject):
     # extraction -------------------------------------------------------------------
     def extract(self, model: RecurrentNet, lang, max_n: int, state: str) -> None:
         """Study ``model``'s machine in the background; the views follow when it is done."""
+        newest = self._pending or getattr(self, "_request", None)
+        if self.busy() and newest is not None and newest[0] == self._generation \
+                and newest[1:] == (model, lang, max_n, state):
+            return  # that very machine is on its way (a view setting changed meanwhile)
         self._generation += 1
         # The machine on display belongs to the net before: nothing may follow a string with it
         # (another language's machine beside this net raised a shape error) or show it as this net's.

@@ -91,3 +91,23 @@ def test_choosing_lstm_on_anb2n_shows_the_shipped_trained_net(qtbot):
     assert all(tab.generalisation.per_n[n] == 100.0 for n in range(1, 9))  # right up to twice L
     wait_machine(qtbot, tab)
     assert tab.shutdown()
+
+
+def test_a_view_setting_during_extraction_does_not_extract_the_same_machine_twice(qtbot):
+    """Once a language switch drops the old machine, switching to PCA while the new one is computed waits for it."""
+    tab = RecurrentTab()
+    qtbot.addWidget(tab)
+    tab.show()
+    wait_machine(qtbot, tab)
+    started = []
+    real_start = tab.machine._start
+    tab.machine._start = lambda *request: (started.append(request[1:]), real_start(*request))  # a spy: it runs
+    _pick(tab.controls.network.language, "anb2nc3n")
+    assert tab.machine.busy() and tab.machine.study is None
+    mode = tab.views.mode
+    mode.setCurrentIndex(mode.findData("pca"))  # a view setting: same net, same state kind
+    wait_machine(qtbot, tab)
+    assert len(started) == 1  # one extraction for the new net, not a second one queued behind it
+    assert tab.machine.study.found.visited.language.name == "anb2nc3n"
+    assert tab.machine.lockstep is not None
+    assert tab.shutdown()
