@@ -12,12 +12,13 @@ LSTM cell) unit:
    read: A, B, C; for Dyck-1 ``(`` or ``)``) and the counters the language
    needs, counted from the start of the string: ``#A``, ``#B − k·#A``,
    ``#C − m·#A`` (a^n b^kn c^mn), or the depth (Dyck-1).
-2. Per unit and counter, a least-squares fit on the strings n ≤ L (those seen
-   in training): value = intercept + slope_phase · counter, one intercept and
-   one slope per phase. Its R² says how well the counter explains the unit;
-   the counter with the highest R² is the unit's *best counter*. A slope per
-   phase times the counter's change per symbol is the unit's change per
-   symbol read (``+0.21 per A, −0.10 per B``).
+2. Per unit and counter, a least-squares line per phase on the strings
+   n ≤ L (those seen in training): value = intercept_phase + slope_phase ·
+   counter. Its R² is the share of the unit's variation *within* the phases
+   that the counter explains (a unit that only says which phase it is in
+   counts nothing, R² 0); the counter with the highest R² is the unit's *best
+   counter*. A slope times the counter's change per symbol is the unit's
+   change per symbol read (``+0.21 per A, −0.10 per B``).
 3. The fit, made on n ≤ L, then predicts the unit on every string up to N:
    the count *holds* for string n when the prediction's root-mean-square error
    there (as a share of the unit's range over the training strings) is at most
@@ -88,8 +89,9 @@ class UnitFit:
     unit: int
     counter: str  # the best counter's name
     r2: float  # of the best counter's fit, strings n ≤ L
-    intercept: float
+    intercept: float  # the fitted value at the start of a string (first phase, counter 0)
     slopes: dict[str, float]  # per phase: slope against the counter
+    intercepts: dict[str, float]  # per phase: the fitted value at counter 0
     per_symbol: dict[str, float]  # per phase: the unit's change per symbol read
     end_value: float  # mean value after the last symbol of the training strings
     holds_to: int  # every string n' ≤ holds_to is predicted within the tolerance
@@ -122,6 +124,7 @@ class UnitFit:
             "r2": round(self.r2, 6),
             "intercept": round(self.intercept, 6),
             "slopes": {k: round(v, 6) for k, v in self.slopes.items()},
+            "intercepts": {k: round(v, 6) for k, v in self.intercepts.items()},
             "per_symbol": {k: round(v, 6) for k, v in self.per_symbol.items()},
             "end_value": round(self.end_value, 6),
             "holds_to": self.holds_to,
@@ -174,7 +177,7 @@ class CountingProbe:
                 "y": y[sel],
                 "n": self.block[sel],
                 "line_x": span,
-                "line_y": fit.intercept + fit.slopes[name] * span,
+                "line_y": fit.intercepts[name] + fit.slopes[name] * span,
             }
         return {"counter": fit.counter, "phases": phases}
 
@@ -216,22 +219,28 @@ def _counts(lang: Language, read: str, counters: list[Counter]) -> dict[str, np.
 
 
 def _fit(y: np.ndarray, x: np.ndarray, phase: np.ndarray, phases: int) -> tuple[np.ndarray, float]:
-    """Least squares ``y ≈ b0 + Σ_p [phase = p]·b_p·x``; returns (b0, b_0..b_{phases−1}) and R²."""
-    design = np.zeros((len(y), 1 + phases))
-    design[:, 0] = 1.0
+    """Least squares ``y ≈ a_p + b_p·x`` in each phase p; returns ((a_p, b_p) per phase, R²).
+
+    R² = 1 − SSE / the variation around each phase's mean: how much of what the
+    unit does inside the phases the counter explains.
+    """
+    coef = np.zeros((phases, 2))
+    sse = total = 0.0
     for p in range(phases):
-        design[:, 1 + p] = np.where(phase == p, x, 0.0)
-    coef, *_ = np.linalg.lstsq(design, y, rcond=None)
-    residual = y - design @ coef
-    total = float(((y - y.mean()) ** 2).sum())
-    sse = float((residual**2).sum())
+        sel = phase == p
+        if not sel.any():
+            continue
+        design = np.column_stack([np.ones(int(sel.sum())), x[sel]])
+        coef[p], *_ = np.linalg.lstsq(design, y[sel], rcond=None)
+        sse += float(((y[sel] - design @ coef[p]) ** 2).sum())
+        total += float(((y[sel] - y[sel].mean()) ** 2).sum())
     if total <= 1e-24 * max(len(y), 1):
-        return coef, 0.0  # a constant unit counts nothing
-    return coef, 1.0 - sse / total
+        return coef, 0.0  # constant within every phase: it counts nothing
+    return coef, max(0.0, 1.0 - sse / total)
 
 
 def _predict(coef: np.ndarray, x: np.ndarray, phase: np.ndarray) -> np.ndarray:
-    return coef[0] + coef[1:][phase] * x
+    return coef[phase, 0] + coef[phase, 1] * x
 
 
 def probe_counting(
@@ -299,9 +308,10 @@ def probe_counting(
                     unit=j,
                     counter=best.name,
                     r2=float(r2),
-                    intercept=float(coef[0]),
-                    slopes={names[p]: float(coef[1 + p]) for p in range(lang.size)},
-                    per_symbol={names[p]: float(coef[1 + p] * best.weights[p]) for p in range(lang.size)},
+                    intercept=float(coef[0, 0]),
+                    slopes={names[p]: float(coef[p, 1]) for p in range(lang.size)},
+                    intercepts={names[p]: float(coef[p, 0]) for p in range(lang.size)},
+                    per_symbol={names[p]: float(coef[p, 1] * best.weights[p]) for p in range(lang.size)},
                     end_value=float(y[train & ends].mean()),
                     holds_to=holds_to,
                     breaks_at=holds_to + 1 if holds_to < max_n else None,

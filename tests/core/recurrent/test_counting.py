@@ -97,3 +97,11 @@ def test_the_shipped_lstm3_counts_with_a_cell_unit():
     assert best.state == "cell" and best.counter == "#B − 2·#A" and best.r2 > 0.9
     assert best.per_symbol["A"] < 0 < best.per_symbol["B"]  # down per A, back up per B
     assert best.holds_to >= net.L and probe.prediction_holds_to >= net.L
+
+
+def test_a_unit_that_only_knows_the_last_symbol_counts_nothing():
+    # forget gate shut: the cell is +0.9 after an A and −0.9 after a B, whatever came before
+    net = counting_lstm(2, [0.9, -0.9], forget=-BIG)
+    fit = probe_counting(net, "anb2n", L=4, with_prediction=False).unit("cell", 0)
+    assert fit.r2 == pytest.approx(0.0, abs=1e-9)
+    assert fit.sentence().startswith("cell unit 0 does not count")
