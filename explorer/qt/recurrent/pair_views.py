@@ -101,6 +101,10 @@ class PairGrid(QWidget):
         while len(self.views) > count:
             view = self.views.pop()
             self.grid.removeWidget(view)
+            # Hidden and unparented at once: deleteLater waits for the event loop, and until then the
+            # view stayed where it was, over the new net's views ("units 2 and 3" beside an LSTM-2).
+            view.hide()
+            view.setParent(None)
             view.deleteLater()
         columns = min(max(count, 1), MAX_COLUMNS)
         for i, view in enumerate(self.views):

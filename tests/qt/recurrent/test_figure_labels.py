@@ -33,3 +33,22 @@ def test_pair_views_are_titled_by_their_units(machine_tab, qtbot):
     net.language.activated.emit(net.language.currentIndex())  # the shipped SRN-4: six pairs
     titles = [view.getPlotItem().titleLabel.text for view in machine_tab.views.pairs.views]
     assert titles[:2] == ["units 0 and 1", "units 0 and 2"] and not any(t.isdigit() for t in titles)
+
+
+def test_fewer_pair_views_leave_no_old_view_on_screen(machine_tab):
+    """SRN-4 (six pairs), then LSTM-3 (three): the three views gone are off screen at once, not left over the others."""
+    from PySide6.QtWidgets import QApplication
+
+    from explorer.qt.recurrent.pair_views import PairView
+
+    net = machine_tab.controls.network
+    net.language.setCurrentIndex(net.language.findData("anb2nc3n"))
+    net.language.activated.emit(net.language.currentIndex())
+    assert len(machine_tab.views.pairs.views) == 6
+    net.model.setCurrentIndex(net.model.findData("lstm"))
+    net.model.activated.emit(net.model.currentIndex())
+    QApplication.processEvents()  # new views show; a deferred delete would still wait
+    shown = [v for v in machine_tab.views.findChildren(PairView) if v.isVisible()]
+    assert len(shown) == len(machine_tab.views.pairs.views) == 3
+    assert sorted(v.getPlotItem().titleLabel.text for v in shown) == [
+        "units 0 and 1", "units 0 and 2", "units 1 and 2"]
