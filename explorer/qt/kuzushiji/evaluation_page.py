@@ -127,7 +127,8 @@ class EvaluationPage(QWidget):
         # The matrix needs the most room (ten columns of labels); at 1024 px the side
         # panels give way first, down to widths that still show their columns.
         self.matrix.setMinimumWidth(430)
-        side.setMinimumWidth(200)
+        # Wide enough at 1024 px for the per-class table's three columns ("1,000 / 1,000" included).
+        side.setMinimumWidth(250)
         cell_box.setMinimumWidth(210)
         split.setSizes([560, 300, 440])
         for i, stretch in enumerate((3, 1, 2)):

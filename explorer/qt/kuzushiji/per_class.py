@@ -13,6 +13,7 @@ from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
+    QStyle,
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,
@@ -23,6 +24,8 @@ from explorer.core.kuzushiji.classes import CLASSES
 from explorer.core.kuzushiji.evaluation import Evaluation
 
 BAR_COLOR = (66, 133, 194)
+Y_TOP = 108
+"""The bars' y range ends here: 100 % plus half a label's height of headroom."""
 
 
 class PerClassView(QTabWidget):
@@ -37,7 +40,14 @@ class PerClassView(QTabWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         if font is not None:
             self.table.setFont(font)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        header = self.table.horizontalHeader()
+        # Class and accuracy as wide as they need; "Right / images" takes the rest and wraps its
+        # header onto two lines when the side column is narrow (it read "ght / imag" at 1024 px).
+        for column in (0, 1):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap)
+        header.sectionResized.connect(self._fit_header)
         self.table.setToolTip("Share of each class's test images the net gets right (right-click: copy, CSV)")
         for i, (kana, romaji) in enumerate(CLASSES):
             self.table.setItem(i, 0, QTableWidgetItem(f"{kana} ({romaji})"))
@@ -52,7 +62,9 @@ class PerClassView(QTabWidget):
         plot.setLabel("left", "accuracy", units="%")
         plot.getAxis("left").enableAutoSIPrefix(False)
         plot.setLabel("bottom", "true class")
-        plot.setYRange(0, 100, padding=0)
+        # Room above 100 for the top tick's label ("100" was cut in half at the top edge).
+        plot.setYRange(0, Y_TOP, padding=0)
+        plot.getAxis("left").setTicks([[(v, str(v)) for v in range(0, 101, 25)]])
         plot.setXRange(-0.6, 9.6, padding=0)
         bottom = plot.getAxis("bottom")
         bottom.setTicks([[(i, kana) for i, (kana, _) in enumerate(CLASSES)]])
@@ -69,6 +81,20 @@ class PerClassView(QTabWidget):
         self.addTab(self.table, "Table")
         self.addTab(self.bars, "Bars")
         self.show_evaluation(None)
+
+    def header_lines(self) -> int:
+        """Lines the column headers need at their current widths (1, or 2 when one must wrap)."""
+        header = self.table.horizontalHeader()
+        metrics = header.fontMetrics()
+        texts = [self.table.horizontalHeaderItem(c).text() for c in range(self.table.columnCount())]
+        padding = 2 * header.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMargin)
+        fits = all(metrics.horizontalAdvance(t) + padding <= header.sectionSize(c) for c, t in enumerate(texts))
+        return 1 if fits else 2
+
+    def _fit_header(self, *_) -> None:
+        header = self.table.horizontalHeader()
+        lines = self.header_lines()
+        header.setMinimumHeight(lines * header.fontMetrics().lineSpacing() + 8 if lines > 1 else 0)
 
     def show_evaluation(self, evaluation: Evaluation | None) -> None:
         """Fill the table and the bars from ``evaluation`` (dashes and no bars without one)."""

@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from html import escape
 
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QPointF, QRectF, Qt, QTimer
+from PySide6.QtGui import QFontMetrics
 
 log = logging.getLogger(__name__)
 
@@ -23,7 +24,63 @@ SMOOTHING = 0.1
 """Weight of the newest batch in the exponential moving average of the training loss."""
 REDRAW_MS = 250
 LOG_STEPS = (1, 2, 3, 5)
-"""Mantissas of the log loss axis's ticks: 0.2, 0.3, 0.5, 1, 2, 3…"""
+"""Mantissas of the log loss axis's minor ticks: 0.2, 0.3, 0.5, 1, 2, 3…"""
+TICK_STEPS = ((1,), (1, 2, 5), (1, 2, 3, 5), (1, 1.5, 2, 3, 4, 5, 6, 7, 8, 9),
+              (1, 1.2, 1.4, 1.6, 1.8, 2, 2.5, 3, 3.5, 4, 4.5, 5, 6, 7, 8, 9))
+"""Mantissas tried for the labelled ticks, coarsest first."""
+LOSS_TITLE = "Loss (log scale): solid = training (smoothed), dashed ● = test"
+LOSS_NOTE = ("training: running average of the epoch's batches, taken while the net still learns<br>"
+             "test: the whole test set at the epoch's end (so it can lie below the solid line)")
+ACCURACY_TOP = 104.0
+"""The accuracy axis ends here: room for the label "100" (more when the legend needs a band above 100)."""
+ACCURACY_BOTTOM = -4.0
+"""…and starts here, so that the label "0" shows whole."""
+LEGEND_MARGIN = 10
+"""Pixels between the accuracy legend and the corner of the plot it sits in."""
+
+
+def _decades(low: float, high: float, steps) -> list[float]:
+    """Values ``m · 10^e`` (``m`` in ``steps``) whose log10 lies in ``[low, high]``."""
+    values = [m * 10.0 ** e for e in range(math.floor(low) - 1, math.ceil(high) + 1) for m in steps]
+    return [v for v in values if low - 1e-9 <= math.log10(v) <= high + 1e-9]
+
+
+def _rank(value: float) -> int:
+    """How round ``value`` is: the index of the first :data:`TICK_STEPS` set holding its mantissa."""
+    mantissa = value / 10.0 ** math.floor(math.log10(value) + 1e-9)
+    return next((i for i, steps in enumerate(TICK_STEPS) if any(abs(mantissa - m) < 1e-6 for m in steps)),
+                len(TICK_STEPS))
+
+
+def log_ticks(low: float, high: float, min_gap: float = 0.0) -> list[list[tuple[float, str]]]:
+    """Major (labelled) and minor ticks for a log10 axis showing ``low`` … ``high`` (in log10 units).
+
+    At least three labels, no two closer than ``min_gap`` (log10 units: a label's height on screen):
+    from the coarsest mantissa set on, the roundest values are kept first (1 before 2 and 5 before 3…);
+    a span too narrow for any set gets three evenly spaced values.
+    """
+    major: list[float] = []
+    for steps in TICK_STEPS:
+        kept: list[float] = []
+        for v in sorted(_decades(low, high, steps), key=_rank):
+            if all(abs(math.log10(v) - math.log10(k)) >= min_gap for k in kept):
+                kept.append(v)
+        major = sorted(kept)
+        if len(major) >= 3:
+            break
+    if len(major) < 3:
+        major = [10.0 ** (low + (high - low) * f) for f in (0.1, 0.5, 0.9)]
+    while len(major) > 8:
+        major = major[::2]
+    digits = max(2, 1 - math.floor(math.log10(max(10.0 ** high - 10.0 ** low, 1e-12))))
+    labels = [f"{v:.{digits}g}" for v in major]
+    while len(set(labels)) < len(labels) and digits < 8:  # narrow spans need more digits to tell ticks apart
+        digits += 1
+        labels = [f"{v:.{digits}g}" for v in major]
+    minor = [v for v in _decades(low, high, LOG_STEPS) if all(abs(v - m) > 1e-12 * v for m in major)]
+    return [[(math.log10(v), t) for v, t in zip(major, labels, strict=True)], [(math.log10(v), "") for v in minor]]
+
+
 PALETTE = [(31, 119, 180), (214, 39, 40), (44, 160, 44), (148, 103, 189), (255, 127, 14),
            (23, 190, 207), (140, 86, 75), (227, 119, 194), (127, 127, 127), (188, 189, 34)]
 
@@ -50,8 +107,7 @@ class RunCurves(pg.GraphicsLayoutWidget):
         super().__init__(parent=parent)
         self.setMinimumHeight(260)
         self.loss_plot = self.addPlot(row=0, col=0)
-        self.loss_plot.setTitle("Loss: solid = training (smoothed), dashed ● = test")
-        self.loss_plot.setLabel("left", "NLL loss")
+        self.loss_plot.setLabel("left", "NLL loss (log scale)")
         self.loss_plot.setLogMode(y=True)
         self.loss_plot.getAxis("left").enableAutoSIPrefix(False)
         self.loss_plot.showGrid(x=True, y=True, alpha=0.3)
@@ -59,14 +115,24 @@ class RunCurves(pg.GraphicsLayoutWidget):
         self.accuracy_plot.setTitle("Test accuracy")
         self.accuracy_plot.setLabel("left", "accuracy", units="%")
         self.accuracy_plot.setLabel("bottom", "epoch")
-        self.accuracy_plot.setYRange(0, 100)
+        self.accuracy_plot.setYRange(ACCURACY_BOTTOM, ACCURACY_TOP, padding=0)
+        self.accuracy_plot.getAxis("left").setTicks([[(v, str(v)) for v in (0, 25, 50, 75, 100)]])
+        # "0" and "100" lie a few pixels from the ends of a short plot: draw them whole rather than drop them.
+        self.accuracy_plot.getAxis("left").setStyle(hideOverlappingLabels=False)
         self.accuracy_plot.showGrid(x=True, y=True, alpha=0.3)
         self.accuracy_plot.setXLink(self.loss_plot)
-        # Accuracy rises, so the lower right of its plot is where the legend hides the least.
-        self.legend = self.accuracy_plot.addLegend(offset=(-10, -10))
+        # Accuracy rises, so the lower right is tried first; _place_legend moves it to a corner with no data.
+        self.legend = self.accuracy_plot.addLegend(offset=(-LEGEND_MARGIN, -LEGEND_MARGIN), labelTextSize="8pt",
+                                                   verSpacing=-6, brush=(255, 255, 255, 200))
+        self.legend_corner = ((1, 1), LEGEND_MARGIN)
+        self._placing = False
         self.runs: dict[str, _Run] = {}
         self.note = ""
+        self.set_note("")
+        self.accuracy_plot.vb.sigResized.connect(self._place_legend)
+        self.accuracy_plot.vb.sigRangeChanged.connect(self._place_legend)
         self.loss_plot.vb.sigYRangeChanged.connect(self._update_log_ticks)
+        self.loss_plot.vb.sigResized.connect(self._update_log_ticks)
         self._show_values(False)
         self._timer = QTimer(self)
         self._timer.setInterval(REDRAW_MS)
@@ -81,27 +147,28 @@ class RunCurves(pg.GraphicsLayoutWidget):
             self.loss_plot.getAxis("left").setTicks(None)
 
     def _update_log_ticks(self, *_) -> None:
-        """1-2-5 ticks on the log loss axis (pyqtgraph alone gives only 1 and 2 over 0.3–2.3)."""
+        """At least three labelled ticks on the log loss axis, whatever its span.
+
+        pyqtgraph alone gives one or two over a typical 0.3–2.3 (the issue saw a lone "2"): the
+        coarsest of :data:`TICK_STEPS` that puts three labels in view is used, thinned to at most eight.
+        """
         low, high = self.loss_plot.vb.viewRange()[1]
         if not self.runs or not (math.isfinite(low) and math.isfinite(high)) or high <= low:
             return
-        values = [m * 10.0 ** e for e in range(math.floor(low) - 1, math.ceil(high) + 1) for m in LOG_STEPS]
-        inside = [v for v in values if low <= math.log10(v) <= high]
-        major = inside
-        for keep in ((1, 2, 5), (1,)):  # fewer labels when the range spans many decades
-            if len(major) <= 8:
-                break
-            major = [v for v in inside if round(v / 10.0 ** math.floor(math.log10(v) + 1e-9)) in keep]
-        self.loss_plot.getAxis("left").setTicks([
-            [(math.log10(v), f"{v:g}") for v in major],
-            [(math.log10(v), "") for v in inside if v not in major],
-        ])
+        axis = self.loss_plot.getAxis("left")
+        font = axis.style.get("tickFont") or axis.font()
+        pixels = max(self.loss_plot.vb.height(), 1.0)
+        min_gap = 1.4 * QFontMetrics(font).height() * (high - low) / pixels
+        axis.setTicks(log_ticks(low, high, min_gap))
 
     def set_note(self, note: str) -> None:
         """A line under the loss title saying what the curves are (e.g. that a loaded net has none)."""
         self.note = note
-        title = "Loss: solid = training (smoothed), dashed ● = test"
-        self.loss_plot.setTitle(f"{title}<br><span style='color:#a05a00'>{escape(note)}</span>" if note else title)
+        # Why the smoothed training loss lies above the test loss early on, said where the curves are.
+        lines = [LOSS_TITLE, f"<span style='font-size:8pt; color:#555'>{LOSS_NOTE}</span>"]
+        if note:
+            lines.append(f"<span style='color:#a05a00'>{escape(note)}</span>")
+        self.loss_plot.setTitle("<br>".join(lines))
 
     def mark_run(self, key: str, tag: str) -> None:
         """Add ``tag`` (e.g. "diverged") to a run's name in the legend."""
@@ -178,6 +245,85 @@ class RunCurves(pg.GraphicsLayoutWidget):
                 run.test.setData(run.epoch_x, run.test_loss)
                 run.accuracy.setData(run.epoch_x, run.accuracies)
                 run.dirty = False
+        self._place_legend()
+
+    def _data_points(self, top: float | None = None) -> list[QPointF]:
+        """Scene positions of every accuracy point and of points along the lines between them.
+
+        ``top``: where they would be with the y axis ending at ``top`` % (default: as shown now).
+        """
+        vb = self.accuracy_plot.vb
+        box = vb.sceneBoundingRect()
+        points = []
+
+        def at(x: float, y: float) -> QPointF:
+            point = vb.mapViewToScene(QPointF(x, y))
+            if top is not None:
+                point.setY(box.bottom() - (y - ACCURACY_BOTTOM) / (top - ACCURACY_BOTTOM) * box.height())
+            return point
+
+        for run in self.runs.values():
+            xs, ys = run.epoch_x, run.accuracies
+            for i, (x, y) in enumerate(zip(xs, ys, strict=False)):
+                points.append(at(x, y))
+                if i + 1 < len(xs):
+                    for f in (0.2, 0.4, 0.6, 0.8):
+                        points.append(at(x + f * (xs[i + 1] - x), y + f * (ys[i + 1] - y)))
+        return points
+
+    def legend_rect(self, corner: tuple[int, int] | None = None) -> QRectF:
+        """The legend's rectangle in scene coordinates, now or at ``corner`` ((1, 1): lower right)."""
+        if corner is None:
+            return self.legend.sceneBoundingRect()
+        box = self.accuracy_plot.vb.sceneBoundingRect()
+        size = self.legend.sceneBoundingRect().size()
+        cx, cy = corner
+        left = box.left() + LEGEND_MARGIN if cx == 0 else box.right() - LEGEND_MARGIN - size.width()
+        top = box.top() + LEGEND_MARGIN if cy == 0 else box.bottom() - LEGEND_MARGIN - size.height()
+        return QRectF(QPointF(left, top), size)
+
+    def _place_legend(self, *_) -> None:
+        """Put the accuracy legend where it covers no data.
+
+        The first corner (lower right, lower left, upper left, upper right) whose rectangle holds no
+        point of the 0–100 % chart; when every corner does, the y axis goes on above 100 % (data never
+        does) far enough for the legend to sit in the upper right over no data.
+        """
+        if not self.legend.items or self._placing:
+            return
+        self._placing = True
+        try:
+            points = self._data_points(top=ACCURACY_TOP)
+
+            def covered(corner) -> int:
+                rect = self.legend_rect(corner).adjusted(-4, -4, 4, 4)  # a symbol's radius and a little air
+                return sum(rect.contains(p) for p in points)
+
+            self._set_legend_columns(1)
+            free = [c for c in ((1, 1), (0, 1), (0, 0), (1, 0)) if covered(c) == 0]
+            corner, top, margin = (free[0], ACCURACY_TOP, LEGEND_MARGIN) if free else ((1, 0), ACCURACY_TOP, 2)
+            if not free:
+                # A band above 100 % as wide as the plot: the entries side by side, as few rows as fit.
+                box = self.accuracy_plot.vb.sceneBoundingRect()
+                width = self.legend.sceneBoundingRect().width()
+                self._set_legend_columns(max(1, int((box.width() - 2 * margin) // max(width, 1.0))))
+                band = self.legend.sceneBoundingRect().height() + 2 * margin
+                share = min(band / max(box.height(), 1.0), 0.7)  # of the plot's height, above 100 %
+                top = max(ACCURACY_TOP, (100.0 - share * ACCURACY_BOTTOM) / (1.0 - share))
+            if abs(self.accuracy_plot.vb.viewRange()[1][1] - top) > 0.01:
+                self.accuracy_plot.setYRange(ACCURACY_BOTTOM, top, padding=0)
+            if (corner, margin) != self.legend_corner:
+                self.legend_corner = (corner, margin)
+                cx, cy = corner
+                offset = (margin if cx == 0 else -margin, margin if cy == 0 else -margin)
+                self.legend.anchor(itemPos=corner, parentPos=corner, offset=offset)
+        finally:
+            self._placing = False
+
+    def _set_legend_columns(self, columns: int) -> None:
+        columns = min(columns, max(len(self.legend.items), 1))
+        if self.legend.columnCount != columns:
+            self.legend.setColumnCount(columns)
 
     def stop_updates(self) -> None:
         """No more redraws until the next run starts (nothing is training)."""

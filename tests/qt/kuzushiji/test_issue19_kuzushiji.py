@@ -38,3 +38,128 @@ def test_after_an_import_the_banner_says_the_data_is_here_not_that_one_click_get
     bare_tab.results["lin"] = NetResult("lin", nets.create("lin", seed=7), TrainConfig(net="lin"), source="test")
     bare_tab._show_results()
     assert "NetLin is trained; NetFull and NetConv are not yet" in bare_tab.banner_text.text()
+
+
+# item 5: the charts ------------------------------------------------------------------------------------
+def shown_curves(qtbot, size):
+    from explorer.qt.kuzushiji.plots import RunCurves
+
+    curves = RunCurves()
+    qtbot.addWidget(curves)
+    curves.resize(*size)
+    curves.show()
+    qtbot.waitExposed(curves)
+    return curves
+
+
+def add_run(curves, key, losses, test_losses, accuracies):
+    curves.start_run(key, f"#{len(curves.runs) + 1} {key} · SGD lr 0.01, batch 64")
+    per_epoch = len(losses) // len(test_losses)
+    for i, loss in enumerate(losses):
+        curves.add_batch(key, i / per_epoch, float(loss))
+    for epoch, (test, accuracy) in enumerate(zip(test_losses, accuracies, strict=True), start=1):
+        curves.add_epoch(key, epoch, test, accuracy)
+    curves.stop_updates()
+
+
+@pytest.mark.parametrize("size", [(620, 420), (860, 480)], ids=["1024-wide", "1280-wide"])
+def test_the_loss_axis_has_three_readable_ticks_and_says_log_scale(qtbot, size):
+    import numpy as np
+    from PySide6.QtGui import QFontMetrics
+
+    curves = shown_curves(qtbot, size)
+    # The run: smoothed training loss near 2.0, test loss 1.33: pyqtgraph labelled only "2".
+    add_run(curves, "NetLin", np.linspace(2.3, 1.95, 60), [1.6, 1.33], [60.0, 70.0])
+    curves.loss_plot.vb.autoRange()
+    settle(qtbot)
+    axis = curves.loss_plot.getAxis("left")
+    assert "log scale" in axis.labelText
+    ticks = axis._tickLevels[0]
+    assert len(ticks) >= 3, ticks
+    low, high = curves.loss_plot.vb.viewRange()[1]
+    assert all(low <= position <= high for position, _ in ticks)
+    pixels = curves.loss_plot.vb.height() / (high - low)
+    gaps = np.diff(sorted(p for p, _ in ticks)) * pixels
+    assert gaps.min() >= QFontMetrics(axis.style.get("tickFont") or axis.font()).height(), "labels run together"
+    title = curves.loss_plot.titleLabel.text
+    assert "running average" in title and "epoch's end" in title  # why training lies above test
+
+
+def _points_under_legend(curves) -> list:
+    rect = curves.legend.sceneBoundingRect()
+    return [p for p in curves._data_points() if rect.contains(p)]
+
+
+@pytest.mark.parametrize("size", [(620, 420), (860, 480)], ids=["1024-wide", "1280-wide"])
+def test_the_accuracy_legend_covers_no_data_point(qtbot, size):
+    import numpy as np
+
+    curves = shown_curves(qtbot, size)
+    falling = np.geomspace(2.3, 0.4, 90)
+    add_run(curves, "NetLin", falling, [0.9, 0.65, 0.5], [72.0, 80.0, 84.0])
+    add_run(curves, "NetFull", falling, [1.5, 1.0, 0.7], [55.0, 76.0, 86.0])
+    add_run(curves, "NetConv", falling, [2.0, 1.2, 0.6], [34.0, 70.0, 88.0])
+    settle(qtbot)
+    assert not _points_under_legend(curves), curves.legend_corner
+    # A run that got stuck at chance lies along the bottom: the legend leaves the lower corners.
+    add_run(curves, "NetConv lr 5", np.full(90, 2.3), [2.3, 2.3, 2.3], [10.0, 10.0, 10.0])
+    settle(qtbot)
+    assert curves.legend_corner[0][1] == 0
+    assert not _points_under_legend(curves), curves.legend_corner
+    vb = curves.accuracy_plot.vb.sceneBoundingRect()
+    assert vb.contains(curves.legend.sceneBoundingRect())  # still inside the plot, whole
+
+
+def test_the_per_class_bars_leave_room_above_100(qtbot):
+    from explorer.qt.kuzushiji.per_class import PerClassView
+
+    view = PerClassView()
+    qtbot.addWidget(view)
+    view.setCurrentIndex(1)
+    view.resize(300, 330)
+    view.show()
+    settle(qtbot)
+    plot = view.bars.getPlotItem()
+    top = plot.vb.viewRange()[1][1]
+    pixels_above_100 = (top - 100) / top * plot.vb.height()
+    axis = plot.getAxis("left")
+    from PySide6.QtGui import QFont, QFontMetrics
+
+    font = axis.style.get("tickFont") or QFont()
+    assert pixels_above_100 >= QFontMetrics(font).height() / 2  # the label "100" is whole
+    assert [label for _, label in axis._tickLevels[0]][-1] == "100"
+
+
+def test_the_per_class_table_headers_fit_their_columns_at_1024(qtbot):
+    import numpy as np
+    from PySide6.QtCore import QRect, Qt
+    from PySide6.QtWidgets import QStyle
+
+    from explorer.core.kuzushiji.evaluation import Evaluation
+    from explorer.qt.kuzushiji.tab import KuzushijiTab
+    from tests.qt.test_layout import _settle, open_window
+
+    window, tab = open_window(qtbot, (1024, 700), KuzushijiTab)
+    page = tab.evaluation_page
+    tab.pages.setCurrentWidget(page)
+    confusion = np.diag(np.full(10, 1000))  # the real test set: "1,000 / 1,000" in every row
+    page.per_class_view.show_evaluation(Evaluation(100.0, 10_000, 10_000, 0.1, confusion, np.full(10, 100.0),
+                                                   np.zeros(0), np.zeros((0, 10)), np.zeros(0)))
+    window.resize(1024, 700)
+    _settle()
+    settle(qtbot)
+    table = page.per_class
+    header = table.horizontalHeader()
+    metrics = header.fontMetrics()
+    pad = 2 * header.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMargin)
+    for column in range(table.columnCount()):
+        text = table.horizontalHeaderItem(column).text()
+        width = header.sectionSize(column)
+        wrapped = metrics.boundingRect(QRect(0, 0, width - pad, 10_000),
+                                       int(Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap), text)
+        assert wrapped.width() <= width - pad and wrapped.height() <= header.height(), (text, width, header.height())
+        for row in range(table.rowCount()):
+            cell = table.item(row, column).text()
+            assert metrics.horizontalAdvance(cell) < table.columnWidth(column), (cell, table.columnWidth(column))
+    assert sum(table.columnWidth(c) for c in range(3)) <= table.viewport().width()
+    tab.shutdown()
