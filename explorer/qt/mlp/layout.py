@@ -25,6 +25,8 @@ if TYPE_CHECKING:
 WHOLE_ROWS = 2
 #: The training curves' height at least (loss above accuracy).
 CURVES_AT_LEAST = 190
+#: The share of the right side's height the curves page gets when there is room (the plots keep their minimum).
+CURVES_SHARE = 0.4
 
 
 class ControlsColumn(QScrollArea):
@@ -86,28 +88,40 @@ class PlotsArea(QScrollArea):
 
 
 class _TableWhole(QObject):
-    """Gives the table page the height of its rows (up to nine) and the plots the rest, on show and resize.
+    """Sizes the plots and the page under them on show, resize and a change of page.
 
-    Once the user drags the splitter their choice stands.
+    The table page gets the height of its rows (up to nine), the curves page up
+    to :data:`CURVES_SHARE` of the height; the plots the rest, never less than
+    their minimum. Once the user drags the splitter their choice stands.
     """
 
     def __init__(self, splitter: QSplitter, bottom: QTabWidget, table):
         super().__init__(splitter)
         self.splitter, self.bottom, self.table = splitter, bottom, table
+        self.user_sized = False
         splitter.splitterMoved.connect(self._user_moved)
+        bottom.currentChanged.connect(self.fit)
 
     def _user_moved(self, *_args) -> None:
+        self.user_sized = True
         self.splitter.removeEventFilter(self)
 
+    def fit(self, *_args) -> None:
+        if self.user_sized or self.splitter.height() <= 0:
+            return
+        total = self.splitter.height() - self.splitter.handleWidth()
+        top = self.splitter.widget(0).minimumSizeHint().height()
+        need = self.bottom.tabBar().sizeHint().height() + self.table.sizeHint().height() + 4
+        if self.bottom.currentWidget() is not self.table:
+            need = max(need, int(total * CURVES_SHARE))
+        below = max(self.bottom.minimumSizeHint().height(), min(need, total - top))
+        self.splitter.blockSignals(True)  # not the user's move
+        self.splitter.setSizes([max(total - below, 0), below])
+        self.splitter.blockSignals(False)
+
     def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt's name
-        if event.type() in (QEvent.Type.Show, QEvent.Type.Resize) and self.splitter.height() > 0:
-            total = self.splitter.height() - self.splitter.handleWidth()
-            top = self.splitter.widget(0).minimumSizeHint().height()
-            need = self.bottom.tabBar().sizeHint().height() + self.table.sizeHint().height() + 4
-            below = max(self.bottom.minimumSizeHint().height(), min(need, total - top))
-            self.splitter.blockSignals(True)  # not the user's move
-            self.splitter.setSizes([max(total - below, 0), below])
-            self.splitter.blockSignals(False)
+        if event.type() in (QEvent.Type.Show, QEvent.Type.Resize):
+            self.fit()
         return False
 
 
