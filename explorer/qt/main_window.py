@@ -304,7 +304,7 @@ class MainWindow(QMainWindow):
     def _exported_one(self, dialog) -> None:
         if dialog.written is not None:
             self._remember_dir("export", str(dialog.written))
-            self.show_status(f"Exported {dialog.written.name}")
+            self.show_status(f"Exported {dialog.written}")  # the folder too: it may not be where the user looks
 
     @Slot()
     def export_all_figures(self) -> None:

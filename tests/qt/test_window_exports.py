@@ -94,7 +94,7 @@ def test_export_figure_opens_the_dialog_for_the_tabs_figure(window, tmp_path, qt
     dialog.width_box.setValue(900)
     dialog.accept()
     assert (tmp_path / "loss.png").exists()
-    assert "Exported loss.png" in window.statusBar().currentMessage()
+    assert f"Exported {tmp_path / 'loss.png'}" in window.statusBar().currentMessage()  # folder and file
 
 
 def test_export_figure_offers_the_view_on_screen_first(qtbot, monkeypatch):

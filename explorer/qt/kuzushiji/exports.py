@@ -15,6 +15,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import numpy as np
+import pyqtgraph as pg
 from PySide6.QtGui import QAction, QGuiApplication
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
@@ -48,6 +50,34 @@ def _colour(run):
     return run.accuracy.opts["pen"].color()
 
 
+def curves_who(curves) -> tuple[str, str]:
+    """Whose curves the whole chart holds, for a title and a file name: ("All nets", "all_nets"),
+    ("NetLin and NetConv", "lin_conv") or ("NetLin", "lin"), so two sets exported into one folder
+    do not overwrite each other."""
+    present = [name for name in nets.NETS if _runs_of(curves, name)]
+    if not present or len(present) == len(nets.NETS):
+        return "All nets", "all_nets"
+    names = [nets.display_name(name) for name in present]
+    return " and ".join(names), "_".join(present)
+
+
+def _accuracy_range(curves):
+    """For an export, the accuracy axis at 0–100 % (on screen it may go higher to make room for the legend)."""
+    from explorer.qt.kuzushiji.plots import ACCURACY_BOTTOM, ACCURACY_TOP
+
+    shown = []
+
+    def chrome(exporting: bool) -> None:
+        plot = curves.accuracy_plot
+        if exporting:
+            shown[:] = [plot.vb.viewRange()[1]]
+            plot.setYRange(ACCURACY_BOTTOM, ACCURACY_TOP, padding=0)
+        elif shown:
+            plot.setYRange(*shown[0], padding=0)
+
+    return chrome
+
+
 def curves_figure(curves, name: str | None = None, which: str = "loss") -> Figure:
     """Loss or accuracy curves: every run, or only net ``name``'s (the others hidden while exporting)."""
     plot = curves.loss_plot if which == "loss" else curves.accuracy_plot
@@ -58,16 +88,24 @@ def curves_figure(curves, name: str | None = None, which: str = "loss") -> Figur
     ]
     if which != "loss":
         hidden.append(curves.legend)  # the figure's own legend names only the runs shown
-    who = "Kuzushiji-MNIST" if name is None else nets.display_name(name)
+    who, stem = curves_who(curves) if name is None else (nets.display_name(name), name)
     epochs = max((len(run.epoch_x) for run in runs), default=0)
     what = "training loss (solid, smoothed) and test loss (dashed)" if which == "loss" else "test accuracy"
     title = f"{who}: {what}, {epochs} epoch{'s' if epochs != 1 else ''}"
     note = "; ".join(run.label for run in runs) or "no training runs yet"
-    stem = "kuzushiji" if name is None else f"kuzushiji_{name}"
-    return Figure(plot, title=title, note=note, x_label="epoch",
+    return Figure(plot, title=f"Kuzushiji-MNIST, {title}", note=note, x_label="epoch",
                   y_label="NLL loss (log scale)" if which == "loss" else "test accuracy (%)",
                   legend=[(run.label, _colour(run)) for run in runs], hide=hidden, aspect=1.6,
-                  name=f"{stem}_{'loss' if which == 'loss' else 'accuracy'}_curves")
+                  chrome=None if which == "loss" else _accuracy_range(curves),
+                  name=f"kuzushiji_{stem}_{'loss' if which == 'loss' else 'accuracy'}_curves")
+
+
+def whole_curves_figure(curves) -> Figure:
+    """The Train page's two charts as on screen, named after the nets they hold."""
+    who, stem = curves_who(curves)
+    return Figure(curves, title=f"Kuzushiji-MNIST training runs, {who}: loss and test accuracy",
+                  note="; ".join(run.label for run in curves.runs.values()), aspect=1.3,
+                  name=f"kuzushiji_{stem}_training_curves")
 
 
 def confusion_figure(page, name: str | None = None) -> Figure:
@@ -125,6 +163,52 @@ def training_gallery_figure(data_page) -> Figure:
                   kind="image", aspect=1.4, name="kuzushiji_training_images")
 
 
+def predictions_chart(prediction) -> pg.GraphicsLayoutWidget:
+    """What each net reads, as a chart of its own: a bar chart per net, no controls (the canvas has its own).
+
+    Built from the numbers the Draw page shows (the cards' probabilities), never by grabbing the page:
+    the page's class dropdown and "Put a real one on the canvas" button are not part of a figure.
+    """
+    from explorer.qt.kuzushiji.prediction_panel import OTHER_BRUSH, TOP_BRUSH, kana_font
+
+    chart = pg.GraphicsLayoutWidget()
+    chart.setBackground("w")
+    col = 0
+    for name, card in prediction.cards.items():
+        if card.isHidden():
+            continue
+        probs = card.probabilities
+        if probs is None:
+            title = f"{nets.display_name(name)}: nothing drawn"
+            probs, top = np.zeros(10), -1
+        else:
+            top = int(np.argmax(probs))
+            kana, romaji = CLASSES[top]
+            title = f"{nets.display_name(name)} reads {kana} {romaji} ({100 * probs[top]:.1f} %)"
+        plot = chart.addPlot(row=0, col=col, title=title)
+        plot.titleLabel.item.setFont(kana_font(10))
+        plot.addItem(pg.BarGraphItem(x=np.arange(10), height=np.asarray(probs, float), width=0.7,
+                                     brushes=[TOP_BRUSH if i == top else OTHER_BRUSH for i in range(10)]))
+        plot.setYRange(0, 1, padding=0.02)
+        plot.setXRange(-0.6, 9.6, padding=0)
+        plot.setLabel("left", "probability")
+        bottom = plot.getAxis("bottom")
+        bottom.setTicks([[(i, f"{k}\n{r}") for i, (k, r) in enumerate(CLASSES)]])
+        bottom.setStyle(tickFont=kana_font(8))
+        bottom.setHeight(40)
+        for side in ("left", "bottom"):
+            plot.getAxis(side).setTextPen("k")
+            plot.getAxis(side).setPen("k")
+        col += 1
+    return chart
+
+
+def _weights_note(prediction) -> str:
+    """Where each shown net's weights came from ("NetLin: trained here, saved as …")."""
+    return "; ".join(f"{nets.display_name(name)}: {card.caption.text()}" for name, card in prediction.cards.items()
+                     if not card.isHidden() and card.caption.text())
+
+
 def insides_figures(panel) -> dict[str, Figure]:
     """The Draw page's looks inside the nets, titled by what they show."""
     insides = panel.insides
@@ -140,8 +224,8 @@ def insides_figures(panel) -> dict[str, Figure]:
         "drawing_hidden_units": Figure(insides.hidden_page.figure, title="NetFull hidden activations (8 × 16)",
                                        aspect=2.0, name="drawing_hidden_units"),
         "drawing_canvas": Figure(panel.canvas, title="The drawing", kind="image", name="drawing_canvas"),
-        "drawing_predictions": Figure(panel.prediction, title="What each net reads in the drawing", kind="image",
-                                      aspect=1.8, name="drawing_predictions"),
+        "drawing_predictions": Figure(predictions_chart(panel.prediction), title="What each net reads in the drawing",
+                                      note=_weights_note(panel.prediction), aspect=2.6, name="drawing_predictions"),
     }
 
 
@@ -184,9 +268,7 @@ def curves_csv(curves) -> str:
 def install(tab: KuzushijiTab) -> None:
     """Right-click Export… on every figure of the tab and Copy / CSV on its tables."""
     page = tab.evaluation_page
-    install_export_action(tab.curves, lambda: Figure(
-        tab.curves, title="Kuzushiji-MNIST training runs: loss and test accuracy",
-        note="; ".join(run.label for run in tab.curves.runs.values()), aspect=1.3, name="kuzushiji_loss_curves"))
+    install_export_action(tab.curves, lambda: whole_curves_figure(tab.curves))
     install_export_action(page.matrix, lambda: confusion_figure(page))
     install_confusion_table_actions(page.matrix)
     install_export_action(page.per_class_view.bars, lambda: per_class_figure(page))
@@ -210,9 +292,10 @@ def install_draw_page(panel) -> None:
 def tab_figures(tab: KuzushijiTab) -> dict[str, Figure | QWidget]:
     """The figures File → Export figure offers, by file name."""
     page = tab.evaluation_page
+    loss, accuracy = curves_figure(tab.curves, which="loss"), curves_figure(tab.curves, which="accuracy")
     named: dict[str, Figure | QWidget] = {
-        "kuzushiji_loss_curves": curves_figure(tab.curves, which="loss"),
-        "kuzushiji_accuracy_curves": curves_figure(tab.curves, which="accuracy"),
+        loss.name: loss,
+        accuracy.name: accuracy,
         "kuzushiji_confusion_matrix": confusion_figure(page),
         "kuzushiji_per_class_accuracy": per_class_figure(page),
         "kuzushiji_results_table": tab.results_table,
@@ -240,12 +323,14 @@ def export_all(tab: KuzushijiTab, folder: str | Path, formats: Sequence[str] = (
         if name in tab.results and tab.results[name].evaluation is not None:
             figures.append(confusion_figure(tab.evaluation_page, name))
     whole = tab_figures(tab)
-    for key in ("kuzushiji_loss_curves", "kuzushiji_confusion_matrix", "kuzushiji_results_table"):
-        figures.append(Figure.of(whole[key]))
-        figures[-1].name = key
+    _, stem = curves_who(tab.curves)
+    for key in (f"kuzushiji_{stem}_loss_curves", "kuzushiji_confusion_matrix", "kuzushiji_results_table"):
+        if key not in {f.name for f in figures}:  # one net's curves are already in the set under this name
+            figures.append(Figure.of(whole[key]))
+            figures[-1].name = key
     written = figure_export.export_all(figures, folder, formats, size=size)
     if tab.curves.runs:
-        written.append(write_text(folder / "kuzushiji_training_curves.csv", curves_csv(tab.curves)))
+        written.append(write_text(folder / f"kuzushiji_{stem}_training_curves.csv", curves_csv(tab.curves)))
     return written
 
 

@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 )
 
 from explorer.core.errors import UserError
+from explorer.qt.settings import app_settings
 from explorer.qt.widgets.figure_export import (
     DEFAULT_SCALE,
     SCREEN_DPI,
@@ -149,6 +150,11 @@ class ExportDialog(QDialog):
         except UserError as exc:
             QMessageBox.warning(self, "Could not export the figure", str(exc))
             return
+        # The next export opens here, and the status line says where this one went (folder and file).
+        app_settings().set_value("dirs/export", str(self.written.parent))
+        window = self.parentWidget().window() if self.parentWidget() is not None else None
+        if hasattr(window, "show_status"):
+            window.show_status(f"Exported {self.written}")
         super().accept()
 
 
@@ -158,6 +164,9 @@ def _resolve(figure: Figure | Callable[[], Figure] | QWidget) -> Figure:
 
 def open_export_dialog(figure, parent: QWidget | None = None, folder=None) -> ExportDialog:
     """Show the export dialog (window-modal, returns at once) for ``figure``."""
+    if folder is None:  # the last export folder, as File → Export figure uses
+        kept = app_settings().value("dirs/export")
+        folder = kept if isinstance(kept, str) and kept and Path(kept).is_dir() else None
     dialog = ExportDialog(_resolve(figure), folder=folder, parent=parent)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     dialog.open()

@@ -163,3 +163,68 @@ def test_the_per_class_table_headers_fit_their_columns_at_1024(qtbot):
             assert metrics.horizontalAdvance(cell) < table.columnWidth(column), (cell, table.columnWidth(column))
     assert sum(table.columnWidth(c) for c in range(3)) <= table.viewport().width()
     tab.shutdown()
+
+
+# item 7: exports -----------------------------------------------------------------------------------------
+def test_file_export_figure_drawing_predictions_holds_only_the_charts_and_says_where_it_went(
+        qtbot, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QInputDialog
+
+    from explorer.core.kuzushiji import nets
+    from explorer.core.kuzushiji.engine import TrainConfig
+    from explorer.core.kuzushiji.results import NetResult
+    from explorer.qt.kuzushiji.tab import KuzushijiTab
+    from explorer.qt.settings import app_settings
+    from tests.qt.test_layout import open_window
+
+    window, tab = open_window(qtbot, (1280, 860), KuzushijiTab)
+    for name in nets.NETS:
+        tab.results[name] = NetResult(name, nets.create(name, seed=7), TrainConfig(net=name), source="test")
+    tab._show_results()
+    tab.pages.setCurrentWidget(tab.draw_holder)
+    panel = tab.ensure_draw_page()
+    panel.characters.buttons[3][0].click()  # a real つ on the canvas
+    qtbot.waitUntil(lambda: panel.preprocessed is not None, timeout=10_000)
+    out = tmp_path / "exports"
+    out.mkdir()
+    app_settings().set_value("dirs/export", str(out))  # where the last export went
+    monkeypatch.setattr(QInputDialog, "getItem", lambda *a, **k: ("drawing_predictions", True))
+    window.export_one_figure()
+    dialog = window.export_dialog
+    assert dialog.path.text() == str(out / "drawing_predictions.png")  # opens in the last export folder
+    dialog.format.setCurrentIndex(dialog.format.findData("svg"))
+    dialog.accept()
+    written = out / "drawing_predictions.svg"
+    svg = written.read_text(encoding="utf-8")
+    for chrome in ("Put a real one on the canvas", "The real thing", "Real examples", "What the nets see"):
+        assert chrome not in svg, chrome  # no button, no dropdown's group, no panels of the page
+    for name in ("NetLin", "NetFull", "NetConv"):
+        assert f"{name} reads" in svg
+    assert str(written) in window.statusBar().currentMessage()  # the folder and the file
+    tab.shutdown()
+
+
+def test_training_curve_files_and_titles_name_their_nets(qtbot, tmp_path):
+    import numpy as np
+
+    from explorer.qt.kuzushiji import exports
+    from explorer.qt.widgets.figure_export import export_figure
+
+    curves = shown_curves(qtbot, (700, 500))
+    add_run(curves, "NetLin", np.geomspace(2.3, 0.5, 40), [0.9, 0.6], [70.0, 80.0])
+    first = exports.curves_figure(curves, which="loss")
+    assert first.name == "kuzushiji_lin_loss_curves" and "NetLin" in first.title
+    assert exports.whole_curves_figure(curves).name == "kuzushiji_lin_training_curves"
+    export_figure(first, tmp_path / f"{first.name}.png")
+    curves.clear_runs()
+    add_run(curves, "NetConv", np.geomspace(2.3, 0.3, 40), [0.7, 0.4], [80.0, 90.0])
+    second = exports.curves_figure(curves, which="accuracy")
+    export_figure(second, tmp_path / f"{second.name}.png")
+    assert {p.name for p in tmp_path.iterdir()} == {"kuzushiji_lin_loss_curves.png",
+                                                      "kuzushiji_conv_accuracy_curves.png"}
+    add_run(curves, "NetLin", np.geomspace(2.3, 0.5, 40), [0.9, 0.6], [70.0, 80.0])
+    both = exports.curves_figure(curves, which="loss")
+    assert both.name == "kuzushiji_lin_conv_loss_curves" and "NetLin and NetConv" in both.title
+    add_run(curves, "NetFull", np.geomspace(2.3, 0.5, 40), [0.9, 0.6], [70.0, 80.0])
+    every = exports.curves_figure(curves, which="loss")
+    assert every.name == "kuzushiji_all_nets_loss_curves" and "All nets" in every.title

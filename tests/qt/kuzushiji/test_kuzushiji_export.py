@@ -86,17 +86,16 @@ def test_export_all_writes_each_nets_figures_and_the_curves_csv(trained, tmp_pat
     page.epoch.setValue(1)
     written = tab.export_all(tmp_path)
     names = {p.name for p in written}
-    for stem in ("kuzushiji_lin_loss_curves", "kuzushiji_lin_confusion_matrix", "kuzushiji_loss_curves",
-                 "kuzushiji_confusion_matrix"):
+    for stem in ("kuzushiji_lin_loss_curves", "kuzushiji_lin_confusion_matrix", "kuzushiji_confusion_matrix"):
         assert {f"{stem}.png", f"{stem}.svg"} <= names
-    assert "kuzushiji_training_curves.csv" in names
+    assert "kuzushiji_lin_training_curves.csv" in names  # only NetLin's runs: the file says so
     assert page.epoch.value() == 1  # the view is put back
     svg = (tmp_path / "kuzushiji_lin_confusion_matrix.svg").read_text()
     ET.fromstring(svg)
     assert "NetLin confusion matrix after epoch 2 of 2" in svg
     assert "NetLin: training loss" in (tmp_path / "kuzushiji_lin_loss_curves.svg").read_text()
     assert QImage(str(tmp_path / "kuzushiji_lin_loss_curves.png")).width() == 1600
-    rows = list(csv.DictReader((tmp_path / "kuzushiji_training_curves.csv").open(encoding="utf-8")))
+    rows = list(csv.DictReader((tmp_path / "kuzushiji_lin_training_curves.csv").open(encoding="utf-8")))
     run = tab.curves.runs[tab.run_key]
     loss_column = f"{run.label}: test loss"
     assert [float(r[loss_column]) for r in rows] == pytest.approx(run.test_loss)

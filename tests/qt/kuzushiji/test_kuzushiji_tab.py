@@ -245,7 +245,7 @@ def test_open_save_weights_and_export_figures(tab_with_data, qtbot, tmp_path):
     # File → Export all figures
     written = tab.export_all(tmp_path / "figures")
     names = {p.name for p in written}
-    assert {"kuzushiji_loss_curves.png", "kuzushiji_confusion_matrix.png", "kuzushiji_results_table.png"} <= names
+    assert {"kuzushiji_lin_loss_curves.png", "kuzushiji_confusion_matrix.png", "kuzushiji_results_table.png"} <= names
     assert all(p.stat().st_size > 1000 for p in written if p.suffix != ".csv"), [(p.name, p.stat().st_size) for p in written]
 
 
