@@ -20,9 +20,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from explorer.core.progress import run_to_end  # noqa: E402
 from explorer.core.recurrent.training import fast_recipe, train  # noqa: E402
-from explorer.core.recurrent.weights import save_net  # noqa: E402
+from explorer.core.recurrent.weights import PRETRAINED, save_net  # noqa: E402
 
-NETS = [("anb2n", "srn", 2), ("anb2n", "lstm", 2), ("anb2nc3n", "lstm", 3), ("anb2nc3n", "srn", 4)]
+NETS = list(PRETRAINED)  # the one list of shipped nets
 OUT = Path(__file__).resolve().parent.parent / "resources" / "weights"
 
 

@@ -145,7 +145,14 @@ def _names(net) -> str:
     return ", ".join(net.state_dict())
 
 
-PRETRAINED = (("anb2n", "srn", 2), ("anb2n", "lstm", 2), ("anb2nc3n", "lstm", 3), ("anb2nc3n", "srn", 4))
+PRETRAINED = (
+    ("anb2n", "srn", 2),
+    ("anb2n", "gru", 2),
+    ("anb2n", "lstm", 2),
+    ("anb2nc3n", "gru", 3),
+    ("anb2nc3n", "lstm", 3),
+    ("anb2nc3n", "srn", 4),
+)
 """The nets shipped in ``resources/weights/`` (trained by ``scripts/train_pretrained_recurrent.py``)."""
 
 
