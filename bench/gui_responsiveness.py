@@ -55,7 +55,8 @@ def training_with_gui(repeats: int) -> tuple[list[float], float, int]:
     window = MainWindow()
     window.resize(1400, 950)
     window.show()
-    tab = next(window.tabs.widget(i) for i in range(window.tabs.count()) if isinstance(window.tabs.widget(i), MLPTab))
+    tab = window.tab("mlp")
+    assert isinstance(tab, MLPTab)
     window.tabs.setCurrentWidget(tab)
     tab.controls.network.hidden.setValue(1)  # never reaches 100 %, so it runs all epochs
     tab.controls.train.max_epochs.setValue(EPOCHS)

@@ -142,21 +142,65 @@ def _say(text: str, stream=None) -> None:
         print(text, file=stream, flush=True)
 
 
-READY_MESSAGE = "Getting ready: loading torch and the three experiments…"
+READY_MESSAGE = "Getting ready…"
+
+#: Steps the getting-ready window lists at most (the latest ones).
+SHOWN_STEPS = 4
 
 
 def startup_window(app):
     """A light "getting ready" window: the app icon, its name and what is loading.
 
     Built from Qt alone so it shows in a fraction of a second; it is painted
-    before the heavy imports (torch, pyqtgraph's views, the tabs) block the event
-    loop. A frameless QLabel rather than QSplashScreen, whose show() waits up to a
-    second for an expose event that some platforms (offscreen, some Wayland
-    compositors) never send.
+    before the heavy imports (torch, pyqtgraph's views, the tabs). A frameless
+    QLabel rather than QSplashScreen, whose show() waits up to a second for an
+    expose event that some platforms (offscreen, some Wayland compositors) never
+    send. :func:`startup_step` adds a line saying what is loading now; the
+    window keeps them in ``steps``.
     """
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QLabel
+
+    window = QLabel()
+    window.steps = []
+    window.setPixmap(_startup_pixmap(app, []))
+    window.setObjectName("startupWindow")
+    window.setWindowTitle("Neural Dynamics Explorer")
+    window.setAccessibleDescription(READY_MESSAGE)
+    window.setWindowFlags(Qt.WindowType.SplashScreen | Qt.WindowType.FramelessWindowHint)
+    window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
+    screen = app.primaryScreen()
+    if screen is not None:
+        window.resize(window.pixmap().size())
+        window.move(screen.availableGeometry().center() - window.pixmap().rect().center())
+    window.show()
+    # Let the window system map it (briefly), then paint it once for real.
+    deadline = time.monotonic() + 0.5
+    while not (window.windowHandle() and window.windowHandle().isExposed()) and time.monotonic() < deadline:
+        app.processEvents()
+    window.repaint()
+    app.processEvents()
+    return window
+
+
+def startup_step(window, text: str) -> None:
+    """Say on the getting-ready window what is loading now ("importing PyTorch…"), painted at once."""
+    from PySide6.QtWidgets import QApplication
+
+    log.info("start-up: %s", text)
+    if window is None:
+        return
+    window.steps.append(text)
+    window.setPixmap(_startup_pixmap(QApplication.instance(), window.steps))
+    window.setAccessibleDescription(" ".join([READY_MESSAGE, *window.steps]))
+    window.repaint()
+    QApplication.processEvents()
+
+
+def _startup_pixmap(app, steps: list[str]):
+    """The getting-ready picture: icon, name, and the latest steps (the current one last, brightest)."""
     from PySide6.QtCore import QRect, Qt
     from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPixmap
-    from PySide6.QtWidgets import QLabel
 
     pixmap = QPixmap(460, 170)
     pixmap.fill(QColor("#1f3b64"))
@@ -175,27 +219,70 @@ def startup_window(app):
     font.setBold(False)
     painter.setFont(font)
     painter.setPen(QColor("#dfe9f7"))
-    painter.drawText(QRect(170, 100, 280, 50), Qt.TextFlag.TextWordWrap, READY_MESSAGE)
+    painter.drawText(QRect(170, 92, 280, 18), Qt.AlignmentFlag.AlignLeft, READY_MESSAGE)
+    shown = steps[-SHOWN_STEPS:]
+    for row, step in enumerate(shown):
+        painter.setPen(QColor("white" if row == len(shown) - 1 else "#9fb3cf"))
+        painter.drawText(QRect(178, 112 + 14 * row, 272, 14), Qt.AlignmentFlag.AlignLeft, step)
     painter.end()
-    window = QLabel()
-    window.setPixmap(pixmap)
-    window.setObjectName("startupWindow")
-    window.setWindowTitle("Neural Dynamics Explorer")
-    window.setAccessibleDescription(READY_MESSAGE)
-    window.setWindowFlags(Qt.WindowType.SplashScreen | Qt.WindowType.FramelessWindowHint)
-    window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
-    screen = app.primaryScreen()
-    if screen is not None:
-        window.resize(pixmap.size())
-        window.move(screen.availableGeometry().center() - pixmap.rect().center())
-    window.show()
-    # Let the window system map it (briefly), then paint it once for real.
-    deadline = time.monotonic() + 0.5
-    while not (window.windowHandle() and window.windowHandle().isExposed()) and time.monotonic() < deadline:
-        app.processEvents()
-    window.repaint()
-    app.processEvents()
-    return window
+    return pixmap
+
+
+class Preloader:
+    """Imports modules on a background thread while the GUI thread shows what it is doing.
+
+    torch takes seconds to import; on a thread of its own it loads while the
+    GUI thread imports the plots and keeps the getting-ready window painted.
+    A failed import is only logged here: the GUI thread imports the module again
+    when it needs it and reports the failure there, at the step that failed.
+    """
+
+    def __init__(self, steps: list[tuple[str, str]]):
+        import threading
+
+        self.steps = list(steps)  # (what the window says, the module)
+        self.now = self.steps[0][0] if self.steps else ""
+        self.done = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="explorer-preload", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        import importlib
+
+        try:
+            for text, name in self.steps:
+                self.now = text
+                try:
+                    importlib.import_module(name)
+                except Exception:  # noqa: BLE001 - said again, with its stage, where it is needed
+                    log.warning("could not preload %s", name, exc_info=True)
+        finally:
+            self.done.set()
+
+    def wait(self, app, splash, timeout: float = 600.0) -> None:
+        """Until the imports are done, turning the event loop: ``splash`` says which one is loading."""
+        deadline = time.monotonic() + timeout
+        while not self.done.wait(0.02) and time.monotonic() < deadline:
+            now = self.now
+            if splash is not None and splash.steps and splash.steps[-1] not in (now, f"still {now}"):
+                startup_step(splash, f"still {now}" if now in splash.steps else now)
+            app.processEvents()
+
+
+def preload_steps(slot) -> list[tuple[str, str]]:
+    """What :class:`Preloader` imports before ``slot``'s tab is built, with the words for each."""
+    return [("importing PyTorch…", "torch")] + [(f"loading the {slot.title} nets…", m)
+                                                for m in slot.preload if m != "torch"]
+
+
+def _first_tab_slot():
+    """The tab the window will show first (the one the user left last time), as a slot."""
+    from explorer.qt.exports import tab_slots
+    from explorer.qt.settings import app_settings
+
+    slots = tab_slots()
+    index = app_settings().value("window/tab", 0)
+    return slots[index] if isinstance(index, int) and 0 <= index < len(slots) else slots[0]
 
 
 def _fallback_message(fallback: paths.DataDirFallback) -> str:
@@ -256,10 +343,16 @@ def run_gui(qt_args: list[str]) -> int:
         splash = startup_window(app)
         _probe("first-window")
         stage = "loading the experiments (torch, plots, tabs)"
+        preload = Preloader(preload_steps(_first_tab_slot()))  # off the GUI thread
+        startup_step(splash, preload.steps[0][0])
+        startup_step(splash, "loading the plots…")
+        import pyqtgraph  # noqa: F401 - meanwhile, here: Qt's own modules load on the GUI thread
+
         from explorer.qt.main_window import MainWindow
 
+        preload.wait(app, splash)
         stage = "building the main window"
-        window = MainWindow()
+        window = MainWindow(on_step=lambda text: startup_step(splash, text))
         install_excepthook(window)
         window.show()
         splash.close()

@@ -6,6 +6,7 @@ API:
 - ``tab_key(tab) -> str`` -- which of those a tab is.
 - ``build_tab(name) -> ExperimentTab`` -- one tab, as the window builds it
   (the user's stored work restored, shipped defaults otherwise).
+- ``WINDOW_TABS``, ``tab_slots()`` -- the tabs in the window's order, each built on first visit.
 - ``export_tab(tab, folder, formats, size) -> list[Path]`` -- the tab's
   standard figure set (``tab.export_all``), into a folder that is made if missing.
 - ``gather_sections(tabs) -> list[ReportSection]`` -- every tab's
@@ -50,6 +51,29 @@ def build_tab(name: str):
     else:
         raise UserError(f"no tab called {name!r}; choose one of {', '.join(TAB_NAMES)}")
     return cls()
+
+
+#: The experiments in the window's order: the command-line name, the tab's title (its class's ``title``,
+#: known here without importing the tab) and the Qt-free modules its tab imports, the slow part of
+#: building it, which may be imported on a background thread first.
+WINDOW_TABS = (
+    ("kuzushiji", "Kuzushiji-MNIST", ("explorer.core.kuzushiji.engine", "explorer.core.kuzushiji.evaluation",
+                                      "explorer.core.kuzushiji.work", "explorer.core.kuzushiji.preprocess",
+                                      "explorer.core.kuzushiji.examples", "explorer.core.kuzushiji.inputs")),
+    ("mlp", "MLP on a grid", ("explorer.core.mlp.training", "explorer.core.mlp.work", "explorer.core.mlp.analysis",
+                              "explorer.core.mlp.timeline")),
+    ("recurrent", "Recurrent dynamics", ("explorer.core.recurrent.analysis", "explorer.core.recurrent.training",
+                                         "explorer.core.recurrent.machine_study", "explorer.core.recurrent.work",
+                                         "explorer.core.recurrent.weights", "explorer.core.recurrent.fsm_lockstep")),
+)
+
+
+def tab_slots() -> list:
+    """The window's tabs as :class:`~explorer.qt.tab.TabSlot`, each built (by :func:`build_tab`) on first visit."""
+    from explorer.qt.tab import TabSlot
+
+    return [TabSlot(key, title, lambda key=key: build_tab(key), ("torch", *modules))
+            for key, title, modules in WINDOW_TABS]
 
 
 def _accepts(method, *names: str) -> bool:

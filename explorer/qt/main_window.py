@@ -21,15 +21,14 @@ from PySide6.QtWidgets import (
 )
 
 from explorer import __version__
-from explorer.core import device as devices
 from explorer.core import instance_lock, paths
 from explorer.core.errors import UserError
 from explorer.qt import help as guides
-from explorer.qt.exports import export_tab, write_lab_report
+from explorer.qt.exports import export_tab, tab_slots, write_lab_report
 from explorer.qt.menus import ActionsMenu, redo_shortcuts, shortcuts_markdown
 from explorer.qt.messages import show_error
 from explorer.qt.settings import app_settings
-from explorer.qt.tab import ExperimentTab
+from explorer.qt.tab import ExperimentTab, PendingTab, TabSlot
 from explorer.qt.widgets.export_dialog import open_export_dialog
 from explorer.qt.widgets.figure_export import Figure
 from explorer.qt.widgets.wheel_guard import install_wheel_guard
@@ -37,20 +36,24 @@ from explorer.qt.widgets.wheel_guard import install_wheel_guard
 log = logging.getLogger(__name__)
 
 
-def default_tabs() -> list[ExperimentTab]:
-    """The three experiment tabs, in menu order."""
-    from explorer.qt.kuzushiji.tab import KuzushijiTab
-    from explorer.qt.mlp.tab import MLPTab
-    from explorer.qt.recurrent.tab import RecurrentTab
-
-    return [KuzushijiTab(), MLPTab(), RecurrentTab()]
+def default_tabs() -> list[ExperimentTab | TabSlot]:
+    """The three experiment tabs, in menu order, each built when it is first shown."""
+    return tab_slots()
 
 
 class MainWindow(QMainWindow):
-    """Tabs, File/Edit/View/Help menus, a status bar and a compute-device choice."""
+    """Tabs, File/Edit/View/Help menus, a status bar and a compute-device choice.
 
-    def __init__(self, tabs: list[ExperimentTab] | None = None):
+    ``tabs`` are tabs or :class:`~explorer.qt.tab.TabSlot`\\ s (by default the
+    three experiments, as slots): a slot's tab is built when it is first shown
+    or asked for (:meth:`tab`), so the window opens with one tab built, not
+    three. ``on_step`` hears what is being built (the getting-ready window shows it).
+    """
+
+    def __init__(self, tabs: list[ExperimentTab | TabSlot] | None = None, on_step=None):
         super().__init__()
+        self._on_step = on_step
+        self._device = "cpu"
         # Before the tabs: a second window on this data folder gets read-only work stores.
         self.read_only = instance_lock.claim_data_folder()
         self.setWindowTitle("Neural Dynamics Explorer" + (" (read-only: changes are not kept)" if self.read_only else ""))
@@ -72,10 +75,73 @@ class MainWindow(QMainWindow):
         self._on_tab_changed(self.tabs.currentIndex())
 
     # construction --------------------------------------------------------
-    def add_tab(self, tab: ExperimentTab) -> None:
+    def add_tab(self, tab: ExperimentTab | TabSlot) -> None:
+        if isinstance(tab, TabSlot):
+            self.tabs.addTab(PendingTab(tab), tab.title)
+            return
         self.tabs.addTab(tab, tab.title)
+        self._adopt(tab)
+
+    def _adopt(self, tab: ExperimentTab) -> None:
         self.undo_group.addStack(tab.undo_stack)
         tab.status_message.connect(self.show_status)
+        tab.set_device(self._device)
+
+    def tab(self, which: int | str) -> ExperimentTab:
+        """The tab at index ``which`` or called ``which`` (``"mlp"``, ``"kuzushiji"``, ``"recurrent"``, or its
+        title), built now if it was not yet; :class:`KeyError` if there is none."""
+        index = which if isinstance(which, int) else self._index_of(which)
+        if not 0 <= index < self.tabs.count():
+            raise KeyError(which)
+        widget = self.tabs.widget(index)
+        return self._build(index) if isinstance(widget, PendingTab) else widget
+
+    def _index_of(self, name: str) -> int:
+        from explorer.qt.exports import tab_key
+
+        for i in range(self.tabs.count()):
+            widget = self.tabs.widget(i)
+            key = widget.slot.key if isinstance(widget, PendingTab) else tab_key(widget)
+            if name in (key, self.tabs.tabText(i)):
+                return i
+        return -1
+
+    def all_tabs(self) -> list[ExperimentTab]:
+        """Every tab, the ones not visited yet built now (the lab report covers them all)."""
+        return [self.tab(i) for i in range(self.tabs.count())]
+
+    def built_tabs(self) -> list[ExperimentTab]:
+        """The tabs built so far (visited or asked for), in tab order."""
+        widgets = [self.tabs.widget(i) for i in range(self.tabs.count())]
+        return [w for w in widgets if not isinstance(w, PendingTab)]
+
+    def _build(self, index: int) -> ExperimentTab:
+        """Build the tab of a slot and put it in its place (the placeholder says so meanwhile)."""
+        from PySide6.QtWidgets import QApplication
+
+        pending = self.tabs.widget(index)
+        slot = pending.slot
+        log.info("building the %s tab", slot.title)
+        if self._on_step is not None:
+            self._on_step(f"building the {slot.title} tab…")
+        if pending.isVisible():
+            pending.repaint()  # "Building this tab…" on screen while it is built
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            tab = slot.build()
+        finally:
+            QApplication.restoreOverrideCursor()
+        current = self.tabs.currentIndex()
+        blocked = self.tabs.blockSignals(True)  # the same tab stays current: no change to announce
+        try:
+            self.tabs.removeTab(index)
+            self.tabs.insertTab(index, tab, slot.title)
+            self.tabs.setCurrentIndex(current)
+        finally:
+            self.tabs.blockSignals(blocked)
+        pending.deleteLater()
+        self._adopt(tab)
+        return tab
 
     def _action(self, menu, text, slot, shortcut=None, tip=""):
         action = QAction(text, self)
@@ -154,6 +220,8 @@ class MainWindow(QMainWindow):
         self._action(help_menu, "&About Neural Dynamics Explorer", self.show_about, None, "Versions and where files are kept")
 
     def _build_status_bar(self) -> None:
+        from explorer.core import device as devices  # imports torch: only once the window is wanted
+
         status = self.statusBar()
         self.device_combo = QComboBox()
         self.device_combo.setObjectName("deviceCombo")
@@ -199,9 +267,9 @@ class MainWindow(QMainWindow):
 
     @Slot(int)
     def _on_tab_changed(self, index: int) -> None:
-        tab = self.current_tab()
-        if tab is None:
+        if index < 0:
             return
+        tab = self.tab(index)  # built on its first visit
         self.undo_group.setActiveStack(tab.undo_stack)
         self.open_data_action.setEnabled(tab.supports_data)
         self.open_weights_action.setEnabled(tab.supports_weights)
@@ -213,8 +281,9 @@ class MainWindow(QMainWindow):
     @Slot(int)
     def _on_device_changed(self, index: int) -> None:
         name = self.device_combo.itemData(index) or "cpu"
-        for i in range(self.tabs.count()):
-            self.tabs.widget(i).set_device(name)
+        self._device = name
+        for tab in self.built_tabs():  # the others take it when they are built
+            tab.set_device(name)
 
     @Slot()
     def copy_table(self) -> None:
@@ -329,7 +398,13 @@ class MainWindow(QMainWindow):
         if not path.lower().endswith((".html", ".htm")):
             path += ".html"
         self._remember_dir("report", path)
-        tabs = [self.tabs.widget(i) for i in range(self.tabs.count())]
+        from explorer.qt.workers import wait_for_tasks
+
+        fresh = [i for i in range(self.tabs.count()) if isinstance(self.tabs.widget(i), PendingTab)]
+        if fresh:
+            self.show_status("Opening the tabs not visited yet, for the report…")
+        tabs = self.all_tabs()
+        wait_for_tasks([tabs[i] for i in fresh])  # their stored work is restored in the background
         if self._run_file_action("Could not export the report", lambda p: write_lab_report(p, tabs), path):
             self.show_status(f"Wrote the lab report {Path(path).name}: open it in a browser, add notes, print to PDF")
 
@@ -362,9 +437,9 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
         self.save_settings()
-        for i in range(self.tabs.count()):
-            if not self.tabs.widget(i).shutdown():
-                log.warning("a background task in %s did not stop in time", self.tabs.tabText(i))
+        for tab in self.built_tabs():
+            if not tab.shutdown():
+                log.warning("a background task in %s did not stop in time", tab.title)
         from explorer.core.subprocess_runner import stop_training_children
 
         stop_training_children()  # the warm child and the fork server too: quitting leaves no process
@@ -377,6 +452,8 @@ def about_text() -> str:
     import PySide6
     import torch
     from PySide6.QtCore import qVersion
+
+    from explorer.core import device as devices
 
     device = ", ".join(devices.describe(n) for n in devices.available_devices())
     return (

@@ -118,7 +118,7 @@ def shortcuts_markdown(window) -> str:
         if action.menu() is not None:
             lines += [f"| {what} | {keys} |" for what, keys in _menu_rows(action.menu(), _plain(action.text()))]
     for i in range(window.tabs.count()):
-        entries = tab_shortcuts(window.tabs.widget(i))
+        entries = tab_shortcuts(window.tab(i) if hasattr(window, "tab") else window.tabs.widget(i))  # built if not yet
         if entries:
             lines += ["", f"## {window.tabs.tabText(i)}", "", "| What | Keys |", "|---|---|"]
             lines += [f"| {text} | {keys} |" for text, keys, _button in entries]

@@ -7,6 +7,8 @@ menu greys out the rest).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QTimer, Signal
@@ -121,6 +123,31 @@ class PlaceholderTab(ExperimentTab):
         label.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.addWidget(label)
+
+
+@dataclass(frozen=True)
+class TabSlot:
+    """A tab the window lists at once and builds on first visit (its module may import torch).
+
+    ``key`` is the experiment's name (``mlp``, ``kuzushiji``, ``recurrent``),
+    ``title`` the text on its tab, ``build`` makes the tab and ``preload`` names
+    the Qt-free modules it needs, which may be imported on a background thread
+    before the tab is built.
+    """
+
+    key: str
+    title: str
+    build: Callable[[], ExperimentTab]
+    preload: tuple[str, ...] = ()
+
+
+class PendingTab(PlaceholderTab):
+    """Where a tab will be, until it is visited: says that it is being built."""
+
+    def __init__(self, slot: TabSlot, parent: QWidget | None = None):
+        super().__init__(slot.title, "Building this tab…", parent)
+        self.slot = slot
+        self.setObjectName(f"pendingTab_{slot.key}")
 
 
 def run_alone(tab_class: type[ExperimentTab], width: int, height: int) -> None:

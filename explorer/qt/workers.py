@@ -280,3 +280,24 @@ def shutdown_tasks(owner: QObject, timeout: float = 10.0) -> bool:
     if any(task.process and task.is_running() for task in tasks):
         stop_training_children()
     return all(task.wait(timeout) for task in tasks)
+
+
+def wait_for_tasks(owners: Iterable[QObject], timeout: float = 60.0) -> bool:
+    """Turn the event loop until no task owned by ``owners`` runs (a tab just built restoring its work).
+
+    ``False`` when one still runs after ``timeout`` seconds. Nothing else's tasks
+    are waited for: a training in another tab goes on.
+    """
+    import time
+
+    from PySide6.QtCore import QCoreApplication, QEventLoop
+
+    owners = list(owners)
+    deadline = time.monotonic() + timeout
+    while any(task.is_running() for owner in owners for task in owner.findChildren(Task)):
+        if time.monotonic() > deadline:
+            return False
+        QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
+        time.sleep(0.005)
+    QCoreApplication.processEvents()  # their last results, delivered by queued signals
+    return True

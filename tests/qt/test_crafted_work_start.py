@@ -39,11 +39,13 @@ def _stored_lin_with_meta(**changes):
     return path
 
 
-def _open_window(qtbot) -> tuple[MainWindow, str]:
-    """The real window, shown; and the text of the message about saved work."""
+def _open_window(qtbot, tab: str = "kuzushiji") -> tuple[MainWindow, str]:
+    """The real window, shown with ``tab`` visited (a tab reads its saved work when first built);
+    and the text of the message about saved work."""
     window = MainWindow()
     qtbot.addWidget(window)
     window.show()
+    window.tabs.setCurrentWidget(window.tab(tab))
 
     def boxes():
         return [b for b in window.findChildren(QMessageBox)
@@ -72,17 +74,17 @@ RECURRENT_SHAPES = {
 def test_the_window_opens_with_a_crafted_recurrent_store(shape, user_data_dir, qtbot):
     work, problem = RECURRENT_SHAPES[shape]
     folder = _write_work(user_data_dir, "recurrent", work)
-    window, message = _open_window(qtbot)
+    window, message = _open_window(qtbot, "recurrent")
     assert problem in message and "work.json.damaged" in message
     assert (folder / "work.json.damaged").is_file()
-    tab = window.tabs.widget(2)
+    tab = window.tab("recurrent")
     assert (tab.state.language.name, tab.state.kind, tab.state.hidden) == ("anb2n", "srn", 2)  # the default net
     window.close()
 
 
 def test_the_window_opens_when_work_is_a_list(user_data_dir, qtbot):
     folder = _write_work(user_data_dir, "mlp", [1, 2, 3])
-    window, message = _open_window(qtbot)
+    window, message = _open_window(qtbot, "mlp")
     assert "Saved mlp work work.json could not be read (its 'work' should be a table of named entries, not a list)" in message
     assert (folder / "work.json.damaged").is_file()
     window.close()
@@ -110,7 +112,7 @@ def test_the_window_opens_with_a_crafted_stored_checkpoint(meta, problem, user_d
     path = _stored_lin_with_meta(**meta)
     window, message = _open_window(qtbot)
     assert "The last trained NetLin (kuzushiji_lin.pt) could not be read" in message and problem in message
-    assert "lin" not in window.tabs.widget(0).results  # started without it
+    assert "lin" not in window.tab("kuzushiji").results  # started without it
     assert path.is_file()  # the next training replaces it, as on the command line
     window.close()
 
@@ -128,7 +130,7 @@ def test_opening_a_recurrent_checkpoint_with_an_absurd_L_is_refused_in_a_box(L, 
     window = MainWindow()
     qtbot.addWidget(window)
     window.show()
-    tab = window.tabs.widget(2)
+    tab = window.tab("recurrent")
     window.tabs.setCurrentWidget(tab)
     before = tab.state
     assert not window._run_file_action("Could not open the weights", tab.open_weights, path)
@@ -155,7 +157,7 @@ def test_opening_a_checkpoint_with_ill_typed_meta_says_which_field(change, probl
     window = MainWindow()
     qtbot.addWidget(window)
     window.show()
-    tab = window.tabs.widget(0)
+    tab = window.tab("kuzushiji")
     assert not window._run_file_action("Could not open the weights", tab.open_weights, path)
     boxes = [b for b in window.findChildren(QMessageBox) if b.objectName() == "errorBox"]
     assert [b.text() for b in boxes] == [f"netlin.pt: {problem}"]

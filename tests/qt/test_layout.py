@@ -218,8 +218,7 @@ def open_window(qtbot, size: tuple[int, int], tab_type: type) -> tuple[MainWindo
     window.resize(*size)
     window.show()
     qtbot.waitExposed(window)
-    tab = next(window.tabs.widget(i) for i in range(window.tabs.count())
-               if isinstance(window.tabs.widget(i), tab_type))
+    tab = next(t for t in window.all_tabs() if isinstance(t, tab_type))
     window.tabs.setCurrentWidget(tab)
     return window, tab
 

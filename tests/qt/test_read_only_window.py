@@ -36,7 +36,7 @@ def test_a_second_window_opens_read_only_and_keeps_nothing(user_data_dir, qtbot)
         box = next(box for box in b.findChildren(QMessageBox) if box.windowTitle() == "Data folder in use")
         assert "Another Neural Dynamics Explorer window has the data folder" in box.text()
 
-        mlp = b.tabs.widget(1)
+        mlp = b.tab("mlp")
         assert mlp.state.dataset.name == "window A's points"  # B shows A's work
         b.tabs.setCurrentWidget(mlp)
         mlp.controls.network.reference_button.click()  # B's edit
@@ -52,5 +52,5 @@ def test_a_second_window_opens_read_only_and_keeps_nothing(user_data_dir, qtbot)
     c = MainWindow()  # the next window keeps work again, and finds A's edit
     qtbot.addWidget(c)
     assert "read-only" not in c.windowTitle() and c.findChild(QLabel, "readOnlyNote") is None
-    assert c.tabs.widget(1).state.dataset.name == "window A's points"
+    assert c.tab("mlp").state.dataset.name == "window A's points"
     c.close()
