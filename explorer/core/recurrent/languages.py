@@ -354,8 +354,9 @@ def parse_string(lang: str | Language, text: str) -> Sequence:
                 f"symbol '{ch}' at position {pos} is not in the alphabet {', '.join(lang.symbols)} of {lang.title}"
             )
     if text[0] != "A":
-        first = "( (A)" if lang.is_dyck else "A"
-        raise UserError(f"the string must start with {first} (it starts with '{text[0]}')")
+        if lang.is_dyck:
+            raise UserError("the string must start with ( (A) (it starts with ')')")
+        raise UserError(f"the string must start with A (it starts with '{text[0]}')")
     symbols = np.asarray([lang.symbols.index(ch) for ch in text], dtype=np.int64)
     if lang.is_dyck:
         depth = dyck_depths(symbols)

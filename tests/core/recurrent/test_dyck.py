@@ -88,6 +88,8 @@ def test_typed_brackets_and_a_close_too_many_refused():
         parse_string("dyck1", "())(")
     with pytest.raises(UserError, match="alphabet"):
         parse_string("dyck1", "(]")
+    with pytest.raises(UserError, match=r"must start with \( \(A\) \(it starts with '\)'\)"):
+        parse_string("dyck1", ")(")
 
 
 def _logits_from(probabilities: np.ndarray) -> torch.Tensor:
