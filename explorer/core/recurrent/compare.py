@@ -75,7 +75,8 @@ class ComparisonRow:
     counting_unit: int
     counting_counter: str
     counting_r2: float
-    counting_holds_to: int  # the count holds up to this n (it saturates after)
+    counting_holds_to: int  # the count holds up to this n
+    counting_saturates_at: int | None  # the first n where it no longer holds (None: held to 3L)
     counting_sentence: str
     net: RecurrentNet | None = field(default=None, repr=False)
 
@@ -109,7 +110,7 @@ class ComparisonRow:
                 "counter": self.counting_counter,
                 "r2": round(self.counting_r2, 4),
                 "holds_to": self.counting_holds_to,
-                "saturates_at": self.counting_holds_to + 1,
+                "saturates_at": self.counting_saturates_at,
                 "sentence": self.counting_sentence,
             },
         }
@@ -149,6 +150,7 @@ def measure(net: RecurrentNet, lang: str, L: int) -> dict:
         "counting_counter": best.counter,
         "counting_r2": best.r2,
         "counting_holds_to": best.holds_to,
+        "counting_saturates_at": best.breaks_at,
         "counting_sentence": best.sentence(),
     }
 
@@ -214,6 +216,7 @@ def comparison_table(comparison: Comparison) -> tuple[list[str], list[list]]:
         "counting_counter",
         "counting_r2",
         "counting_holds_to",
+        "counting_saturates_at",
         "sequences",
         "seconds",
     ]
@@ -234,6 +237,7 @@ def comparison_table(comparison: Comparison) -> tuple[list[str], list[list]]:
                 r.counting_counter,
                 r.counting_r2,
                 r.counting_holds_to,
+                r.counting_saturates_at,
                 r.sequences,
                 r.seconds,
             ]

@@ -32,6 +32,8 @@ def test_three_models_compared_with_progress_and_csv(tmp_path):
         assert row.per_n == accuracy_per_n(row.net, "anb2n", 12, 4)
         assert row.language_states == 12 and row.states >= 1
         assert 0.0 <= row.counting_r2 <= 1.0 and row.counting_holds_to >= 0
+        assert row.counting_saturates_at in (row.counting_holds_to + 1, None)
+        assert (row.counting_saturates_at is None) == (row.counting_holds_to == 12)
     lstm = comparison.rows[2]
     assert lstm.counting_state == "cell" and lstm.counting_r2 > 0.9
     done = [r.done for r in records]
