@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from explorer.core.recurrent.kinds import MODEL_KINDS, MODEL_TITLES
 from explorer.core.recurrent.languages import LANGUAGES
 from explorer.core.recurrent.training import TrainConfig, default_hidden, recipe
 from explorer.core.recurrent.weights import shipped_weights
@@ -25,6 +26,9 @@ from explorer.qt.widgets.axes import plain_axes
 from explorer.qt.widgets.buttons import button as _button
 from explorer.qt.widgets.task_panel import TaskPanel
 from explorer.qt.widgets.training_curves import TrainingCurves
+
+#: How the model combo writes each kind (others: their short title from kinds.MODEL_TITLES).
+MODEL_LONG_TITLES = {"srn": "SRN (simple recurrent net)", "gru": "GRU (gated recurrent unit)"}
 
 RECIPE_NAMES = {
     "fast": "Fast (8 seeds, batches of 16, Adam)",
@@ -45,12 +49,12 @@ class NetworkBox(QGroupBox):
         self.language.setObjectName("language")
         for name, lang in LANGUAGES.items():
             self.language.addItem(lang.title, name)
-        self.language.setToolTip("The language the net reads: a^n b^2n, or a^n b^2n c^3n")
+        self.language.setToolTip("The language the net reads: a^n b^2n, a^n b^2n c^3n or Dyck-1 (balanced brackets)")
         self.model = QComboBox()
         self.model.setObjectName("modelKind")
-        self.model.addItem("SRN (simple recurrent net)", "srn")
-        self.model.addItem("LSTM", "lstm")
-        self.model.setToolTip("Elman SRN or LSTM, with the course's equations and parameter names")
+        for kind in MODEL_KINDS:  # the one list of kinds: a new kind appears here by itself
+            self.model.addItem(MODEL_LONG_TITLES.get(kind, MODEL_TITLES[kind]), kind)
+        self.model.setToolTip("Elman SRN, GRU or LSTM, with the course's equations and parameter names")
         self.hidden = QSpinBox(minimum=2, maximum=8, value=2)
         self.hidden.setObjectName("hiddenUnits")
         self.hidden.setToolTip("Hidden units; the course uses 2 (SRN, a^n b^2n), 3 (LSTM) or 4 (SRN, with C's)")

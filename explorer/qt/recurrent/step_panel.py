@@ -10,8 +10,17 @@ from explorer.qt.widgets.axes import plain_axes
 
 PREDICTED = (40, 90, 200)
 TARGET = (150, 150, 150)
-GATE_COLORS = {"i": (46, 139, 87), "f": (214, 120, 20), "o": (130, 60, 170)}
-GATE_NAMES = {"i": "input", "f": "forget", "o": "output"}
+GATE_COLORS = {"i": (46, 139, 87), "f": (214, 120, 20), "o": (130, 60, 170),
+               "r": (46, 139, 87), "z": (214, 120, 20), "n": (130, 60, 170)}
+GATE_NAMES = {"i": "input", "f": "forget", "o": "output", "r": "reset", "z": "update", "n": "new values"}
+#: The gates shown per model kind (the LSTM's new values g are a cell input, not a gate in [0, 1]).
+KIND_GATES = {"lstm": "ifo", "gru": "rzn"}
+
+
+def gates_title(gates: str) -> str:
+    """``gates: i f o`` with each letter in its bar colour."""
+    return "gates: " + " ".join(f"<span style='color:#{r:02x}{g:02x}{b:02x}'>{k}</span>"
+                                for k, (r, g, b) in ((k, GATE_COLORS[k]) for k in gates))
 
 
 def _plot(title: str, y_range: tuple[float, float] | None) -> pg.PlotWidget:
@@ -49,8 +58,7 @@ class StepPanel(QWidget):
         self.prediction_plot = _plot("next: <span style='color:#285ac8'>net</span> vs target", (0, 1))
         self.hidden_plot = _plot("hidden h", (-1, 1))
         self.cell_plot = _plot("cell c", None)
-        self.gates_plot = _plot("gates: <span style='color:#2e8b57'>i</span> "
-                                "<span style='color:#d67814'>f</span> <span style='color:#823caa'>o</span>", (0, 1))
+        self.gates_plot = _plot(gates_title("ifo"), (-1, 1))
         self.predicted = pg.BarGraphItem(x=[0], height=[0], width=0.36, brush=PREDICTED)
         self.target = pg.BarGraphItem(x=[0], height=[0], width=0.36, brush=TARGET)
         self.prediction_plot.addItem(self.target)
@@ -73,10 +81,14 @@ class StepPanel(QWidget):
         layout.addWidget(self.numbers)
         self.configure("AB", 2, lstm=False)
 
-    def configure(self, symbols: str, hidden: int, lstm: bool) -> None:
-        """Set up the axes for an alphabet, a number of hidden units and the model kind."""
+    def configure(self, symbols: str, hidden: int, lstm: bool, gates: str | None = None) -> None:
+        """Set up the axes for an alphabet, a number of hidden units and the model kind.
+
+        ``gates``: the gate letters to show (``"rzn"`` for a GRU); an LSTM's are ``"ifo"``.
+        """
         self.symbols = symbols
         self.lstm = lstm
+        self.gates = gates if gates is not None else ("ifo" if lstm else "")
         n = len(symbols)
         self.prediction_plot.getAxis("bottom").setTicks([[(i, s) for i, s in enumerate(symbols)]])
         self.prediction_plot.setXRange(-0.6, n - 0.4, padding=0)
@@ -88,10 +100,15 @@ class StepPanel(QWidget):
             plot.setXRange(-0.6, hidden - 0.4, padding=0)
         self.hidden_bars.setOpts(x=np.arange(hidden), height=np.zeros(hidden))
         self.cell_bars.setOpts(x=np.arange(hidden), height=np.zeros(hidden))
-        for k, item in enumerate(self.gate_bars.values()):
+        for g, item in self.gate_bars.items():
+            k = self.gates.find(g)
+            item.setVisible(k >= 0)
             item.setOpts(x=np.arange(hidden) + (k - 1) * 0.27, height=np.zeros(hidden))
+        self.gates_plot.setTitle(gates_title(self.gates or "ifo"), size="10pt")
+        # The GRU's new values n are tanh (−1..1); gates alone stay in 0..1.
+        self.gates_plot.setYRange(-1 if "n" in self.gates else 0, 1, padding=0.05)
         self.cell_plot.setVisible(lstm)
-        self.gates_plot.setVisible(lstm)
+        self.gates_plot.setVisible(bool(self.gates))
 
     def show_step(
         self,
@@ -126,12 +143,14 @@ class StepPanel(QWidget):
             f" {float(np.max(probabilities)) * 100:.0f} %{verdict}"
         )
         lines = [f"p = {_fmt(probabilities)}   target = {_fmt(target)}", f"h = {_fmt(hidden)}"]
-        if cell is not None and gates is not None:
+        if cell is not None:
             self.cell_bars.setOpts(height=cell)
             span = max(1.0, float(np.max(np.abs(cell))) * 1.1)
             self.cell_plot.setYRange(-span, span, padding=0)
-            for g, item in self.gate_bars.items():
-                item.setOpts(height=gates[g])
             lines.append(f"c = {_fmt(cell)}")
-            lines.append("   ".join(f"{g} = {_fmt(gates[g])}" for g in GATE_COLORS))
+        shown = [g for g in self.gates if gates is not None and g in gates]
+        for g in shown:
+            self.gate_bars[g].setOpts(height=gates[g])
+        if shown:
+            lines.append("   ".join(f"{g} = {_fmt(gates[g])}" for g in shown))
         self.numbers.setText("\n".join(lines))

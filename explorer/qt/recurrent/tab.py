@@ -45,7 +45,7 @@ from explorer.qt.recurrent.fsm_panel import MachinePanel, StatesNeededChart
 from explorer.qt.recurrent.layout import build_layout
 from explorer.qt.recurrent.machine_view import MachineController
 from explorer.qt.recurrent.sequence_bar import SequenceBar
-from explorer.qt.recurrent.step_panel import StepPanel
+from explorer.qt.recurrent.step_panel import KIND_GATES, StepPanel
 from explorer.qt.recurrent.timeline import TimelineBar
 from explorer.qt.recurrent.views import StateViews
 from explorer.qt.settings import SettingsBinder
@@ -141,7 +141,8 @@ class RecurrentTab(ExperimentTab):
         self.timeline.set_snapshots(self.timelines.get(state.model, []))
         self.controls.network.show_choice(state.language.name, state.kind, state.hidden, state.L)
         self.controls.train.follow_net(state.language.name, state.kind, state.hidden)
-        self.step_panel.configure(state.language.symbols, state.hidden, state.kind == "lstm")
+        self.step_panel.configure(state.language.symbols, state.hidden, state.kind == "lstm",
+                                  gates=KIND_GATES.get(state.kind, ""))
         self.views.set_lstm(state.kind == "lstm")
         hp = state.hyperparameters or {}
         how = f" · {hp['recipe']} recipe, seed {hp.get('seed', 0)}" if hp.get("recipe") else ""
