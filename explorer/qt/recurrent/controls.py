@@ -205,6 +205,10 @@ class TrainBox(QGroupBox):
         )
 
 
+NO_RUN_TEXT = ("No training run yet. Train draws the loss (every few sequences) and the accuracy"
+               " (at each check) here.")
+
+
 class TrainingChart(TrainingCurves):
     """Loss every record, accuracy at each check, joined by lines (checks are sparse)."""
 
@@ -216,6 +220,8 @@ class TrainingChart(TrainingCurves):
         self.accuracy_curve = self.accuracy_plot.plot(
             pen=pg.mkPen(40, 90, 200, width=2), symbol="o", symbolSize=5, symbolBrush=(40, 90, 200)
         )
+        # Not an empty 0.2-0.8 grid before any run (issue 19).
+        self.set_empty_text(NO_RUN_TEXT)
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt override: fit the column without scrolling
         return QSize(360, 240)
@@ -240,6 +246,15 @@ class TrainingChart(TrainingCurves):
         self.start_run("training", color=(40, 90, 200))
         self.accuracy_points = ([], [])
         self.accuracy_curve.setData([], [])
+
+    def restore(self, loss: tuple[list, list], accuracy: tuple[list, list]) -> None:
+        """Show a kept run's curves again: (sequences, loss) and (sequences, accuracy) points."""
+        self.start()
+        for x, y in zip(*loss, strict=True):
+            self.add_point("training", x, y, None)
+        self.flush()
+        self.accuracy_points = (list(accuracy[0]), list(accuracy[1]))
+        self.accuracy_curve.setData(*self.accuracy_points)
 
     def add(self, sequences: int, loss: float, accuracy: float | None) -> None:
         self.add_point("training", sequences, loss, None)

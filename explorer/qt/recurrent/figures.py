@@ -85,7 +85,9 @@ def figures(tab: RecurrentTab) -> list[Figure]:
     found: list[Figure] = []
     for name, widget in views.figures(s.language.name, s.kind, s.hidden).items():
         if widget is views.view3d:
-            found.append(Figure(widget, title=f"{head}: {views.state_kind} states in 3-D", note=when, kind="3d",
+            axes = ", ".join(f"{letter} {name}" for letter, name in zip("xyz", widget.axis_names(), strict=True))
+            found.append(Figure(widget, title=f"{head}: {views.state_kind} states in 3-D", note=f"{when}; axes: {axes}",
+                                kind="3d",
                                 key=state_key(tab), name=name))
             continue
         plot = widget.getPlotItem()

@@ -52,12 +52,15 @@ class PairOverlay(QObject):
         self.arrows: list[tuple[pg.PlotDataItem, pg.ArrowItem, np.ndarray, np.ndarray]] = []
         self.xy = np.zeros((0, 2))
         self.shown = {"centroids": True, "transitions": True, "regions": True}
+        self.crowded: set[int] = set()  # states whose number would overlap another's: not written
         view.getViewBox().sigTransformChanged.connect(self._aim_heads)
+        view.getViewBox().sigTransformChanged.connect(self._thin_labels)
 
     def clear(self) -> None:
         for item in [*self.labels, *self.regions, *(a for pair in self.arrows for a in pair[:2])]:
             self.view.removeItem(item)
         self.labels, self.regions, self.arrows = [], [], []
+        self.crowded = set()
         self.xy = np.zeros((0, 2))
         self.centres.setData(pos=np.zeros((0, 2)))
         self.set_current(None)
@@ -92,6 +95,36 @@ class PairOverlay(QObject):
             self.view.addItem(head)
             self.arrows.append((line, head, p, tip))
         self._aim_heads()
+        self._thin_labels()
+
+    def label_rect(self, state: int):
+        """Where state ``state``'s number is drawn, in the view's pixels (``None`` before the view is laid out)."""
+        label = self.labels[state]
+        at = self.view.getViewBox().mapViewToDevice(pg.Point(*self.xy[state]))
+        if at is None:
+            return None
+        size = label.textItem.boundingRect()
+        ax, ay = label.anchor.x(), label.anchor.y()
+        return QRectF(at.x() - ax * size.width(), at.y() - ay * size.height(), size.width(), size.height())
+
+    @Slot()
+    def _thin_labels(self, *_args) -> None:
+        """Write a state's number only where it overlaps no number already written (issue 19: they piled up).
+
+        Lower states first (the start and the counting states); a hidden number is still in the
+        centroid's hover text and in the diagram.
+        """
+        placed: list[QRectF] = []
+        crowded = set()
+        for state in range(len(self.labels)):
+            rect = self.label_rect(state)
+            if rect is None:
+                continue
+            if any(rect.adjusted(1, 1, -1, -1).intersects(other) for other in placed):
+                crowded.add(state)
+            else:
+                placed.append(rect)
+        self.crowded = crowded
         self.apply_visibility()
 
     def _region(self, cloud: np.ndarray, colour, floor: float) -> QGraphicsEllipseItem:
@@ -128,8 +161,9 @@ class PairOverlay(QObject):
         self.apply_visibility()
 
     def apply_visibility(self) -> None:
-        for item in (self.centres, *self.labels):
-            item.setVisible(self.shown["centroids"])
+        self.centres.setVisible(self.shown["centroids"])
+        for state, label in enumerate(self.labels):
+            label.setVisible(self.shown["centroids"] and state not in self.crowded)
         for line, head, *_ in self.arrows:
             line.setVisible(self.shown["transitions"])
             head.setVisible(self.shown["transitions"])

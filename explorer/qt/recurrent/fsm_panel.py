@@ -46,14 +46,24 @@ class FidelityCurve(pg.PlotWidget):
         self.setLabel("bottom", "k (clusters)")
         self.setLabel("left", "share")
         self.setYRange(0, 1.05, padding=0)
+        # Three labels that fit however short the panel makes it (its legend sits under the axis).
+        self.getAxis("left").setTicks([[(0.0, "0"), (0.5, "0.5"), (1.0, "1")], [(v / 10, "") for v in range(11)]])
         self.fidelity = self.plot(pen=pg.mkPen((30, 90, 210), width=2), name="fidelity")
-        self.determinism = self.plot(pen=pg.mkPen((120, 120, 120), width=1, style=Qt.PenStyle.DashLine))
+        self.determinism = self.plot(pen=pg.mkPen((120, 120, 120), width=1, style=Qt.PenStyle.DashLine),
+                                     name="determinism")
         self.floor = pg.InfiniteLine(MIN_DETERMINISM, angle=0, pen=pg.mkPen((160, 160, 160), width=1))
         self.auto = pg.InfiniteLine(0, angle=90, pen=pg.mkPen((20, 150, 60), width=2),
                                     label="auto", labelOpts={"position": 0.15, "color": (20, 150, 60)})
         self.now = pg.InfiniteLine(0, angle=90, pen=pg.mkPen((220, 0, 220), width=1.5))
         for item in (self.floor, self.auto, self.now):
             self.addItem(item)
+        # Which line is which, under the axis (issue 19: the dashed line had no legend in the app).
+        self.legend = pg.LegendItem(labelTextSize="8pt", colCount=2, verSpacing=-6, horSpacing=6)
+        self.legend.layout.setContentsMargins(0, 0, 0, 0)
+        self.getPlotItem().layout.addItem(self.legend, 4, 0, 1, 3)
+        self.legend.addItem(self.fidelity, "fidelity")
+        self.legend.addItem(self.determinism, "determinism")
+        self.legend.addItem(pg.PlotDataItem(pen=pg.mkPen((20, 150, 60), width=2)), "auto k")
         plain_axes(self, all_axes=True)
         self.setToolTip("Blue: share of steps where the machine predicts what the net predicts; dashed: determinism"
                         f" (the automatic k needs ≥ {MIN_DETERMINISM:.0%} and every string right). Green: the automatic k")
@@ -71,6 +81,11 @@ class FidelityCurve(pg.PlotWidget):
 NEEDED_TITLE = "states needed against N"
 
 
+def legend_texts(legend: pg.LegendItem) -> list[str]:
+    """A legend's texts, as shown."""
+    return [label.text for _sample, label in legend.items]
+
+
 class StatesNeededChart(pg.PlotWidget):
     """States against N: the net's machine, the language's minimal machine, an untrained net."""
 
@@ -82,19 +97,27 @@ class StatesNeededChart(pg.PlotWidget):
         self.setLabel("bottom", "N (largest n extracted from)")
         self.setLabel("left", "states")
         self.showGrid(y=True, alpha=0.3)
-        self.addLegend(offset=(5, 5), labelTextSize="8pt")
         self.net = self.plot(pen=pg.mkPen((30, 90, 210), width=2), symbol="o", symbolBrush=(30, 90, 210),
                              symbolSize=7, name="net's machine")
         self.language = self.plot(pen=pg.mkPen((20, 20, 20), width=1.5, style=Qt.PenStyle.DashLine),
-                                  symbol="s", symbolSize=6, symbolBrush=(20, 20, 20), name="language's minimal")
+                                  symbol="s", symbolSize=6, symbolBrush=(20, 20, 20), name="language's")
         self.untrained = self.plot(pen=pg.mkPen((150, 150, 150), width=1.5), symbol="t", symbolSize=6,
                                    symbolBrush=(150, 150, 150), name="untrained net")
-        self.parts = pg.InfiniteLine(0, angle=90, pen=pg.mkPen((220, 60, 0), width=1.5, style=Qt.PenStyle.DotLine),
-                                     label="", labelOpts={"position": 0.9, "color": (220, 60, 0)})
+        parts_pen = pg.mkPen((220, 60, 0), width=1.5, style=Qt.PenStyle.DotLine)
+        self.parts = pg.InfiniteLine(0, angle=90, pen=parts_pen)
         self.addItem(self.parts)
+        # The legend (with the "parts ways at n = …" note) under the axis, never over the lines (issue 19:
+        # inside the plot it covered the note and the first points).
+        self.legend = pg.LegendItem(labelTextSize="8pt", colCount=2, verSpacing=-6, horSpacing=6)
+        self.legend.layout.setContentsMargins(0, 0, 0, 0)
+        self.getPlotItem().layout.addItem(self.legend, 4, 0, 1, 3)
+        for line in (self.net, self.language, self.untrained):
+            self.legend.addItem(line, line.name())
+        self._parts_sample = pg.PlotDataItem(pen=parts_pen)
         plain_axes(self, all_axes=True)
         self.rows: list[dict] = []
-        self.setToolTip("How many states a machine needs to be right up to N. a^n b^2n is not regular: the"
+        self.setToolTip("How many states a machine needs to be right up to N (language's: the language's"
+                        " minimal machine). a^n b^2n is not regular: the"
                         " language's minimal machine grows with N; a net that counts grows with it."
                         " Orange: the first n where the extracted machine and the net part ways")
 
@@ -104,7 +127,17 @@ class StatesNeededChart(pg.PlotWidget):
         for line in (self.net, self.language, self.untrained):
             line.setData([], [])
         self.parts.setVisible(False)
+        self._show_parts_entry(None)
         self.setTitle(f"{NEEDED_TITLE} · {note}", size="10pt")
+
+    def _show_parts_entry(self, parts_ways: int | None) -> None:
+        self.legend.removeItem(self._parts_sample)
+        if parts_ways is not None:
+            self.legend.addItem(self._parts_sample, f"parts ways: n = {parts_ways}")
+
+    def legend_entries(self) -> list[str]:
+        """The legend's texts, as shown under the chart."""
+        return legend_texts(self.legend)
 
     def show_rows(self, needed: list[dict], baseline: list[int], parts_ways: int | None) -> None:
         self.setTitle(NEEDED_TITLE, size="10pt")
@@ -117,8 +150,8 @@ class StatesNeededChart(pg.PlotWidget):
         right = ns.max() if len(ns) else 1
         if parts_ways is not None:
             self.parts.setValue(parts_ways)
-            self.parts.label.setFormat(f"parts ways at n = {parts_ways}")
             right = max(right, parts_ways)
+        self._show_parts_entry(parts_ways)
         self.setXRange(0.5, right + 0.5, padding=0)
 
 

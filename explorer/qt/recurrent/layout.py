@@ -20,8 +20,9 @@ if TYPE_CHECKING:
     from explorer.qt.recurrent.tab import RecurrentTab
 
 
-#: The charts under the controls keep this much height (their two stacked plots stay legible).
-CHARTS_AT_LEAST = 200
+#: The charts under the controls keep this much height (their two stacked plots stay legible:
+#: at 200 the training chart's plots were too short for "accuracy (%)" and three loss ticks).
+CHARTS_AT_LEAST = 240
 
 
 class _ControlsWhole(QObject):
@@ -84,6 +85,7 @@ def build_layout(tab: RecurrentTab) -> None:
     bottom.setObjectName("recurrentBottom")
     bottom.addTab(tab.step_panel, "Step")
     bottom.addTab(tab.machine_panel, "State machine")
+    bottom.addTab(tab.counting_panel, "Counting")  # which unit counts, and how far (issue 22)
     tab.bottom = bottom
     right = QSplitter(Qt.Orientation.Vertical)
     for widget in (tab.sequence_bar, tab.timeline, tab.views, bottom):

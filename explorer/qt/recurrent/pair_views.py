@@ -15,6 +15,8 @@ from PySide6.QtWidgets import QGridLayout, QWidget
 from explorer.qt.widgets.axes import plain_axes
 
 MAX_COLUMNS = 3
+#: The smallest pair view that reads (issue 19: six SRN-4 views shrank to ~150×100 px at 1024).
+MIN_VIEW = (200, 150)
 
 
 def brushes(colors: np.ndarray) -> list:
@@ -36,7 +38,7 @@ class PairView(pg.PlotWidget):
 
     def __init__(self, parent=None):
         super().__init__(parent=parent)
-        self.setMinimumSize(160, 120)
+        self.setMinimumSize(*MIN_VIEW)
         self.setMenuEnabled(False)
         self.showGrid(x=True, y=True, alpha=0.2)
         self.points = pg.ScatterPlotItem(size=7, pen=None, hoverable=True, tip=_tip)
@@ -91,6 +93,27 @@ class PairGrid(QWidget):
         self.grid = QGridLayout(self)
         self.grid.setContentsMargins(0, 0, 0, 0)
         self.grid.setSpacing(4)
+        self.width_for = 3 * MIN_VIEW[0]  # the width the grid is given (its scroll area's): sets the columns
+
+    def columns(self) -> int:
+        """As many columns as views of :data:`MIN_VIEW` width fit, at most three."""
+        fit = max(1, (self.width_for + self.grid.spacing()) // (MIN_VIEW[0] + self.grid.spacing()))
+        return int(min(max(len(self.views), 1), MAX_COLUMNS, fit))
+
+    def fit_width(self, width: int) -> None:
+        """Lay the views out for ``width`` pixels: fewer per row when narrow, never sideways scrolling."""
+        if width > 0 and width != self.width_for:
+            before = self.columns()
+            self.width_for = width
+            if self.columns() != before:
+                self._place()
+
+    def _place(self) -> None:
+        for view in self.views:
+            self.grid.removeWidget(view)
+        columns = self.columns()
+        for i, view in enumerate(self.views):
+            self.grid.addWidget(view, i // columns, i % columns)
 
     def ensure(self, count: int) -> list[PairView]:
         """Exactly ``count`` views, laid out in up to three columns."""
@@ -106,7 +129,5 @@ class PairGrid(QWidget):
             view.hide()
             view.setParent(None)
             view.deleteLater()
-        columns = min(max(count, 1), MAX_COLUMNS)
-        for i, view in enumerate(self.views):
-            self.grid.addWidget(view, i // columns, i % columns)
+        self._place()
         return self.views

@@ -37,6 +37,9 @@ PRESETS = {
     "top": (90, 0),
 }
 DEFAULT_VIEW = (25, 45)
+#: The x, y and z axes' colours (0-255), for the lines, their tip letters and the caption that names them.
+AXIS_RGB = ((204, 26, 26), (26, 153, 26), (26, 51, 204))
+AXIS_LETTERS = "xyz"
 
 
 class Scatter3DView(gl.GLViewWidget):
@@ -53,7 +56,9 @@ class Scatter3DView(gl.GLViewWidget):
         self._center = np.zeros(3)
         self.axes = gl.GLLinePlotItem(mode="lines", width=2, antialias=True)
         self.addItem(self.axes)
-        self.labels = [gl.GLTextItem(color=QColor(0, 0, 0)) for _ in range(3)]
+        # Each axis's tip carries a short "x", "y" or "z" in its colour; the names are in a caption
+        # beside the view (issue 19: "unit 0" at a tip near the edge was cut to "unit ‘").
+        self.labels = [gl.GLTextItem(color=QColor(*rgb)) for rgb in AXIS_RGB]
         for label in self.labels:
             self.addItem(label)
         self.points = gl.GLScatterPlotItem(size=7, pxMode=True)
@@ -73,8 +78,19 @@ class Scatter3DView(gl.GLViewWidget):
         self.reset_view()
 
     def set_axis_labels(self, x: str, y: str, z: str) -> None:
+        """What each axis shows (named in :meth:`axes_caption`; the tips carry x, y, z)."""
         self._names = (x, y, z)
         self._place_axes()
+
+    def axis_names(self) -> tuple[str, str, str]:
+        return self._names
+
+    def axes_caption(self) -> str:
+        """Rich text naming each axis in its colour: "x unit 0 · y unit 1 · z state"."""
+        from html import escape
+
+        return " · ".join(f"<b style='color:#{r:02x}{g:02x}{b:02x}'>{letter}</b> {escape(name)}"
+                          for letter, (r, g, b), name in zip(AXIS_LETTERS, AXIS_RGB, self._names, strict=True))
 
     def set_points(self, positions: np.ndarray, colors: np.ndarray) -> None:
         """All points (N×3) with RGBA colours (N×4, in [0, 1]); fits the view around them."""
@@ -109,12 +125,12 @@ class Scatter3DView(gl.GLViewWidget):
         lo = c - e
         ends = []
         colors = []
-        for axis, rgb in enumerate(((0.8, 0.1, 0.1), (0.1, 0.6, 0.1), (0.1, 0.2, 0.8))):
+        for axis, rgb in enumerate(tuple(v / 255 for v in rgb) for rgb in AXIS_RGB):
             tip = lo.copy()
             tip[axis] = c[axis] + e
             ends += [lo, tip]
             colors += [(*rgb, 1.0)] * 2
-            self.labels[axis].setData(pos=tip, text=self._names[axis])
+            self.labels[axis].setData(pos=tip, text=AXIS_LETTERS[axis])
         self.axes.setData(pos=np.array(ends, np.float32), color=np.array(colors, np.float32))
 
     def reset_view(self) -> None:

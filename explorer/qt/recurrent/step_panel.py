@@ -42,6 +42,26 @@ def _fmt(values: np.ndarray) -> str:
     return "(" + ", ".join(f"{v:+.3f}" for v in np.asarray(values).ravel()) + ")"
 
 
+def header_text(step: int, steps: int, read: str, upcoming: str, probabilities, target, symbols: str) -> str:
+    """The step's sentence: what was read, what the target says comes next, the net's guess.
+
+    Where the next symbol is not certain the target is a distribution (A 0.8 / B 0.2 after an A): the
+    sentence gives that distribution and only then which symbol this string happens to go on with,
+    so it never reads "next comes B" beside a target bar that favours A (issue 19).
+    """
+    probabilities, target = np.asarray(probabilities, float), np.asarray(target, float)
+    best = symbols[int(np.argmax(probabilities))]
+    guess = f"the net's top guess: <b>{best}</b> {float(np.max(probabilities)) * 100:.0f} %"
+    head = f"Step <b>{step + 1}</b> of {steps}: read <b>{read}</b>"
+    if float(np.max(target)) >= 0.999:
+        right = best == upcoming
+        verdict = " <b style='color:#1a7f37'>right</b>" if right else " <b style='color:#b00020'>wrong</b>"
+        return f"{head}; next is certainly <b>{upcoming}</b> (target 1.0); {guess}{verdict}"
+    spread = " / ".join(f"{c} {t:.1f}" for c, t in zip(symbols, target, strict=False) if t > 0)
+    return (f"{head}; next is not certain (target {spread}); {guess}"
+            f" <span style='color:#555'>· this string goes on with {upcoming}</span>")
+
+
 class StepPanel(QWidget):
     """Bars for one step; :attr:`shown` keeps the exact numbers on display."""
 
@@ -132,16 +152,7 @@ class StepPanel(QWidget):
         self.predicted.setOpts(height=probabilities)
         self.target.setOpts(height=target)
         self.hidden_bars.setOpts(height=hidden)
-        best = self.symbols[int(np.argmax(probabilities))]
-        certain = float(np.max(target)) >= 0.999
-        verdict = ""
-        if certain:
-            verdict = " <b style='color:#1a7f37'>right</b>" if best == upcoming else " <b style='color:#b00020'>wrong</b>"
-        self.header.setText(
-            f"Step <b>{step + 1}</b> of {steps}: read <b>{read}</b>, next comes <b>{upcoming}</b>"
-            f" ({'certain' if certain else 'A or B'}); the net's top guess: <b>{best}</b>"
-            f" {float(np.max(probabilities)) * 100:.0f} %{verdict}"
-        )
+        self.header.setText(header_text(step, steps, read, upcoming, probabilities, target, self.symbols))
         lines = [f"p = {_fmt(probabilities)}   target = {_fmt(target)}", f"h = {_fmt(hidden)}"]
         if cell is not None:
             self.cell_bars.setOpts(height=cell)

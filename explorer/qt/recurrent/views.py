@@ -8,7 +8,7 @@ path once per string. Stepping only slices the path and moves the markers.
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import Signal, Slot
+from PySide6.QtCore import QEvent, Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -33,7 +33,7 @@ from explorer.qt.recurrent.color_legend import ColorLegend
 from explorer.qt.recurrent.pair_views import PairGrid, brushes
 from explorer.qt.recurrent.scatter3d import Scatter3DView
 
-STATE_AXIS = "state (colour value)"
+STATE_AXIS = "state"
 #: The current step in the 3-D view (magenta: not a jet colour); the SRN's initial state is black.
 CURRENT_COLOR = (0.9, 0.0, 0.9, 1.0)
 
@@ -86,6 +86,10 @@ class StateViews(QWidget):
         for item in (self.view3d.current, self.view3d.marker):
             item.setGLOptions("translucent")
         self.view3d.setToolTip("Drag to rotate, wheel to zoom. Magenta: the current step; black: the SRN's initial state")
+        self.axes_caption = QLabel("")
+        self.axes_caption.setObjectName("axesCaption")
+        self.axes_caption.setWordWrap(True)
+        self.axes_caption.setToolTip("Which axis of the 3-D view is which (its tip carries the letter)")
         self.axis_boxes = [QComboBox() for _ in range(3)]
         for axis, box in zip("XYZ", self.axis_boxes, strict=True):
             box.setToolTip(f"What the 3-D view's {axis} axis shows")
@@ -109,10 +113,15 @@ class StateViews(QWidget):
         left = QWidget()
         pair_row = QHBoxLayout()
         pair_row.setContentsMargins(0, 0, 0, 0)
-        scroll = QScrollArea()  # many units give many pairs: scroll rather than squeeze
+        # Many units give many pairs: fewer per row when narrow and scroll down, never sideways
+        # or squeezed below a readable size (the only scroll area around the views).
+        scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setWidget(self.pairs)
+        scroll.viewport().installEventFilter(self)
+        self.pair_scroll = scroll
         pair_row.addWidget(scroll, 1)
         pair_row.addWidget(self.legend)
         left_layout = QVBoxLayout(left)
@@ -137,6 +146,7 @@ class StateViews(QWidget):
         right_layout.setContentsMargins(0, 0, 0, 0)
         right_layout.addLayout(axes)
         right_layout.addLayout(view_row, 1)
+        right_layout.addWidget(self.axes_caption)
         right_layout.addLayout(buttons)
 
         split = QSplitter()
@@ -149,6 +159,11 @@ class StateViews(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(split)
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.Resize and watched is self.pair_scroll.viewport():
+            self.pairs.fit_width(watched.width())
+        return False
 
     # settings ----------------------------------------------------------------
     @property
@@ -229,6 +244,7 @@ class StateViews(QWidget):
         self.view3d.set_points(full[:, axes], c.colors)
         names = [*c.names, f"state 0..{self.L:g}"]
         self.view3d.set_axis_labels(*(names[a] for a in axes))
+        self.axes_caption.setText(self.view3d.axes_caption())
         if c.initial is not None:
             self.view3d.set_marker(self._with_state(c.initial[None, :], [0.0])[0, axes])
         else:

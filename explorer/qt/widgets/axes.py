@@ -13,7 +13,10 @@ tick labels never run together: pyqtgraph labels every 2…9 × 10^k when the
 range is under a decade, so a short loss chart read "0.06 0.07 0.08" on top
 of each other, and only "1" and "2" over a wide one. This one labels the
 densest of 1–9, 1-2-5, 1-3 or 1 (×10^k) that has room, and every other
-decade when even those crowd.
+decade when even those crowd; and three labels with two significant figures
+when fewer than three round ones fit (a chart of a loss between 0.3 and 0.7).
+
+``PercentAxis(orientation)`` -- a 0–100 % axis with at least 0, 50 and 100.
 """
 
 from __future__ import annotations
@@ -74,12 +77,52 @@ class LogAxis(pg.AxisItem):
         per_unit = size / (maxVal - minVal)
         room = self._label_room()
         first, last = math.floor(minVal), math.ceil(maxVal)
+        fitting = []
         for mantissas in self.MANTISSAS:
             values = [k + math.log10(m) for k in range(first, last + 1) for m in mantissas]
             values = [v for v in values if minVal <= v <= maxVal]
             gaps = [b - a for a, b in zip(values, values[1:], strict=False)]
             if len(values) >= 2 and min(gaps) * per_unit >= room:
+                fitting.append(values)
+        if fitting and len(fitting[0]) >= 3:
+            return [(None, fitting[0])]
+        # Under three round labels fit (a range inside one decade on a short axis, where 1-2-5 gave a
+        # lone "2"): three evenly spaced values with two significant figures, when three fit at all.
+        if size >= 3 * room:
+            ends = [minVal + (maxVal - minVal) * f for f in (0.1, 0.5, 0.9)]
+            values = sorted({math.log10(float(f"{10 ** v:.2g}")) for v in ends})
+            if len(values) == 3:
                 return [(None, values)]
+        if fitting:
+            return [(None, fitting[0])]
         decades = [float(k) for k in range(first, last + 1) if minVal <= k <= maxVal]
         step = max(1, math.ceil(room / per_unit))  # many decades on a short axis: every step-th
         return [(float(step), decades[::step])] if decades else [(None, [minVal, maxVal])]
+
+    def logTickStrings(self, values, scale, spacing):  # noqa: N802 - pyqtgraph override
+        """Plain numbers up to three significant figures ("0.35", "2", "1e-05"), never a rounded "0.3" for 0.35."""
+        strings = []
+        for value in values:
+            number = 10 ** float(value) * scale
+            strings.append(f"{number:.3g}" if 1e-4 <= abs(number) < 1e5 else f"{number:.2g}")
+        return strings
+
+
+class PercentAxis(pg.AxisItem):
+    """A 0–100 % axis that always labels at least 0, 50 and 100 (every 25 or 10 when there is room).
+
+    pyqtgraph's own choice on a short chart was a lone "50".
+    """
+
+    STEPS = (10, 25, 50)  # each labels 50
+
+    def tickValues(self, minVal, maxVal, size):  # noqa: N802 - pyqtgraph override
+        if not (math.isfinite(minVal) and math.isfinite(maxVal)) or maxVal <= minVal or size <= 0:
+            return []
+        metrics = QFontMetrics(self.style.get("tickFont") or QFont())
+        room = (metrics.height() + 2.0) if self.orientation in ("left", "right") else metrics.horizontalAdvance("100") + 8.0
+        per_unit = size / (maxVal - minVal)
+        step = next((s for s in self.STEPS if s * per_unit >= room), 50)
+        low, high = math.ceil(minVal / step) * step, math.floor(maxVal / step) * step
+        values = [float(v) for v in range(int(low), int(high) + 1, step)]
+        return [(float(step), values)]
