@@ -158,10 +158,15 @@ class DrawingPanel(QWidget):
         left_layout.addWidget(self.canvas, 1)
         left_layout.addWidget(self.characters)
 
+        # The 28×28 input and the real examples open the tabs of looks inside the nets, below the
+        # cards: the tabs get the height their thumbnails need (they were 25-30 px, below the fold at 1024).
+        self.insides.insertTab(0, self.prediction.real_thing_page, "Input")
+        self.insides.setTabToolTip(0, "What the nets see (28×28) and real examples of their answer")
+        self.insides.setCurrentIndex(0)
         right = QSplitter(Qt.Orientation.Vertical)
         right.addWidget(self.prediction)
         right.addWidget(self.insides)
-        right.setSizes([430, 260])
+        right.setSizes([180, 620])  # the cards take their minimum, the tabs the rest
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(left)
         split.addWidget(right)

@@ -24,6 +24,8 @@ HEAT = pg.colormap.get("inferno")
 HEAT_OVERLAY = pg.ColorMap([0.0, 0.3, 1.0], [(255, 40, 0, 0), (255, 80, 0, 150), (255, 255, 60, 255)])
 DIVERGING = pg.colormap.get("CET-D1")
 TEMPLATE_COLUMNS = 5
+MAP_COLUMNS = (4, 8)
+"""conv1's 32 maps in 4 columns (8 rows), conv2's 64 in 8: both as tall as the tab, maps of about the same size."""
 TEMPLATE_GAP = 16
 
 
@@ -31,6 +33,7 @@ def _image_view(figure: pg.GraphicsLayoutWidget, title: str, row: int, col: int)
     """A titled, fixed image view (a bare ViewBox: far lighter than a PlotItem)."""
     label = figure.addLabel(title, row=2 * row, col=col, color="k")
     view = figure.addViewBox(row=2 * row + 1, col=col, lockAspect=True, invertY=True, enableMouse=False, enableMenu=False)
+    view.setDefaultPadding(0.0)  # the mosaic fills its view: no margin taken from the thumbnails
     image = pg.ImageItem(axisOrder="row-major")
     view.addItem(image)
     return label, view, image
@@ -48,6 +51,9 @@ class _Page(QStackedWidget):
         super().__init__()
         self.figure = pg.GraphicsLayoutWidget()
         self.figure.setBackground("w")
+        # Every pixel to the thumbnails (at least 48 px each at 1280×860).
+        self.figure.ci.setContentsMargins(2, 2, 2, 2)
+        self.figure.ci.setSpacing(2)
         self.note = QLabel(missing)
         self.note.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.note.setWordWrap(True)
@@ -70,6 +76,7 @@ class NetInsides(QTabWidget):
         self.maps_plots = []
         for j, title in enumerate(("conv1: 32 maps, 26×26", "conv2: 64 maps, 11×11")):
             _, _, image = _image_view(self.maps_page.figure, title, 0, j)
+            self.maps_page.figure.ci.layout.setColumnStretchFactor(j, MAP_COLUMNS[j])
             image.setColorMap(HEAT)
             self.maps_plots.append(image)
 
@@ -102,10 +109,13 @@ class NetInsides(QTabWidget):
         )
         self.hidden_image.setColorMap(DIVERGING)
 
-        self.addTab(self.maps_page, "NetConv feature maps")
+        # Short names: the five tabs (with "Input" in front) fit the width of a 1024 px window.
+        self.addTab(self.maps_page, "NetConv maps")
         self.addTab(self.saliency_page, "Saliency")
+        self.setTabToolTip(0, "NetConv's feature maps of the drawing: conv1 (32 maps), conv2 (64 maps)")
         self.addTab(self.templates_page, "NetLin templates")
-        self.addTab(self.hidden_page, "NetFull hidden units")
+        self.addTab(self.hidden_page, "NetFull units")
+        self.setTabToolTip(3, "NetFull's 128 hidden units for the drawing (tanh activations, 8 × 16)")
         self._models: dict[str, nn.Module] = {}
         self.set_models({})
 
@@ -132,8 +142,8 @@ class NetInsides(QTabWidget):
         self.hidden_page.show_figure(drawn and full is not None, _note(full, "NetFull", "its 128 hidden units"))
         if drawn and conv is not None:
             first, second = net_insides.feature_maps(conv, pre)
-            self.maps_plots[0].setImage(net_insides.mosaic(first, 8), levels=(0.0, 1.0), autoLevels=False)
-            self.maps_plots[1].setImage(net_insides.mosaic(second, 8), levels=(0.0, 1.0), autoLevels=False)
+            self.maps_plots[0].setImage(net_insides.mosaic(first, MAP_COLUMNS[0]), levels=(0.0, 1.0), autoLevels=False)
+            self.maps_plots[1].setImage(net_insides.mosaic(second, MAP_COLUMNS[1]), levels=(0.0, 1.0), autoLevels=False)
         if drawn and full is not None:
             hidden = net_insides.hidden_activations(full, pre).reshape(8, 16)
             self.hidden_image.setImage(hidden, levels=(-1.0, 1.0), autoLevels=False)

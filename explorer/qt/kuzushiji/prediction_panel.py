@@ -74,13 +74,13 @@ class NetCard(QFrame):
         self.caption.setWordWrap(True)
         self.kana = QLabel("–")
         self.kana.setObjectName("topKana")
-        self.kana.setFont(kana_font(30, bold=True))
+        self.kana.setFont(kana_font(26, bold=True))
         self.kana.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.kana.setMinimumWidth(self.kana.fontMetrics().horizontalAdvance("を") + 8)
         self.verdict = QLabel()
         self.verdict.setObjectName("topVerdict")
-        self.verdict.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.verdict.setStyleSheet("font-size: 13pt;")
+        self.verdict.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.verdict.setStyleSheet("font-size: 12pt;")
         self.bars = pg.PlotWidget()
         # Small enough for three cards beside the canvas at 1024 px, large enough to read.
         self.bars.setMinimumSize(160, 120)
@@ -108,14 +108,19 @@ class NetCard(QFrame):
 
         # A wrapped label's minimum is one line; two keep the chart below inside the card.
         self.caption.setMinimumHeight(2 * self.caption.fontMetrics().lineSpacing() + 2)
-        verdict_row = QHBoxLayout()
-        verdict_row.addWidget(self.kana)
-        verdict_row.addWidget(self.verdict, 1)
+        # Name and confidence on one row, the answer beside where the weights came from on the next:
+        # the chart keeps its height and the tabs below the cards get the rest (thumbnails of 48 px).
+        name_row = QHBoxLayout()
+        name_row.addWidget(self.title)
+        name_row.addWidget(self.verdict, 1)
+        answer_row = QHBoxLayout()
+        answer_row.addWidget(self.kana)
+        answer_row.addWidget(self.caption, 1)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(6, 6, 6, 6)
-        layout.addWidget(self.title)
-        layout.addWidget(self.caption)
-        layout.addLayout(verdict_row)  # side by side: the chart keeps the height
+        layout.setContentsMargins(6, 4, 6, 4)
+        layout.setSpacing(2)
+        layout.addLayout(name_row)
+        layout.addLayout(answer_row)
         layout.addWidget(self.bars, 1)
 
     def _fit_ticks(self) -> None:
@@ -185,7 +190,9 @@ class PredictionPanel(QWidget):
         self.seen.setRange(xRange=(0, 28), yRange=(0, 28), padding=0)
 
         self.examples_title = QLabel("Real examples")
+        self.examples_title.setObjectName("examplesTitle")
         self.examples_title.setFont(kana_font(10))
+        self.examples_title.setWordWrap(True)
         self.examples = [QLabel() for _ in range(3)]
         for label in self.examples:
             label.setFixedSize(28 * EXAMPLE_ZOOM, 28 * EXAMPLE_ZOOM)
@@ -223,15 +230,20 @@ class PredictionPanel(QWidget):
         grid.addWidget(self.sample_class, 3, 0)
         grid.addWidget(self.sample_button, 3, 1, 1, 2)
 
-        bottom = QHBoxLayout()
-        bottom.addWidget(seen_box)
-        bottom.addWidget(examples_box, 1)
+        # The 28×28 input and the real examples are a page of their own, which the Draw page shows as
+        # the first tab beside the looks inside the nets: the tabs then get the height below the cards.
+        self.real_thing_page = QWidget()
+        self.real_thing_page.setObjectName("realThingPage")
+        bottom = QHBoxLayout(self.real_thing_page)
+        bottom.setContentsMargins(4, 4, 4, 4)
+        bottom.addWidget(seen_box, 0, Qt.AlignmentFlag.AlignTop)
+        bottom.addWidget(examples_box, 0, Qt.AlignmentFlag.AlignTop)
+        bottom.addStretch(1)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(cards, 1)
         layout.addWidget(self.status)
-        layout.addLayout(bottom)
 
     def set_nets(self, captions: dict[str, str]) -> None:
         """Show a card per net in ``captions`` (name → where its weights came from)."""
@@ -255,13 +267,34 @@ class PredictionPanel(QWidget):
             card.show_probabilities(None)
         self.status.setText(text)
 
+    def answers(self) -> dict[str, int]:
+        """Each shown net's top-1 class (nets without probabilities left out)."""
+        return {name: int(np.argmax(card.probabilities)) for name, card in self.cards.items()
+                if not card.isHidden() and card.probabilities is not None}
+
+    def whose_answer(self, cls: int) -> str:
+        """Whose answer class ``cls`` is, and what the others say: "NetConv's answer: を (wo);
+        NetLin and NetFull say つ (tsu)", or "Every net's answer: つ (tsu)"."""
+        answers = self.answers()
+        kana, romaji = CLASSES[cls]
+        agree = [nets.display_name(n) for n, c in answers.items() if c == cls]
+        if len(agree) > 1 and len(agree) == len(answers):
+            return f"Every net's answer: {kana} ({romaji})"
+        text = f"{' and '.join(agree)}'s answer: {kana} ({romaji})" if agree else f"Real {kana} ({romaji})"
+        others: dict[int, list[str]] = {}
+        for name, c in answers.items():
+            if c != cls:
+                others.setdefault(c, []).append(nets.display_name(name))
+        said = [f"{' and '.join(names)} {'says' if len(names) == 1 else 'say'} {CLASSES[c][0]} ({CLASSES[c][1]})"
+                for c, names in others.items()]
+        return "; ".join([text, *said])
+
     def show_examples(self, cls: int | None, images: list[np.ndarray], note: str = "") -> None:
-        """Up to three real images of class ``cls`` (uint8 28×28)."""
+        """Up to three real images of class ``cls`` (uint8 28×28), titled with whose answer ``cls`` is."""
         if cls is None:
             self.examples_title.setText("Real examples of the predicted class")
         else:
-            kana, romaji = CLASSES[cls]
-            self.examples_title.setText(f"Real examples of {kana} ({romaji})")
+            self.examples_title.setText(f"{self.whose_answer(cls)}. Real examples:")
             # The dropdown below offers "a real one" of the class the heading names.
             self.sample_class.setCurrentIndex(self.sample_class.findData(cls))
         for j, label in enumerate(self.examples):

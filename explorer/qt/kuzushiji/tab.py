@@ -322,6 +322,11 @@ class KuzushijiTab(ExperimentTab):
     def _on_page_changed(self, index: int) -> None:
         if self.pages.widget(index) is self.draw_holder:
             self.ensure_draw_page()
+            if self.banner.mode == "done":
+                # The banner's last suggestion is the Draw page: here it has been followed, and the
+                # page needs the height for the looks inside the nets.
+                self.banner.mode = "hidden"
+                self._update_banner()
 
     @property
     def draw_page(self) -> DrawingPanel | None:

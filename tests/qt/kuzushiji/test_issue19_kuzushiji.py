@@ -228,3 +228,83 @@ def test_training_curve_files_and_titles_name_their_nets(qtbot, tmp_path):
     add_run(curves, "NetFull", np.geomspace(2.3, 0.5, 40), [0.9, 0.6], [70.0, 80.0])
     every = exports.curves_figure(curves, which="loss")
     assert every.name == "kuzushiji_all_nets_loss_curves" and "All nets" in every.title
+
+
+# item 9: the Draw page -----------------------------------------------------------------------------------
+def draw_page_with_three_nets(qtbot, size):
+    from explorer.core.kuzushiji import nets
+    from explorer.core.kuzushiji.engine import TrainConfig
+    from explorer.core.kuzushiji.results import NetResult
+    from explorer.qt.kuzushiji.tab import KuzushijiTab
+    from tests.qt.test_layout import _settle, open_window
+
+    window, tab = open_window(qtbot, size, KuzushijiTab)
+    for name in nets.NETS:
+        tab.results[name] = NetResult(name, nets.create(name, seed=7), TrainConfig(net=name), source="test")
+    tab._show_results()
+    tab.pages.setCurrentWidget(tab.draw_holder)
+    panel = tab.ensure_draw_page()
+    panel.characters.buttons[3][0].click()  # a real つ
+    qtbot.waitUntil(lambda: panel.preprocessed is not None, timeout=10_000)
+    window.resize(*size)
+    _settle()
+    settle(qtbot)
+    return window, tab, panel
+
+
+def thumbnail_pixels(image_item, tile: int) -> float:
+    """On-screen width in pixels of one ``tile``-pixel-wide tile of ``image_item``'s mosaic."""
+    units_per_pixel = image_item.getViewBox().viewPixelSize()[0]
+    return tile / units_per_pixel
+
+
+def test_the_draw_page_says_whose_answer_the_real_examples_follow(qtbot):
+    import numpy as np
+
+    from explorer.core.kuzushiji.classes import CLASSES
+
+    window, tab, panel = draw_page_with_three_nets(qtbot, (1280, 860))
+    prediction = panel.prediction
+    top = int(np.argmax(panel.probabilities["conv"]))  # the examples follow NetConv, the most accurate
+    kana, romaji = CLASSES[top]
+    title = prediction.examples_title.text()
+    answers = {name: int(np.argmax(p)) for name, p in panel.probabilities.items()}
+    if len(set(answers.values())) == 1:
+        assert title.startswith(f"Every net's answer: {kana} ({romaji})")
+    else:
+        assert "NetConv" in title.split("answer")[0] and f"answer: {kana} ({romaji})" in title
+        for cls in answers.values():
+            if cls != top:  # a net that reads something else is named with what it reads
+                assert CLASSES[cls][0] in title
+    assert prediction.examples_title.isVisibleTo(window)
+    # The issue's case, told to the panel directly: NetConv reads を, NetLin and NetFull つ.
+    wo, tsu = np.eye(10)[9], np.eye(10)[3]
+    prediction.show_result(np.zeros((28, 28), np.float32), {"lin": tsu, "full": tsu, "conv": wo})
+    prediction.show_examples(9, [])
+    assert prediction.examples_title.text().startswith("NetConv's answer: を (wo); NetLin and NetFull say つ (tsu)")
+    tab.shutdown()
+
+
+@pytest.mark.parametrize("size", [(1280, 860), (1024, 700)], ids=["1280x860", "1024x700"])
+def test_templates_feature_maps_and_hidden_units_are_readable_and_on_screen(qtbot, size):
+    window, tab, panel = draw_page_with_three_nets(qtbot, size)
+    insides = panel.insides
+    tiles = {
+        "NetLin templates": [(insides.templates_image, 28)],
+        "NetConv maps": [(insides.maps_plots[0], 26), (insides.maps_plots[1], 11)],
+        "NetFull units": [(insides.hidden_image, 1)],
+    }
+    for title, images in tiles.items():
+        insides.setCurrentIndex(next(i for i in range(insides.count()) if insides.tabText(i) == title))
+        window.resize(*size)
+        settle(qtbot)
+        page = insides.currentWidget()
+        assert not insides.tabBar().usesScrollButtons() or insides.tabBar().sizeHint().width() <= insides.width()
+        # On screen without scrolling: the whole tab lies inside the window's visible part of the page.
+        scroll = tab.draw_holder.scroll
+        top_left = page.mapTo(scroll.viewport(), page.rect().topLeft())
+        assert 0 <= top_left.y() and top_left.y() + 100 <= scroll.viewport().height(), (title, top_left.y())
+        if size == (1280, 860):
+            for image, tile in images:
+                assert thumbnail_pixels(image, tile) >= 48, (title, tile, thumbnail_pixels(image, tile))
+    tab.shutdown()
