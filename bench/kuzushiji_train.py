@@ -45,6 +45,7 @@ from explorer.core.kuzushiji import nets  # noqa: E402
 from explorer.core.kuzushiji.dataset import read_folder  # noqa: E402
 from explorer.core.kuzushiji.engine import TrainConfig, normalise, train  # noqa: E402
 from explorer.core.kuzushiji.evaluation import evaluate  # noqa: E402
+from explorer.core.threads import use_training_threads  # noqa: E402
 from tests.core.kuzushiji.fakedata import plain_pipeline_dataset, write_kmnist_folder  # noqa: E402
 
 AIMS = {"lin": 10.0, "full": 10.0, "conv": 3.0}
@@ -302,10 +303,10 @@ def main() -> int:
     parser.add_argument("--profile", action="store_true", help="also print the engine's NetConv profile by operator")
     args = parser.parse_args()
     warnings.filterwarnings("ignore", message="TF32 acceleration on top of oneDNN")
-    torch.set_num_threads(args.threads)
+    use_training_threads(args.threads)
     print(
         f"torch {torch.__version__}, both sides pinned to {torch.get_num_threads()} torch thread(s) "
-        f"(torch.set_num_threads), {os.cpu_count()} CPUs seen, load average "
+        f"(torch.set_num_threads through explorer.core.threads), {os.cpu_count()} CPUs seen, load average "
         + " ".join(f"{v:.1f}" for v in os.getloadavg()),
         flush=True,
     )
