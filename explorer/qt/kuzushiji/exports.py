@@ -61,19 +61,29 @@ def curves_who(curves) -> tuple[str, str]:
     return " and ".join(names), "_".join(present)
 
 
-def _accuracy_range(curves):
-    """For an export, the accuracy axis at 0–100 % (on screen it may go higher to make room for the legend)."""
+def _curves_chrome(curves, which: str):
+    """For an export: no on-screen titles (the figure has its own) and, for accuracy, 0–100 % over the
+    loss chart's epochs (on screen the axis may go higher to make room for the legend, and the x link
+    to the loss chart would shift the epochs when the chart is laid out at the file's width)."""
     from explorer.qt.kuzushiji.plots import ACCURACY_BOTTOM, ACCURACY_TOP
 
-    shown = []
+    plot = curves.accuracy_plot
+    shown: list = []
 
     def chrome(exporting: bool) -> None:
-        plot = curves.accuracy_plot
         if exporting:
             shown[:] = [plot.vb.viewRange()[1]]
-            plot.setYRange(ACCURACY_BOTTOM, ACCURACY_TOP, padding=0)
-        elif shown:
-            plot.setYRange(*shown[0], padding=0)
+            curves.show_titles(False)
+            if which != "loss":
+                epochs = curves.loss_plot.vb.viewRange()[0]
+                plot.setXLink(None)
+                plot.setXRange(*epochs, padding=0)
+                plot.setYRange(ACCURACY_BOTTOM, ACCURACY_TOP, padding=0)
+        else:
+            curves.show_titles(True)
+            if which != "loss" and shown:
+                plot.setYRange(*shown[0], padding=0)
+                plot.setXLink(curves.loss_plot)
 
     return chrome
 
@@ -93,10 +103,12 @@ def curves_figure(curves, name: str | None = None, which: str = "loss") -> Figur
     what = "training loss (solid, smoothed) and test loss (dashed)" if which == "loss" else "test accuracy"
     title = f"{who}: {what}, {epochs} epoch{'s' if epochs != 1 else ''}"
     note = "; ".join(run.label for run in runs) or "no training runs yet"
+    if which == "loss" and runs:
+        note += ". Training loss: running average of each epoch's batches; test loss: at the epoch's end"
     return Figure(plot, title=f"Kuzushiji-MNIST, {title}", note=note, x_label="epoch",
-                  y_label="NLL loss (log scale)" if which == "loss" else "test accuracy (%)",
+                  y_label="NLL loss (log scale)" if which == "loss" else "test accuracy",  # the axis adds (%)
                   legend=[(run.label, _colour(run)) for run in runs], hide=hidden, aspect=1.6,
-                  chrome=None if which == "loss" else _accuracy_range(curves),
+                  chrome=_curves_chrome(curves, which),
                   name=f"kuzushiji_{stem}_{'loss' if which == 'loss' else 'accuracy'}_curves")
 
 
@@ -150,7 +162,7 @@ def _current_title(page) -> str:
 
 def per_class_figure(page) -> Figure:
     return Figure(page.per_class_view.bars, title=f"Per-class test accuracy: {_current_title(page)}",
-                  x_label="true class", y_label="accuracy (%)", aspect=1.8, name="kuzushiji_per_class_accuracy")
+                  x_label="true class", y_label="test accuracy", aspect=1.8, name="kuzushiji_per_class_accuracy")
 
 
 def cell_gallery_figure(page) -> Figure:

@@ -35,6 +35,7 @@ ACCURACY_TOP = 104.0
 """The accuracy axis ends here: room for the label "100" (more when the legend needs a band above 100)."""
 ACCURACY_BOTTOM = -4.0
 """…and starts here, so that the label "0" shows whole."""
+ACCURACY_TITLE = "Test accuracy"
 LEGEND_MARGIN = 10
 """Pixels between the accuracy legend and the corner of the plot it sits in."""
 
@@ -112,7 +113,7 @@ class RunCurves(pg.GraphicsLayoutWidget):
         self.loss_plot.getAxis("left").enableAutoSIPrefix(False)
         self.loss_plot.showGrid(x=True, y=True, alpha=0.3)
         self.accuracy_plot = self.addPlot(row=1, col=0)
-        self.accuracy_plot.setTitle("Test accuracy")
+        self.accuracy_plot.setTitle(ACCURACY_TITLE)
         self.accuracy_plot.setLabel("left", "accuracy", units="%")
         self.accuracy_plot.setLabel("bottom", "epoch")
         self.accuracy_plot.setYRange(ACCURACY_BOTTOM, ACCURACY_TOP, padding=0)
@@ -169,6 +170,20 @@ class RunCurves(pg.GraphicsLayoutWidget):
         if note:
             lines.append(f"<span style='color:#a05a00'>{escape(note)}</span>")
         self.loss_plot.setTitle("<br>".join(lines))
+        # pyqtgraph gives a title one 30 px row: make room for the note's lines.
+        metrics = QFontMetrics(self.loss_plot.titleLabel.item.font())
+        height = metrics.height() + 14 * (len(lines) - 1 + LOSS_NOTE.count("<br>")) + 6
+        self.loss_plot.titleLabel.setMaximumHeight(height)
+        self.loss_plot.layout.setRowFixedHeight(0, height)
+
+    def show_titles(self, shown: bool) -> None:
+        """The plots' own titles on (on screen) or off (an exported figure has a title of its own)."""
+        if shown:
+            self.set_note(self.note)
+            self.accuracy_plot.setTitle(ACCURACY_TITLE)
+        else:
+            self.loss_plot.setTitle(None)
+            self.accuracy_plot.setTitle(None)
 
     def mark_run(self, key: str, tag: str) -> None:
         """Add ``tag`` (e.g. "diverged") to a run's name in the legend."""

@@ -220,6 +220,12 @@ def test_training_curve_files_and_titles_name_their_nets(qtbot, tmp_path):
     add_run(curves, "NetConv", np.geomspace(2.3, 0.3, 40), [0.7, 0.4], [80.0, 90.0])
     second = exports.curves_figure(curves, which="accuracy")
     export_figure(second, tmp_path / f"{second.name}.png")
+    from explorer.qt.widgets.figure_export import render_figure
+
+    svg = render_figure(second, "svg", width=800).decode()
+    assert "test accuracy (%)" in svg and "(%) (%)" not in svg
+    assert "Test accuracy" not in svg  # the on-screen title is not repeated under the figure's own
+    assert curves.accuracy_plot.titleLabel.text == "Test accuracy"  # and is back on screen
     assert {p.name for p in tmp_path.iterdir()} == {"kuzushiji_lin_loss_curves.png",
                                                       "kuzushiji_conv_accuracy_curves.png"}
     add_run(curves, "NetLin", np.geomspace(2.3, 0.5, 40), [0.9, 0.6], [70.0, 80.0])
