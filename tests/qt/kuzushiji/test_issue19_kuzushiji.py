@@ -201,6 +201,17 @@ def test_file_export_figure_drawing_predictions_holds_only_the_charts_and_says_w
     for name in ("NetLin", "NetFull", "NetConv"):
         assert f"{name} reads" in svg
     assert str(written) in window.statusBar().currentMessage()  # the folder and the file
+    # Right-click Export… on a look inside the nets starts in the same folder and says where it wrote.
+    other = tmp_path / "elsewhere"
+    other.mkdir()
+    app_settings().set_value("dirs/export", str(other))
+    figure = panel.insides.templates_page.figure
+    next(a for a in figure.actions() if a.text() == "Export…").trigger()
+    dialog = figure.export_dialog
+    assert dialog.path.text().startswith(str(other))
+    dialog.accept()
+    assert f"Exported {other}" in window.statusBar().currentMessage()
+    assert app_settings().value("dirs/export") == str(other)
     tab.shutdown()
 
 
