@@ -127,6 +127,7 @@ class RunCurves(pg.GraphicsLayoutWidget):
                                                    verSpacing=-6, brush=(255, 255, 255, 200))
         self.legend_corner = ((1, 1), LEGEND_MARGIN)
         self._placing = False
+        self._legend_key: tuple | None = None
         self.runs: dict[str, _Run] = {}
         self.note = ""
         self.set_note("")
@@ -306,6 +307,12 @@ class RunCurves(pg.GraphicsLayoutWidget):
         """
         if not self.legend.items or self._placing:
             return
+        box = self.accuracy_plot.vb.sceneBoundingRect()
+        key = (tuple((r.label, len(r.epoch_x)) for r in self.runs.values()), box.getRect(),
+               tuple(self.accuracy_plot.vb.viewRange()[0]))
+        if key == self._legend_key:  # nothing moved: leave the legend (and its layout) alone
+            return
+        self._legend_key = key
         self._placing = True
         try:
             points = self._data_points(top=ACCURACY_TOP)
