@@ -36,7 +36,7 @@ from explorer.core.recurrent.weights import (
     shipped_weights,
     untrained_state,
 )
-from explorer.core.recurrent.work import load_work, save_choice, save_net_state
+from explorer.core.recurrent.work import KeptRun, load_work_runs, save_choice, save_net_state
 from explorer.core.work_store import WorkStore
 from explorer.qt.messages import show_error
 from explorer.qt.recurrent import figures as recurrent_figures
@@ -94,7 +94,12 @@ class RecurrentTab(ExperimentTab):
         self._connect()
         self._restore_settings()
         self.work = WorkStore("recurrent")
-        choice, self.kept = load_work(self.work)  # nets trained here, by stem: switching back finds them
+        # Nets trained here, by stem (switching back finds them), and the runs that gave them.
+        choice, self.kept, runs = load_work_runs(self.work)
+        self.runs: dict[str, KeptRun] = runs
+        for stem, run in runs.items():  # each kept run's timeline and curves come back (issue 19 item 10)
+            if run.snapshots:
+                self.timelines[self.kept[stem].model] = list(run.snapshots)
         lang, model, hidden, L = choice or ("anb2n", "srn", 2, 4)
         if f"{lang}_{model}{hidden}" in self.kept:
             state = self.kept[f"{lang}_{model}{hidden}"]
@@ -103,6 +108,11 @@ class RecurrentTab(ExperimentTab):
         else:
             state = untrained_state(lang, model, hidden, L)
         self.state = state
+        run = runs.get(state.stem) if self.kept.get(state.stem) is state else None
+        if run is not None and run.loss:
+            self.controls.curves.restore(list(zip(*run.loss, strict=True)), list(zip(*run.accuracy, strict=True))
+                                         if run.accuracy else ([], []))
+            self._curves_model = state.model
         self.sequence = sequence_for_ns(state.language, DEFAULT_NS)
         self._set_state(state)
         self.report_problems(self.work)
@@ -128,6 +138,18 @@ class RecurrentTab(ExperimentTab):
         settings = SettingsBinder("recurrent")
         settings.bind("speed", self.sequence_bar.speed)
         settings.bind("recipe", self.controls.train.preset)
+        # The view choices (issue 19 item 10: "cell state" was lost on restart). Restored quietly: the
+        # net and its batch come after this, and they read these choices.
+        views = self.views
+        for name, widget in (("state_kind", views.which), ("coordinates", views.mode),
+                             ("charts_page", self.controls.charts), ("bottom_page", self.bottom),
+                             *((f"overlay_{key}", box) for key, box in self.machine_panel.boxes.items())):
+            widget.blockSignals(True)
+            settings.restore(name, widget)
+            widget.blockSignals(False)
+            settings.bind(name, widget, restore=False)
+        for key, box in self.machine_panel.boxes.items():
+            self.machine.shown[key] = box.isChecked()
 
     # state and undo -------------------------------------------------------------
     def change(self, text: str, state: NetState) -> None:
@@ -159,11 +181,26 @@ class RecurrentTab(ExperimentTab):
         else:
             self._show_sequence(sequence_for_ns(state.language, DEFAULT_NS), 0)
 
-    def _keep(self, state: NetState) -> NetState:
-        """Keep a trained or opened net for its (language, model, hidden), in memory and in the store."""
+    def _keep(self, state: NetState, run: KeptRun | None = None) -> NetState:
+        """Keep a trained or opened net for its (language, model, hidden), in memory and in the store.
+
+        ``run``: the training run that gave it (curves and timeline, kept beside it across restarts).
+        """
         self.kept[state.stem] = state
-        self.keep("the trained net", save_net_state, self.work, state, self.kept)
+        if run is None:
+            self.runs.pop(state.stem, None)
+        else:
+            self.runs[state.stem] = run
+        self.keep("the trained net", save_net_state, self.work, state, self.kept, run)
         return state
+
+    def _run_record(self, snapshots) -> KeptRun:
+        """The run the training chart shows, with ``snapshots``, to keep beside its net."""
+        curves = self.controls.curves
+        xs, losses = curves.loss_data()
+        acc_x, acc_y = curves.accuracy_points
+        return KeptRun([[x, y] for x, y in zip(xs, losses, strict=True)],
+                       [[x, y] for x, y in zip(acc_x, acc_y, strict=True)], list(snapshots))
 
     def current_model(self) -> RecurrentNet:
         """The net the views show: the live training snapshot while training, else the state's."""
@@ -384,7 +421,7 @@ class RecurrentTab(ExperimentTab):
         label = f"trained: {verdict} after {result.sequences:,} sequences, {result.seconds:.0f} s"
         self.timelines[result.model] = list(result.snapshots)
         self._curves_model = result.model
-        self.change("train", self._keep(self._trained_state(result.model, label)))
+        self.change("train", self._keep(self._trained_state(result.model, label), self._run_record(result.snapshots)))
         self.status_message.emit(f"Training {verdict} after {result.sequences:,} sequences")
 
     @Slot(str)
@@ -401,7 +438,9 @@ class RecurrentTab(ExperimentTab):
             return
         state_dict, seen, acc = self._latest
         label = f"training cancelled after {seen:,} sequences ({acc:.1f} %); its weights are kept"
-        self.change("train (cancelled)", self._keep(self._trained_state(self._model_from(state_dict), label)))
+        model = self._model_from(state_dict)
+        self._curves_model = model
+        self.change("train (cancelled)", self._keep(self._trained_state(model, label), self._run_record([])))
         self.status_message.emit(label)
 
     @Slot()
