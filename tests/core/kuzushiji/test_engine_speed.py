@@ -9,7 +9,15 @@ import torch
 import torch.nn.functional as F
 
 from explorer.core.kuzushiji import nets
-from explorer.core.kuzushiji.engine import Speed, TrainConfig, make_optimizer, speed, train
+from explorer.core.kuzushiji.engine import (
+    Speed,
+    TrainConfig,
+    autograd_step,
+    direct_sgd_step,
+    make_optimizer,
+    speed,
+    train,
+)
 from explorer.core.kuzushiji.evaluation import channels_last_view, evaluate
 from explorer.core.kuzushiji.inputs import normalise
 from explorer.core.progress import run_to_end
@@ -109,3 +117,28 @@ def test_speed_text_and_records_that_tell_no_speed():
     assert speed({"epoch": 1, "images": 64, "train_images": 640, "seconds": 0.0}) is None
     assert speed({"epoch": 1, "images_per_second": float("nan"), "seconds": 1.0}) is None
     assert speed({"epoch": "x", "images": 64, "train_images": 640, "seconds": 1.0}) is None
+
+
+@pytest.mark.parametrize("net", ["lin", "full"])
+@pytest.mark.parametrize("momentum", [0.5, 0.0])
+def test_the_direct_sgd_step_is_autograds_and_torch_optims_bit_for_bit(net, momentum):
+    x = images_with_blank_borders(64 * 4 + 10)
+    y = torch.arange(len(x)) % 10
+    model = nets.create(net, seed=0)
+    reference = copy.deepcopy(model)
+    config = TrainConfig(net=net, lr=0.05, momentum=momentum)
+    direct = direct_sgd_step(model, config)
+    usual = autograd_step(reference, torch.optim.SGD(reference.parameters(), lr=0.05, momentum=momentum))
+    for lo in range(0, len(x), 64):  # the last batch is short, as in real epochs
+        ours, theirs = direct(x[lo : lo + 64], y[lo : lo + 64]), usual(x[lo : lo + 64], y[lo : lo + 64])
+        assert torch.equal(ours, theirs.detach())
+    for (name, a), b in zip(model.named_parameters(), reference.parameters(), strict=True):
+        assert torch.equal(a, b), name
+    assert all(p.grad is None for p in model.parameters())  # nothing left behind for autograd
+
+
+def test_the_direct_step_is_only_for_netlin_and_netfull_with_sgd_on_the_cpu():
+    assert direct_sgd_step(nets.create("conv", seed=0), TrainConfig(net="conv")) is None
+    assert direct_sgd_step(nets.create("full", seed=0), TrainConfig(net="full", optimizer="adam")) is None
+    assert direct_sgd_step(nets.create("full", seed=0).double(), TrainConfig(net="full")) is None
+    assert direct_sgd_step(nets.create("lin", seed=0), TrainConfig(net="lin")) is not None
