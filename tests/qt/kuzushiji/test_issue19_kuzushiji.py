@@ -325,3 +325,20 @@ def test_templates_feature_maps_and_hidden_units_are_readable_and_on_screen(qtbo
             for image, tile in images:
                 assert thumbnail_pixels(image, tile) >= 48, (title, tile, thumbnail_pixels(image, tile))
     tab.shutdown()
+
+
+@pytest.mark.parametrize("kept", ["gone", 5, ["/tmp"]], ids=["deleted-folder", "number", "list"])
+def test_a_remembered_export_folder_that_is_gone_or_not_a_path_opens_the_dialog_at_home(qtbot, tmp_path, kept):
+    from pathlib import Path
+
+    from PySide6.QtWidgets import QWidget
+
+    from explorer.qt.settings import app_settings
+    from explorer.qt.widgets.export_dialog import open_export_dialog
+    from explorer.qt.widgets.figure_export import Figure
+
+    app_settings().set_value("dirs/export", str(tmp_path / "gone") if kept == "gone" else kept)
+    widget = QWidget()
+    qtbot.addWidget(widget)
+    dialog = open_export_dialog(Figure(widget, name="figure"), widget)
+    assert dialog.path.text() == str(Path.home() / "figure.png")
