@@ -21,14 +21,14 @@ from explorer.core.work_store import WorkStore
 from explorer.qt.workers import Task
 
 
-def _save_steps(store: WorkStore, dataset: Dataset2D, weights: MLPWeights, activation: str):
+def _save_steps(store: WorkStore, dataset: Dataset2D, weights: MLPWeights, activation: str, run=None):
     # Saves before its one yield: a cancel (closing the window) waits for the write, never drops it.
-    save_work(store, dataset, weights, activation)
+    save_work(store, dataset, weights, activation, run)
     yield Progress(1, 1, "work kept", keep=True)
 
 
 class WorkKeeper(QObject):
-    """``keep(dataset, weights, activation)``: at once when small, in the background when large."""
+    """``keep(dataset, weights, activation, run)``: at once when small, in the background when large."""
 
     def __init__(self, store: WorkStore, keep_now: Callable, report: Callable[[str], None], parent: QObject):
         super().__init__(parent)
@@ -37,11 +37,12 @@ class WorkKeeper(QObject):
         self.task: Task | None = None
         self._waiting: tuple | None = None
 
-    def keep(self, dataset: Dataset2D, weights: MLPWeights, activation: str) -> None:
+    def keep(self, dataset: Dataset2D, weights: MLPWeights, activation: str, run=None) -> None:
+        """``run``: the last training run's rows and weights (see :func:`~explorer.core.mlp.work.save_work`)."""
         if len(dataset) <= INLINE_POINTS and self.task is None:
-            self._keep_now("the MLP work", save_work, self.store, dataset, weights, activation)
+            self._keep_now("the MLP work", save_work, self.store, dataset, weights, activation, run)
             return
-        self._waiting = (dataset, weights, activation)
+        self._waiting = (dataset, weights, activation, run)
         if self.task is None:
             self._start()
 

@@ -21,7 +21,7 @@ from explorer.core.mlp.data import Dataset2D
 from explorer.core.mlp.network import MLPWeights, reference_step_network
 from explorer.core.mlp.timeline import WeightTimeline
 from explorer.core.mlp.training import initial_weights, train
-from explorer.core.mlp.work import load_work
+from explorer.core.mlp.work import load_run, load_work
 from explorer.core.work_store import WorkStore
 from explorer.qt.messages import show_error
 from explorer.qt.mlp import figures as mlp_figures
@@ -100,6 +100,21 @@ class MLPTab(TrainingRuns, ExperimentTab):
         settings = SettingsBinder("mlp")
         for name in ("init_std", "lr", "max_epochs", "seed"):
             settings.bind(name, getattr(self.controls.train, name))
+        # The rescale (issue 19 item 10: ×10 came back as 1×), restored quietly: the views come next.
+        factor = self.controls.rescale.factor
+        factor.blockSignals(True)
+        settings.restore("rescale", factor)
+        factor.blockSignals(False)
+        self.controls.rescale.slider.setValue(factor.value())
+        settings.bind("rescale", factor, restore=False)
+        self.scale = factor.value()
+        run = load_run(self.work)  # the last run's curves, and the net it gave
+        if run is not None:
+            self.history, self._trained = list(run[0]), run[1]
+            self.curves.start_run("loss")
+            for epoch, loss, accuracy in self.history:
+                self.curves.add_point("loss", epoch, loss, accuracy)
+            self.curves.flush()
         self._set_state(self.state)
         self.report_problems(self.work)
 
@@ -149,7 +164,8 @@ class MLPTab(TrainingRuns, ExperimentTab):
         net.editor.set_weights(state.weights)
         net.refusal.setText("")  # an old refusal does not belong to the net now shown
         self.refresh()
-        self.keeper.keep(state.dataset, state.weights, state.activation)
+        run = (self.history, self._trained) if self.history and self._trained is not None else None
+        self.keeper.keep(state.dataset, state.weights, state.activation, run)
 
     @property
     def region_plots(self) -> list[RegionPlot]:

@@ -1,0 +1,72 @@
+"""The MLP tab's rescale and training curves come back after a restart (issue 19 item 10).
+
+Lost before: the ×10 rescale (back to 1×, 56 %) and the curves of the last run.
+The kept run in ``work.json`` is input from a stranger: ill-typed rows are named.
+"""
+
+from __future__ import annotations
+
+import json
+
+from explorer.core.mlp.work import load_run
+from explorer.core.work_store import WorkStore
+from explorer.qt.mlp.tab import MLPTab
+
+
+def _build(qtbot) -> MLPTab:
+    tab = MLPTab()
+    qtbot.addWidget(tab)
+    tab.resize(1280, 860)
+    tab.show()
+    return tab
+
+
+def test_rescale_and_curves_come_back(qtbot):
+    tab = _build(qtbot)
+    tab.controls.train.max_epochs.setValue(300)
+    tab.start_training()
+    qtbot.waitUntil(lambda: tab.task is None, timeout=120_000)
+    history = list(tab.history)
+    assert len(history) > 1 and tab._owns_run()
+    tab.controls.rescale.factor.setValue(10)  # the user's ×10
+    shown = tab.accuracy_label.text()
+    assert "×10" in shown
+    assert tab.shutdown()
+    tab.close()
+
+    again = _build(qtbot)
+    try:
+        assert again.controls.rescale.factor.value() == 10 and again.scale == 10
+        assert again.controls.rescale.slider.value() == 10
+        assert again.accuracy_label.text() == shown  # the same accuracy at ×10, not 1×
+        assert again.history == [(int(e), float(loss), float(a)) for e, loss, a in history]
+        assert again.curves.points("loss") == len(history) and not again.curves.isHidden()
+        assert again.curves_note.text().startswith("Curves of the run that gave the net shown")
+    finally:
+        assert again.shutdown()
+
+
+def _kept(folder) -> dict:
+    return json.loads((folder / "work.json").read_text())
+
+
+def test_an_ill_typed_kept_run_is_named_and_the_rest_starts(qtbot, user_data_dir):
+    tab = _build(qtbot)
+    tab.controls.train.max_epochs.setValue(200)
+    tab.start_training()
+    qtbot.waitUntil(lambda: tab.task is None, timeout=120_000)
+    assert tab.shutdown()
+    tab.close()
+    store = WorkStore("mlp")
+    path = store.folder / "work.json"
+    good = _kept(store.folder)
+    for bad, words in (([[1, 0.5, True]], "holds true/false"), ([[1.5, 0.5, 50]], "whole epoch"),
+                       ([[1, 0.5, 500]], "0-100 %"), ({"a": 1}, "should be a list of points")):
+        meta = json.loads(json.dumps(good))
+        meta["work"]["run"]["history"] = bad
+        path.write_text(json.dumps(meta))
+        fresh = WorkStore("mlp")
+        assert load_run(fresh) is None
+        assert any(words in p for p in fresh.problems), fresh.problems
+        for damaged in store.folder.glob("work.json*.damaged*"):
+            damaged.unlink()
