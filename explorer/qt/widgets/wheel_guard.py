@@ -59,7 +59,10 @@ def install_wheel_guard(app: QApplication | None = None) -> WheelGuard:
         guard = WheelGuard(app)
         guard.setObjectName("wheelGuard")
         app.installEventFilter(guard)
-    for widget in QApplication.allWidgets():  # those already polished before the guard came
-        if guarded(widget):
-            _calm_focus(widget)
+        # Those polished before the guard came; later ones pass its Polish filter. Only once:
+        # walking allWidgets() again while an earlier window was being torn down crashed the
+        # process (a segfault in the test run after a window with saved-work errors closed).
+        for widget in QApplication.allWidgets():
+            if guarded(widget):
+                _calm_focus(widget)
     return guard
