@@ -9,6 +9,10 @@ everywhere:
 * throttling by :class:`explorer.core.progress.Throttle`, the same rule the
   child processes use: ordinary records at most every ``min_interval``,
   ``keep`` records always, the newest dropped record before the end;
+* coalescing: records wait in the worker's mailbox and the GUI thread takes
+  all that arrived in one turn of its event loop; an ordinary record not yet
+  taken is replaced by a newer one, so a window that was busy for a moment
+  catches up with one update, not a burst of stale ones;
 * cancellation at the next ``yield``: the generator is *closed* in the worker
   thread, so its ``finally`` blocks run there;
 * every exception, ``BaseException`` included (a ``KeyboardInterrupt`` coming
@@ -62,6 +66,28 @@ class _ThrottledGeneratorWorker(WorkerBase):
         self._throttle = Throttle(min_interval)
         self._threads = threads
         self.done = threading.Event()
+        self._mailbox: list = []  # records not yet taken by the GUI thread
+        self._mail_lock = threading.Lock()
+        self._announced = False  # a "records are waiting" signal is on its way
+
+    def _post(self, record: Any) -> None:
+        """Leave ``record`` for the GUI thread; signal only when the mailbox was empty."""
+        with self._mail_lock:
+            box = self._mailbox
+            if box and not getattr(record, "keep", False) and not getattr(box[-1], "keep", False):
+                box[-1] = record  # the GUI has not drawn the older one yet: the newer supersedes it
+            else:
+                box.append(record)
+            if self._announced:
+                return
+            self._announced = True
+        self.yielded.emit(None)
+
+    def take(self) -> list:
+        """The records that arrived since the last call (GUI thread)."""
+        with self._mail_lock:
+            records, self._mailbox, self._announced = self._mailbox, [], False
+        return records
 
     def run(self) -> None:  # noqa: D102 - Qt calls this in the pool thread
         # Not superqt's run: it lets a BaseException escape without `errored` or `finished`.
@@ -99,10 +125,10 @@ class _ThrottledGeneratorWorker(WorkerBase):
                     record = next(gen)
                 except StopIteration as stop:
                     for pending in self._throttle.flush():
-                        self.yielded.emit(pending)
+                        self._post(pending)
                     return stop.value
                 for ready in self._throttle.offer(record):
-                    self.yielded.emit(ready)
+                    self._post(ready)
         except BaseException:
             gen.close()
             raise
@@ -234,8 +260,9 @@ class Task(QObject):
         return self._worker.done.wait(timeout)
 
     @Slot(object)
-    def _on_yielded(self, record: object) -> None:
-        self.progress.emit(record)
+    def _on_yielded(self, _ping: object) -> None:
+        for record in self._worker.take():
+            self.progress.emit(record)
 
     @Slot(object)
     def _on_returned(self, value: object) -> None:

@@ -181,3 +181,23 @@ def test_finished_tasks_are_released_with_their_results(qtbot):
     gc.collect()
     assert sizes == [8 * 2**20] * 5
     assert [r() for r in refs] == [None] * 5
+
+
+def test_records_waiting_for_a_busy_window_arrive_as_one_update(qtbot):
+    """While the GUI thread is busy, ordinary records are superseded (the newest kept), kept ones all arrive."""
+    produced = threading.Event()
+
+    def burst():
+        for i in range(1, 101):
+            yield Progress(done=i, keep=i == 50)
+        produced.set()
+        return "done"
+
+    task = Task(burst(), name="burst", min_interval=0.0)  # no throttling: only the coalescing is left
+    seen = []
+    task.progress.connect(seen.append)
+    task.start()
+    assert produced.wait(10)  # the window is "busy": no events are handled until all 100 records were made
+    with qtbot.waitSignal(task.finished, timeout=5000):
+        pass
+    assert [r.done for r in seen] == [49, 50, 100]  # one update before the kept record, one after it
