@@ -4,11 +4,12 @@
   model, hidden units, the snapshot shown), axis labels and a colour key or
   legend, named as the course names its files: ``<lang>_<model><hid>_<j><k>``
   per unit pair, ``_3d``, then ``_fsm`` (the diagram), ``_fidelity_k``,
-  ``_per_n`` (length chart), ``_states_needed``, ``_step`` and ``training_curves``.
+  ``_per_n`` (length chart), ``_states_needed``, ``_step`` and ``_training_curves``.
 - :func:`install_actions` -- right-click Export… on each of them, and on the
   step panel also "Export numbers…" (every step of the string, CSV or TSV).
 - :func:`export_all` -- the standard set into a folder: 2-D figures as PNG and
-  SVG, the 3-D view at its current camera and at the three presets (only
+  SVG (for an LSTM the hidden-state pairs ``…_01`` and the cell-state pairs
+  ``…_cell_01`` both, whichever the view shows), the 3-D view at its current camera and at the three presets (only
   when OpenGL can render), CSVs of the step numbers, the length chart, the
   machine and its curves, and the training curves when there was a run.
 - :func:`report_section` -- settings, trajectories, 3-D views (PNG), the state
@@ -17,7 +18,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -111,7 +113,7 @@ def figures(tab: RecurrentTab) -> list[Figure]:
         Figure(tab.step_panel, title=f"{head}: step {tab.sequence_bar.position + 1} of '{tab.sequence.text}'",
                note=when, name=f"{stem}_step", aspect=2.2),
         Figure(tab.controls.curves, title=f"{head}: training loss and accuracy", note=tab.controls.curves.note(),
-               name="training_curves", aspect=1.6),
+               name=f"{stem}_training_curves", aspect=1.6),  # two nets' curves in one folder: two files
     ]
     return found
 
@@ -214,7 +216,7 @@ def data_tables(tab: RecurrentTab) -> dict[str, tuple[list[str], list[list]]]:
     loss_x, loss_y = tab.controls.curves.loss_data()
     if len(loss_x):
         acc = dict(zip(xs, ys, strict=True))
-        tables["training_curves"] = (["sequences", "loss", "accuracy (%)"],
+        tables[f"{stem}_training_curves"] = (["sequences", "loss", "accuracy (%)"],
                                      [[int(x), float(y), acc.get(int(x), "")] for x, y in zip(loss_x, loss_y, strict=True)])
     return tables
 
@@ -224,8 +226,10 @@ def export_all(tab: RecurrentTab, folder: Path, formats: Sequence[str] = ("png",
     folder = Path(folder)
     tab.machine.ensure()  # headless export does not wait for the background extraction
     shown = figures(tab)
-    flat = [f for f in shown if f.kind != "3d" and (f.name != "training_curves" or tab.controls.curves.has_points())]
+    flat = [f for f in shown if f.kind != "3d"
+            and (not f.name.endswith("_training_curves") or tab.controls.curves.has_points())]
     written = export_figures(flat, folder, formats=formats, size=size)
+    written += _other_state_pairs(tab, folder, formats, size)
     written += _export_3d(tab, [f for f in shown if f.kind == "3d"], folder, size)
     written.append(write_step_numbers(tab, folder / f"{tab.state.stem}_steps.csv"))
     for stem, (headers, rows) in data_tables(tab).items():
@@ -233,6 +237,36 @@ def export_all(tab: RecurrentTab, folder: Path, formats: Sequence[str] = ("png",
         write_bytes(path, rows_to_csv(headers, rows).encode("utf-8"))
         written.append(path)
     return written
+
+
+@contextmanager
+def showing_state(tab: RecurrentTab, kind: str) -> Iterator[None]:
+    """The pair views show ``kind`` ("hidden" or "cell") for a while, quietly (no re-extraction), then as before."""
+    views = tab.views
+    before = views.which.currentIndex()
+    views.which.blockSignals(True)
+    try:
+        views.which.setCurrentIndex(views.which.findData(kind))
+        views.set_batch(tab.batch, tab.state.L, srn=tab.state.kind == "srn", refit=False)
+        views.set_sequence(tab.sequence, tab.trace)
+        tab.machine.refresh_overlays()  # the machine was extracted from one kind: none over the other
+        yield
+    finally:
+        views.which.setCurrentIndex(before)
+        views.which.blockSignals(False)
+        views.set_batch(tab.batch, tab.state.L, srn=tab.state.kind == "srn", refit=False)
+        views.set_sequence(tab.sequence, tab.trace)
+        tab.machine.refresh_overlays()
+
+
+def _other_state_pairs(tab: RecurrentTab, folder: Path, formats, size) -> list[Path]:
+    """An LSTM's pairs of the state kind the views do not show (issue 19: the cell view exported no hidden pairs)."""
+    if tab.trace.cell is None:
+        return []
+    other = "hidden" if tab.views.state_kind == "cell" else "cell"
+    with showing_state(tab, other):
+        pairs = [f for f in figures(tab) if f.kind != "3d" and f.target in tab.views.pairs.views]
+        return export_figures(pairs, folder, formats=formats, size=size)
 
 
 def _export_3d(tab: RecurrentTab, views: list[Figure], folder: Path, size) -> list[Path]:

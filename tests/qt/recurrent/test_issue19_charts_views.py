@@ -196,3 +196,24 @@ def test_a_label_rect_is_where_the_number_is_drawn(qtbot):
     assert shown == [0] and overlay.crowded == set(range(1, 10))
     rect = overlay.label_rect(0)
     assert isinstance(rect, QRectF) and view.rect().contains(rect.center().toPoint())
+
+
+def test_lstm_cell_view_exports_hidden_and_cell_pairs_without_collisions(qtbot, tmp_path):
+    tab = RecurrentTab()
+    qtbot.addWidget(tab)
+    tab.resize(1280, 800)
+    tab.show()
+    net = tab.controls.network
+    net.model.setCurrentIndex(net.model.findData("lstm"))
+    net.model.activated.emit(net.model.currentIndex())  # the shipped LSTM-2 on a^n b^2n
+    try:
+        wait_machine(qtbot, tab)
+        tab.views.which.setCurrentIndex(tab.views.which.findData("cell"))  # the user's cell-state view
+        wait_machine(qtbot, tab)
+        written = {p.name for p in tab.export_all(tmp_path, formats=("png",))}
+        assert {"anb2n_lstm2_01.png", "anb2n_lstm2_cell_01.png"} <= written, sorted(written)
+        assert "anb2n_lstm2_training_curves.png" not in written  # no run: no empty curves
+        assert tab.views.state_kind == "cell" and tab.views.pairs.views[0].windowTitle() == ""
+        assert tab.views.pairs.views[0].getPlotItem().titleLabel.text == "cells 0 and 1"  # the view is as it was
+    finally:
+        assert tab.shutdown()
