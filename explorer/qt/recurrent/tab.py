@@ -39,8 +39,10 @@ from explorer.core.recurrent.weights import (
 from explorer.core.recurrent.work import KeptRun, load_work_runs, save_choice, save_net_state
 from explorer.core.work_store import WorkStore
 from explorer.qt.messages import show_error
+from explorer.qt.recurrent import counting_panel as counting
 from explorer.qt.recurrent import figures as recurrent_figures
 from explorer.qt.recurrent.controls import GeneralisationChart, RecurrentControls
+from explorer.qt.recurrent.counting_panel import CountingController, CountingPanel
 from explorer.qt.recurrent.fsm_panel import MachinePanel, StatesNeededChart
 from explorer.qt.recurrent.layout import build_layout
 from explorer.qt.recurrent.machine_view import MachineController
@@ -84,6 +86,7 @@ class RecurrentTab(ExperimentTab):
         self.machine_panel = MachinePanel()
         self.needed_chart = StatesNeededChart()
         self.timeline = TimelineBar()
+        self.counting_panel = CountingPanel()
         self.machine = MachineController(self, self.views, self.machine_panel, self.needed_chart)
         # Each trained net's timeline, by its model (a net opened or shipped has none).
         self.timelines: WeakKeyDictionary = WeakKeyDictionary()
@@ -92,6 +95,7 @@ class RecurrentTab(ExperimentTab):
         self._live_timer.timeout.connect(self._refresh_live)
         build_layout(self)
         self._connect()
+        self.counting = CountingController(self, self.counting_panel, self.views, self.step_panel)
         self._restore_settings()
         self.work = WorkStore("recurrent")
         # Nets trained here, by stem (switching back finds them), and the runs that gave them.
@@ -238,8 +242,11 @@ class RecurrentTab(ExperimentTab):
         self.generalisation.show_accuracy(per_n, L, chance_n)
         if extract:
             self.machine.extract(model, lang, L, self.views.state_kind)
+            self.counting.follow(model, lang, L)
         elif self.machine.study is not None:  # the net moves on: the old machine would mislead
             self.machine.suspend("Training: the machine is extracted when training ends (or is cancelled).")
+        if not extract:
+            self.counting.suspend("Training: the units are fitted to the counts when training ends.")
 
     # strings and stepping ------------------------------------------------------------
     def _show_sequence(self, sequence: Sequence, position: int = 0) -> None:
@@ -463,7 +470,7 @@ class RecurrentTab(ExperimentTab):
     # figures ----------------------------------------------------------------------------
     def figures(self) -> dict:
         """Every view as a titled figure, by the course's file names (see :mod:`.figures`)."""
-        return {f.name: f for f in recurrent_figures.figures(self)}
+        return {f.name: f for f in [*recurrent_figures.figures(self), *counting.figures(self)]}
 
     def export_all(self, folder: Path, formats=("png", "svg"), size=None) -> list[Path]:
         """The pair views as ``anb2n_srn2_01.png`` …, the 3-D view at three angles, diagram, charts and CSVs.
@@ -471,13 +478,15 @@ class RecurrentTab(ExperimentTab):
         Without OpenGL (a remote session) the 3-D view cannot be captured: the
         other figures are still written and the status bar says so.
         """
-        return recurrent_figures.export_all(self, Path(folder), formats=formats, size=size)
+        written = recurrent_figures.export_all(self, Path(folder), formats=formats, size=size)
+        return written + counting.export_all(self, Path(folder), formats=formats, size=size)
 
     def report_sections(self) -> list:
-        return [recurrent_figures.report_section(self)]
+        return [recurrent_figures.report_section(self), *filter(None, [counting.report_section(self)])]
 
     def shutdown(self) -> bool:
         self.machine.stop()
+        self.counting.stop()
         self.sequence_bar.pause()
         self._live_timer.stop()
         return super().shutdown()

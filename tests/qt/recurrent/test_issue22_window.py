@@ -88,3 +88,63 @@ def test_dyck1_steps_with_brackets(qtbot, tab):
     assert len(tab.views.pairs.views) >= 1
     qtbot.waitUntil(lambda: not tab.machine.busy() and tab.machine.study is not None, timeout=60_000)
     assert tab.machine.study.found.visited.language.name == "dyck1"
+
+
+def _wait_probe(qtbot, tab) -> None:
+    qtbot.waitUntil(lambda: not tab.counting.busy() and tab.counting_panel.probe is not None, timeout=60_000)
+
+
+def test_counting_page_describes_the_shipped_lstm3s_cell_unit_2(qtbot, tab, tmp_path):
+    from explorer.qt.widgets.table_export import export_table_csv
+
+    _choose(tab.controls.network.language, "anb2nc3n")
+    _choose(tab.controls.network.model, "lstm")
+    assert (tab.state.kind, tab.state.hidden) == ("lstm", 3)
+    _wait_probe(qtbot, tab)
+    panel = tab.counting_panel
+    tab.bottom.setCurrentWidget(panel)
+    sentence = panel.sentence.text()
+    assert "cell unit 2 counts" in sentence and "per A" in sentence and "per B" in sentence
+    assert "holds to n =" in sentence
+    # the chart: points for every symbol read, and a fitted line per phase
+    assert panel.chart.point_count() > 50
+    assert set(panel.chart.lines) == {"A", "B", "C"}
+    for line in panel.chart.lines.values():
+        xs, ys = line.getData()
+        assert len(xs) == 2 and np.all(np.isfinite(ys))
+    assert panel.chart.getAxis("left").labelText == "cell unit 2"
+    # the table: every hidden and cell unit, the best in the first column's text
+    assert panel.table.rowCount() == 6
+    units = [panel.table.item(r, 0).text() for r in range(6)]
+    assert units[:3] == ["hidden 0", "hidden 1", "hidden 2"] and units[5] == "cell 2"
+    path = export_table_csv(panel.table, tmp_path / "units.csv")
+    text = path.read_text(encoding="utf-8")
+    assert text.splitlines()[0] == "unit,counts,R²,per A,per B,per C,holds to n"
+    assert "cell 2,#B − 2·#A," in text
+    # the counting unit is marked in the step panel and, with cell states shown, in the views
+    assert "cell unit 2 counts" in tab.step_panel.cell_plot.getPlotItem().titleLabel.text
+    assert "2 ◆" in [label for _, label in tab.step_panel.cell_plot.getAxis("bottom")._tickLevels[0]]
+    tab.views.which.setCurrentIndex(1)  # cell states
+    labels = [view.getAxis(side).labelText for view in tab.views.pairs.views for side in ("bottom", "left")]
+    assert "cell 2 ◆ counts" in labels
+    assert "cell 0 ◆ counts" not in labels and "cell 0" in labels
+    assert "cell 2 ◆ counts" in tab.views.view3d.axis_names()
+    # clicking another row charts that unit
+    panel.table.selectRow(0)
+    assert panel.chart.getAxis("left").labelText == "hidden unit 0"
+    assert panel.fit.unit == 0 and panel.fit.state == "hidden"
+
+
+def test_counting_follows_the_net_and_goes_into_exports_and_report(qtbot, tab, tmp_path):
+    _wait_probe(qtbot, tab)  # the shipped SRN-2
+    assert tab.counting_panel.probe.units[0].state == "hidden" and len(tab.counting_panel.probe.units) == 2
+    _choose(tab.controls.network.model, "gru")
+    assert tab.counting_panel.probe is None or tab.counting.busy()  # the SRN's fit is not shown beside the GRU
+    _wait_probe(qtbot, tab)
+    assert tab.counting_panel.probe.units and "hidden unit" in tab.counting_panel.sentence.text()
+    assert "anb2n_gru2_counting" in tab.figures()
+    written = {p.name for p in tab.export_all(tmp_path, formats=("svg",))}
+    assert {"anb2n_gru2_counting.svg", "anb2n_gru2_counting_units.csv", "anb2n_gru2_counting_points.csv"} <= written
+    sections = tab.report_sections()
+    counting = [s for s in sections if s.title.startswith("Counting units")]
+    assert counting and counting[0].tables[0].rows and counting[0].figures

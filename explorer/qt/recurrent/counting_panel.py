@@ -1,0 +1,508 @@
+"""The Counting page: which unit of the net on display counts, what it counts, and how far (issue 22).
+
+:class:`CountingPanel` shows a :class:`~explorer.core.recurrent.counting.CountingProbe`:
+the sentence of the chosen unit (the best counter at first), a chart of that
+unit's value against its count, coloured by the symbol just read, with the
+line fitted per phase, and a table of every hidden (and cell) unit: its best
+counter, its change per symbol in each phase, R² and how far its count holds
+(right-click: Copy table, Export as CSV…). Clicking a row charts that unit.
+
+:class:`CountingController` runs :func:`~explorer.core.recurrent.counting.probe_counting`
+in a :class:`~explorer.qt.workers.Task` for each net shown (a newer net drops
+an older result) and marks the counting unit where the units are named: the
+2-D views' axis labels, the 3-D view's axes and the step panel's bars.
+
+:func:`figures`, :func:`data_tables` and :func:`report_section` give the tab's
+exports and report their part.
+"""
+
+from __future__ import annotations
+
+from html import escape
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QObject, Qt, Signal, Slot
+from PySide6.QtGui import QColor, QFont
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QSizePolicy,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from explorer.core.atomic import write_bytes
+from explorer.core.errors import UserError
+from explorer.core.progress import Progress, ProgressGenerator
+from explorer.core.recurrent.counting import CountingProbe, UnitFit, phase_names, probe_counting
+from explorer.core.report import ReportSection, ReportTable
+from explorer.core.table_export import rows_to_csv
+from explorer.qt.recurrent.fsm_diagram import SYMBOL_COLOURS
+from explorer.qt.widgets.axes import plain_axes
+from explorer.qt.widgets.figure_export import Figure
+from explorer.qt.widgets.figure_export import export_all as export_figures
+from explorer.qt.widgets.table_export import install_table_actions
+from explorer.qt.workers import Task
+
+if TYPE_CHECKING:
+    from explorer.qt.recurrent.tab import RecurrentTab
+
+#: The colour that marks the counting unit wherever units are named.
+MARK_COLOUR = "#c0392b"
+#: A unit is marked as counting when its best fit explains at least this share (the sentence's "counts").
+COUNTS_R2 = 0.5
+#: Points of strings longer than any in training are drawn this much fainter.
+BEYOND_ALPHA = 70
+
+
+def phase_colour(lang, phase_index: int) -> tuple[int, int, int]:
+    """The colour of the symbol read in a phase: the machine diagram's A, B, C colours (Dyck-1: '(' as A)."""
+    return SYMBOL_COLOURS["ABC"[phase_index]]
+
+
+def unit_name(fit: UnitFit) -> str:
+    """``cell unit 2`` / ``hidden unit 0``."""
+    return f"{fit.state} unit {fit.unit}"
+
+
+def probe_task(model, lang, L: int) -> ProgressGenerator[CountingProbe]:
+    """The probe as a task: one progress record, then the fit of every unit."""
+    yield Progress(0, 1, "fitting every unit to the counts…")
+    return probe_counting(model, lang, L)
+
+
+def marked_units(probe: CountingProbe | None, state: str) -> dict[int, UnitFit]:
+    """The unit of ``state`` ("hidden" or "cell") that counts best, if it counts: ``{unit: fit}``."""
+    if probe is None:
+        return {}
+    fits = [u for u in probe.units if u.state == state]
+    if not fits:
+        return {}
+    best = max(fits, key=lambda u: u.r2)
+    return {best.unit: best} if best.r2 >= COUNTS_R2 else {}
+
+
+class CountingChart(pg.PlotWidget):
+    """One unit's value against its count: points per phase (the symbol just read) and the fitted lines."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent=parent)
+        self.setMinimumSize(220, 150)
+        self.setMenuEnabled(False)
+        self.showGrid(x=True, y=True, alpha=0.25)
+        self.setTitle("counting unit", size="10pt")
+        self.setLabel("bottom", "count")
+        self.setLabel("left", "value")
+        self.legend = pg.LegendItem(labelTextSize="8pt", colCount=3, verSpacing=-6, horSpacing=6)
+        self.getPlotItem().layout.addItem(self.legend, 4, 1)
+        plain_axes(self, all_axes=True)
+        self.points: dict[str, pg.ScatterPlotItem] = {}
+        self.lines: dict[str, pg.PlotDataItem] = {}
+        self.samples: list[pg.PlotDataItem] = []  # the legend's entries (dot and line of each phase)
+        self.data: dict = {}
+        self.setToolTip("Each dot is the unit after one symbol (colour: the symbol just read, as the legend says;"
+                        " faint: strings longer"
+                        " than any in training); each line is the fit per phase made on the training strings")
+
+    def clear_chart(self, note: str = "") -> None:
+        for item in [*self.points.values(), *self.lines.values()]:
+            self.removeItem(item)
+        for sample in self.samples:
+            self.legend.removeItem(sample)
+        self.points, self.lines, self.data, self.samples = {}, {}, {}, []
+        self.setTitle(f"counting unit · {note}" if note else "counting unit", size="10pt")
+
+    def show_unit(self, probe: CountingProbe, fit: UnitFit) -> None:
+        """Chart ``fit``'s unit from ``probe``'s data (``probe.chart``)."""
+        self.clear_chart()
+        data = probe.chart(fit)
+        self.data = data
+        for name, phase in data["phases"].items():
+            p = phase_names(probe.language).index(name)
+            colour = phase_colour(probe.language, p)
+            # One brush for the legend's swatch, then one per point (fainter beyond training).
+            points = pg.ScatterPlotItem(x=np.asarray(phase["x"], float), y=np.asarray(phase["y"], float), size=6,
+                                        pen=None, brush=pg.mkBrush(*colour, 220), name=f"reads {name}")
+            points.setBrush([pg.mkBrush(*colour, 220 if n <= probe.L else BEYOND_ALPHA) for n in phase["n"]])
+            line = pg.PlotDataItem(np.asarray(phase["line_x"], float), np.asarray(phase["line_y"], float),
+                                   pen=pg.mkPen(*colour, width=2.5), name=f"fit while reading {name}")
+            self.addItem(points)
+            self.addItem(line)
+            self.points[name], self.lines[name] = points, line
+        for name in self.points:  # one entry per phase: its dots and its fitted line
+            p = phase_names(probe.language).index(name)
+            colour = phase_colour(probe.language, p)
+            sample = pg.PlotDataItem(pen=pg.mkPen(*colour, width=2.5), symbol="o", symbolSize=6,
+                                     symbolBrush=colour, symbolPen=None)
+            self.samples.append(sample)
+            self.legend.addItem(sample, name)  # short: the chart must fit beside the table at 1024 px
+        self.setLabel("bottom", data["counter"])
+        self.setLabel("left", unit_name(fit))
+        self.setTitle(f"{unit_name(fit)} · R² = {fit.r2:.3f}", size="10pt")  # short: the axes name the rest
+        self.autoRange(padding=0.06)
+
+    def point_count(self) -> int:
+        return sum(len(item.data) for item in self.points.values())
+
+
+TABLE_HEADERS_FIXED = ["unit", "counts", "R²", "holds to n"]
+
+
+def unit_rows(probe: CountingProbe) -> tuple[list[str], list[list]]:
+    """The table of every unit: headers and rows (numbers rounded as shown).
+
+    ``per A``: the unit's change per A read (the fitted slope times the count's change per A).
+    """
+    phases = phase_names(probe.language)
+    headers = ["unit", "counts", "R²", *(f"per {p}" for p in phases), "holds to n"]
+    rows = []
+    for fit in probe.units:
+        rows.append([f"{fit.state} {fit.unit}", fit.counter, round(fit.r2, 3),
+                     *(round(fit.per_symbol[p], 3) for p in phases), fit.holds_to])
+    return headers, rows
+
+
+class CountingPanel(QWidget):
+    """The sentence, the chart of one unit and the table of every unit."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.probe: CountingProbe | None = None
+        self.fit: UnitFit | None = None
+        self.sentence = QLabel("fitting every unit to the counts…")
+        self.sentence.setObjectName("countingSentence")
+        self.sentence.setWordWrap(True)
+        self.sentence.setTextFormat(Qt.TextFormat.RichText)
+        self.sentence.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.chart = CountingChart()
+        self.table = QTableWidget(0, len(TABLE_HEADERS_FIXED))
+        self.table.setObjectName("countingTable")
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.setToolTip("Every unit's best counter ('counts'), R² of its fit on the training strings, its"
+                              " change per symbol read in each phase ('per A') and the largest n its count holds to."
+                              " Click a row to chart it; right-click to copy or export as CSV")
+        self.table.setMinimumWidth(200)
+        install_table_actions(self.table, "counting_units")
+        self.table.itemSelectionChanged.connect(self._on_row)
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.addWidget(self.chart)
+        split.addWidget(self.table)
+        split.setStretchFactor(0, 1)
+        split.setStretchFactor(1, 1)
+        split.setSizes([560, 520])  # the table's columns whole beside the chart from 1024 px up
+        split.setChildrenCollapsible(False)
+        self.buttons = QHBoxLayout()  # the page's buttons (Compare models…) go here
+        self.buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.sentence)
+        layout.addWidget(split, 1)
+        layout.addLayout(self.buttons)
+
+    def show_busy(self, message: str) -> None:
+        """No probe for the net on display (yet): say why, and show nothing of the last net's."""
+        self.probe, self.fit = None, None
+        self.sentence.setText(escape(message))
+        self.chart.clear_chart(message.split(":")[0] if len(message) > 40 else message)
+        self.table.setRowCount(0)
+
+    def show_probe(self, probe: CountingProbe) -> None:
+        """A new net's probe: its best unit charted and described, every unit in the table."""
+        self.probe = probe
+        headers, rows = unit_rows(probe)
+        self.table.blockSignals(True)
+        self.table.clearContents()
+        self.table.setColumnCount(len(headers))
+        self.table.setHorizontalHeaderLabels(headers)
+        self.table.setRowCount(len(rows))
+        best = probe.best
+        bold = QFont()
+        bold.setBold(True)
+        for r, (fit, row) in enumerate(zip(probe.units, rows, strict=True)):
+            for c, value in enumerate(row):
+                item = QTableWidgetItem(_cell_text(value, signed=headers[c].startswith("per ")))
+                item.setData(Qt.ItemDataRole.UserRole, r)
+                if isinstance(value, (int, float)):
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                if fit is best:
+                    item.setFont(bold)
+                    item.setForeground(QColor(MARK_COLOUR))
+                self.table.setItem(r, c, item)
+        self.table.blockSignals(False)
+        # Every column in view (never a sideways scroll): the table asks for its columns' width.
+        self.table.resizeColumnsToContents()
+        room = self.table.horizontalHeader().length() + 2 * self.table.frameWidth()
+        self.table.setMinimumWidth(room + self.table.verticalScrollBar().sizeHint().width() + 2)
+        self.show_unit(best)
+
+    def show_unit(self, fit: UnitFit) -> None:
+        """Chart and describe one unit of the probe on display."""
+        if self.probe is None:
+            return
+        self.fit = fit
+        self.chart.show_unit(self.probe, fit)
+        best = " (the best counter of this net)" if fit is self.probe.best else ""
+        note = ""
+        if self.probe.prediction_holds_to is not None:
+            note = f"<br><span style='color:#555'>The net's own predictions are all right up to n = " \
+                   f"{self.probe.prediction_holds_to}; the fit used n = 1..{self.probe.L}, tested to n = " \
+                   f"{self.probe.tested_up_to}.</span>"
+        self.sentence.setText(f"<b style='color:{MARK_COLOUR}'>{escape(fit.sentence())}</b>{escape(best)}{note}")
+        row = self.probe.units.index(fit)
+        if self.table.currentRow() != row:
+            self.table.blockSignals(True)
+            self.table.selectRow(row)
+            self.table.blockSignals(False)
+
+    @Slot()
+    def _on_row(self) -> None:
+        rows = self.table.selectionModel().selectedRows()
+        if self.probe is not None and rows:
+            self.show_unit(self.probe.units[rows[0].row()])
+
+    def sentence_text(self) -> str:
+        """The sentence as plain text."""
+        return self.fit.sentence() if self.fit is not None else self.sentence.text()
+
+
+def _cell_text(value, signed: bool = False) -> str:
+    """A number as the table shows it: a change per symbol with its sign (``+0.520``, ``−0.830``)."""
+    if isinstance(value, float):
+        text = f"{value + 0.0:+.3f}" if signed else f"{value + 0.0:.3f}"
+        return text.replace("-", "−")
+    return str(value)
+
+
+class CountingController(QObject):
+    """Probes each net shown in the background and marks its counting unit in the views and the step panel."""
+
+    #: A probe is on display (for tests and the views).
+    probe_shown = Signal()
+
+    def __init__(self, owner, panel: CountingPanel, views, step_panel):
+        super().__init__(owner)
+        self.owner, self.panel, self.views, self.step_panel = owner, panel, views, step_panel
+        self.task: Task | None = None
+        self._generation = 0
+        self._running = 0
+        self._request: tuple | None = None  # (generation, model, lang, L) of the newest request
+        self._pending: tuple | None = None
+        self._closed = False
+        self._step_titles = {plot: plot.getPlotItem().titleLabel.text
+                             for plot in (step_panel.hidden_plot, step_panel.cell_plot)}
+        views.settings_changed.connect(self.mark)  # connected after the tab's: the views are relabelled first
+        for box in views.axis_boxes:
+            box.currentIndexChanged.connect(self.mark)
+
+    @property
+    def probe(self) -> CountingProbe | None:
+        return self.panel.probe
+
+    def busy(self) -> bool:
+        return self.task is not None or self._pending is not None
+
+    def follow(self, model, lang, L: int) -> None:
+        """Probe ``model`` (the net now on display) in the background."""
+        self._generation += 1
+        self._request = (self._generation, model, lang, L)
+        self.panel.show_busy("fitting every unit to the counts…")
+        self.mark()
+        if self._closed:
+            return
+        if self.task is not None:  # one at a time: the newest waits for the running one
+            self._pending = self._request
+            return
+        self._start(self._request)
+
+    def suspend(self, message: str) -> None:
+        """No probe while the net moves (training): say so, drop any result on its way."""
+        self._generation += 1
+        self._request = self._pending = None
+        self.panel.show_busy(message)
+        self.mark()
+
+    def _start(self, request: tuple) -> None:
+        generation, model, lang, L = request
+        self._running = generation
+        self.task = Task(probe_task, model, lang, L, name="recurrent-counting", parent=self.owner, threads=1)
+        self.task.bind(succeeded=self._on_probe, failed=self._on_failed, finished=self._on_finished).start()
+
+    @Slot(object)
+    def _on_probe(self, probe: CountingProbe) -> None:
+        if self._running == self._generation:
+            self._show(probe)
+
+    @Slot(str)
+    def _on_failed(self, message: str) -> None:
+        if self._running == self._generation:
+            self.panel.show_busy(f"No counting probe: {message}")
+
+    @Slot()
+    def _on_finished(self) -> None:
+        self.task = None
+        if self._pending is not None and not self._closed:
+            pending, self._pending = self._pending, None
+            if pending[0] == self._generation:
+                self._start(pending)
+
+    def _show(self, probe: CountingProbe) -> None:
+        self.panel.show_probe(probe)
+        self.mark()
+        self.probe_shown.emit()
+
+    def ensure(self) -> None:
+        """Have the newest probe on display now (an export or report cannot wait for the background)."""
+        request = self._request
+        if request is None or (self.probe is not None and not self.busy()):
+            return
+        if self.task is not None:
+            self.task.wait(60)
+            from PySide6.QtCore import QCoreApplication
+
+            QCoreApplication.sendPostedEvents()
+            if self.probe is not None and request[0] == self._running == self._generation:
+                return
+        self._pending = None
+        _generation, model, lang, L = request
+        self._generation += 1  # a result still on its way is superseded by this one
+        try:
+            self._show(probe_counting(model, lang, L))
+        except UserError as exc:
+            self.panel.show_busy(f"No counting probe: {exc}")
+
+    def stop(self) -> None:
+        """The tab is closing: start nothing more (the running task is joined by the tab's shutdown)."""
+        self._closed, self._pending = True, None
+
+    # marks ----------------------------------------------------------------------------
+    @Slot()
+    def mark(self, *_args) -> None:
+        """Mark the counting unit in the 2-D views' axis labels, the 3-D view's axes and the step panel."""
+        self._mark_views()
+        self._mark_step_panel()
+
+    def _label(self, name: str, fit: UnitFit | None) -> str:
+        return f"{name} ◆ counts" if fit is not None else name
+
+    def _mark_views(self) -> None:
+        views = self.views
+        coords = getattr(views, "coords", None)
+        if coords is None:
+            return
+        units_mode = views.coordinate_mode == "units"
+        marks = marked_units(self.probe, views.state_kind) if units_mode else {}
+        names = list(coords.names)
+        for view in views.pairs.views:
+            j, k = view.pair
+            if max(j, k) >= len(names):
+                continue
+            for side, unit in (("bottom", j), ("left", k)):
+                fit = marks.get(unit)
+                axis = view.getAxis(side)
+                # setLabel keeps the last style when given none: set it (back to plain) each time.
+                axis.labelStyle = {"color": MARK_COLOUR, "font-weight": "bold"} if fit is not None else {}
+                axis.setLabel(self._label(names[unit], fit))
+        if hasattr(views, "view3d") and hasattr(views, "_axes"):
+            axes = views._axes()
+            full = [*names, f"state 0..{views.L:g}"]
+            if all(0 <= a < len(full) for a in axes):
+                labels = [self._label(full[a], marks.get(a)) if a < len(names) else full[a] for a in axes]
+                views.view3d.set_axis_labels(*labels)
+                if hasattr(views, "axes_caption"):
+                    views.axes_caption.setText(views.view3d.axes_caption())
+
+    def _mark_step_panel(self) -> None:
+        panel = self.step_panel
+        for state, plot in (("hidden", panel.hidden_plot), ("cell", panel.cell_plot)):
+            marks = marked_units(self.probe, state)
+            title = self._step_titles[plot]
+            axis = plot.getAxis("bottom")
+            hidden = len(panel.hidden_bars.opts["x"])
+            ticks = [(j, f"{j} ◆" if j in marks else str(j)) for j in range(hidden)]
+            axis.setTicks([ticks])
+            if marks:
+                unit, fit = next(iter(marks.items()))
+                title = (f"{title} · <b style='color:{MARK_COLOUR}'>◆ {state} unit {unit} counts "
+                         f"{escape(fit.counter)}</b>")
+            plot.setTitle(title, size="10pt")
+
+
+# exports and report -------------------------------------------------------------------------
+def figures(tab: RecurrentTab) -> list[Figure]:
+    """The counting chart as a figure (none before a probe is on display)."""
+    panel = tab.counting_panel
+    if panel.probe is None or panel.fit is None:
+        return []
+    from explorer.qt.recurrent.figures import heading, moment
+
+    s, fit = tab.state, panel.fit
+    phases = phase_names(s.language)
+    legend = [(f"reads {p}", phase_colour(s.language, i)) for i, p in enumerate(phases)]
+    return [Figure(panel.chart, title=f"{heading(tab)}: {unit_name(fit)} against {fit.counter}",
+                   note=f"{moment(tab)}; {fit.sentence()}", x_label=fit.counter, y_label=unit_name(fit),
+                   legend=legend, name=f"{s.stem}_counting", aspect=1.6)]
+
+
+def data_tables(tab: RecurrentTab) -> dict[str, tuple[list[str], list[list]]]:
+    """The unit table and the charted points, by file stem (nothing before a probe)."""
+    panel = tab.counting_panel
+    if panel.probe is None or panel.fit is None:
+        return {}
+    stem = tab.state.stem
+    tables = {f"{stem}_counting_units": unit_rows(panel.probe)}
+    data = panel.probe.chart(panel.fit)
+    rows = []
+    for phase, d in data["phases"].items():
+        for x, y, n in zip(d["x"], d["y"], d["n"], strict=True):
+            rows.append([int(n), phase, float(x), float(y)])
+    tables[f"{stem}_counting_points"] = (["string n", "read", data["counter"], unit_name(panel.fit)], rows)
+    return tables
+
+
+def report_section(tab: RecurrentTab) -> ReportSection | None:
+    """The report's counting section: the sentence, the chart and the table of every unit."""
+    from explorer.qt.recurrent.figures import heading
+    from explorer.qt.widgets.report_figures import report_figure
+
+    tab.counting.ensure()
+    panel = tab.counting_panel
+    if panel.probe is None or panel.fit is None:
+        return None
+    probe, best = panel.probe, panel.probe.best
+    text = [f"The counting unit: {best.sentence()}."]
+    if probe.prediction_holds_to is not None:
+        text.append(f"The net's predictions are all right up to n = {probe.prediction_holds_to}"
+                    f" (tested to n = {probe.tested_up_to}).")
+    text.append("Each unit is fitted, on the training strings n = 1..L, to every count the language needs with one"
+                " line per phase (the symbol just read); R² is the share of the unit's variation within the phases"
+                " that the count explains, and the count holds for a string while the fit predicts the unit there"
+                " as well as in training.")
+    headers, rows = unit_rows(probe)
+    return ReportSection(title=f"Counting units: {heading(tab)}", settings={"largest n (L)": probe.L,
+                                                                             "tested up to n": probe.tested_up_to},
+                         text=text, tables=[ReportTable("every unit's best counter", headers, rows)],
+                         figures=[report_figure(f) for f in figures(tab)])
+
+
+def export_all(tab: RecurrentTab, folder: Path, formats=("png", "svg"), size=None) -> list[Path]:
+    """The counting chart (each 2-D format) and its tables as CSV; nothing when no probe could be made."""
+    tab.counting.ensure()  # headless export does not wait for the background probe
+    folder = Path(folder)
+    written = export_figures(figures(tab), folder, formats=formats, size=size)
+    for stem, (headers, rows) in data_tables(tab).items():
+        path = folder / f"{stem}.csv"
+        write_bytes(path, rows_to_csv(headers, rows).encode("utf-8"))
+        written.append(path)
+    return written
