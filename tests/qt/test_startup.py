@@ -34,6 +34,22 @@ def test_the_first_window_needs_neither_torch_nor_the_tabs():
     assert not loaded & {"torch", "torchvision"}
 
 
+def test_the_window_and_its_tab_list_load_while_torch_imports_beside_them():
+    """The window's own modules never wait for torch: it imports on a thread of its own meanwhile."""
+    loaded = _imported_after(["explorer.qt.app", "explorer.qt.main_window", "explorer.qt.exports"])
+    assert "PySide6" in loaded and "torch" not in loaded
+
+
+def test_every_module_the_start_up_preloads_exists():
+    import importlib.util
+
+    from explorer.qt.exports import tab_slots
+
+    for slot in tab_slots():
+        assert slot.preload[0] == "torch"
+        assert all(importlib.util.find_spec(name) is not None for name in slot.preload), slot.key
+
+
 def test_the_copied_md5_sums_are_torchvisions():
     torchvision = pytest.importorskip("torchvision.datasets")
     from explorer.core.kuzushiji.download import MD5S
