@@ -23,7 +23,7 @@ from explorer.core.kuzushiji.classes import CLASSES
 from explorer.core.kuzushiji.engine import EpochRecord
 from explorer.core.kuzushiji.evaluation import Evaluation
 from explorer.core.kuzushiji.results import NetResult, load_latest_results
-from explorer.core.work_store import META, WorkStore
+from explorer.core.work_store import META, WorkStore, file_name
 
 log = logging.getLogger(__name__)
 
@@ -198,3 +198,46 @@ def restore_results(store: WorkStore) -> dict[str, NetResult]:
         if history:
             result.history, result.evaluation = history, history[-1].evaluation
     return results
+
+
+#: The Draw page's canvas as kept: one 280×280 grey picture (its strokes drawn into it).
+DRAWING = "drawing"
+CANVAS_SIDE = 280
+
+
+def save_drawing(store: WorkStore, grey: np.ndarray | None) -> None:
+    """Keep the Draw page's canvas (``None``: an empty canvas, nothing kept) as ``drawing.npz``."""
+    work = store.load()
+    if grey is None:
+        work.pop(DRAWING, None)
+        store.save(work)
+        store.remove(file_name(DRAWING, ".npz"))
+        return
+    grey = np.asarray(grey, dtype=np.uint8)
+    if grey.shape != (CANVAS_SIDE, CANVAS_SIDE):
+        raise UserError(f"the drawing should be {CANVAS_SIDE}×{CANVAS_SIDE} pixels, not {grey.shape}")
+    work[DRAWING] = store.save_arrays(DRAWING, canvas=grey)
+    store.save(work)
+
+
+def load_drawing(store: WorkStore) -> np.ndarray | None:
+    """The kept canvas (280×280 uint8), or ``None``.
+
+    The name in ``work.json`` goes through :meth:`WorkStore.path_of` (one that is not a plain file
+    name there raises :class:`UserError`, touching nothing); a file that is no 280×280 grey
+    picture is set aside with the reason.
+    """
+    name = store.load().get(DRAWING)
+    if name is None:
+        return None
+    path = store.path_of(name)
+    arrays = store.load_arrays(path.name)
+    if arrays is None:
+        return None
+    canvas = arrays.get("canvas")
+    if canvas is None or canvas.shape != (CANVAS_SIDE, CANVAS_SIDE) or canvas.dtype != np.uint8:
+        shape = "no canvas" if canvas is None else f"a {canvas.dtype} array of shape {canvas.shape}"
+        store.set_aside(path, UserError(f"the kept drawing should be {CANVAS_SIDE}×{CANVAS_SIDE} grey pixels,"
+                                        f" not {shape}"))
+        return None
+    return canvas

@@ -16,7 +16,7 @@ from explorer.core.errors import UserError
 from explorer.core.kuzushiji import evaluation as kmnist_eval
 from explorer.core.kuzushiji import nets
 from explorer.core.kuzushiji.results import result_of_run
-from explorer.core.kuzushiji.work import save_history
+from explorer.core.kuzushiji.work import load_drawing, save_drawing, save_history
 from explorer.qt.messages import show_error
 
 log = logging.getLogger(__name__)
@@ -84,3 +84,28 @@ def keep_run(tab, config, history: list, seconds: float, stopped: bool, why: str
     tab._run_note = f"{display}: {what}, test accuracy {last.accuracy:.2f} %"
     tab.status_message.emit(tab._run_note)
     return result
+
+
+def keep_drawing(tab, panel) -> None:
+    """The Draw page's canvas comes back as it was left, and is kept after each change (issue 19 item 10).
+
+    Restored without an undo step (the canvas shows the last session's drawing, flattened into
+    its 280×280 picture); kept after each stroke, clear, undo or picture put on it, never mid-stroke.
+    """
+    from explorer.qt.kuzushiji.drawing_canvas import CanvasState
+
+    canvas = panel.canvas
+    try:
+        kept = load_drawing(tab.work)
+    except UserError as exc:  # a name in work.json that is no plain file name of the store: nothing touched
+        kept = None
+        tab.status_message.emit(f"The kept drawing was not restored: {exc}")
+    if kept is not None and canvas.is_empty():
+        canvas._set_state(CanvasState((), kept))
+    tab.report_problems(tab.work)
+
+    def changed() -> None:
+        if not canvas.is_drawing():
+            tab.keep("the drawing", save_drawing, tab.work, None if canvas.is_empty() else canvas.image())
+
+    canvas.changed.connect(changed)

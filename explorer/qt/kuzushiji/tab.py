@@ -34,7 +34,7 @@ from explorer.qt.kuzushiji.draw_page import DrawPage
 from explorer.qt.kuzushiji.drawing_panel import DrawingPanel
 from explorer.qt.kuzushiji.evaluation_page import EvaluationPage
 from explorer.qt.kuzushiji.evaluator import NetEvaluator
-from explorer.qt.kuzushiji.keeping import keep_run
+from explorer.qt.kuzushiji.keeping import keep_drawing, keep_run
 from explorer.qt.kuzushiji.train_page import TrainPage
 from explorer.qt.messages import show_error
 from explorer.qt.settings import SettingsBinder
@@ -336,6 +336,7 @@ class KuzushijiTab(ExperimentTab):
     def ensure_draw_page(self) -> DrawingPanel:
         if self.draw_holder.panel is None:
             exports.install_draw_page(self.draw_holder.ensure())
+            keep_drawing(self, self.draw_holder.panel)  # the last session's drawing, kept from now on
         return self.draw_holder.panel
 
     def _feed_draw_page(self) -> None:
