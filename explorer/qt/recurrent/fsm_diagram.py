@@ -11,6 +11,11 @@ dragged (their arrows follow); hovering one emits :attr:`MachineDiagram.state_ho
 and the tab highlights that cluster in the other views, and the reverse
 (:meth:`MachineDiagram.set_hovered`). :meth:`MachineDiagram.set_current`
 rings the machine's state at the current step, red where machine and net disagree.
+
+A large machine (the LSTM-3's 43 states) would pile its texts into one smudge:
+:meth:`MachineDiagram.thin_labels` writes a text only where it meets no text
+already written (numbers first, then predictions, then arrows by count) and
+the title says how many are hidden; the wheel zooms in and brings them back.
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, QRectF, Signal
+from PySide6.QtCore import QPointF, QRect, QRectF, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QPainterPath, QPolygonF
 from PySide6.QtWidgets import QGraphicsEllipseItem, QGraphicsItem, QGraphicsPathItem
 
@@ -124,6 +129,11 @@ class MachineDiagram(pg.PlotWidget):
         self.ring.setZValue(20)
         self.ring.setVisible(False)
         self.addItem(self.ring)
+        self.hidden_labels = 0
+        # Texts are thinned again once the view has settled after a zoom, pan, resize or new machine.
+        self._thin_timer = QTimer(self, singleShot=True, interval=0)
+        self._thin_timer.timeout.connect(self.thin_labels)
+        self.getPlotItem().getViewBox().sigRangeChanged.connect(lambda *_: self._thin_timer.start())
 
     # building ----------------------------------------------------------------
     def set_machine(self, machine: MooreMachine, layout: dict[int, tuple[float, float]]) -> None:
@@ -176,6 +186,43 @@ class MachineDiagram(pg.PlotWidget):
         rect = self.drawing_rect()
         if rect.isValid() and self.plotItem is not None:
             self.getPlotItem().getViewBox().setRange(rect, padding=FIT_PADDING)
+            self._thin_timer.start()
+
+    def _text_rect(self, item) -> QRect:
+        """Where a text is drawn, in the view's pixels (pyqtgraph's sceneBoundingRect of a text that
+        ignores the zoom is far too large): its anchor point on screen and its text's size."""
+        at = self.mapFromScene(item.mapToScene(QPointF(0, 0)))
+        size = item.textItem.boundingRect()
+        ax, ay = item.anchor.x(), item.anchor.y()
+        return QRect(int(at.x() - ax * size.width()), int(at.y() - ay * size.height()),
+                     int(size.width()), int(size.height()))
+
+    def thin_labels(self) -> int:
+        """Show each text only where it meets no text shown before it; returns how many are hidden.
+
+        Order: the states' numbers, their predictions, then the arrows' labels, busiest first.
+        """
+        if self.plotItem is None or getattr(self, "closed", False):
+            return 0
+        texts = [node.label for node in self.nodes.values()] + [node.predicts for node in self.nodes.values()]
+        counts = {id(label): int(label.textItem.toPlainText().split()[-1] or 0)
+                  for _path, label, *_ in self.edges if label.textItem.toPlainText().split()[-1].isdigit()}
+        texts += sorted((label for _path, label, *_ in self.edges), key=lambda lab: -counts.get(id(lab), 0))
+        placed: list[QRect] = []
+        hidden = 0
+        for item in texts:
+            rect = self._text_rect(item).adjusted(-1, -1, 1, 1)  # a pixel of air around each
+            clear = not any(rect.intersects(other) for other in placed)
+            item.setVisible(clear)
+            if clear:
+                placed.append(rect)
+            else:
+                hidden += 1
+        if hidden != self.hidden_labels:
+            self.hidden_labels = hidden
+            note = f" · {hidden} labels hidden (wheel: zoom in)" if hidden else ""
+            self.setTitle(f"state machine{note}", size="10pt")
+        return hidden
 
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
         super().resizeEvent(event)
