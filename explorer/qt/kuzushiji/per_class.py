@@ -65,6 +65,7 @@ class PerClassView(QTabWidget):
         # Room above 100 for the top tick's label ("100" was cut in half at the top edge).
         plot.setYRange(0, Y_TOP, padding=0)
         plot.getAxis("left").setTicks([[(v, str(v)) for v in range(0, 101, 25)]])
+        plot.getAxis("left").setStyle(textFillLimits=[(0, 0.95)])  # all five, on a short chart too
         plot.setXRange(-0.6, 9.6, padding=0)
         bottom = plot.getAxis("bottom")
         bottom.setTicks([[(i, kana) for i, (kana, _) in enumerate(CLASSES)]])

@@ -120,6 +120,10 @@ class RunCurves(pg.GraphicsLayoutWidget):
         self.accuracy_plot.getAxis("left").setTicks([[(v, str(v)) for v in (0, 25, 50, 75, 100)]])
         # "0" and "100" lie a few pixels from the ends of a short plot: draw them whole rather than drop them.
         self.accuracy_plot.getAxis("left").setStyle(hideOverlappingLabels=False)
+        # The ticks are chosen here, spaced for their labels: pyqtgraph must not drop some of them
+        # because they fill much of a short axis (it showed 25-75 without 0 and 100 at 1024 px).
+        for axis in (self.loss_plot.getAxis("left"), self.accuracy_plot.getAxis("left")):
+            axis.setStyle(textFillLimits=[(0, 0.95)])
         self.accuracy_plot.showGrid(x=True, y=True, alpha=0.3)
         self.accuracy_plot.setXLink(self.loss_plot)
         # Accuracy rises, so the lower right is tried first; _place_legend moves it to a corner with no data.
@@ -128,6 +132,7 @@ class RunCurves(pg.GraphicsLayoutWidget):
         self.legend_corner = ((1, 1), LEGEND_MARGIN)
         self._placing = False
         self._legend_key: tuple | None = None
+        self.legend_compact = False
         self.runs: dict[str, _Run] = {}
         self.note = ""
         self.set_note("")
@@ -192,9 +197,8 @@ class RunCurves(pg.GraphicsLayoutWidget):
         if run is None:
             return
         run.label = f"{run.label} ({tag})"
-        for sample, label in self.legend.items:
-            if sample.item is run.accuracy:
-                label.setText(run.label)
+        self._legend_key = None  # the next placement writes the new name, full or compact
+        self._place_legend()
 
     def start_run(self, key: str, label: str) -> tuple[int, int, int]:
         """Begin curves for a new run called ``label`` in the legend; returns its colour."""
@@ -263,10 +267,10 @@ class RunCurves(pg.GraphicsLayoutWidget):
                 run.dirty = False
         self._place_legend()
 
-    def _data_points(self, top: float | None = None) -> list[QPointF]:
+    def _data_points(self, y_range: tuple[float, float] | None = None) -> list[QPointF]:
         """Scene positions of every accuracy point and of points along the lines between them.
 
-        ``top``: where they would be with the y axis ending at ``top`` % (default: as shown now).
+        ``y_range``: where they would be with the y axis showing that range (default: as shown now).
         """
         vb = self.accuracy_plot.vb
         box = vb.sceneBoundingRect()
@@ -274,8 +278,9 @@ class RunCurves(pg.GraphicsLayoutWidget):
 
         def at(x: float, y: float) -> QPointF:
             point = vb.mapViewToScene(QPointF(x, y))
-            if top is not None:
-                point.setY(box.bottom() - (y - ACCURACY_BOTTOM) / (top - ACCURACY_BOTTOM) * box.height())
+            if y_range is not None:
+                low, high = y_range
+                point.setY(box.bottom() - (y - low) / (high - low) * box.height())
             return point
 
         for run in self.runs.values():
@@ -315,25 +320,38 @@ class RunCurves(pg.GraphicsLayoutWidget):
         self._legend_key = key
         self._placing = True
         try:
-            points = self._data_points(top=ACCURACY_TOP)
+            height = max(box.height(), 1.0)
+            pad = QFontMetrics(self.accuracy_plot.getAxis("left").font()).height() / 2 + 2
+
+            def y_range(above: float) -> tuple[float, float]:
+                # 0 % sits ``pad`` pixels above the bottom, 100 % ``above`` pixels below the top, so the
+                # labels "0" and "100" are whole (pyqtgraph drops a label that would cross the plot's edge).
+                per_pixel = 100.0 / max(height - pad - above, 0.3 * height)
+                return -pad * per_pixel, 100.0 + above * per_pixel
+
+            normal = y_range(pad)
+            points = self._data_points(normal)
 
             def covered(corner) -> int:
                 rect = self.legend_rect(corner).adjusted(-4, -4, 4, 4)  # a symbol's radius and a little air
                 return sum(rect.contains(p) for p in points)
 
             self._set_legend_columns(1)
-            free = [c for c in ((1, 1), (0, 1), (0, 0), (1, 0)) if covered(c) == 0]
-            corner, top, margin = (free[0], ACCURACY_TOP, LEGEND_MARGIN) if free else ((1, 0), ACCURACY_TOP, 2)
+            free = []
+            for compact in (False, True):  # the runs' full names, else only "#3 NetConv" (a short plot)
+                self._set_legend_texts(compact)
+                free = [c for c in ((1, 1), (0, 1), (0, 0), (1, 0)) if covered(c) == 0]
+                if free:
+                    break
+            corner, shown, margin = (free[0], normal, LEGEND_MARGIN) if free else ((1, 0), normal, 2)
             if not free:
                 # A band above 100 % as wide as the plot: the entries side by side, as few rows as fit.
-                box = self.accuracy_plot.vb.sceneBoundingRect()
                 width = self.legend.sceneBoundingRect().width()
                 self._set_legend_columns(max(1, int((box.width() - 2 * margin) // max(width, 1.0))))
-                band = self.legend.sceneBoundingRect().height() + 2 * margin
-                share = min(band / max(box.height(), 1.0), 0.7)  # of the plot's height, above 100 %
-                top = max(ACCURACY_TOP, (100.0 - share * ACCURACY_BOTTOM) / (1.0 - share))
-            if abs(self.accuracy_plot.vb.viewRange()[1][1] - top) > 0.01:
-                self.accuracy_plot.setYRange(ACCURACY_BOTTOM, top, padding=0)
+                shown = y_range(max(pad, self.legend.sceneBoundingRect().height() + 2 * margin))
+            low, high = self.accuracy_plot.vb.viewRange()[1]
+            if abs(low - shown[0]) > 0.01 or abs(high - shown[1]) > 0.01:
+                self.accuracy_plot.setYRange(*shown, padding=0)
             if (corner, margin) != self.legend_corner:
                 self.legend_corner = (corner, margin)
                 cx, cy = corner
@@ -341,6 +359,22 @@ class RunCurves(pg.GraphicsLayoutWidget):
                 self.legend.anchor(itemPos=corner, parentPos=corner, offset=offset)
         finally:
             self._placing = False
+
+    def _set_legend_texts(self, compact: bool) -> None:
+        """Each run's full name in the legend, or (``compact``) its number and net and any tag."""
+        self.legend_compact = compact
+        texts = []
+        for run in self.runs.values():
+            text = run.label
+            if compact and " · " in text:
+                head, rest = text.split(" · ", 1)
+                text = head + (rest[rest.rfind(" ("):] if rest.endswith(")") and " (" in rest else "")
+            texts.append(text)
+        if texts != [label.text for _, label in self.legend.items]:
+            # Built afresh: a label given shorter text keeps the width the legend's layout gave it.
+            self.legend.clear()
+            for run, text in zip(self.runs.values(), texts, strict=True):
+                self.legend.addItem(run.accuracy, text)
 
     def _set_legend_columns(self, columns: int) -> None:
         columns = min(columns, max(len(self.legend.items), 1))

@@ -52,6 +52,19 @@ def shown_curves(qtbot, size):
     return curves
 
 
+def drawn_labels(axis) -> list[str]:
+    """The tick labels pyqtgraph draws on ``axis`` now (those it drops for lack of room are missing)."""
+    from PySide6.QtGui import QImage, QPainter
+
+    image = QImage(8, 8, QImage.Format.Format_ARGB32)
+    painter = QPainter(image)
+    try:
+        specs = axis.generateDrawSpecs(painter)
+    finally:
+        painter.end()
+    return [text for _rect, _flags, text in specs[2]] if specs else []
+
+
 def add_run(curves, key, losses, test_losses, accuracies):
     curves.start_run(key, f"#{len(curves.runs) + 1} {key} · SGD lr 0.01, batch 64")
     per_epoch = len(losses) // len(test_losses)
@@ -76,6 +89,7 @@ def test_the_loss_axis_has_three_readable_ticks_and_says_log_scale(qtbot, size):
     assert "log scale" in axis.labelText
     ticks = axis._tickLevels[0]
     assert len(ticks) >= 3, ticks
+    assert len(drawn_labels(axis)) >= 3, drawn_labels(axis)  # drawn, not only asked for
     low, high = curves.loss_plot.vb.viewRange()[1]
     assert all(low <= position <= high for position, _ in ticks)
     pixels = curves.loss_plot.vb.height() / (high - low)
@@ -101,20 +115,27 @@ def test_the_accuracy_legend_covers_no_data_point(qtbot, size):
     add_run(curves, "NetConv", falling, [2.0, 1.2, 0.6], [34.0, 70.0, 88.0])
     settle(qtbot)
     assert not _points_under_legend(curves), curves.legend_corner
-    # A run that got stuck at chance lies along the bottom: the legend leaves the lower corners.
+    # A run that got stuck at chance lies along the bottom, another near 100 % along the top.
     add_run(curves, "NetConv lr 5", np.full(90, 2.3), [2.3, 2.3, 2.3], [10.0, 10.0, 10.0])
+    add_run(curves, "NetConv lr 0.1", np.full(90, 0.1), [0.1, 0.1, 0.1], [97.0, 98.0, 99.0])
     settle(qtbot)
-    assert curves.legend_corner[0][1] == 0
     assert not _points_under_legend(curves), curves.legend_corner
     vb = curves.accuracy_plot.vb.sceneBoundingRect()
     assert vb.contains(curves.legend.sceneBoundingRect())  # still inside the plot, whole
+    assert {"0", "100"} <= set(drawn_labels(curves.accuracy_plot.getAxis("left")))
 
 
 def test_the_per_class_bars_leave_room_above_100(qtbot):
+    import numpy as np
+
+    from explorer.core.kuzushiji.evaluation import Evaluation
     from explorer.qt.kuzushiji.per_class import PerClassView
 
     view = PerClassView()
     qtbot.addWidget(view)
+    confusion = np.diag(np.full(10, 1000))  # every class right: bars up to 100
+    view.show_evaluation(Evaluation(100.0, 10_000, 10_000, 0.1, confusion, np.full(10, 100.0),
+                                    np.zeros(0), np.zeros((0, 10)), np.zeros(0)))
     view.setCurrentIndex(1)
     view.resize(300, 330)
     view.show()
@@ -127,7 +148,7 @@ def test_the_per_class_bars_leave_room_above_100(qtbot):
 
     font = axis.style.get("tickFont") or QFont()
     assert pixels_above_100 >= QFontMetrics(font).height() / 2  # the label "100" is whole
-    assert [label for _, label in axis._tickLevels[0]][-1] == "100"
+    assert drawn_labels(axis) == ["0", "25", "50", "75", "100"]
 
 
 def test_the_per_class_table_headers_fit_their_columns_at_1024(qtbot):
