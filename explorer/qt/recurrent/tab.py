@@ -46,6 +46,7 @@ from explorer.qt.recurrent.counting_panel import CountingController, CountingPan
 from explorer.qt.recurrent.fsm_panel import MachinePanel, StatesNeededChart
 from explorer.qt.recurrent.layout import build_layout
 from explorer.qt.recurrent.machine_view import MachineController
+from explorer.qt.recurrent.parting import PartingFinder
 from explorer.qt.recurrent.sequence_bar import SequenceBar
 from explorer.qt.recurrent.step_panel import KIND_GATES, StepPanel
 from explorer.qt.recurrent.timeline import TimelineBar
@@ -96,6 +97,7 @@ class RecurrentTab(ExperimentTab):
         build_layout(self)
         self._connect()
         self.counting = CountingController(self, self.counting_panel, self.views, self.step_panel)
+        self.parting = PartingFinder(self)  # "Find where they part" under the machine
         self._restore_settings()
         self.work = WorkStore("recurrent")
         # Nets trained here, by stem (switching back finds them), and the runs that gave them.

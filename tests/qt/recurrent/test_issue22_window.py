@@ -148,3 +148,40 @@ def test_counting_follows_the_net_and_goes_into_exports_and_report(qtbot, tab, t
     sections = tab.report_sections()
     counting = [s for s in sections if s.title.startswith("Counting units")]
     assert counting and counting[0].tables[0].rows and counting[0].figures
+
+
+def test_find_where_they_part_puts_the_string_in_the_stepper(qtbot, machine_tab):
+    tab = machine_tab  # the shipped SRN-2, its machine extracted from n <= 4
+    finder = tab.parting
+    tab.bottom.setCurrentWidget(tab.machine_panel)
+    assert finder.button.isVisible() and not finder.step_button.isEnabled()
+    qtbot.mouseClick(finder.button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: finder.task is None and finder.result is not None, timeout=60_000)
+    assert finder.result.text == "AAAAABBBBBBBBBBA"
+    assert "AAAAABBBBBBBBBBA" in finder.label.text() and f"step {finder.result.step + 1}" in finder.label.text()
+    qtbot.mouseClick(finder.step_button, Qt.MouseButton.LeftButton)
+    assert tab.sequence_bar.text == "AAAAABBBBBBBBBBA"
+    step = finder.result.step
+    assert tab.sequence_bar.position == step and tab.step_panel.shown["step"] == step
+    assert step in tab.machine.disagreements()  # the stepper's mark: they part right here
+    scored = parse_string("anb2n", "AAAAABBBBBBBBBBA").scored
+    agree = tab.machine.lockstep.agree
+    assert all(agree[t] for t in range(step) if scored[t])  # the first scored step where they differ
+
+
+def test_find_where_they_part_says_when_they_agree(qtbot, tab):
+    _choose(tab.controls.network.language, "anb2nc3n")
+    _choose(tab.controls.network.model, "lstm")
+    qtbot.waitUntil(lambda: not tab.machine.busy() and tab.machine.study is not None, timeout=60_000)
+    finder = tab.parting
+    qtbot.mouseClick(finder.button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: finder.task is None and finder.result is not None, timeout=60_000)
+    if finder.result.found:  # the shipped LSTM-3's machine from n <= 4 may part beyond it
+        assert finder.result.text in finder.label.text() and finder.step_button.isEnabled()
+    else:
+        assert "agrees with the net on all" in finder.label.text() and "up to length" in finder.label.text()
+        assert not finder.step_button.isEnabled()
+    # a new machine (another net) clears the result
+    _choose(tab.controls.network.model, "gru")
+    qtbot.waitUntil(lambda: not tab.machine.busy() and tab.machine.study is not None, timeout=60_000)
+    assert finder.result is None and not finder.step_button.isEnabled()
