@@ -58,7 +58,7 @@ class FidelityCurve(pg.PlotWidget):
         for item in (self.floor, self.auto, self.now):
             self.addItem(item)
         # Which line is which, under the axis (issue 19: the dashed line had no legend in the app).
-        self.legend = pg.LegendItem(labelTextSize="8pt", colCount=2, verSpacing=-6, horSpacing=6)
+        self.legend = pg.LegendItem(labelTextSize="8pt", colCount=3, verSpacing=-6, horSpacing=4)
         self.legend.layout.setContentsMargins(0, 0, 0, 0)
         self.getPlotItem().layout.addItem(self.legend, 4, 0, 1, 3)
         self.legend.addItem(self.fidelity, "fidelity")
