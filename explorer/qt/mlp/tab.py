@@ -108,6 +108,7 @@ class MLPTab(TrainingRuns, ExperimentTab):
         self.controls.rescale.slider.setValue(factor.value())
         settings.bind("rescale", factor, restore=False)
         self.scale = factor.value()
+        settings.bind("bottom_page", self.bottom)  # the table or the curves, as last looked at
         run = load_run(self.work)  # the last run's curves, and the net it gave
         if run is not None:
             self.history, self._trained = list(run[0]), run[1]

@@ -28,6 +28,7 @@ def test_rescale_and_curves_come_back(qtbot):
     qtbot.waitUntil(lambda: tab.task is None, timeout=120_000)
     history = list(tab.history)
     assert len(history) > 1 and tab._owns_run()
+    assert tab.bottom.currentWidget() is tab.curves.parentWidget()  # a run shows its curves
     tab.controls.rescale.factor.setValue(10)  # the user's ×10
     shown = tab.accuracy_label.text()
     assert "×10" in shown
@@ -42,6 +43,7 @@ def test_rescale_and_curves_come_back(qtbot):
         assert again.history == [(int(e), float(loss), float(a)) for e, loss, a in history]
         assert again.curves.points("loss") == len(history) and not again.curves.isHidden()
         assert again.curves_note.text().startswith("Curves of the run that gave the net shown")
+        assert again.bottom.currentWidget() is again.curves.parentWidget()  # the page last looked at
     finally:
         assert again.shutdown()
 
