@@ -41,6 +41,7 @@ from explorer.core.work_store import WorkStore
 from explorer.qt.messages import show_error
 from explorer.qt.recurrent import counting_panel as counting
 from explorer.qt.recurrent import figures as recurrent_figures
+from explorer.qt.recurrent.compare_panel import CompareController
 from explorer.qt.recurrent.controls import GeneralisationChart, RecurrentControls
 from explorer.qt.recurrent.counting_panel import CountingController, CountingPanel
 from explorer.qt.recurrent.fsm_panel import MachinePanel, StatesNeededChart
@@ -98,6 +99,7 @@ class RecurrentTab(ExperimentTab):
         self._connect()
         self.counting = CountingController(self, self.counting_panel, self.views, self.step_panel)
         self.parting = PartingFinder(self)  # "Find where they part" under the machine
+        self.compare = CompareController(self, self.counting_panel.buttons)  # SRN, GRU and LSTM compared
         self._restore_settings()
         self.work = WorkStore("recurrent")
         # Nets trained here, by stem (switching back finds them), and the runs that gave them.
@@ -484,7 +486,8 @@ class RecurrentTab(ExperimentTab):
         return written + counting.export_all(self, Path(folder), formats=formats, size=size)
 
     def report_sections(self) -> list:
-        return [recurrent_figures.report_section(self), *filter(None, [counting.report_section(self)])]
+        extra = [counting.report_section(self), self.compare.report_section()]
+        return [recurrent_figures.report_section(self), *filter(None, extra)]
 
     def shutdown(self) -> bool:
         self.machine.stop()

@@ -185,3 +185,47 @@ def test_find_where_they_part_says_when_they_agree(qtbot, tab):
     _choose(tab.controls.network.model, "gru")
     qtbot.waitUntil(lambda: not tab.machine.busy() and tab.machine.study is not None, timeout=60_000)
     assert finder.result is None and not finder.step_button.isEnabled()
+
+
+def test_compare_runs_the_three_models_to_the_end(qtbot, tab, tmp_path):
+    from explorer.qt.menus import ActionsMenu
+
+    # The Actions menu lists it with its key (the tab's keyed buttons), and choosing it opens the dialog.
+    menu = ActionsMenu("Actions", lambda: tab)
+    entry = next(a for a in menu.rebuild() if a.text().startswith("Compare SRN, GRU and LSTM"))
+    assert "Ctrl+Shift+M" in entry.text()
+    entry.trigger()
+    dialog = tab.compare.dialog
+    assert dialog is not None and dialog.isVisible()
+    assert dialog.language.currentData() == "anb2n" and dialog.L.value() == 4
+    dialog.sequences.setValue(64)  # tiny: a few steps each, solved or not
+    dialog.L.setValue(2)
+    qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
+    assert not dialog.start_button.isEnabled()
+    qtbot.waitUntil(lambda: dialog.task is None, timeout=240_000)
+    assert dialog.comparison is not None, dialog.note.text()
+    table = dialog.table
+    assert table.rowCount() == 3
+    assert [table.item(r, 0).text().split("-")[0] for r in range(3)] == ["SRN", "GRU", "LSTM"]
+    for r in range(3):
+        assert table.item(r, 1).text() in ("yes", "no")
+        assert table.item(r, 6).text().replace(".", "").isdigit()  # the counting unit's R²
+    assert dialog.export_button.isEnabled() and dialog.start_button.isEnabled()
+    dialog.export_csv(tmp_path / "compare.csv")
+    lines = (tmp_path / "compare.csv").read_text(encoding="utf-8").splitlines()
+    assert lines[0].startswith("model,hidden,solved,accuracy,generalises_to,accuracy_n1")
+    assert [line.split(",")[0] for line in lines[1:]] == ["srn", "gru", "lstm"]
+    sections = [s for s in tab.report_sections() if s.title.startswith("SRN, GRU and LSTM compared")]
+    assert sections and len(sections[0].tables[0].rows) == 3 and sections[0].seed == 0
+    dialog.close()
+
+
+def test_compare_cancel_stops_and_keeps_what_finished(qtbot, tab):
+    dialog = tab.compare.open()
+    dialog.sequences.setValue(200_000)  # long enough to be cancelled while the SRN trains
+    qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.task_panel.cancel_button.isEnabled(), timeout=30_000)
+    qtbot.mouseClick(dialog.task_panel.cancel_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.task is None, timeout=60_000)
+    assert "Cancelled" in dialog.note.text() and dialog.comparison is None
+    assert tab.compare.report_section() is None and dialog.start_button.isEnabled()
