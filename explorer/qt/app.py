@@ -356,6 +356,7 @@ def run_gui(qt_args: list[str]) -> int:
         install_excepthook(window)
         window.show()
         splash.close()
+        window.on_step = None  # later builds (a tab's first visit) have no getting-ready window to tell
         show_log_failures(window)
         if fallback:
             box = QMessageBox(QMessageBox.Icon.Warning, "Data folder not writable", _fallback_message(fallback),

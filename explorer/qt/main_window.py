@@ -52,7 +52,7 @@ class MainWindow(QMainWindow):
 
     def __init__(self, tabs: list[ExperimentTab | TabSlot] | None = None, on_step=None):
         super().__init__()
-        self._on_step = on_step
+        self.on_step = on_step
         self._device = "cpu"
         # Before the tabs: a second window on this data folder gets read-only work stores.
         self.read_only = instance_lock.claim_data_folder()
@@ -122,8 +122,8 @@ class MainWindow(QMainWindow):
         pending = self.tabs.widget(index)
         slot = pending.slot
         log.info("building the %s tab", slot.title)
-        if self._on_step is not None:
-            self._on_step(f"building the {slot.title} tab…")
+        if self.on_step is not None:
+            self.on_step(f"building the {slot.title} tab…")
         if pending.isVisible():
             pending.repaint()  # "Building this tab…" on screen while it is built
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)

@@ -131,3 +131,6 @@ def test_getting_ready_window_lists_what_it_loads(started, monkeypatch):
     windows = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()]
     assert len(windows) == 1 and not splash.isVisible()
     assert isinstance(windows[0].tabs.widget(1), PendingTab)  # the other tabs wait for a visit
+    count = len(shown)
+    windows[0].tab("mlp")  # a first visit later on: the closed getting-ready window is left alone
+    assert len(shown) == count and splash.steps[-1] == "building the Kuzushiji-MNIST tab…"
