@@ -223,7 +223,7 @@ def _startup_pixmap(app, steps: list[str]):
     shown = steps[-SHOWN_STEPS:]
     for row, step in enumerate(shown):
         painter.setPen(QColor("white" if row == len(shown) - 1 else "#9fb3cf"))
-        painter.drawText(QRect(178, 112 + 14 * row, 272, 14), Qt.AlignmentFlag.AlignLeft, step)
+        painter.drawText(QRect(178, 110 + 13 * row, 272, 14), Qt.AlignmentFlag.AlignLeft, step)
     painter.end()
     return pixmap
 
