@@ -68,7 +68,8 @@ def shoot(window, name: str) -> Path:
 def mlp_shots(app, window) -> None:
     from explorer.qt.mlp.tab import MLPTab
 
-    tab = next(window.tabs.widget(i) for i in range(window.tabs.count()) if isinstance(window.tabs.widget(i), MLPTab))
+    tab = window.tab("mlp")
+    assert isinstance(tab, MLPTab)
     window.tabs.setCurrentWidget(tab)
     tab.load_reference()
     settle(app)
@@ -88,10 +89,8 @@ def mlp_shots(app, window) -> None:
 
 def help_shot(app, window) -> Path:
     """Help → Guide to this tab on the MLP tab: the legends explained."""
-    from explorer.qt.mlp.tab import MLPTab
 
-    window.tabs.setCurrentWidget(next(window.tabs.widget(i) for i in range(window.tabs.count())
-                                      if isinstance(window.tabs.widget(i), MLPTab)))
+    window.tabs.setCurrentWidget(window.tab("mlp"))
     window.show_guide()
     dialog = window.help_dialog
     dialog.resize(640, 720)
@@ -118,7 +117,7 @@ def layout_check(app, window) -> int:
                 settle(app)
                 problems.extend(test_layout._problems(window, where))
 
-            test_layout._visit_pages(window.tabs.widget(i), check, f"{size[0]}×{size[1]} {window.tabs.tabText(i)}")
+            test_layout._visit_pages(window.tab(i), check, f"{size[0]}×{size[1]} {window.tabs.tabText(i)}")
     for line in dict.fromkeys(problems):
         print(f"layout: {line}", file=sys.stderr)
     print(f"layout check on the trained state: {len(set(problems))} problems", file=sys.stderr)

@@ -59,7 +59,7 @@ def figure_sets(app, window, out_dir: Path) -> list[Path]:
     sheets = []
     folder = Path(tempfile.mkdtemp(prefix="explorer-exports-"))
     for i in range(window.tabs.count()):
-        tab = window.tabs.widget(i)
+        tab = window.tab(i)  # built on first use
         key = tab_key(tab)
         window.tabs.setCurrentWidget(tab)
         app.processEvents()
@@ -78,7 +78,7 @@ def report(app, window, out_dir: Path) -> Path | None:
     from explorer.qt.exports import write_lab_report
 
     folder = Path(tempfile.mkdtemp(prefix="explorer-report-"))
-    tabs = [window.tabs.widget(i) for i in range(window.tabs.count())]
+    tabs = window.all_tabs()
     html = write_lab_report(folder / "lab_report.html", tabs)
     print(f"wrote {html}")
     browser = shutil.which("chromium") or shutil.which("chromium-browser")

@@ -86,9 +86,8 @@ def shots(app, window, shoot) -> None:
     """Set the Kuzushiji tab up as a user would and take three shots of ``window``."""
     from explorer.qt.kuzushiji.tab import KuzushijiTab
 
-    tab = next(
-        window.tabs.widget(i) for i in range(window.tabs.count()) if isinstance(window.tabs.widget(i), KuzushijiTab)
-    )
+    tab = window.tab("kuzushiji")
+    assert isinstance(tab, KuzushijiTab)
     window.tabs.setCurrentWidget(tab)
     _wait(app, lambda: not tab.data_page.busy())
     if tab.data is None:

@@ -28,8 +28,8 @@ def shots(app, window, shoot) -> None:
     from explorer.core.recurrent.weights import shipped_weights
     from explorer.qt.recurrent.tab import RecurrentTab
 
-    tab = next(window.tabs.widget(i) for i in range(window.tabs.count())
-               if isinstance(window.tabs.widget(i), RecurrentTab))
+    tab = window.tab("recurrent")
+    assert isinstance(tab, RecurrentTab)
     window.tabs.setCurrentWidget(tab)
     tab.show_string("AABBBBAAABBBBBBAAAABBBBBBBBA")
     tab.sequence_bar.set_position(12)
