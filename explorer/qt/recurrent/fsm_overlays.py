@@ -214,6 +214,26 @@ class GLOverlay:
         self.xyz = np.zeros((0, 3), np.float32)
         self.shown = {"centroids": True, "transitions": True}
         self.segments = 0
+        self.crowded: set[int] = set()  # states whose number would sit on another's on screen: not written
+        if hasattr(view, "camera_moved"):
+            view.camera_moved.connect(self.thin_labels)
+
+    def thin_labels(self) -> None:
+        """Write a state's number only where no lower state's number is on screen (issue 19: they piled up)."""
+        if not len(self.xyz) or not hasattr(self.view, "to_screen") or self.view.width() <= 0 \
+                or self.view.height() <= 0:
+            return  # not laid out yet: thinned on its first resize
+        at = self.view.to_screen(self.xyz)
+        placed: list[np.ndarray] = []
+        crowded = set()
+        for state, point in enumerate(at):
+            if np.isnan(point).any() or any(abs(point[0] - q[0]) < 16 and abs(point[1] - q[1]) < 13 for q in placed):
+                crowded.add(state)
+            else:
+                placed.append(point)
+        if crowded != self.crowded:
+            self.crowded = crowded
+            self.apply_visibility()
 
     def set_machine(self, centroids: np.ndarray, transitions: list[tuple[int, int, str]]) -> None:
         """Centroids (S, 3) in the view's current axes, and the ``(source, target, symbol)`` moves."""
@@ -229,6 +249,7 @@ class GLOverlay:
         for s, label in enumerate(self.labels):
             if s < count:
                 label.setData(pos=self.xyz[s], text=str(s))
+        self.crowded = set()
         shafts, heads, colour_rows = [], [], []
         for source, target, symbol in transitions:
             if source == target:
@@ -244,6 +265,7 @@ class GLOverlay:
             self.shafts.setData(pos=np.array(shafts, np.float32), color=c)
             self.heads.setData(pos=np.array(heads, np.float32), color=c)
         self.apply_visibility()
+        self.thin_labels()
 
     def show(self, what: str, visible: bool) -> None:
         if what in self.shown:
@@ -254,7 +276,9 @@ class GLOverlay:
         has = len(self.xyz) > 0
         self.centres.setVisible(has and self.shown["centroids"])
         for s, label in enumerate(self.labels):
-            label.setVisible(has and s < len(self.xyz) and self.shown["centroids"])
+            visible = has and s < len(self.xyz) and self.shown["centroids"] and s not in self.crowded
+            if label.visible() != visible:  # each change repaints the view
+                label.setVisible(visible)
         for item in (self.shafts, self.heads):
             item.setVisible(self.segments > 0 and self.shown["transitions"])
 

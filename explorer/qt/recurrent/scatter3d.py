@@ -28,7 +28,8 @@ def _load_triton_first() -> None:
 
 _load_triton_first()
 import pyqtgraph.opengl as gl  # noqa: E402 - after triton, see above
-from PySide6.QtGui import QColor, QVector3D  # noqa: E402
+from PySide6.QtCore import QTimer, Signal  # noqa: E402
+from PySide6.QtGui import QColor, QVector3D, QVector4D  # noqa: E402
 
 PRESETS = {
     # name: (elevation, azimuth) in degrees
@@ -47,6 +48,8 @@ class Scatter3DView(gl.GLViewWidget):
 
     #: Camera distance at reset, in multiples of the points' extent (smaller: closer).
     distance_factor = 2.6
+    #: The camera moved or the view was resized (emitted once the new picture is drawn).
+    camera_moved = Signal()
 
     def __init__(self, parent=None):
         super().__init__(parent=parent)
@@ -132,6 +135,47 @@ class Scatter3DView(gl.GLViewWidget):
             colors += [(*rgb, 1.0)] * 2
             self.labels[axis].setData(pos=tip, text=AXIS_LETTERS[axis])
         self.axes.setData(pos=np.array(ends, np.float32), color=np.array(colors, np.float32))
+
+    def to_screen(self, positions: np.ndarray) -> np.ndarray:
+        """Where points (N×3) are drawn, in the widget's pixels (N×2; NaN behind the camera)."""
+        viewport = self.getViewport()
+        mvp = self.projectionMatrix(viewport, viewport) * self.viewMatrix()
+        out = np.full((len(positions), 2), np.nan)
+        for i, (x, y, z) in enumerate(np.asarray(positions, float).reshape(-1, 3)):
+            v = mvp.map(QVector4D(float(x), float(y), float(z), 1.0))
+            if v.w() > 1e-9:
+                out[i] = ((v.x() / v.w() + 1) / 2 * self.width(), (1 - v.y() / v.w()) / 2 * self.height())
+        return out
+
+    def _camera_changed(self) -> None:
+        """Say, once the event loop is back, that the camera moved (labels are thinned then)."""
+        if not getattr(self, "_camera_pending", False):
+            self._camera_pending = True
+            QTimer.singleShot(0, self._emit_camera)
+
+    def _emit_camera(self) -> None:
+        self._camera_pending = False
+        self.camera_moved.emit()
+
+    def setCameraPosition(self, *args, **kwargs) -> None:  # noqa: N802 - pyqtgraph override
+        super().setCameraPosition(*args, **kwargs)
+        self._camera_changed()
+
+    def orbit(self, azim, elev) -> None:
+        super().orbit(azim, elev)
+        self._camera_changed()
+
+    def pan(self, *args, **kwargs) -> None:
+        super().pan(*args, **kwargs)
+        self._camera_changed()
+
+    def wheelEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().wheelEvent(event)
+        self._camera_changed()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        self._camera_changed()
 
     def reset_view(self) -> None:
         self.preset_angles(*DEFAULT_VIEW)

@@ -19,7 +19,11 @@ def tab(qtbot, machine_tab):
 def test_3d_overlay_follows_the_stepper_and_k(tab):
     overlay, found = tab.machine.gl_overlay, tab.machine.study.found
     assert overlay.centres.visible() and len(overlay.centres.pos) == found.machine.size
-    assert sum(label.visible() for label in overlay.labels) == found.machine.size
+    # Every state's number is written, except where it would sit on a lower state's number on screen.
+    shown = [s for s, label in enumerate(overlay.labels[:found.machine.size]) if label.visible()]
+    assert set(shown) | overlay.crowded == set(range(found.machine.size)) and 0 in shown
+    at = tab.views.view3d.to_screen(overlay.xyz[shown])
+    assert not any(abs(a[0] - b[0]) < 16 and abs(a[1] - b[1]) < 13 for i, a in enumerate(at) for b in at[i + 1:])
     assert overlay.shafts.visible() and overlay.segments > 0
     expected = follow_string(found, tab.state.model, tab.sequence.text)
     places = []
