@@ -48,7 +48,7 @@ class Scatter3DView(gl.GLViewWidget):
 
     #: Camera distance at reset, in multiples of the points' extent (smaller: closer).
     distance_factor = 2.6
-    #: The camera moved or the view was resized (emitted once the new picture is drawn).
+    #: The camera moved or the view was resized (emitted once the event loop is back, never from paintGL).
     camera_moved = Signal()
 
     def __init__(self, parent=None):
