@@ -110,7 +110,8 @@ def configure_runtime() -> None:
 
 def warm_up_torch() -> None:
     """Pay the one-off start-up costs in the background: torch's optimiser set-up
-    (it imports torch._dynamo, ~2-8 s) and the training-process server.
+    (it imports torch._dynamo, ~2-8 s), the training-process server and the
+    other tabs' modules (:func:`preload_other_tabs`).
 
     Otherwise the first click on Train sits on a busy bar for that long.
     """
@@ -125,8 +126,26 @@ def warm_up_torch() -> None:
 
         warm_up()
         log.info("training process server ready")
+        preload_other_tabs()
 
     threading.Thread(target=work, name="torch-warm-up", daemon=True).start()
+
+
+def preload_other_tabs() -> None:
+    """Import the Qt-free modules of every tab (the start-up imported the first tab's), so that a
+    tab's first visit only builds its widgets. Runs on the warm-up thread; a failure is only logged:
+    the visit imports the module again and says what failed."""
+    import importlib
+
+    from explorer.qt.exports import tab_slots
+
+    for slot in tab_slots():
+        for name in slot.preload:
+            try:
+                importlib.import_module(name)
+            except Exception:  # noqa: BLE001 - said where it is needed, on the tab's first visit
+                log.warning("could not preload %s", name, exc_info=True)
+    log.info("every tab's modules loaded")
 
 
 def _probe(stage: str) -> None:

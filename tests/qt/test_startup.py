@@ -50,6 +50,14 @@ def test_every_module_the_start_up_preloads_exists():
         assert all(importlib.util.find_spec(name) is not None for name in slot.preload), slot.key
 
 
+def test_the_warm_up_loads_every_tabs_modules_for_their_first_visit():
+    code = ("import sys\nfrom explorer.qt.app import preload_other_tabs\nfrom explorer.qt.exports import tab_slots\n"
+            "preload_other_tabs()\n"
+            "print(all(m in sys.modules for s in tab_slots() for m in s.preload))\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=300)
+    assert out.stdout.split() == ["True"]
+
+
 def test_the_copied_md5_sums_are_torchvisions():
     torchvision = pytest.importorskip("torchvision.datasets")
     from explorer.core.kuzushiji.download import MD5S
