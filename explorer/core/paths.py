@@ -127,7 +127,8 @@ def remove_leftover_temporaries() -> list[Path]:
 
 
 def settings_file() -> Path:
-    return data_dir() / "settings.ini"
+    """The app's settings (JSON, :mod:`explorer.core.settings_file`; an old ``settings.ini`` is never read)."""
+    return data_dir() / "settings.json"
 
 
 def log_file() -> Path:
