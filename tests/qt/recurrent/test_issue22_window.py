@@ -229,3 +229,21 @@ def test_compare_cancel_stops_and_keeps_what_finished(qtbot, tab):
     qtbot.waitUntil(lambda: dialog.task is None, timeout=60_000)
     assert "Cancelled" in dialog.note.text() and dialog.comparison is None
     assert tab.compare.report_section() is None and dialog.start_button.isEnabled()
+
+
+def test_dyck1_gets_a_depth_count_and_a_parting_search(qtbot, tab):
+    _choose(tab.controls.network.language, "dyck1")
+    _wait_probe(qtbot, tab)
+    probe = tab.counting_panel.probe
+    assert probe.language.name == "dyck1" and {u.counter for u in probe.units} == {"depth"}
+    assert set(tab.counting_panel.chart.lines) == {"(", ")"}
+    assert "per (" in tab.counting_panel.sentence.text() or "does not count" in tab.counting_panel.sentence.text()
+    qtbot.waitUntil(lambda: not tab.machine.busy() and tab.machine.study is not None, timeout=60_000)
+    finder = tab.parting
+    qtbot.mouseClick(finder.button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: finder.task is None and finder.result is not None, timeout=60_000)
+    text = finder.label.text()
+    assert ("agrees with the net on all" in text) or (finder.result.text in text)
+    if finder.result.found:
+        qtbot.mouseClick(finder.step_button, Qt.MouseButton.LeftButton)
+        assert tab.sequence_bar.position == finder.result.step
