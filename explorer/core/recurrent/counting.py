@@ -230,9 +230,14 @@ def _fit(y: np.ndarray, x: np.ndarray, phase: np.ndarray, phases: int) -> tuple[
         sel = phase == p
         if not sel.any():
             continue
-        design = np.column_stack([np.ones(int(sel.sum())), x[sel]])
-        coef[p], *_ = np.linalg.lstsq(design, y[sel], rcond=None)
-        sse += float(((y[sel] - design @ coef[p]) ** 2).sum())
+        # The closed form of a straight-line fit (no LAPACK call: this runs on a background thread
+        # beside the machine's k-means, and two threads in BLAS at once is what hung a test run).
+        xs, ys = x[sel], y[sel]
+        dx = xs - xs.mean()
+        sxx = float(dx @ dx)
+        slope = float(dx @ (ys - ys.mean())) / sxx if sxx > 1e-24 * max(len(xs), 1) else 0.0
+        coef[p] = (float(ys.mean()) - slope * float(xs.mean()), slope)
+        sse += float(((ys - coef[p, 0] - coef[p, 1] * xs) ** 2).sum())
         total += float(((y[sel] - y[sel].mean()) ** 2).sum())
     if total <= 1e-24 * max(len(y), 1):
         return coef, 0.0  # constant within every phase: it counts nothing
