@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from explorer.core.kuzushiji import dataset as kmnist
 from explorer.core.kuzushiji import download as kmnist_download
 from explorer.core.kuzushiji.classes import CLASSES
+from explorer.core.kuzushiji.examples import examples as shipped_examples
 from explorer.core.progress import Progress, ProgressGenerator
 from explorer.qt.kuzushiji.folders import remember_folder, start_folder
 from explorer.qt.kuzushiji.image_gallery import ImageGallery
@@ -47,6 +48,9 @@ NO_DATA_TEXT = (
     "the four uncompressed IDX files, or the four official <tt>.npz</tt> files.</li></ul>"
     "<p>The rest of the app works without this data.</p>"
 )
+
+
+ATTRIBUTION_SHORT = "CC BY-SA 4.0, CODH / NIJL"
 
 
 def import_in_background(folder: str | os.PathLike) -> ProgressGenerator[kmnist.KMNIST]:
@@ -123,7 +127,7 @@ class DataPage(QWidget):
         self.count = QSpinBox(minimum=10, maximum=500, singleStep=10, value=GALLERY_SIZE)
         self.count.setToolTip("How many images the gallery shows")
         self.count.valueChanged.connect(self.shuffle)
-        self.gallery_note = QLabel("")
+        self.gallery_note = QLabel("", wordWrap=True)  # wraps: it never widens the window
         self.gallery_note.setStyleSheet("color: #555;")
         top = QHBoxLayout()
         top.addWidget(self.gallery_note, 1)
@@ -162,10 +166,23 @@ class DataPage(QWidget):
             )
             self.download_button.setText("Download again")
             self.import_button.setText("Import another folder…")
-        self.gallery_box.setEnabled(self.data is not None)
+        self.count.setEnabled(self.data is not None)
         if self.data is None:
-            self.gallery.set_images([], [])
-            self.gallery_note.setText("No data yet: download or import it first.")
+            self._show_shipped_examples()
+
+    def _show_shipped_examples(self) -> None:
+        """Before any data: the real examples shipped with the app, so the first screen is not empty."""
+        images, captions, tips = [], [], []
+        for cls, (kana, romaji) in enumerate(CLASSES):
+            for image in shipped_examples(cls):
+                images.append(image)
+                captions.append(f"{kana} {romaji}")
+                tips.append(f"a real KMNIST {kana} ({romaji}), shipped with the app")
+        self.gallery_box.setTitle("Real KMNIST examples (shipped with the app)")
+        self.gallery.set_images(images, captions, list(range(len(images))), tips)
+        self.gallery_note.setText(
+            f"The ten characters, {len(images) // max(len(CLASSES), 1)} real examples each ({ATTRIBUTION_SHORT})."
+            " Download or import the data to see the 60,000 training images.")
 
     def set_data(self, data: kmnist.KMNIST | None) -> None:
         """Use ``data`` (already stored) and show it."""
@@ -179,6 +196,7 @@ class DataPage(QWidget):
         """Show a new random set of training images."""
         if self.data is None:
             return
+        self.gallery_box.setTitle("Random training images")
         n = len(self.data.train_images)
         chosen = np.sort(self._rng.choice(n, size=min(self.count.value(), n), replace=False))
         images = self.data.train_images[chosen].numpy()

@@ -171,7 +171,8 @@ def cell_gallery_figure(page) -> Figure:
 
 
 def training_gallery_figure(data_page) -> Figure:
-    return Figure(data_page.gallery, title=f"Kuzushiji-MNIST training images: {data_page.gallery_note.text()}",
+    what = "training images" if data_page.data is not None else "real examples shipped with the app"
+    return Figure(data_page.gallery, title=f"Kuzushiji-MNIST {what}: {data_page.gallery_note.text()}",
                   kind="image", aspect=1.4, name="kuzushiji_training_images")
 
 

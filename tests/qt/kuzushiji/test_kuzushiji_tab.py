@@ -68,7 +68,10 @@ def test_without_data_the_tab_says_so_and_offers_both_ways(tab, qtbot):
     assert page.download_button.isEnabled() and page.download_button.isVisible()
     assert page.import_button.isEnabled() and page.import_button.isVisible()
     assert tab.get_started_button.isVisible()
-    assert page.gallery.count() == 0
+    # The first screen is alive (issue 19 item 11): the shipped real examples, not an empty grey panel.
+    assert page.gallery.count() == 30 and page.gallery_box.isEnabled()
+    assert page.gallery_box.title() == "Real KMNIST examples (shipped with the app)"
+    assert page.gallery.captions()[:3] == ["お o"] * 3 and "Download or import" in page.gallery_note.text()
     # training without data explains what to do instead of failing
     tab.pages.setCurrentWidget(tab.train_page)
     qtbot.mouseClick(tab.controls.train_button, Qt.MouseButton.LeftButton)
@@ -86,6 +89,7 @@ def test_import_shows_the_data_and_a_labelled_gallery(tab_with_data):
     assert page.task_panel.label.text() == "Imported and stored"
     assert tab.controls.data_note.isHidden()
     assert page.gallery.count() == page.count.value()
+    assert page.gallery_box.title() == "Random training images"
     labels = tab.data.train_labels.numpy()
     for index, caption in zip(page.gallery.indices, page.gallery.captions(), strict=True):
         kana, romaji = CLASSES[labels[index]]
