@@ -432,11 +432,14 @@ class CountingController(QObject):
             hidden = len(panel.hidden_bars.opts["x"])
             ticks = [(j, f"{j} ◆" if j in marks else str(j)) for j in range(hidden)]
             axis.setTicks([ticks])
+            tip = ""
             if marks:
+                # Short: a long title widens the plot past its view and cuts off the last bars.
                 unit, fit = next(iter(marks.items()))
-                title = (f"{title} · <b style='color:{MARK_COLOUR}'>◆ {state} unit {unit} counts "
-                         f"{escape(fit.counter)}</b>")
+                title = f"{title} · <b style='color:{MARK_COLOUR}'>◆ {unit}</b>"
+                tip = f"◆ {state} unit {unit} counts {fit.counter} (see the Counting page)"
             plot.setTitle(title, size="10pt")
+            plot.setToolTip(tip)
 
 
 # exports and report -------------------------------------------------------------------------

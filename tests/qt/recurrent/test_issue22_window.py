@@ -122,7 +122,10 @@ def test_counting_page_describes_the_shipped_lstm3s_cell_unit_2(qtbot, tab, tmp_
     assert text.splitlines()[0] == "unit,counts,R²,per A,per B,per C,holds to n"
     assert "cell 2,#B − 2·#A," in text
     # the counting unit is marked in the step panel and, with cell states shown, in the views
-    assert "cell unit 2 counts" in tab.step_panel.cell_plot.getPlotItem().titleLabel.text
+    cell_plot = tab.step_panel.cell_plot
+    assert "◆ 2" in cell_plot.getPlotItem().titleLabel.text and "cell unit 2 counts" in cell_plot.toolTip()
+    # The marked title must not widen the plot past its view (the last bars were cut off).
+    assert cell_plot.getPlotItem().sceneBoundingRect().width() <= cell_plot.viewport().width() + 1
     assert "2 ◆" in [label for _, label in tab.step_panel.cell_plot.getAxis("bottom")._tickLevels[0]]
     tab.views.which.setCurrentIndex(1)  # cell states
     labels = [view.getAxis(side).labelText for view in tab.views.pairs.views for side in ("bottom", "left")]
