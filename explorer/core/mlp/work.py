@@ -5,8 +5,9 @@ A small data set goes into the JSON metadata as lists; a large one (over
 took 18 s for a million points, on every point edit.
 
 The last training run is kept too (``run``): its curves' rows (epoch, loss,
-accuracy; thinned to :data:`~explorer.core.kept_curves.MAX_ROWS`) and the
-weights it gave, so after a restart the curves are back and still known to
+accuracy; thinned to :data:`~explorer.core.kept_curves.MAX_ROWS`), the
+weights it gave and its weight timeline (at most
+:data:`~explorer.core.mlp.timeline.DEFAULT_LIMIT` snapshots), so after a restart the curves are back and still known to
 belong to the net shown only while it is that run's net.
 """
 
@@ -18,14 +19,15 @@ from explorer.core.kept_curves import checked_rows, thinned
 from explorer.core.mlp import weights_io
 from explorer.core.mlp.data import Dataset2D
 from explorer.core.mlp.network import MLPWeights
+from explorer.core.mlp.timeline import DEFAULT_LIMIT, WeightSnapshot
 from explorer.core.work_store import META, WorkStore
 
 INLINE_POINTS = 1_000
 ARRAYS = "dataset"
 
 
-#: The last run: its (epoch, loss, accuracy) rows and the weights it gave.
-Run = tuple[list[tuple[int, float, float]], MLPWeights]
+#: The last run: its (epoch, loss, accuracy) rows, the weights it gave and its timeline's snapshots.
+Run = tuple[list[tuple[int, float, float]], MLPWeights, list[WeightSnapshot]]
 
 
 def save_work(store: WorkStore, dataset: Dataset2D, weights: MLPWeights, activation: str,
@@ -38,7 +40,8 @@ def save_work(store: WorkStore, dataset: Dataset2D, weights: MLPWeights, activat
         kept = {"name": dataset.name, "points": dataset.points.tolist(), "targets": dataset.targets.tolist()}
     work = {"dataset": kept, "weights": weights_io.weights_to_json(weights, activation)}
     if run is not None and run[0]:
-        work["run"] = {"history": thinned(run[0]), "trained": weights_io.weights_to_json(run[1], "sigmoid")}
+        work["run"] = {"history": thinned(run[0]), "trained": weights_io.weights_to_json(run[1], "sigmoid"),
+                       "timeline": [_snapshot_to_json(s) for s in (run[2] if len(run) > 2 else [])][-DEFAULT_LIMIT:]}
     store.save(work)
     if "arrays" not in kept:
         store.remove(f"{ARRAYS}.npz")  # an older large set no longer named by the metadata
@@ -85,7 +88,48 @@ def load_run(store: WorkStore) -> Run | None:
             if epoch != int(epoch) or not 0 <= epoch <= 10**9 or not 0 <= accuracy <= 100:
                 raise UserError(f"'run.history[{i}]' should be a whole epoch and an accuracy of 0-100 %")
         trained, _ = weights_io.weights_from_json(run.get("trained"), "the kept run's weights")
+        snapshots = _snapshots_from_json(run.get("timeline", []))
     except (UserError, KeyError, TypeError, ValueError, OverflowError) as exc:
         store.set_aside(META, exc)
         return None
-    return [(int(e), loss, acc) for e, loss, acc in rows], trained
+    return [(int(e), loss, acc) for e, loss, acc in rows], trained, snapshots
+
+
+def _number_or_none(value: float) -> float | None:
+    return value if value == value and abs(value) != float("inf") else None  # JSON has no NaN
+
+
+def _snapshot_to_json(snapshot: WeightSnapshot) -> dict:
+    return {"epoch": snapshot.epoch, "loss": _number_or_none(float(snapshot.loss)),
+            "accuracy": _number_or_none(float(snapshot.accuracy)),
+            "weights": weights_io.weights_to_json(snapshot.weights)}
+
+
+def _snapshots_from_json(value: object) -> list[WeightSnapshot]:
+    """The kept timeline, each snapshot checked (a whole epoch, numbers or null, weights as weights)."""
+    if not isinstance(value, list):
+        raise UserError(f"'run.timeline' should be a list of snapshots, not {kind_of(value)}")
+    if len(value) > DEFAULT_LIMIT:
+        raise UserError(f"'run.timeline' holds {len(value):,} snapshots, more than the {DEFAULT_LIMIT} a run keeps")
+    snapshots: list[WeightSnapshot] = []
+    for i, entry in enumerate(value):
+        name = f"'run.timeline[{i}]'"
+        if not isinstance(entry, dict):
+            raise UserError(f"{name} should be a table, not {kind_of(entry)}")
+        epoch = entry.get("epoch")
+        if isinstance(epoch, bool) or not isinstance(epoch, int) or not 0 <= epoch <= 10**9:
+            raise UserError(f"{name}'s epoch should be a whole number of 0 to 10^9")
+        numbers = []
+        for key in ("loss", "accuracy"):
+            number = entry.get(key)
+            if number is None:
+                numbers.append(float("nan"))
+            elif isinstance(number, bool) or not isinstance(number, int | float) or abs(number) > 1e12:
+                raise UserError(f"{name}'s {key} should be a number or null")
+            else:
+                numbers.append(float(number))
+        weights, _ = weights_io.weights_from_json(entry.get("weights"), f"the kept timeline's snapshot {i}")
+        if snapshots and epoch <= snapshots[-1].epoch:
+            raise UserError(f"{name}'s epoch should come after the one before it")
+        snapshots.append(WeightSnapshot(epoch, weights, *numbers))
+    return snapshots

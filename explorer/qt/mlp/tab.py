@@ -112,6 +112,7 @@ class MLPTab(TrainingRuns, ExperimentTab):
         run = load_run(self.work)  # the last run's curves, and the net it gave
         if run is not None:
             self.history, self._trained = list(run[0]), run[1]
+            self.timeline.set_snapshots(run[2])  # the run's timeline, to scrub again after a restart
             self.curves.start_run("loss")
             for epoch, loss, accuracy in self.history:
                 self.curves.add_point("loss", epoch, loss, accuracy)
@@ -165,7 +166,8 @@ class MLPTab(TrainingRuns, ExperimentTab):
         net.editor.set_weights(state.weights)
         net.refusal.setText("")  # an old refusal does not belong to the net now shown
         self.refresh()
-        run = (self.history, self._trained) if self.history and self._trained is not None else None
+        run = ((self.history, self._trained, self.timeline.snapshots)
+               if self.history and self._trained is not None else None)
         self.keeper.keep(state.dataset, state.weights, state.activation, run)
 
     @property

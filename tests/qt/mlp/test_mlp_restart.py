@@ -28,6 +28,8 @@ def test_rescale_and_curves_come_back(qtbot):
     qtbot.waitUntil(lambda: tab.task is None, timeout=120_000)
     history = list(tab.history)
     assert len(history) > 1 and tab._owns_run()
+    epochs = [snap.epoch for snap in tab.timeline.snapshots]
+    assert len(epochs) > 1
     assert tab.bottom.currentWidget() is tab.curves.parentWidget()  # a run shows its curves
     tab.controls.rescale.factor.setValue(10)  # the user's ×10
     shown = tab.accuracy_label.text()
@@ -44,6 +46,10 @@ def test_rescale_and_curves_come_back(qtbot):
         assert again.curves.points("loss") == len(history) and not again.curves.isHidden()
         assert again.curves_note.text().startswith("Curves of the run that gave the net shown")
         assert again.bottom.currentWidget() is again.curves.parentWidget()  # the page last looked at
+        # the training timeline is back too, and scrubbing it shows an earlier moment
+        assert [snap.epoch for snap in again.timeline.snapshots] == epochs and not again.timeline.isHidden()
+        again.timeline.scrub_to(0)
+        assert f"timeline: epoch {epochs[0]:,}" in again.accuracy_label.text()
     finally:
         assert again.shutdown()
 
@@ -70,5 +76,31 @@ def test_an_ill_typed_kept_run_is_named_and_the_rest_starts(qtbot, user_data_dir
         fresh = WorkStore("mlp")
         assert load_run(fresh) is None
         assert any(words in p for p in fresh.problems), fresh.problems
+        for damaged in store.folder.glob("work.json*.damaged*"):
+            damaged.unlink()
+
+
+def test_a_strangers_kept_timeline_is_named_and_set_aside(qtbot, user_data_dir):
+    tab = _build(qtbot)
+    tab.controls.train.max_epochs.setValue(200)
+    tab.start_training()
+    qtbot.waitUntil(lambda: tab.task is None, timeout=120_000)
+    assert tab.shutdown()
+    tab.close()
+    store = WorkStore("mlp")
+    path = store.folder / "work.json"
+    good = _kept(store.folder)
+    snapshot = good["work"]["run"]["timeline"][0]
+    for bad, words in (("all of them", "should be a list"), ([snapshot] * 201, "more than the 200"),
+                       ([{**snapshot, "epoch": True}], "epoch should be a whole number"),
+                       ([{**snapshot, "loss": "low"}], "loss should be a number"),
+                       ([{**snapshot, "weights": {"in_hid_weight": [[10**400]]}}], "snapshot 0"),
+                       ([snapshot, snapshot], "should come after")):
+        meta = json.loads(json.dumps(good))
+        meta["work"]["run"]["timeline"] = bad
+        path.write_text(json.dumps(meta))
+        fresh = WorkStore("mlp")
+        assert load_run(fresh) is None
+        assert any(words in p for p in fresh.problems), (words, fresh.problems)
         for damaged in store.folder.glob("work.json*.damaged*"):
             damaged.unlink()
