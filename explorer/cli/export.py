@@ -12,6 +12,7 @@ are written and a note says the 3-D view was skipped.
 
 from __future__ import annotations
 
+import gc
 import os
 import re
 import sys
@@ -131,6 +132,11 @@ def built_tabs(names):
     holder = QTabWidget()
     holder.resize(*WINDOW_SIZE)
     tabs = []
+    # Background tasks run beside the tabs: the cycle collector must not run in their threads
+    # (a Qt object collected there deadlocked against this thread; see
+    # explorer.qt.app.collect_garbage_on_the_gui_thread). Here, with no timer, it runs once at the end.
+    collecting = gc.isenabled()
+    gc.disable()
     try:
         for name in names:
             tabs.append(build_tab(name))
@@ -146,6 +152,9 @@ def built_tabs(names):
         holder.close()
         holder.deleteLater()
         app.processEvents()
+        gc.collect()
+        if collecting:
+            gc.enable()
 
 
 def run(args) -> int:

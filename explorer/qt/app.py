@@ -108,6 +108,27 @@ def configure_runtime() -> None:
         QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
 
 
+_collector = None
+
+
+def collect_garbage_on_the_gui_thread():
+    """Run Python's cycle collector only on the GUI thread, from a timer (pyqtgraph's ``GarbageCollector``).
+
+    Left automatic, the collector runs in whichever thread allocates: a worker
+    thread (k-means, the counting probe) then deleted a cycle holding a Qt
+    object, whose C++ destructor waited for the GIL while the GUI thread,
+    deleting a menu, waited for that destructor's lock. The app froze (seen in
+    a test run; py-spy's native stacks showed both threads). Call it on the
+    GUI thread once the application object exists; later calls do nothing.
+    """
+    global _collector
+    if _collector is None:
+        from pyqtgraph.util.garbage_collector import GarbageCollector
+
+        _collector = GarbageCollector(interval=0.5)
+    return _collector
+
+
 def warm_up_torch() -> None:
     """Pay the one-off start-up costs in the background: torch's optimiser set-up
     (it imports torch._dynamo, ~2-8 s), the training-process server and the
@@ -353,6 +374,7 @@ def run_gui(qt_args: list[str]) -> int:
         from PySide6.QtWidgets import QApplication, QMessageBox
 
         app = QApplication.instance() or QApplication([sys.argv[0], *qt_args])
+        collect_garbage_on_the_gui_thread()
         app.setApplicationName("Neural Dynamics Explorer")
         app.setOrganizationName("NeuralDynamicsExplorer")
         app.setDesktopFileName("neural-explorer")

@@ -6,6 +6,18 @@ import pytest
 from PySide6.QtCore import QThreadPool
 
 
+@pytest.fixture(scope="session", autouse=True)
+def garbage_collected_on_the_gui_thread(qapp):
+    """As the app runs: Python's cycle collector only on the GUI thread (see app.collect_garbage_on_the_gui_thread)."""
+    import gc
+
+    from explorer.qt.app import collect_garbage_on_the_gui_thread
+
+    collect_garbage_on_the_gui_thread()
+    yield
+    gc.enable()
+
+
 @pytest.fixture(autouse=True)
 def no_task_left_running():
     yield
