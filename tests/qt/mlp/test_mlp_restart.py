@@ -58,7 +58,8 @@ def _kept(folder) -> dict:
     return json.loads((folder / "work.json").read_text())
 
 
-def test_an_ill_typed_kept_run_is_named_and_the_rest_starts(qtbot, user_data_dir):
+def _trained_and_closed(qtbot) -> tuple[WorkStore, object, dict]:
+    """Train a short run, close the tab; the store, its work.json and what it kept."""
     tab = _build(qtbot)
     tab.controls.train.max_epochs.setValue(200)
     tab.start_training()
@@ -66,8 +67,11 @@ def test_an_ill_typed_kept_run_is_named_and_the_rest_starts(qtbot, user_data_dir
     assert tab.shutdown()
     tab.close()
     store = WorkStore("mlp")
-    path = store.folder / "work.json"
-    good = _kept(store.folder)
+    return store, store.folder / "work.json", _kept(store.folder)
+
+
+def test_an_ill_typed_kept_run_is_named_and_the_rest_starts(qtbot, user_data_dir):
+    store, path, good = _trained_and_closed(qtbot)
     for bad, words in (([[1, 0.5, True]], "holds true/false"), ([[1.5, 0.5, 50]], "whole epoch"),
                        ([[1, 0.5, 500]], "0-100 %"), ({"a": 1}, "should be a list of points")):
         meta = json.loads(json.dumps(good))
@@ -81,15 +85,7 @@ def test_an_ill_typed_kept_run_is_named_and_the_rest_starts(qtbot, user_data_dir
 
 
 def test_a_strangers_kept_timeline_is_named_and_set_aside(qtbot, user_data_dir):
-    tab = _build(qtbot)
-    tab.controls.train.max_epochs.setValue(200)
-    tab.start_training()
-    qtbot.waitUntil(lambda: tab.task is None, timeout=120_000)
-    assert tab.shutdown()
-    tab.close()
-    store = WorkStore("mlp")
-    path = store.folder / "work.json"
-    good = _kept(store.folder)
+    store, path, good = _trained_and_closed(qtbot)
     snapshot = good["work"]["run"]["timeline"][0]
     for bad, words in (("all of them", "should be a list"), ([snapshot] * 201, "more than the 200"),
                        ([{**snapshot, "epoch": True}], "epoch should be a whole number"),
