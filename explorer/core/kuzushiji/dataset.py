@@ -21,31 +21,18 @@ import torch
 from explorer.core import paths
 from explorer.core.atomic import atomic_write
 from explorer.core.errors import UserError
+from explorer.core.kuzushiji.datasets import KMNIST as KMNIST_SET
+from explorer.core.kuzushiji.datasets import ROLES
 from explorer.core.kuzushiji.formats import read_idx, read_npy_stream, read_npz
 
 log = logging.getLogger(__name__)
 
-PARTS = ("train_images", "train_labels", "test_images", "test_labels")
-IDX_NAMES = (
-    "train-images-idx3-ubyte",
-    "train-labels-idx1-ubyte",
-    "t10k-images-idx3-ubyte",
-    "t10k-labels-idx1-ubyte",
-)
-FILES: dict[str, tuple[str, ...]] = {
-    "idx.gz": tuple(f"{name}.gz" for name in IDX_NAMES),
-    "idx": IDX_NAMES,
-    "npz": (
-        "kmnist-train-imgs.npz",
-        "kmnist-train-labels.npz",
-        "kmnist-test-imgs.npz",
-        "kmnist-test-labels.npz",
-    ),
-}
-"""File names per accepted format, in the order of ``PARTS``."""
+PARTS = ROLES
+FILES: dict[str, tuple[str, ...]] = dict(KMNIST_SET.layouts)
+"""KMNIST's file names per accepted format, in the order of ``PARTS``."""
 
 SIDE = 28
-STORE_NAME = "kmnist.npz"
+STORE_NAME = KMNIST_SET.store_name
 
 
 @dataclass

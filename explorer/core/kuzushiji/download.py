@@ -24,6 +24,7 @@ from explorer.core import paths
 from explorer.core.atomic import atomic_write
 from explorer.core.errors import UserError
 from explorer.core.kuzushiji.dataset import FILES, KMNIST, read_folder, store
+from explorer.core.kuzushiji.datasets import KMNIST as KMNIST_SET
 from explorer.core.kuzushiji.http import FOLLOWED_SCHEMES
 from explorer.core.kuzushiji.transfer import (  # noqa: F401 - Limits, Cancel, _reason: public here too
     Budget,
@@ -36,29 +37,11 @@ from explorer.core.kuzushiji.transfer import (  # noqa: F401 - Limits, Cancel, _
 )
 from explorer.core.progress import Progress, ProgressGenerator
 
-DEFAULT_MIRRORS: list[str] = [
-    "http://codh.rois.ac.jp/kmnist/dataset/kmnist/",
-    "https://huggingface.co/datasets/tanganke/kmnist/resolve/main/raw/",
-]
-MIRRORS_ENV = "EXPLORER_KMNIST_MIRRORS"
-MD5S: dict[str, str] = {
-    "train-images-idx3-ubyte.gz": "bdb82020997e1d708af4cf47b453dcf7",
-    "train-labels-idx1-ubyte.gz": "e144d726b3acfaa3e44228e80efcd344",
-    "t10k-images-idx3-ubyte.gz": "5c965bf0a639b31b8f53240b1b52f4d7",
-    "t10k-labels-idx1-ubyte.gz": "7320c461ea6c1c855c0b718fb2a4b134",
-}
-"""torchvision's md5 sums of the four ``.gz`` files (``torchvision.datasets.KMNIST.resources``),
-copied so that opening the Kuzushiji tab does not import torchvision (seconds at start-up)
-and the CPU-only bundle, which has no torchvision, can download too;
-``tests/qt/test_startup.py`` checks they still equal torchvision's."""
-
-
-_IDX_SIZES = {  # bytes of each unpacked IDX file: header + 60000 (10000) x 28 x 28 (or labels)
-    "train-images-idx3-ubyte.gz": 16 + 60_000 * 28 * 28,
-    "train-labels-idx1-ubyte.gz": 8 + 60_000,
-    "t10k-images-idx3-ubyte.gz": 16 + 10_000 * 28 * 28,
-    "t10k-labels-idx1-ubyte.gz": 8 + 10_000,
-}
+DEFAULT_MIRRORS: list[str] = list(KMNIST_SET.mirrors)
+MIRRORS_ENV = KMNIST_SET.mirrors_env
+MD5S: dict[str, str] = KMNIST_SET.md5s()
+"""KMNIST's md5 sums by file name (see :data:`explorer.core.kuzushiji.datasets.KMNIST`)."""
+_IDX_SIZES = {f.name: f.size for f in KMNIST_SET.files}
 
 
 def max_download_bytes(name: str) -> int:
