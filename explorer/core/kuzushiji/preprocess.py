@@ -122,15 +122,7 @@ def to_kmnist_input(
     ``False``. ``source`` names the file in the error for an empty image.
     """
     grey = grey_array(image)
-    border = float(np.median(_border(grey)))
-    inverted = border > 0.5 if invert == "auto" else bool(invert)
-    ink = 1.0 - grey if inverted else grey
-    background = 1.0 - border if inverted else border
-    ink = np.clip(ink - background, 0.0, None)
-    peak = float(ink.max())
-    if peak < EMPTY_LEVEL:
-        raise UserError(f"no ink found in {source}" if source else "the canvas is empty: draw a character first")
-    ink = (ink / peak).astype(np.float32)
+    ink, inverted = ink_on_black(grey, invert=invert, source=source)
     rows = np.flatnonzero((ink > INK_LEVEL).any(axis=1))
     cols = np.flatnonzero((ink > INK_LEVEL).any(axis=0))
     cropped = ink[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1]
@@ -153,6 +145,22 @@ def to_kmnist_input(
         "blurred": array28,
     }
     return Preprocessed(array28=array28, tensor=tensor, steps=steps, inverted=inverted)
+
+
+def ink_on_black(grey: np.ndarray, *, invert: bool | str = "auto", source: str | None = None) -> tuple[np.ndarray, bool]:
+    """Step 2: a grey picture as ink on black, background 0 and darkest ink 1; and whether it was inverted.
+
+    Raises :class:`UserError` when the ink never rises :data:`EMPTY_LEVEL` above the background.
+    """
+    border = float(np.median(_border(grey)))
+    inverted = border > 0.5 if invert == "auto" else bool(invert)
+    ink = 1.0 - grey if inverted else grey
+    background = 1.0 - border if inverted else border
+    ink = np.clip(ink - background, 0.0, None)
+    peak = float(ink.max())
+    if peak < EMPTY_LEVEL:
+        raise UserError(f"no ink found in {source}" if source else "the canvas is empty: draw a character first")
+    return (ink / peak).astype(np.float32), inverted
 
 
 def normalise_strokes(cropped: np.ndarray) -> np.ndarray:
