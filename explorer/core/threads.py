@@ -7,10 +7,16 @@ spin-wait for each other, and with 2 threads on 2 busy cores a training run
 was measured 6x slower than with 1. So on a 2-core machine the policy gives
 1 thread, and on an 8-core one 7.
 
-The same number is used for the tiny tensors of the MLP and recurrent nets:
-torch only splits an operation over threads when it has tens of thousands
-of elements, so small operations run on one thread whatever the setting,
-and one rule for all is simpler to reason about than one per experiment.
+The same number is used for training the tiny tensors of the MLP and
+recurrent nets: torch only splits an operation over threads when it has tens
+of thousands of elements, so small operations run on one thread whatever the
+setting, and one rule for all is simpler to reason about than one per
+experiment. The one exception is :func:`one_thread`, for the short bursts of
+tiny-tensor work outside training (tracing a net on the GUI thread,
+extracting its machine on the command line), where thread hand-offs cost far
+more than the arithmetic.
+
+torch's thread count is set in this module only (a test checks it).
 
 ``EXPLORER_THREADS`` (a whole number of at least 1) overrides the policy, e.g.
 to pin benchmarks or to share a machine.
@@ -19,6 +25,8 @@ to pin benchmarks or to share a machine.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from explorer.core.errors import UserError
 
@@ -69,3 +77,23 @@ def use_training_threads(threads: int | None = None) -> int:
     if torch.get_num_threads() != count:
         torch.set_num_threads(count)
     return count
+
+
+@contextmanager
+def one_thread() -> Iterator[None]:
+    """Run the tiny-tensor work inside the ``with`` block on one torch thread, then restore the count.
+
+    These nets have a few units: thread hand-offs cost far more than the
+    arithmetic (100x slower on a busy 2-core machine). torch's thread count
+    is per calling thread, so a training worker keeps its own setting.
+    """
+    import torch
+
+    before = torch.get_num_threads()
+    if before != 1:
+        torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        if torch.get_num_threads() != before:
+            torch.set_num_threads(before)
