@@ -21,28 +21,20 @@ import numpy as np
 import torch
 
 from explorer.core.bounds import check_int
-from explorer.core.progress import Progress, ProgressGenerator
+from explorer.core.progress import ProgressGenerator
 from explorer.core.recurrent.fsm_layout import machine_layout
 from explorer.core.recurrent.language_machine import block_text, minimal_states
 from explorer.core.recurrent.languages import Language, get_language, sequence_for_ns
 from explorer.core.recurrent.models import RecurrentNet
 from explorer.core.recurrent.state_machine import (
     MAX_N,
-    MIN_DETERMINISM,
     THRESHOLD,
     StateMachine,
-    VisitedStates,
-    agreement,
     extract_state_machine,
-    machine_for_k,
+    search_k,
     untrained_baseline,
     visited_states,
 )
-
-#: The fidelity curve runs up to this many clusters at most (each k is one k-means).
-MAX_CURVE_K = 60
-#: The automatic k is searched up to this many clusters (the shipped nets need at most 55).
-MAX_AUTO_K = 80
 
 
 @dataclass
@@ -71,37 +63,6 @@ def point_values(lang: str | Language, max_n: int) -> np.ndarray:
 def machine_at_k(model: RecurrentNet, lang: str | Language, max_n: int, k: int, state: str | None = None) -> StateMachine:
     """The machine at a chosen ``k`` (the k slider); raises UserError for a k out of range."""
     return extract_state_machine(model, lang, max_n, k=k, state=state)
-
-
-def search_k(visited: VisitedStates, max_n: int, extend: bool = False) -> ProgressGenerator[tuple[int, bool, list[dict]]]:
-    """The automatic k, as :func:`~explorer.core.recurrent.state_machine.extract_state_machine` chooses it,
-    one k-means per step (a yield between them, so the GUI can cancel), with the fidelity curve on the way.
-
-    Returns ``(k, found, curve)``: the smallest k whose machine gets every
-    string n ≤ ``max_n`` right at the deterministic steps and is at least
-    :data:`MIN_DETERMINISM` deterministic (``found``), else the best k tried;
-    ``curve`` has a row per k tried (with ``extend``, on past the automatic k
-    to twice it, so the k slider's curve shows why it was chosen). The
-    search stops at :data:`MAX_AUTO_K` clusters: a net that needs more (an
-    untrained or half-trained one) has no small machine to show.
-    """
-    certain = {label for label, c in zip(visited.labels, visited.certain, strict=True) if c}
-    top = min(visited.distinct, MAX_AUTO_K)
-    auto, best, best_key, curve = None, 1, None, []
-    for k in range(1, top + 1):
-        yield Progress(k, top, f"trying k = {k}…")
-        minimal, quotient, _, _ = machine_for_k(visited, k)
-        fit = agreement(minimal, visited, max_n)
-        curve.append({"k": k, "fidelity": fit.fidelity, "determinism": quotient.determinism, "states": minimal.size})
-        if auto is None and k >= len(certain):
-            if fit.strings == 1.0 and quotient.determinism >= MIN_DETERMINISM:
-                auto = k
-            key = (fit.strings, fit.fidelity, quotient.determinism)
-            if best_key is None or key > best_key:
-                best, best_key = k, key
-        if auto is not None and k >= (min(MAX_CURVE_K, max(2 * auto, auto + 8)) if extend else auto):
-            break
-    return (auto, True, curve) if auto is not None else (best, False, curve)
 
 
 def study_machine(

@@ -30,6 +30,7 @@ import torch
 
 from explorer.core.bounds import check_int
 from explorer.core.errors import UserError
+from explorer.core.progress import Progress, ProgressGenerator, run_to_end
 from explorer.core.recurrent.language_machine import block_text
 from explorer.core.recurrent.languages import Language, dyck_depths, get_language, sequence_for_ns
 from explorer.core.recurrent.models import RecurrentNet, make_model, trace
@@ -45,6 +46,10 @@ SEED = 0
 MAX_N = 12
 """Largest N extracted from: at 12, a^n b^2n c^3n visits about 470 states and choosing k
 takes tens of seconds; the horizons are still tested up to 3N."""
+MAX_AUTO_K = 80
+"""The automatic k is searched up to this many clusters (the shipped nets need at most 55)."""
+MAX_CURVE_K = 60
+"""The k slider's fidelity curve runs up to this many clusters at most (each k is one k-means)."""
 
 
 @dataclass
@@ -320,7 +325,8 @@ def extract_state_machine(
     k
         Number of clusters; None chooses the smallest k whose machine agrees
         with the net at every deterministic step for n ≤ max_n and is at least
-        :data:`MIN_DETERMINISM` deterministic.
+        :data:`MIN_DETERMINISM` deterministic (:func:`search_k`, up to
+        :data:`MAX_AUTO_K` clusters).
     state
         ``hidden`` or ``cell`` (LSTM only); None: cell for an LSTM, hidden for an SRN.
     test_up_to
@@ -331,7 +337,8 @@ def extract_state_machine(
     everything = visited_states(model, lang, test_up_to, state, threshold, warm_up=max_n)
     visited = everything.upto(max_n)
     if k is None:
-        k, found, (minimal, quotient, clusters, centres) = _automatic_k(visited, max_n)
+        k, found, _, made = run_to_end(_search_k(visited, max_n, extend=False))
+        minimal, quotient, clusters, centres = made
     else:
         found, (minimal, quotient, clusters, centres) = True, machine_for_k(visited, k)
     _, new_of = minimise(quotient)
@@ -349,21 +356,50 @@ def extract_state_machine(
     )
 
 
-def _automatic_k(visited: VisitedStates, max_n: int) -> tuple[int, bool, tuple]:
-    # The smallest k whose machine gets every string n ≤ max_n right where the
-    # net's prediction is certain; fewer clusters than labels there never can.
-    certain_labels = {label for label, c in zip(visited.labels, visited.certain, strict=True) if c}
-    best, best_key = None, None
-    for k in range(max(1, len(certain_labels)), visited.distinct + 1):
+def search_k(
+    visited: VisitedStates, max_n: int, extend: bool = False
+) -> ProgressGenerator[tuple[int, bool, list[dict]]]:
+    """The automatic k, one k-means per step (a yield between them, so the GUI can cancel).
+
+    The one k search: :func:`extract_state_machine` (and so the command line)
+    and the tab's machine study both choose k here.
+
+    Returns ``(k, found, curve)``: the smallest k whose machine gets every
+    string n ≤ ``max_n`` right at the deterministic steps (fewer clusters
+    than the labels there never can) and is at least :data:`MIN_DETERMINISM`
+    deterministic (``found``), else the best k tried. ``curve`` has a row per
+    k tried (``k``, ``fidelity``, ``determinism``, ``states``); with
+    ``extend`` it starts at k = 1 and runs on past the automatic k to twice
+    it (at most :data:`MAX_CURVE_K`), so the k slider's curve shows why it
+    was chosen. The search stops at :data:`MAX_AUTO_K` clusters: a net that
+    needs more (an untrained or half-trained one) has no small machine to show.
+    """
+    k, found, curve, _ = yield from _search_k(visited, max_n, extend)
+    return k, found, curve
+
+
+def _search_k(visited: VisitedStates, max_n: int, extend: bool):
+    """:func:`search_k`, also returning ``machine_for_k``'s result at the chosen k (no k-means twice)."""
+    certain = {label for label, c in zip(visited.labels, visited.certain, strict=True) if c}
+    top = min(visited.distinct, MAX_AUTO_K)
+    floor = max(1, min(len(certain), top))  # the smallest k that may be chosen
+    auto, best, best_key, curve = None, None, None, []
+    for k in range(1 if extend else floor, top + 1):
+        yield Progress(k, top, f"trying k = {k}…")
         made = machine_for_k(visited, k)
         minimal, quotient = made[0], made[1]
         fit = agreement(minimal, visited, max_n)
-        if fit.strings == 1.0 and quotient.determinism >= MIN_DETERMINISM:
-            return k, True, made
-        key = (fit.strings, fit.fidelity, quotient.determinism)
-        if best_key is None or key > best_key:
-            best, best_key = (k, made), key
-    return best[0], False, best[1]
+        curve.append({"k": k, "fidelity": fit.fidelity, "determinism": quotient.determinism, "states": minimal.size})
+        if auto is None and k >= floor:
+            if fit.strings == 1.0 and quotient.determinism >= MIN_DETERMINISM:
+                auto = (k, made)
+            key = (fit.strings, fit.fidelity, quotient.determinism)
+            if best_key is None or key > best_key:
+                best, best_key = (k, made), key
+        if auto is not None and k >= (min(MAX_CURVE_K, max(2 * auto[0], auto[0] + 8)) if extend else auto[0]):
+            break
+    chosen, found = (auto, True) if auto is not None else (best, False)
+    return chosen[0], found, curve, chosen[1]
 
 
 def untrained_baseline(

@@ -5,13 +5,12 @@ from __future__ import annotations
 import numpy as np
 
 from explorer.core.recurrent.machine_study import (
-    MAX_AUTO_K,
     point_values,
     restudy_at_k,
     study_machine,
 )
 from explorer.core.recurrent.models import make_model
-from explorer.core.recurrent.state_machine import extract_state_machine, visited_states
+from explorer.core.recurrent.state_machine import MAX_AUTO_K, extract_state_machine, visited_states
 from explorer.core.recurrent.weights import shipped_state
 
 
