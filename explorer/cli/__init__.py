@@ -1,7 +1,8 @@
 """The command line: ``python -m explorer <experiment> <command> …``.
 
-Each experiment's module registers its sub-commands; every command calls the
-same core functions as the GUI. Whatever goes wrong ends in exactly one
+Each experiment's module (named in :mod:`explorer.core.experiments`) registers
+its sub-commands; every command calls the same core functions as the GUI.
+Whatever goes wrong ends in exactly one
 ``error: …`` line on stderr and exit code 2, never a traceback: bad options
 (argparse), bad input (:class:`UserError`), files that cannot be read or
 written, and anything unexpected (its traceback goes to the log file, which
@@ -40,7 +41,12 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from explorer.cli import export, kuzushiji, mlp, recurrent, report
+    """The parser of every command: each experiment's (its ``cli`` module in
+    :mod:`explorer.core.experiments`), then ``export`` and ``report``."""
+    import importlib
+
+    from explorer.cli import export, report
+    from explorer.core.experiments import EXPERIMENTS
 
     parser = _Parser(
         prog="python -m explorer",
@@ -48,7 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     experiments = parser.add_subparsers(dest="experiment", metavar="EXPERIMENT", required=True)
-    for module in (kuzushiji, mlp, recurrent, export, report):
+    for module in [importlib.import_module(e.cli) for e in EXPERIMENTS] + [export, report]:
         module.register(experiments)
     return parser
 

@@ -1,13 +1,15 @@
 """``python -m explorer export --tab mlp|kuzushiji|recurrent --out DIR [--size WxH] [--format png,svg]``.
 
 The same figure set as the window's File → Export figures…, made headless:
-the tab is built as the window builds it (the user's stored work, or the
-shipped defaults where nothing was trained) on Qt's ``offscreen`` platform
-unless ``QT_QPA_PLATFORM`` says otherwise. The 3-D view needs OpenGL: run
-under Xvfb with ``QT_QPA_PLATFORM=xcb`` to get it; without, the other figures
-are written and a note says the 3-D view was skipped.
+the experiment's renderer builds its model from the user's stored work (or the
+shipped defaults where nothing was trained) and draws the figures from it; no
+tab is built. Qt runs on its ``offscreen`` platform unless ``QT_QPA_PLATFORM``
+says otherwise. The 3-D views need OpenGL, which is found by making a context
+(the ``offscreen`` platform has one through GLX when a display is set, e.g.
+under Xvfb); without it the other figures are written and one note says so.
 
-:func:`headless_app` and :func:`built_tabs` are shared with ``explorer report``.
+:func:`headless_app`, :func:`has_opengl`, :func:`draws_3d`, :func:`opengl_note` and :func:`model_notes`
+are shared with ``explorer report``.
 """
 
 from __future__ import annotations
@@ -28,15 +30,12 @@ WINDOW_SIZE = (1280, 860)
 SETTLE_SECONDS = 120.0
 
 
-#: The tabs by their command-line names (the same as ``explorer.qt.exports.TAB_NAMES``; not imported
-#: from there so that building the parser for any command loads nothing of Qt).
-TAB_NAMES = ("mlp", "kuzushiji", "recurrent")
-
-
 def register(commands) -> None:
+    from explorer.core.experiments import KEYS
+
     parser = commands.add_parser("export", help="write a tab's standard figure set (no window)",
                                  description="Write a tab's standard figure set, as File → Export figures… does.")
-    parser.add_argument("--tab", required=True, choices=TAB_NAMES, help="which tab's figures")
+    parser.add_argument("--tab", required=True, choices=KEYS, help="which tab's figures")
     parser.add_argument("--out", required=True, metavar="DIR", help="folder for the files (made if missing)")
     parser.add_argument("--size", type=parse_size, default=None, metavar="WxH",
                         help="pixel size of every figure, e.g. 1600x1200 (default: 1600 px wide, the figure's shape)")
@@ -102,10 +101,28 @@ def _quiet_qt() -> None:
 
 
 def has_opengl() -> bool:
-    """Whether 3-D views can be drawn: a platform with OpenGL (xcb under Xvfb), not ``offscreen``."""
-    from PySide6.QtWidgets import QApplication
+    """Whether 3-D views can be drawn here: an OpenGL context can be made (not the platform's name)."""
+    from explorer.qt.widgets.gl_export import opengl_available
 
-    return QApplication.platformName() not in ("offscreen", "minimal")
+    return opengl_available()
+
+
+def draws_3d(figures) -> bool:
+    """Whether any of ``figures`` (a list or a dict by name) is a 3-D view."""
+    from explorer.qt.widgets.figure_export import Figure
+
+    return any(Figure.of(f).kind == "3d" for f in (figures.values() if isinstance(figures, dict) else figures))
+
+
+def opengl_note(what: str) -> str:
+    """The one plain line said when 3-D views cannot be drawn here."""
+    return (f"note: no OpenGL here (no display, or one without GLX): {what}; "
+            "run on a desktop or under Xvfb to get them")
+
+
+def model_notes(model) -> list[str]:
+    """The model's notes (damaged work set aside…) as ``note:`` lines."""
+    return [f"note: {text}" for text in getattr(model, "notes", None) or []]
 
 
 def settle(app, seconds: float = SETTLE_SECONDS) -> None:
@@ -158,15 +175,22 @@ def built_tabs(names):
 
 
 def run(args) -> int:
-    from explorer.qt.exports import export_tab
+    from explorer.qt.exports import export_model, export_tab, has_model, renderer
 
-    with built_tabs([args.tab]) as (tab,):
-        notes = []
-        if not has_opengl() and args.tab == "recurrent":
-            notes.append("note: no OpenGL on this platform: the 3-D views are skipped "
-                         "(run under Xvfb with QT_QPA_PLATFORM=xcb to get them)")
-        tab.status_message.connect(lambda text: notes.append(f"note: {text}"))
-        written = export_tab(tab, args.out, formats=args.format, size=args.size)
+    headless_app()
+    notes: list[str] = []
+    if has_model(args.tab):
+        model = renderer(args.tab).load_model()
+        notes += model_notes(model)
+        written = export_model(args.tab, model, args.out, formats=args.format, size=args.size)
+        if not has_opengl() and draws_3d(renderer(args.tab).figures(model)):
+            notes.insert(0, opengl_note("the 3-D views are skipped"))
+    else:  # this experiment's renderer has no model yet: its tab, as before
+        with built_tabs([args.tab]) as (tab,):
+            if not has_opengl() and draws_3d(tab.figures()):
+                notes.append(opengl_note("the 3-D views are skipped"))
+            tab.status_message.connect(lambda text: notes.append(f"note: {text}"))
+            written = export_tab(tab, args.out, formats=args.format, size=args.size)
     if not written:
         raise UserError(f"the {args.tab} tab has no figures to export yet")
     for path in written:

@@ -1,7 +1,8 @@
 """``python -m explorer report --out FILE.html``: the one-file HTML lab report, as File → Export report… writes it.
 
-Every tab is built headless (see :mod:`explorer.cli.export`) from the user's
-stored work or the shipped defaults, and contributes its report sections.
+Each experiment's renderer builds its model from the user's stored work or the
+shipped defaults (see :mod:`explorer.cli.export`; no tab is built) and draws its
+report sections from it, in the window's order.
 """
 
 from __future__ import annotations
@@ -20,18 +21,54 @@ def register(commands) -> None:
 
 
 def run(args) -> int:
-    from explorer.cli.export import built_tabs, has_opengl
-    from explorer.qt.exports import TAB_NAMES, write_lab_report
+    from explorer.cli.export import (
+        built_tabs,
+        draws_3d,
+        has_opengl,
+        headless_app,
+        model_notes,
+        opengl_note,
+    )
+    from explorer.core.experiments import EXPERIMENTS, KEYS
+    from explorer.core.report import ReportSection
+    from explorer.qt.exports import (
+        gather_sections,
+        has_model,
+        model_sections,
+        renderer,
+        write_sections,
+    )
 
     out = Path(args.out).expanduser()
     if out.suffix.lower() not in (".html", ".htm"):
         raise UserError(f"{out.name}: the report is an HTML file; give a name ending in .html")
     if out.is_dir():
         raise UserError(f"{out} is a folder; give a file name ending in .html")
-    with built_tabs(TAB_NAMES) as tabs:
-        path = write_lab_report(out, tabs)
-    if not has_opengl():
-        print("note: no OpenGL on this platform: 3-D views are not in the report "
-              "(run under Xvfb with QT_QPA_PLATFORM=xcb to include them)", file=sys.stderr)
+    headless_app()
+    notes: list[str] = []
+    three_d = False
+    parts: dict[str, list[ReportSection]] = {}
+    by_tab = [key for key in KEYS if not has_model(key)]  # renderers with no model yet: their tabs, as before
+    if by_tab:
+        with built_tabs(by_tab) as tabs:
+            for key, tab in zip(by_tab, tabs, strict=True):
+                parts[key] = gather_sections([tab])
+                three_d = three_d or draws_3d(tab.figures())
+    for each in EXPERIMENTS:
+        if each.key in parts:
+            continue
+        try:
+            model = renderer(each.key).load_model()
+        except UserError as exc:
+            parts[each.key] = [ReportSection(each.title, text=[f"This part could not be reported: {exc}"])]
+            continue
+        notes += model_notes(model)
+        parts[each.key] = model_sections(each.key, model)
+        three_d = three_d or (not has_opengl() and draws_3d(renderer(each.key).figures(model)))
+    path = write_sections(out, [section for key in KEYS for section in parts[key]])
+    if three_d and not has_opengl():
+        notes.insert(0, opengl_note("the 3-D views are not in the report"))
+    for note in dict.fromkeys(notes):
+        print(note, file=sys.stderr)
     print(path)
     return 0

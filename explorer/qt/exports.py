@@ -2,17 +2,19 @@
 
 API:
 
-- ``TAB_NAMES`` -- the command line's names for the tabs: mlp, kuzushiji, recurrent.
-- ``tab_key(tab) -> str`` -- which of those a tab is.
-- ``build_tab(name) -> ExperimentTab`` -- one tab, as the window builds it
+- ``tab_key(tab) -> str | None`` -- which experiment (``explorer.core.experiments``) a tab shows.
+- ``build_tab(key) -> ExperimentTab`` -- one tab, as the window builds it
   (the user's stored work restored, shipped defaults otherwise).
-- ``WINDOW_TABS``, ``tab_slots()`` -- the tabs in the window's order, each built on first visit.
+- ``tab_slots()`` -- the window's tabs, one per experiment in the list's order, each built on first visit.
+- ``renderer(key)`` -- the experiment's renderer module (``load_model``, ``figures``, ``export_all``,
+  ``report_sections``); ``has_model(key)`` -- whether it builds its model without a tab.
 - ``export_tab(tab, folder, formats, size) -> list[Path]`` -- the tab's
   standard figure set (``tab.export_all``), into a folder that is made if missing.
-- ``gather_sections(tabs) -> list[ReportSection]`` -- every tab's
-  ``report_sections()``; a tab that fails to report gets a section saying why
-  instead of losing the whole report.
-- ``write_lab_report(path, tabs) -> Path`` -- the one-file HTML report.
+- ``export_model(key, model, folder, formats, size) -> list[Path]`` -- the same files from the
+  experiment's model, with no tab (the command line).
+- ``gather_sections(tabs)``, ``model_sections(key, model)`` -- report sections; a part that fails to
+  report gets a section saying why instead of losing the whole report.
+- ``write_lab_report(path, tabs)``, ``write_sections(path, sections)`` -- the one-file HTML report.
 
 The window and ``python -m explorer export|report`` both call these, so the
 files are the same.
@@ -20,79 +22,56 @@ files are the same.
 
 from __future__ import annotations
 
-import inspect
-import logging
+import importlib
 from collections.abc import Sequence
 from pathlib import Path
+from types import ModuleType
 
 from explorer.core.errors import UserError
+from explorer.core.experiments import EXPERIMENTS, Experiment, experiment, experiment_of_module
 from explorer.core.report import ReportSection, write_report
 
-log = logging.getLogger(__name__)
-
-TAB_NAMES = ("mlp", "kuzushiji", "recurrent")
 DEFAULT_FORMATS = ("png", "svg")
 
 
 def tab_key(tab) -> str | None:
-    """``"mlp"``, ``"kuzushiji"`` or ``"recurrent"`` from the tab's package (``explorer.qt.<name>.tab``)."""
-    parts = type(tab).__module__.split(".")
-    return next((name for name in TAB_NAMES if name in parts), None)
+    """The key of the experiment whose package the tab's class (or a class it derives from) is in."""
+    for cls in type(tab).__mro__:
+        found = experiment_of_module(cls.__module__)
+        if found is not None:
+            return found.key
+    return None
 
 
-def build_tab(name: str):
-    """The tab called ``name``, built as the window builds it (restores the stored work)."""
-    if name == "mlp":
-        from explorer.qt.mlp.tab import MLPTab as cls
-    elif name == "kuzushiji":
-        from explorer.qt.kuzushiji.tab import KuzushijiTab as cls
-    elif name == "recurrent":
-        from explorer.qt.recurrent.tab import RecurrentTab as cls
-    else:
-        raise UserError(f"no tab called {name!r}; choose one of {', '.join(TAB_NAMES)}")
-    return cls()
+def tab_class(which: Experiment) -> type:
+    """The experiment's tab class (importing its module: Qt, and usually torch)."""
+    module, _, name = which.tab.partition(":")
+    return getattr(importlib.import_module(module), name)
 
 
-#: The experiments in the window's order: the command-line name, the tab's title (its class's ``title``,
-#: known here without importing the tab) and the Qt-free modules its tab imports, the slow part of
-#: building it, which may be imported on a background thread first.
-WINDOW_TABS = (
-    ("kuzushiji", "Kuzushiji-MNIST", ("explorer.core.kuzushiji.engine", "explorer.core.kuzushiji.evaluation",
-                                      "explorer.core.kuzushiji.work", "explorer.core.kuzushiji.preprocess",
-                                      "explorer.core.kuzushiji.examples", "explorer.core.kuzushiji.inputs")),
-    ("mlp", "MLP on a grid", ("explorer.core.mlp.training", "explorer.core.mlp.work", "explorer.core.mlp.analysis",
-                              "explorer.core.mlp.timeline")),
-    ("recurrent", "Recurrent dynamics", ("explorer.core.recurrent.analysis", "explorer.core.recurrent.training",
-                                         "explorer.core.recurrent.machine_study", "explorer.core.recurrent.work",
-                                         "explorer.core.recurrent.weights", "explorer.core.recurrent.fsm_lockstep")),
-)
+def build_tab(key: str):
+    """The tab of the experiment ``key``, built as the window builds it (restores the stored work)."""
+    return tab_class(experiment(key))()
 
 
 def tab_slots() -> list:
     """The window's tabs as :class:`~explorer.qt.tab.TabSlot`, each built (by :func:`build_tab`) on first visit."""
     from explorer.qt.tab import TabSlot
 
-    return [TabSlot(key, title, lambda key=key: build_tab(key), ("torch", *modules))
-            for key, title, modules in WINDOW_TABS]
+    return [TabSlot(e.key, e.title, lambda key=e.key: build_tab(key), ("torch", *e.preload)) for e in EXPERIMENTS]
 
 
-def _accepts(method, *names: str) -> bool:
-    try:
-        parameters = inspect.signature(method).parameters
-    except (TypeError, ValueError):
-        return False
-    return all(n in parameters for n in names) or any(p.kind is p.VAR_KEYWORD for p in parameters.values())
+def renderer(key: str) -> ModuleType:
+    """The renderer module of the experiment ``key``."""
+    return importlib.import_module(experiment(key).renderer)
 
 
-def export_tab(tab, folder: str | Path, formats: Sequence[str] = ("png", "svg"), size=None) -> list[Path]:
-    """Write ``tab``'s standard figure set into ``folder``; return the paths written.
+def has_model(key: str) -> bool:
+    """Whether the experiment's renderer builds its model from the stored work (``load_model``)."""
+    return callable(getattr(renderer(key), "load_model", None))
 
-    Raises
-    ------
-    UserError
-        The folder cannot be made, or a file cannot be written (the files
-        written before it stay; none is left half-written).
-    """
+
+def _made_folder(folder: str | Path) -> Path:
     folder = Path(folder).expanduser()
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -101,33 +80,39 @@ def export_tab(tab, folder: str | Path, formats: Sequence[str] = ("png", "svg"),
 
         why = "a file has that name" if folder.exists() and not folder.is_dir() else reason(exc)
         raise UserError(f"cannot make the folder {folder}: {why}") from exc
-    formats = tuple(f.lower() for f in formats)
-    if _accepts(tab.export_all, "formats", "size"):
-        return list(tab.export_all(folder, formats=formats, size=size))
-    if size is None and formats == DEFAULT_FORMATS:
-        return list(tab.export_all(folder))
-    # The tab's own set takes no size or formats: its figures, under the same names, as asked.
-    log.info("%s.export_all takes no formats/size; exporting its figures() as asked", type(tab).__name__)
-    return export_figures(tab.figures(), folder, formats, size)
+    return folder
 
 
-def export_figures(figures, folder: Path, formats: Sequence[str], size=None) -> list[Path]:
-    """Each figure in each format it supports; a 3-D view that cannot be drawn here (no OpenGL) is skipped."""
-    from explorer.qt.widgets.figure_export import Figure, export_figure
+def export_tab(tab, folder: str | Path, formats: Sequence[str] = DEFAULT_FORMATS, size=None) -> list[Path]:
+    """Write ``tab``'s standard figure set into ``folder``; return the paths written.
 
-    written = []
-    for name, each in figures.items():
-        figure = Figure.of(each)
-        for fmt in formats:
-            if fmt not in figure.formats():
-                continue
-            try:
-                written.append(export_figure(figure, folder / f"{name}.{fmt}", size=size))
-            except UserError:
-                if figure.kind != "3d":
-                    raise
-                log.warning("the 3-D view %s could not be drawn here (no OpenGL); skipped", name)
-    return written
+    Raises
+    ------
+    UserError
+        The folder cannot be made, or a file cannot be written (the files
+        written before it stay; none is left half-written).
+    """
+    folder = _made_folder(folder)
+    return list(tab.export_all(folder, formats=tuple(f.lower() for f in formats), size=size))
+
+
+def export_model(key: str, model, folder: str | Path, formats: Sequence[str] = DEFAULT_FORMATS,
+                 size=None) -> list[Path]:
+    """The experiment ``key``'s standard figure set drawn from ``model`` (its renderer's ``export_all``).
+
+    The same files, under the same names, as :func:`export_tab` writes from the tab; raises
+    :class:`UserError` as it does.
+    """
+    folder = _made_folder(folder)
+    return list(renderer(key).export_all(model, folder, formats=tuple(f.lower() for f in formats), size=size))
+
+
+def model_sections(key: str, model) -> list[ReportSection]:
+    """The experiment's report sections drawn from ``model``; a section saying why if it cannot report."""
+    try:
+        return list(renderer(key).report_sections(model))
+    except UserError as exc:
+        return [ReportSection(experiment(key).title, text=[f"This part could not be reported: {exc}"])]
 
 
 def gather_sections(tabs) -> list[ReportSection]:
@@ -143,7 +128,12 @@ def gather_sections(tabs) -> list[ReportSection]:
 
 def write_lab_report(path: str | Path, tabs) -> Path:
     """The HTML lab report of ``tabs`` at ``path`` (written atomically); raises :class:`UserError`."""
-    sections = gather_sections(tabs)
+    return write_sections(path, gather_sections(tabs))
+
+
+def write_sections(path: str | Path, sections: Sequence[ReportSection]) -> Path:
+    """The HTML lab report of ``sections`` at ``path`` (written atomically); raises :class:`UserError`."""
+    sections = list(sections)
     if not sections:
         sections = [ReportSection("Nothing to report yet",
                                   text=["Train a net or load one in any tab, then export the report again."])]

@@ -2,8 +2,8 @@
 
 API:
 
-- ``guide_name(tab) -> str`` -- "kuzushiji", "mlp" or "recurrent" (from the
-  tab's package), the stem of its guide in ``resources/help/``.
+- ``guide_name(tab) -> str`` -- the ``help_page`` of the tab's experiment
+  (``explorer.core.experiments``), the stem of its guide in ``resources/help/``.
 - ``guide_markdown(name) -> str`` -- the guide's text (Markdown).
 - :class:`HelpDialog` -- a non-modal window showing Markdown in a
   QTextBrowser; links to local files open in the desktop's viewer.
@@ -21,12 +21,14 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayout, QWidget
 
 from explorer.core import paths
+from explorer.core.experiments import experiment
 from explorer.qt.exports import tab_key
 
 
 def guide_name(tab) -> str | None:
-    """The guide for ``tab``: the experiment package it comes from (``explorer.qt.<name>.…``)."""
-    return tab_key(tab)
+    """The guide for ``tab``: its experiment's Help page, or ``None`` for a tab of no experiment."""
+    key = tab_key(tab)
+    return experiment(key).help_page if key is not None else None
 
 
 def guide_file(name: str) -> Path:

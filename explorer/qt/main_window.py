@@ -37,7 +37,7 @@ log = logging.getLogger(__name__)
 
 
 def default_tabs() -> list[ExperimentTab | TabSlot]:
-    """The three experiment tabs, in menu order, each built when it is first shown."""
+    """One tab per experiment of :mod:`explorer.core.experiments`, in its order, each built when first shown."""
     return tab_slots()
 
 

@@ -73,11 +73,20 @@ def test_bad_arguments_give_one_line(argv, says, tmp_path, capsys, monkeypatch):
     assert err.startswith("error:") and len(err.splitlines()) == 1 and says in err, err
 
 
-def test_the_command_lines_tab_names_are_the_windows():
-    from explorer.cli.export import TAB_NAMES
-    from explorer.qt import exports
+def test_the_command_line_offers_exactly_the_list_of_experiments(capsys):
+    from explorer.cli import build_parser
+    from explorer.core.experiments import EXPERIMENTS, KEYS
 
-    assert TAB_NAMES == exports.TAB_NAMES
+    with pytest.raises(SystemExit):
+        main(["export", "--tab", "nope", "--out", "X"])
+    offered = re.search(r"choose from (.*)\)", capsys.readouterr().err)[1]
+    assert re.findall(r"'(\w+)'", offered) == list(KEYS)
+    commands = re.findall(r"^    (\w+)", build_parser().format_help(), re.MULTILINE)
+    assert commands == [*KEYS, "export", "report"]  # each experiment's commands, from its cli module
+    for each in EXPERIMENTS:
+        with pytest.raises(SystemExit) as done:
+            main([each.key, "--help"])
+        assert done.value.code == 0
 
 
 def test_an_unwritable_folder_is_one_error_line_and_no_file(tmp_path, capsys):

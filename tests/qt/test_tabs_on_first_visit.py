@@ -11,9 +11,9 @@ import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
+from explorer.core.experiments import EXPERIMENTS
 from explorer.core.report import ReportSection
 from explorer.qt import app as app_module
-from explorer.qt.exports import WINDOW_TABS
 from explorer.qt.main_window import MainWindow
 from explorer.qt.tab import ExperimentTab, PendingTab, PlaceholderTab, TabSlot
 
@@ -32,7 +32,7 @@ def test_second_and_third_tabs_are_built_when_their_tab_is_clicked(qtbot):
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window)
-    assert [window.tabs.tabText(i) for i in range(3)] == [title for _key, title, _mods in WINDOW_TABS]
+    assert [window.tabs.tabText(i) for i in range(3)] == [e.title for e in EXPERIMENTS]
     assert isinstance(window.tabs.widget(0), KuzushijiTab)
     assert all(isinstance(window.tabs.widget(i), PendingTab) for i in (1, 2))  # not built yet
 

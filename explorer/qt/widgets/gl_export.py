@@ -7,13 +7,20 @@ API:
   (an offscreen framebuffer, not a screen grab), and the screen positions of
   the view's text labels (``GLTextItem``), which are hidden during the render
   so that they can be painted crisply on top with :func:`paint_labels`.
+  A view never shown (the command line's, a renderer's) is drawn in a context of its own.
+- :func:`opengl_available` -- whether this process can draw 3-D views at all, found by making an
+  OpenGL context for real (Qt's ``offscreen`` platform has one through GLX when a display is set;
+  ``xcb`` may have none), not from the platform's name.
 """
 
 from __future__ import annotations
 
+import functools
+from contextlib import contextmanager
+
 import numpy as np
 from PySide6.QtCore import QPointF
-from PySide6.QtGui import QColor, QFont, QImage, QPainter, QVector4D
+from PySide6.QtGui import QColor, QFont, QImage, QPainter, QSurfaceFormat, QVector4D
 
 from explorer.core.errors import UserError
 
@@ -24,23 +31,69 @@ def _text_items(view) -> list:
     return [item for item in view.items if isinstance(item, gl.GLTextItem) and item.visible() and item.text]
 
 
-def _initialise_offscreen(view) -> None:
-    """Give a never-shown view its OpenGL context (the command line exports without a window).
+def opengl_available() -> bool:
+    """Whether an OpenGL context can be made and used here (found once per process, on the GUI thread,
+    once the application object exists; ``False`` before)."""
+    from PySide6.QtGui import QGuiApplication
 
-    Only a view with no parent can be shown for this: one inside a hidden tab
-    would need its whole window on screen.
-    """
-    if view.parentWidget() is None:
-        from PySide6.QtCore import Qt
-        from PySide6.QtWidgets import QApplication
+    if QGuiApplication.instance() is None:
+        return False
+    return _make_a_context()
 
-        view.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen, True)
-        view.show()
-        QApplication.processEvents()
-        view.hide()
-        view.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen, False)
-    if not view.isValid():
-        raise UserError("the 3-D view has no OpenGL context yet: show it once, then export")
+
+@functools.cache
+def _make_a_context() -> bool:
+    try:
+        with _private_context():
+            return True
+    except UserError:
+        return False
+
+
+@contextmanager
+def _private_context():
+    """A current OpenGL context on an offscreen surface, in the app's share group (pyqtgraph keeps its
+    shaders per class, so every context that draws its items must share). Raises :class:`UserError`."""
+    from PySide6.QtGui import QOffscreenSurface, QOpenGLContext
+
+    context = QOpenGLContext()
+    share = QOpenGLContext.globalShareContext()
+    if share is not None:
+        context.setShareContext(share)
+    if not context.create():
+        raise UserError("there is no OpenGL here (no display, or one without GLX)")
+    surface = QOffscreenSurface()
+    surface.setFormat(context.format())
+    surface.create()
+    try:
+        if not surface.isValid() or not context.makeCurrent(surface):
+            raise UserError("OpenGL could not draw offscreen here")
+        vao = None
+        if context.format().profile() == QSurfaceFormat.OpenGLContextProfile.CoreProfile:
+            from PySide6.QtOpenGL import QOpenGLVertexArrayObject
+
+            vao = QOpenGLVertexArrayObject()  # a core profile draws nothing without one bound
+            vao.create()
+            vao.bind()
+        try:
+            yield context
+        finally:
+            if vao is not None:
+                vao.destroy()
+            context.doneCurrent()
+    finally:
+        surface.destroy()
+
+
+def _render_unshown(view, width: int, height: int):
+    """``view.renderToArray`` in a private context: a view never shown has none of its own, and Qt's
+    ``offscreen`` platform cannot give it one (no QOpenGLWidget there) though it can make contexts."""
+    with _private_context():
+        for item in view.items:
+            if not item.isInitialized():
+                item.initialize()
+        # QOpenGLWidget.makeCurrent does nothing on a widget never initialised: ours stays current.
+        return view.renderToArray((width, height))
 
 
 def render_view(view, width: int, height: int, scale: float = 1.0) -> tuple[QImage, list]:
@@ -53,10 +106,11 @@ def render_view(view, width: int, height: int, scale: float = 1.0) -> tuple[QIma
     Raises
     ------
     UserError
-        When the view has never been shown (no OpenGL context yet) or OpenGL fails.
+        When there is no OpenGL here (:func:`opengl_available`) or it fails.
     """
-    if not view.isValid():
-        _initialise_offscreen(view)
+    unshown = not view.isValid()
+    if unshown and not opengl_available():
+        raise UserError("there is no OpenGL here (no display, or one without GLX)")
     import pyqtgraph.opengl as gl
 
     labels = _text_items(view)
@@ -67,7 +121,9 @@ def render_view(view, width: int, height: int, scale: float = 1.0) -> tuple[QIma
     for item, size in zip(sized, sizes, strict=True):
         item.setData(size=np.asarray(size, np.float32) * scale if isinstance(size, np.ndarray) else size * scale)
     try:
-        array = view.renderToArray((width, height))
+        array = _render_unshown(view, width, height) if unshown else view.renderToArray((width, height))
+    except UserError:
+        raise
     except Exception as exc:  # noqa: BLE001 - PyOpenGL raises many types; the user needs one line
         raise UserError(f"the 3-D view could not be drawn offscreen: {exc}") from exc
     finally:
