@@ -99,20 +99,19 @@ def _generated_kmnist(n_train: int = 640, n_test: int = 100, seed: int = 0):
 
 def train_kuzushiji() -> str:
     """NetConv, one epoch of 10 batches on generated images: the loss must fall."""
-    import torch
-
     from explorer.core import checkpoints
     from explorer.core.kuzushiji import engine, nets
     from explorer.core.progress import run_to_end
+    from explorer.core.threads import one_thread
 
-    torch.set_num_threads(1)
     losses: list[float] = []
     model = nets.create("conv", seed=0)
     config = engine.TrainConfig(net="conv", epochs=1, batch=64, lr=0.05, seed=1)
-    result = run_to_end(
-        engine.train(model, _generated_kmnist(), config),
-        lambda p: losses.append(p.data["loss"]) if not p.keep else None,
-    )
+    with one_thread():
+        result = run_to_end(
+            engine.train(model, _generated_kmnist(), config),
+            lambda p: losses.append(p.data["loss"]) if not p.keep else None,
+        )
     if len(losses) < 2 or not np.isfinite(losses).all() or losses[-1] >= losses[0]:
         raise SelfTestFailure(f"NetConv's batch loss did not fall: {losses}")
     checkpoints.save_state_dict(paths.subdir("selftest") / "netconv.pt", model.state_dict())

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import torch
-
 
 def register(commands, weights_args) -> None:
     """Add the ``fsm`` sub-command to ``recurrent``'s sub-parsers."""
@@ -105,6 +103,7 @@ def run_fsm(args) -> int:
     from explorer.core.recurrent.moore import to_dot
     from explorer.core.recurrent.state_machine import MAX_N, THRESHOLD, extract_state_machine
     from explorer.core.recurrent.weights import load_net
+    from explorer.core.threads import one_thread
 
     # Checked before loading anything, and named as typed.
     check_net_options(args)
@@ -122,26 +121,26 @@ def run_fsm(args) -> int:
         check_int("--max-length", args.max_length, 2, MAX_LENGTH)
     net = load_net(args.weights, args.lang, args.model, args.hidden)
     max_n = args.max_n if args.max_n is not None else min(net.L, MAX_N)
-    torch.set_num_threads(1)  # tiny tensors: extra threads only add overhead
-    found = extract_state_machine(
-        net.model,
-        net.language,
-        max_n,
-        k=args.k,
-        state=args.state,
-        threshold=THRESHOLD if args.threshold is None else args.threshold,
-    )
-    out = summary(found, minimal_states(net.language, max_n))
-    parted = None
-    if args.counterexample:
-        from explorer.core.recurrent.counterexample import shortest_counterexample
+    with one_thread():  # tiny tensors: extra threads only add overhead
+        found = extract_state_machine(
+            net.model,
+            net.language,
+            max_n,
+            k=args.k,
+            state=args.state,
+            threshold=THRESHOLD if args.threshold is None else args.threshold,
+        )
+        out = summary(found, minimal_states(net.language, max_n))
+        parted = None
+        if args.counterexample:
+            from explorer.core.recurrent.counterexample import shortest_counterexample
 
-        if args.max_length is not None and net.language.is_dyck:
-            from explorer.core.recurrent.counterexample import MAX_DYCK_LENGTH
+            if args.max_length is not None and net.language.is_dyck:
+                from explorer.core.recurrent.counterexample import MAX_DYCK_LENGTH
 
-            check_int("--max-length (Dyck-1)", args.max_length, 2, MAX_DYCK_LENGTH)
-        parted = shortest_counterexample(found, net.model, args.max_length)
-        out.update(parted.to_json())
+                check_int("--max-length (Dyck-1)", args.max_length, 2, MAX_DYCK_LENGTH)
+            parted = shortest_counterexample(found, net.model, args.max_length)
+            out.update(parted.to_json())
     if args.dot:
         write_text(Path(args.dot), to_dot(found.machine, Path(args.weights).stem))
     if args.json:

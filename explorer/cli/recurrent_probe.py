@@ -17,20 +17,19 @@ def register(commands, weights_args) -> None:
 
 
 def run_probe(args) -> int:
-    import torch
-
     from explorer.cli.output import print_json
     from explorer.core.bounds import check_int
     from explorer.core.recurrent.counting import MAX_PROBE_N, probe_counting
     from explorer.core.recurrent.weights import load_net
+    from explorer.core.threads import one_thread
 
     if args.max_n is not None:
         check_int("--max-n", args.max_n, 1, MAX_PROBE_N)
     net = load_net(args.weights, args.lang, args.model, args.hidden)
     if args.max_n is not None and args.max_n < net.L:
         check_int("--max-n", args.max_n, net.L, MAX_PROBE_N)  # names the net's L as the floor
-    torch.set_num_threads(1)  # tiny tensors: extra threads only add overhead
-    probe = probe_counting(net.model, net.language, net.L, args.max_n)
+    with one_thread():  # tiny tensors: extra threads only add overhead
+        probe = probe_counting(net.model, net.language, net.L, args.max_n)
     if args.json:
         print_json(probe.to_json())
         return 0

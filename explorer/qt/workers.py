@@ -42,7 +42,7 @@ from superqt.utils._qthreading import GeneratorWorkerSignals
 from explorer.core.errors import UserError
 from explorer.core.progress import DEFAULT_INTERVAL, Progress, Throttle
 from explorer.core.subprocess_runner import in_subprocess, stop_training_children
-from explorer.core.threads import training_threads
+from explorer.core.threads import training_threads, use_training_threads
 
 log = logging.getLogger(__name__)
 
@@ -111,9 +111,7 @@ class _ThrottledGeneratorWorker(WorkerBase):
 
     def work(self) -> Any:
         if self._threads:
-            import torch
-
-            torch.set_num_threads(self._threads)
+            use_training_threads(self._threads)
         gen = self._gen
         try:
             while True:

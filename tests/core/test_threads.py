@@ -45,3 +45,29 @@ def test_use_training_threads_sets_torch(monkeypatch, restore_torch_threads):
     assert torch.get_num_threads() == 2
     with pytest.raises(UserError, match="at least 1"):
         threads.use_training_threads(0)
+
+
+def test_one_thread_sets_one_and_restores_the_count(restore_torch_threads):
+    torch.set_num_threads(2)
+    with threads.one_thread():
+        assert torch.get_num_threads() == 1
+    assert torch.get_num_threads() == 2
+    with pytest.raises(RuntimeError), threads.one_thread():
+        raise RuntimeError("the work failed")
+    assert torch.get_num_threads() == 2
+
+
+def test_torch_thread_count_is_set_in_core_threads_only():
+    """One thread rule: any other module goes through use_training_threads or one_thread."""
+    import ast
+    from pathlib import Path
+
+    package = Path(threads.__file__).resolve().parents[1]
+    setters = []
+    for path in sorted(package.rglob("*.py")):
+        if path == Path(threads.__file__).resolve():
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Attribute) and node.attr in {"set_num_threads", "set_num_interop_threads"}:
+                setters.append(f"{path.relative_to(package.parent)}:{node.lineno}")
+    assert setters == []

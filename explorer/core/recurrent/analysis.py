@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import combinations
 
 import numpy as np
-import torch
 
 from explorer.core.recurrent.languages import (
     Language,
@@ -17,6 +15,7 @@ from explorer.core.recurrent.languages import (
     sequence_for_ns,
 )
 from explorer.core.recurrent.models import RecurrentNet, Trace, trace
+from explorer.core.threads import one_thread as one_thread  # re-exported for the recurrent tab
 
 
 @dataclass
@@ -113,22 +112,6 @@ def export_scatter_name(
 ) -> str:
     """The course's figure name, e.g. ``anb2n_srn2_01.jpg``."""
     return f"{lang}_{model}{hidden}_{j}{k}.{ext}"
-
-
-@contextmanager
-def one_thread():
-    """Run the GUI thread's tiny tensor work on one thread.
-
-    These nets have a few units: thread hand-offs cost far more than the
-    arithmetic (100× slower on a busy 2-core machine). torch's OpenMP thread
-    count is per calling thread, so a training worker keeps its own setting.
-    """
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(before)
 
 
 # --- what the views draw ----------------------------------------------------------------------
