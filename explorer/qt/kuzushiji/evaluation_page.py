@@ -47,6 +47,8 @@ class EvaluationPage(QWidget):
     """Everything about how well one trained net does on the test set."""
 
     net_changed = Signal(str)
+    selection_changed = Signal(object, int)
+    """The net (name, or ``None``) and epoch now on show: what the figures of the tab's model look at."""
     send_to_draw = Signal(object, str)
     """A test image (uint8 28×28) the user sent to the Draw page, and the undo text."""
 
@@ -185,6 +187,7 @@ class EvaluationPage(QWidget):
             else:
                 evaluation = result.evaluation
         self.evaluation = evaluation
+        self.selection_changed.emit(result.name if result is not None else None, epoch)
         self._show_summary(result, evaluation, epoch)
         matrix = evaluation.confusion if evaluation is not None else np.zeros((10, 10), dtype=np.int64)
         self.matrix.set_matrix(matrix)

@@ -1,19 +1,27 @@
-"""The Kuzushiji tab's figures, tables and report sections, for export.
+"""The Kuzushiji experiment's renderer: figures, tables and report sections drawn from its model.
 
-Every view gets right-click "Export…" through the shared mechanism
-(:func:`~explorer.qt.widgets.export_dialog.install_export_action`) with a
-title naming the net and epoch; tables get "Copy table" (tab-separated) and
-"Export as CSV…". :func:`export_all` writes, per net, its loss curves and
-confusion matrix (PNG and SVG) and the training curves as CSV with real
-column names; :func:`report_sections` gives the lab report's sections with
-the numbers of the results table.
+The renderer contract (the command line and File → Export… both call it; none of these builds a
+tab or reads a widget of one):
+
+- :func:`load_model` -- the :class:`~explorer.core.kuzushiji.model.KuzushijiModel` of the user's
+  stored work, its nets evaluated on the stored data, ready to draw;
+- :func:`figures` -- per net its loss curves and confusion matrix, the whole curves, the
+  confusion matrix looked at and the results table, each drawn on a chart of its own from the
+  model's numbers;
+- :func:`export_all` -- those figures (PNG and SVG) and the training curves as CSV with real
+  column names, under the names File → Export figures… always used;
+- :func:`report_sections` -- the lab report's sections: per net its settings, results-table row,
+  confusion matrix, most confused pairs.
+
+Besides, every view of the tab gets right-click "Export…" through the shared mechanism
+(:func:`~explorer.qt.widgets.export_dialog.install_export_action`) with a title naming the net
+and epoch on show; tables get "Copy table" (tab-separated) and "Export as CSV…".
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pyqtgraph as pg
@@ -24,18 +32,17 @@ from explorer.core.atomic import write_text
 from explorer.core.errors import UserError
 from explorer.core.kuzushiji import nets
 from explorer.core.kuzushiji.classes import CLASSES
-from explorer.core.kuzushiji.evaluation import most_confused_pairs
+from explorer.core.kuzushiji.evaluation import Evaluation, most_confused_pairs
+from explorer.core.kuzushiji.model import KuzushijiModel, class_labels
 from explorer.core.report import ReportSection, ReportTable
-from explorer.core.table_export import curves_to_csv, rows_to_tsv, write_csv
+from explorer.core.table_export import rows_to_tsv, write_csv
+from explorer.core.work_store import WorkStore
 from explorer.qt.widgets import figure_export
 from explorer.qt.widgets.export_dialog import install_export_action
 from explorer.qt.widgets.figure_export import Figure
 from explorer.qt.widgets.table_export import install_table_actions
 
-if TYPE_CHECKING:
-    from explorer.qt.kuzushiji.tab import KuzushijiTab
-
-LABELS = [f"{kana} {romaji}" for kana, romaji in CLASSES]
+LABELS = class_labels()
 PAIRS_IN_REPORT = 5
 
 
@@ -120,36 +127,33 @@ def whole_curves_figure(curves) -> Figure:
                   name=f"kuzushiji_{stem}_training_curves")
 
 
-def confusion_figure(page, name: str | None = None) -> Figure:
-    """The confusion matrix on show, or net ``name``'s after its last epoch; never the red selection box."""
-    result = page.current() if name is None else page.results.get(name)
+def confusion_figure(page) -> Figure:
+    """The confusion matrix on show (net and epoch as on screen), never the red selection box."""
+    result = page.current()
     if result is None:
         return Figure(page.matrix, title="Confusion matrix: no trained net yet", kind="image",
                       hide=[page.matrix.highlight], name="kuzushiji_confusion_matrix")
     epochs = len(result.history)
-    epoch = page.epoch.value() if name is None else epochs
+    epoch = page.epoch.value()
     evaluation = result.history[epoch - 1].evaluation if 1 <= epoch <= epochs else result.evaluation
-    when = f"after epoch {epoch} of {epochs}" if epochs else f"weights {result.source}"
-    note = ("rows: true class, columns: predicted class" if evaluation is None else
-            f"test accuracy {evaluation.accuracy:.2f} % ({evaluation.correct:,}/{evaluation.total:,}); "
-            "rows: true class, columns: predicted class")
-    previous = (page.net.currentData(), page.epoch.value())
 
     def chrome(exporting: bool) -> None:
-        # Another net or epoch than the one on show: show it for the export, then put the view back.
-        if name is None or previous == (name, epochs):
-            page.matrix.highlight.setVisible(not exporting and page.matrix.selected is not None)
-            return
-        if exporting:
-            page.select_net(name)
-        else:
-            page.select_net(previous[0])
-            page.epoch.setValue(previous[1])
         page.matrix.highlight.setVisible(not exporting and page.matrix.selected is not None)
 
-    return Figure(page.matrix, title=f"{nets.display_name(result.name)} confusion matrix {when}", note=note,
-                  kind="image", chrome=chrome, aspect=1.15,
-                  name=f"kuzushiji_{result.name}_confusion_matrix" if name else "kuzushiji_confusion_matrix")
+    return Figure(page.matrix, title=_matrix_title(result, epoch), note=_matrix_note(evaluation), kind="image",
+                  chrome=chrome, aspect=1.15, name="kuzushiji_confusion_matrix")
+
+
+def _matrix_title(result, epoch: int) -> str:
+    epochs = len(result.history)
+    when = f"after epoch {epoch} of {epochs}" if epochs else f"weights {result.source}"
+    return f"{nets.display_name(result.name)} confusion matrix {when}"
+
+
+def _matrix_note(evaluation: Evaluation | None) -> str:
+    return ("rows: true class, columns: predicted class" if evaluation is None else
+            f"test accuracy {evaluation.accuracy:.2f} % ({evaluation.correct:,}/{evaluation.total:,}); "
+            "rows: true class, columns: predicted class")
 
 
 def _current_title(page) -> str:
@@ -243,9 +247,9 @@ def insides_figures(panel) -> dict[str, Figure]:
 
 
 # tables ----------------------------------------------------------------------------------------
-def confusion_rows(matrix) -> tuple[list[str], list[list]]:
+def confusion_rows(matrix, labels: Sequence[str] = LABELS) -> tuple[list[str], list[list]]:
     """Headers and rows of a confusion matrix with kana labels (rows true, columns predicted)."""
-    return ["true \\ predicted", *LABELS], [[LABELS[r], *(int(v) for v in matrix[r])] for r in range(len(LABELS))]
+    return ["true \\ predicted", *labels], [[labels[r], *(int(v) for v in matrix[r])] for r in range(len(labels))]
 
 
 def install_confusion_table_actions(view) -> list[QAction]:
@@ -269,25 +273,16 @@ def install_confusion_table_actions(view) -> list[QAction]:
     return [copy, save]
 
 
-def curves_csv(curves) -> str:
-    """Every run's per-epoch test loss and accuracy: ``epoch, #1 NetLin … test loss, … test accuracy (%)``."""
-    columns = {}
-    for run in curves.runs.values():
-        columns[f"{run.label}: test loss"] = (run.epoch_x, run.test_loss)
-        columns[f"{run.label}: test accuracy (%)"] = (run.epoch_x, run.accuracies)
-    return curves_to_csv(columns, x_name="epoch")
-
-
-def install(tab: KuzushijiTab) -> None:
-    """Right-click Export… on every figure of the tab and Copy / CSV on its tables."""
-    page = tab.evaluation_page
-    install_export_action(tab.curves, lambda: whole_curves_figure(tab.curves))
+def install(train_page, evaluation_page, data_page) -> None:
+    """Right-click Export… on every figure of the tab's pages and Copy / CSV on their tables."""
+    page, curves = evaluation_page, train_page.curves
+    install_export_action(curves, lambda: whole_curves_figure(curves))
     install_export_action(page.matrix, lambda: confusion_figure(page))
     install_confusion_table_actions(page.matrix)
     install_export_action(page.per_class_view.bars, lambda: per_class_figure(page))
     install_export_action(page.gallery, lambda: cell_gallery_figure(page))
-    install_export_action(tab.data_page.gallery, lambda: training_gallery_figure(tab.data_page))
-    install_table_actions(tab.results_table, "kuzushiji_results")
+    install_export_action(data_page.gallery, lambda: training_gallery_figure(data_page))
+    install_table_actions(train_page.results_table, "kuzushiji_results")
     install_table_actions(page.per_class, "kuzushiji_per_class_accuracy")
 
 
@@ -302,79 +297,161 @@ def install_draw_page(panel) -> None:
         install_export_action(widget, figures[key])
 
 
-def tab_figures(tab: KuzushijiTab) -> dict[str, Figure | QWidget]:
-    """The figures File → Export figure offers, by file name."""
-    page = tab.evaluation_page
-    loss, accuracy = curves_figure(tab.curves, which="loss"), curves_figure(tab.curves, which="accuracy")
+def view_figures(train_page, evaluation_page, data_page, draw_panel=None) -> dict[str, Figure | QWidget]:
+    """The views File → Export figure offers, by file name (as on screen: net and epoch on show)."""
+    page, curves = evaluation_page, train_page.curves
+    loss, accuracy = curves_figure(curves, which="loss"), curves_figure(curves, which="accuracy")
     named: dict[str, Figure | QWidget] = {
         loss.name: loss,
         accuracy.name: accuracy,
         "kuzushiji_confusion_matrix": confusion_figure(page),
         "kuzushiji_per_class_accuracy": per_class_figure(page),
-        "kuzushiji_results_table": tab.results_table,
+        "kuzushiji_results_table": train_page.results_table,
     }
     if page.gallery.count():
         named["kuzushiji_cell_images"] = cell_gallery_figure(page)
-    if tab.data_page.gallery.count():
-        named["kuzushiji_training_images"] = training_gallery_figure(tab.data_page)
-    if tab.draw_page is not None:
-        named.update(insides_figures(tab.draw_page))
+    if data_page.gallery.count():
+        named["kuzushiji_training_images"] = training_gallery_figure(data_page)
+    if draw_panel is not None:
+        named.update(insides_figures(draw_panel))
     return named
 
 
-def export_all(tab: KuzushijiTab, folder: str | Path, formats: Sequence[str] = ("png", "svg"),
+# the renderer: figures of the model -------------------------------------------------------------
+def load_model(store: WorkStore | None = None) -> KuzushijiModel:
+    """The model of the user's stored work (``store``: the tab's, by default), its nets evaluated on the
+    stored data when the stored evaluation is of another test set, as the tab does once the data is in."""
+    from explorer.core.kuzushiji import dataset as kmnist
+
+    model = KuzushijiModel.from_store(store if store is not None else WorkStore("kuzushiji"))
+    data = kmnist.load_stored()
+    if data is not None and model.results:
+        model.evaluate_on(data)
+    return model
+
+
+def _kept_alive(figure: Figure, *widgets) -> Figure:
+    """A figure drawn on charts of its own holds them until it is exported (Qt would delete them)."""
+    figure.owners = widgets
+    return figure
+
+
+def curves_chart(model: KuzushijiModel):
+    """Every run's curves of ``model`` on a chart of their own (the Train page's chart, unshown)."""
+    from explorer.qt.kuzushiji.plots import RunCurves
+
+    chart = RunCurves()
+    chart.resize(1000, 560)
+    chart.show_runs(model.runs)
+    return chart
+
+
+def model_curves_figure(model: KuzushijiModel, name: str | None = None, which: str = "loss",
+                        chart=None) -> Figure:
+    """Loss or accuracy curves of every run, or only net ``name``'s, drawn from the model's numbers."""
+    chart = chart if chart is not None else curves_chart(model)
+    return _kept_alive(curves_figure(chart, name, which), chart)
+
+
+def matrix_figure(model: KuzushijiModel, name: str | None = None) -> Figure:
+    """Net ``name``'s confusion matrix after its last epoch, or (``None``) the net and epoch looked at."""
+    from explorer.qt.kuzushiji.confusion_matrix import ConfusionMatrixView
+    from explorer.qt.kuzushiji.prediction_panel import kana_font
+
+    view = ConfusionMatrixView(model.labels(), kana_font(10))
+    view.resize(560, 500)
+    view.highlight.setVisible(False)
+    shown = name if name is not None else model.selected_net
+    if shown is None or shown not in model.results:
+        return _kept_alive(Figure(view, title="Confusion matrix: no trained net yet", kind="image",
+                                  name="kuzushiji_confusion_matrix"), view)
+    epoch = model.epoch_of(shown, None if name is not None else model.selected_epoch)
+    evaluation = model.evaluation_at(shown, epoch)
+    if evaluation is not None:
+        view.set_matrix(evaluation.confusion)
+    figure = Figure(view, title=_matrix_title(model.results[shown], epoch), note=_matrix_note(evaluation),
+                    kind="image", aspect=1.15,
+                    name=f"kuzushiji_{shown}_confusion_matrix" if name else "kuzushiji_confusion_matrix")
+    return _kept_alive(figure, view)
+
+
+def results_table_figure(model: KuzushijiModel) -> Figure:
+    """The Train page's results table, one row per trained net, filled from the model."""
+    from explorer.qt.kuzushiji.results_table import ResultsTable
+
+    table = ResultsTable()
+    for name in model.names():
+        table.set_row(name, model.result_row(name))
+    table.resizeColumnsToContents()
+    table.resizeRowsToContents()
+    frame = 2 * table.frameWidth()
+    width = sum(table.columnWidth(c) for c in range(table.columnCount())) + frame
+    height = (table.horizontalHeader().sizeHint().height()
+              + sum(table.rowHeight(r) for r in range(table.rowCount())) + frame)
+    table.resize(max(width, 400), max(height, 60))
+    return _kept_alive(Figure(table, name="kuzushiji_results_table"), table)
+
+
+def figures(model: KuzushijiModel) -> list[Figure]:
+    """The standard set: per net its loss curves and confusion matrix; every run's loss curves, the
+    confusion matrix looked at and the results table (File → Export figures… writes these)."""
+    chart = curves_chart(model)
+    found = []
+    for name in nets.NETS:
+        if model.runs_of(name):
+            found.append(model_curves_figure(model, name, "loss", chart))
+        if name in model.results and model.results[name].evaluation is not None:
+            found.append(matrix_figure(model, name))
+    _, stem = model.curves_who()
+    if f"kuzushiji_{stem}_loss_curves" not in {f.name for f in found}:  # one net's curves may be the whole set
+        found.append(model_curves_figure(model, None, "loss", chart))
+    found.append(matrix_figure(model))
+    found.append(results_table_figure(model))
+    return found
+
+
+def export_all(model: KuzushijiModel, folder: str | Path, formats: Sequence[str] = ("png", "svg"),
                size=None) -> list[Path]:
-    """Per net: loss curves and confusion matrix; the overall figures; the training curves as CSV.
+    """:func:`figures` in each format, and the training curves as CSV, into ``folder``.
 
     ``size`` is ``(width, height)`` in pixels, or ``None`` for the report-sized default.
     """
     folder = Path(folder)
-    figures = []
-    for name in nets.NETS:
-        if _runs_of(tab.curves, name):
-            figures.append(curves_figure(tab.curves, name, "loss"))
-        if name in tab.results and tab.results[name].evaluation is not None:
-            figures.append(confusion_figure(tab.evaluation_page, name))
-    whole = tab_figures(tab)
-    _, stem = curves_who(tab.curves)
-    for key in (f"kuzushiji_{stem}_loss_curves", "kuzushiji_confusion_matrix", "kuzushiji_results_table"):
-        if key not in {f.name for f in figures}:  # one net's curves are already in the set under this name
-            figures.append(Figure.of(whole[key]))
-            figures[-1].name = key
-    written = figure_export.export_all(figures, folder, formats, size=size)
-    if tab.curves.runs:
-        written.append(write_text(folder / f"kuzushiji_{stem}_training_curves.csv", curves_csv(tab.curves)))
+    written = figure_export.export_all(figures(model), folder, formats, size=size)
+    if model.runs:
+        _, stem = model.curves_who()
+        written.append(write_text(folder / f"kuzushiji_{stem}_training_curves.csv", model.curves_csv()))
     return written
 
 
 # the lab report --------------------------------------------------------------------------------
-def report_sections(tab: KuzushijiTab) -> list[ReportSection]:
-    """One section per net: settings, the results table's numbers, confusion matrix, most confused pairs."""
+def report_sections(model: KuzushijiModel) -> list[ReportSection]:
+    """One section per net: settings, its results-table row, confusion matrix, most confused pairs."""
     from explorer.qt.widgets.report_figures import report_figure
 
+    labels = model.labels()
+    chart = curves_chart(model) if model.runs else None
     sections = []
-    for name in nets.NETS:
-        result = tab.results.get(name)
-        if result is None:
-            continue
-        row = tab.results_table.row_texts(name)
+    for name in model.names():
+        result = model.results[name]
+        row = model.result_row(name).by_column()
         tables = [ReportTable("Result", list(row), [list(row.values())])]
-        figures = []
+        report_figures = []
         evaluation = result.evaluation
         if evaluation is not None:
             tables.append(ReportTable("Confusion matrix (test set; rows true, columns predicted)",
-                                      *confusion_rows(evaluation.confusion)))
+                                      *confusion_rows(evaluation.confusion, labels)))
             pairs = most_confused_pairs(evaluation.confusion, PAIRS_IN_REPORT)
             tables.append(ReportTable("Most confused pairs", ["true", "predicted as", "test images"],
-                                      [[LABELS[t], LABELS[p], c] for t, p, c in pairs]))
-            figures.append(report_figure(confusion_figure(tab.evaluation_page, name)))
-        if _runs_of(tab.curves, name):
-            figures.append(report_figure(curves_figure(tab.curves, name, "loss")))
+                                      [[labels[t], labels[p], c] for t, p, c in pairs]))
+            report_figures.append(report_figure(matrix_figure(model, name)))
+        if model.runs_of(name):
+            report_figures.append(report_figure(model_curves_figure(model, name, "loss", chart)))
         text = [f"{row['Parameters']} parameters; test accuracy {row['Test accuracy']}, "
                 f"test loss {row['Test loss']}; weights {result.source}."]
         settings = dict(result.config.as_dict())
         settings["parameters"] = row["Parameters"]
-        sections.append(ReportSection(f"Kuzushiji-MNIST: {nets.display_name(name)}", settings=settings,
+        sections.append(ReportSection(f"{model.description.title}: {nets.display_name(name)}", settings=settings,
                                       seed=getattr(result.config, "seed", None), text=text, tables=tables,
-                                      figures=figures))
+                                      figures=report_figures))
     return sections

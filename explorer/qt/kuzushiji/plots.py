@@ -11,17 +11,17 @@ from __future__ import annotations
 
 import logging
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from html import escape
 
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer
 from PySide6.QtGui import QFontMetrics
 
+from explorer.core.kuzushiji.model import RunCurve
+
 log = logging.getLogger(__name__)
 
-SMOOTHING = 0.1
-"""Weight of the newest batch in the exponential moving average of the training loss."""
 REDRAW_MS = 250
 LOG_STEPS = (1, 2, 3, 5)
 """Mantissas of the log loss axis's minor ticks: 0.2, 0.3, 0.5, 1, 2, 3…"""
@@ -88,17 +88,41 @@ PALETTE = [(31, 119, 180), (214, 39, 40), (44, 160, 44), (148, 103, 189), (255, 
 
 @dataclass
 class _Run:
+    """A run's three curves on screen, drawing the numbers of its :class:`RunCurve` (the model's)."""
+
     train: pg.PlotDataItem
     test: pg.PlotDataItem
     accuracy: pg.PlotDataItem
-    batch_x: list[float] = field(default_factory=list)
-    batch_loss: list[float] = field(default_factory=list)
-    epoch_x: list[float] = field(default_factory=list)
-    test_loss: list[float] = field(default_factory=list)
-    accuracies: list[float] = field(default_factory=list)
-    smoothed: float | None = None
+    curve: RunCurve
     dirty: bool = True
-    label: str = ""
+
+    @property
+    def label(self) -> str:
+        return self.curve.label
+
+    @label.setter
+    def label(self, text: str) -> None:
+        self.curve.label = text
+
+    @property
+    def batch_x(self) -> list[float]:
+        return self.curve.batch_x
+
+    @property
+    def batch_loss(self) -> list[float]:
+        return self.curve.batch_loss
+
+    @property
+    def epoch_x(self) -> list[float]:
+        return self.curve.epoch_x
+
+    @property
+    def test_loss(self) -> list[float]:
+        return self.curve.test_loss
+
+    @property
+    def accuracies(self) -> list[float]:
+        return self.curve.accuracy
 
 
 class RunCurves(pg.GraphicsLayoutWidget):
@@ -197,11 +221,13 @@ class RunCurves(pg.GraphicsLayoutWidget):
         if run is None:
             return
         run.label = f"{run.label} ({tag})"
-        self._legend_key = None  # the next placement writes the new name, full or compact
-        self._place_legend()
+        self.relabel()
 
-    def start_run(self, key: str, label: str) -> tuple[int, int, int]:
-        """Begin curves for a new run called ``label`` in the legend; returns its colour."""
+    def start_run(self, key: str, label: str, curve: RunCurve | None = None) -> tuple[int, int, int]:
+        """Begin curves for a new run called ``label`` in the legend; returns its colour.
+
+        ``curve`` is the run's numbers when they are kept elsewhere (the tab's model), drawn as they grow.
+        """
         self.set_note("")
         self._show_values(True)
         color = PALETTE[len(self.runs) % len(PALETTE)]
@@ -212,6 +238,7 @@ class RunCurves(pg.GraphicsLayoutWidget):
                                      symbol="o", symbolSize=6, symbolBrush=color, symbolPen=None),
             accuracy=self.accuracy_plot.plot(pen=pen, symbol="o", symbolSize=6, symbolBrush=color, symbolPen=None,
                                              name=label),
+            curve=curve if curve is not None else RunCurve(label),
         )
         run.label = label
         self.runs[key] = run
@@ -220,8 +247,13 @@ class RunCurves(pg.GraphicsLayoutWidget):
 
     def runs_data(self) -> list[dict]:
         """Every run's curves as plain lists, oldest first (what :meth:`add_run_data` takes)."""
-        return [{"label": r.label, "batch_x": r.batch_x, "batch_loss": r.batch_loss, "epoch_x": r.epoch_x,
-                 "test_loss": r.test_loss, "accuracy": r.accuracies} for r in self.runs.values()]
+        return [r.curve.as_data() for r in self.runs.values()]
+
+    def show_runs(self, curves: dict[str, RunCurve]) -> None:
+        """Draw finished runs (key → numbers), e.g. those kept from an earlier session."""
+        for key, curve in curves.items():
+            self.start_run(key, curve.label, curve)
+        self.stop_updates()
 
     def add_runs_data(self, runs: list[dict]) -> None:
         """Draw runs kept from an earlier session; a malformed one is skipped with a warning."""
@@ -233,29 +265,31 @@ class RunCurves(pg.GraphicsLayoutWidget):
 
     def add_run_data(self, key: str, data: dict) -> None:
         """Draw a run kept from an earlier session (``data`` as :meth:`runs_data` gives it)."""
-        self.start_run(key, str(data["label"]))
-        run = self.runs[key]
-        run.batch_x, run.batch_loss = [float(v) for v in data["batch_x"]], [float(v) for v in data["batch_loss"]]
-        run.epoch_x, run.test_loss = [float(v) for v in data["epoch_x"]], [float(v) for v in data["test_loss"]]
-        run.accuracies = [float(v) for v in data["accuracy"]]
+        self.start_run(key, str(data["label"]), RunCurve.from_data(data))
         self.stop_updates()
 
     def add_batch(self, key: str, x: float, loss: float) -> None:
         """One training-loss value at ``x`` epochs (smoothed before it is drawn)."""
-        run = self.runs[key]
-        run.smoothed = loss if run.smoothed is None else (1 - SMOOTHING) * run.smoothed + SMOOTHING * loss
-        run.batch_x.append(x)
-        run.batch_loss.append(max(run.smoothed, 1e-6))
-        run.dirty = True
+        self.runs[key].curve.add_batch(x, loss)
+        self.runs[key].dirty = True
 
     def add_epoch(self, key: str, epoch: int, test_loss: float, accuracy: float) -> None:
         """The test loss and accuracy after ``epoch``."""
-        run = self.runs[key]
-        run.epoch_x.append(float(epoch))
-        run.test_loss.append(max(test_loss, 1e-6))
-        run.accuracies.append(accuracy)
-        run.dirty = True
-        self.flush()
+        self.runs[key].curve.add_epoch(epoch, test_loss, accuracy)
+        self.changed(key, now=True)
+
+    def changed(self, key: str, now: bool = False) -> None:
+        """Run ``key``'s numbers grew (its curve is shared with the model): redraw it soon, or ``now``."""
+        if key not in self.runs:  # its curves were cleared while it ran
+            return
+        self.runs[key].dirty = True
+        if now:
+            self.flush()
+
+    def relabel(self) -> None:
+        """A run's name changed (e.g. tagged "diverged"): the legend says the new one."""
+        self._legend_key = None
+        self._place_legend()
 
     def flush(self) -> None:
         """Draw what arrived since the last redraw."""

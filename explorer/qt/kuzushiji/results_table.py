@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -14,39 +12,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from explorer.qt.widgets.task_panel import format_seconds
+from explorer.core.kuzushiji.model import RESULT_COLUMNS, ResultRow
 
-COLUMNS = ("Net", "Parameters", "Test accuracy", "Test loss", "Training time", "Epochs", "Weights")
-
-
-def duration(seconds: float) -> str:
-    """``"4.2 s"`` under a minute, else ``"3:05"``."""
-    return f"{seconds:.1f} s" if seconds < 60 else format_seconds(seconds)
-
-
-@dataclass
-class ResultRow:
-    """One trained net's numbers (``None`` where unknown, shown as –)."""
-
-    name: str
-    parameters: int
-    accuracy: float | None = None
-    test_loss: float | None = None
-    seconds: float | None = None
-    epochs: int | None = None
-    source: str = ""
-
-    def texts(self) -> list[str]:
-        dash = "–"
-        return [
-            self.name,
-            f"{self.parameters:,}",
-            dash if self.accuracy is None else f"{self.accuracy:.2f} %",
-            dash if self.test_loss is None else f"{self.test_loss:.4f}",
-            dash if self.seconds is None else duration(self.seconds),
-            dash if self.epochs is None else str(self.epochs),
-            self.source,
-        ]
+COLUMNS = RESULT_COLUMNS
 
 
 class ResultsTable(QTableWidget):

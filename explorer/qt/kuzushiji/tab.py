@@ -22,8 +22,8 @@ from explorer.core.errors import UserError
 from explorer.core.kuzushiji import engine, nets
 from explorer.core.kuzushiji.dataset import KMNIST
 from explorer.core.kuzushiji.engine import EpochRecord, TrainConfig, TrainResult
+from explorer.core.kuzushiji.model import KuzushijiModel
 from explorer.core.kuzushiji.results import NetResult, load_result, save_result
-from explorer.core.kuzushiji.work import load_runs, restore_results, save_runs
 from explorer.core.progress import Progress
 from explorer.core.work_store import WorkStore
 from explorer.qt.kuzushiji import exports
@@ -65,17 +65,13 @@ class KuzushijiTab(ExperimentTab):
         loads the stored data and the last trained weights."""
         super().__init__(parent)
         self.data: KMNIST | None = None
-        self.results: dict[str, NetResult] = {}
+        self.model = KuzushijiModel()
+        """What the tab shows: nets, their runs' settings and histories, results, the user's selection."""
         self.task: Task | None = None
         self.queue: list[str] = []
         self.queue_config: TrainConfig | None = None
         self.first_run = False
-        self.run_key = ""
-        self.run_config: TrainConfig | None = None
-        self.run_history: list[EpochRecord] = []
-        self._runs = 0
-        self._run_note = ""
-        self.evaluator = NetEvaluator(self.results, self)
+        self.evaluator = NetEvaluator(self.model.results, self)
         self.settings = SettingsBinder("kuzushiji")
         self.work = WorkStore("kuzushiji")
         self._build(download_md5s)
@@ -88,6 +84,16 @@ class KuzushijiTab(ExperimentTab):
         self.pages.setCurrentWidget(self.train_page if self.results else self.data_page)
         if self.results:  # a returning user gets the page they left (a newcomer starts at the data)
             self.settings.restore("page", self.pages)
+
+    @property
+    def results(self) -> dict[str, NetResult]:
+        """The nets as last trained or loaded (the model's, by name)."""
+        return self.model.results
+
+    @property
+    def run_key(self) -> str:
+        """The curves' key of the run under way (or the last one)."""
+        return self.model.run_key
 
     # layout ----------------------------------------------------------------------------------
     def _build(self, download_md5s) -> None:
@@ -125,11 +131,12 @@ class KuzushijiTab(ExperimentTab):
         self.controls.train_all_button.clicked.connect(self.train_all)
         self.results_table.row_selected.connect(self.evaluation_page.select_net)
         self.pages.currentChanged.connect(self._on_page_changed)
-        self.controls.clear_button.clicked.connect(self._keep_curves)
+        self.controls.clear_button.clicked.connect(self._on_curves_cleared)
+        self.evaluation_page.selection_changed.connect(self.model.select)
         self.evaluator.evaluated.connect(self._show_results)
         self.evaluator.failed.connect(self._on_evaluate_failed)
         self.evaluation_page.send_to_draw.connect(self._put_on_canvas)
-        exports.install(self)
+        exports.install(self.train_page, self.evaluation_page, self.data_page)
 
     def _restore_settings(self) -> None:
         for key in SETTINGS_KEYS:
@@ -143,12 +150,7 @@ class KuzushijiTab(ExperimentTab):
         self.controls.data_note.setVisible(False)
         self.status_message.emit(f"KMNIST data: {data.describe()}")
         self._feed_draw_page()
-        n_test = len(data.test_images)
-        stale = {}
-        for name, result in self.results.items():
-            if result.evaluation is None or result.evaluation.total != n_test:
-                result.history, result.evaluation = [], None
-                stale[name] = result.model
+        stale = self.model.forget_stale(len(data.test_images))
         self._show_results()
         if stale:
             self.evaluator.evaluate(stale)
@@ -187,14 +189,9 @@ class KuzushijiTab(ExperimentTab):
         except UserError as exc:
             show_error(self, "Cannot train", str(exc))
             return False
-        self._runs += 1
         display = nets.display_name(config.net)
-        label = f"{display} · {config.optimizer.upper()} lr {config.lr:g}, batch {config.batch}"
-        self.run_key = f"run{self._runs}"
-        self.run_config = config
-        self.run_history = []
-        self._run_note = ""
-        self.curves.start_run(self.run_key, f"#{self._runs} {label}")
+        curve = self.model.start_run(config)
+        self.curves.start_run(self.model.run_key, curve.label, curve)
         model = nets.create(config.net, seed=config.seed)
         self.task = Task(engine.train, model, self.data, config, name="kmnist-train", parent=self)
         self.task.bind(progress=self._on_progress, succeeded=self._on_trained, failed=self._on_train_failed,
@@ -214,10 +211,11 @@ class KuzushijiTab(ExperimentTab):
     def _on_progress(self, record: Progress) -> None:
         d = record.data
         if record.keep:  # an epoch: what Stop keeps (built here, in the GUI thread, from the records)
-            self.run_history.append(EpochRecord(**{f.name: d[f.name] for f in dataclasses.fields(EpochRecord)}))
-            self.curves.add_epoch(self.run_key, d["epoch"], d["test_loss"], d["accuracy"])
+            self.model.add_epoch(EpochRecord(**{f.name: d[f.name] for f in dataclasses.fields(EpochRecord)}))
+            self.curves.changed(self.model.run_key, now=True)
         elif "loss" in d:
-            self.curves.add_batch(self.run_key, d["epoch"] - 1 + d["batch"] / d["batches"], d["loss"])
+            self.model.add_batch(d["epoch"] - 1 + d["batch"] / d["batches"], d["loss"])
+            self.curves.changed(self.model.run_key)
 
     @Slot(object)
     def _on_trained(self, result: TrainResult) -> None:
@@ -227,18 +225,18 @@ class KuzushijiTab(ExperimentTab):
     def _on_train_cancelled(self) -> None:
         self.queue.clear()
         self.first_run = False
-        self._keep_run(list(self.run_history), sum(r.seconds for r in self.run_history), stopped=True)
+        self._keep_run(list(self.model.run_history), self.model.history_seconds(), stopped=True)
 
     @Slot(str)
     def _on_train_failed(self, message: str) -> None:
         self.queue.clear()
         self.first_run = False
         error = self.task.error if self.task is not None else None
-        if isinstance(error, TrainingDiverged) and self.run_history:
+        if isinstance(error, TrainingDiverged) and self.model.run_history:
             # The epochs before the blow-up are good weights: offer them like a stopped run's.
-            self._keep_run(list(self.run_history), sum(r.seconds for r in self.run_history), stopped=True,
-                           why=message)
-            self.curves.mark_run(self.run_key, "diverged")
+            self._keep_run(list(self.model.run_history), self.model.history_seconds(), stopped=True, why=message)
+            self.model.mark_run("diverged")
+            self.curves.relabel()
             return
         show_error(self, "Training failed", message)
 
@@ -246,9 +244,9 @@ class KuzushijiTab(ExperimentTab):
     def _on_train_finished(self) -> None:
         self.task = None
         self._keep_curves()
-        if self._run_note:  # after the panel's own "Cancelled" / last epoch line
-            self.controls.task_panel.label.setText(self._run_note)
-            self._run_note = ""
+        if self.model.run_note:  # after the panel's own "Cancelled" / last epoch line
+            self.controls.task_panel.label.setText(self.model.run_note)
+            self.model.run_note = ""
         self.curves.stop_updates()
         if self.queue:
             self._next_step()
@@ -258,9 +256,8 @@ class KuzushijiTab(ExperimentTab):
 
     def _keep_run(self, history: list[EpochRecord], seconds: float, stopped: bool, why: str = "") -> None:
         """Keep the run's last finished epoch (asking first if it would replace a better stored net)."""
-        kept = keep_run(self, self.run_config, history, seconds, stopped, why)
+        kept = keep_run(self, self.model, self.work, history, seconds, stopped, why)
         if kept is not None:
-            self.results[kept.name] = kept
             self._show_results(select=kept.name)
 
     # several runs ------------------------------------------------------------------------------------
@@ -303,7 +300,7 @@ class KuzushijiTab(ExperimentTab):
 
     # showing results -----------------------------------------------------------------------------------
     def _show_results(self, select: str | None = None) -> None:
-        self.train_page.show_results(self.results)
+        self.train_page.show_results(self.model)
         self.evaluation_page.set_results(self.results, self.data.test_images if self.data is not None else None)
         if select is not None:
             self.evaluation_page.select_net(select)
@@ -336,7 +333,7 @@ class KuzushijiTab(ExperimentTab):
     def ensure_draw_page(self) -> DrawingPanel:
         if self.draw_holder.panel is None:
             exports.install_draw_page(self.draw_holder.ensure())
-            keep_drawing(self, self.draw_holder.panel)  # the last session's drawing, kept from now on
+            keep_drawing(self, self.work, self.draw_holder.panel)  # the last session's drawing, kept from now on
         return self.draw_holder.panel
 
     def _feed_draw_page(self) -> None:
@@ -355,16 +352,20 @@ class KuzushijiTab(ExperimentTab):
 
     def _load_latest_weights(self) -> None:
         """The last trained nets with their epoch replay, and the curves of the last runs."""
-        self.results.update(restore_results(self.work))
-        self.curves.add_runs_data(load_runs(self.work))
-        self._runs = len(self.curves.runs)  # a new run is numbered after the kept ones
+        self.model.restore(self.work)
+        self.curves.show_runs(self.model.runs)
         if self.results:
             self._show_results()
         self.report_problems(self.work)
 
     @Slot()
     def _keep_curves(self) -> None:
-        self.keep("the training curves", save_runs, self.work, self.curves.runs_data())
+        self.keep("the training curves", self.model.save_runs, self.work)
+
+    @Slot()
+    def _on_curves_cleared(self) -> None:
+        self.model.clear_runs()
+        self._keep_curves()
 
     # File menu ---------------------------------------------------------------------------------------------
     def open_data(self, path: Path) -> None:
@@ -377,7 +378,7 @@ class KuzushijiTab(ExperimentTab):
     def open_weights(self, path: Path) -> None:
         """Load a Kuzushiji net's weights; the file says which net (a bare state dict by its shapes)."""
         result = load_result(path)
-        self.results[result.name] = result
+        self.model.set_result(result)
         self._show_results(select=result.name)
         if self.data is not None:
             self.evaluator.evaluate({result.name: result.model})
@@ -395,15 +396,16 @@ class KuzushijiTab(ExperimentTab):
         save_result(result, path)
 
     def figures(self) -> dict[str, QWidget]:
-        return exports.tab_figures(self)
+        """The views on screen, for File → Export figure… (the one on show first)."""
+        return exports.view_figures(self.train_page, self.evaluation_page, self.data_page, self.draw_page)
 
     def export_all(self, folder: Path, formats=("png", "svg"), size=None) -> list[Path]:
         """Per net its loss curves and confusion matrix (PNG and SVG), and the curves as CSV."""
-        return exports.export_all(self, folder, formats, size)
+        return exports.export_all(self.model, folder, formats, size)
 
     def report_sections(self) -> list:
         """The lab report's sections: one per net, with the results table's numbers."""
-        return exports.report_sections(self)
+        return exports.report_sections(self.model)
 
     # app-wide -----------------------------------------------------------------------------------------------
     def set_device(self, device: str) -> None:

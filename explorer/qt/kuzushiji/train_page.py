@@ -5,10 +5,10 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QScrollArea, QSplitter, QWidget
 
-from explorer.core.kuzushiji import nets
-from explorer.qt.kuzushiji.controls import PARAMETERS, TrainingControls
+from explorer.core.kuzushiji.model import KuzushijiModel
+from explorer.qt.kuzushiji.controls import TrainingControls
 from explorer.qt.kuzushiji.plots import RunCurves
-from explorer.qt.kuzushiji.results_table import ResultRow, ResultsTable
+from explorer.qt.kuzushiji.results_table import ResultsTable
 
 
 class TrainPage(QSplitter):
@@ -34,18 +34,7 @@ class TrainPage(QSplitter):
         self.setSizes([380, 1000])
         self.controls.clear_button.clicked.connect(self.curves.clear_runs)
 
-    def show_results(self, results: dict) -> None:
-        """One row per net in ``results`` (name → ``NetResult``), in the course's order."""
-        for name in nets.NETS:
-            result = results.get(name)
-            if result is None:
-                continue
-            self.results_table.set_row(name, ResultRow(
-                name=nets.display_name(name),
-                parameters=PARAMETERS[name],
-                accuracy=result.accuracy,
-                test_loss=result.test_loss,
-                seconds=result.seconds if result.seconds is not None else result.extra.get("seconds"),
-                epochs=len(result.history) if result.history else result.config.epochs,
-                source=result.source,
-            ))
+    def show_results(self, model: KuzushijiModel) -> None:
+        """One row per trained net of ``model``, in the course's order."""
+        for name in model.names():
+            self.results_table.set_row(name, model.result_row(name))
