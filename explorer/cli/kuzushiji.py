@@ -22,22 +22,24 @@ MAX_THREADS = 256
 
 def register(experiments) -> None:
     """Add ``kuzushiji`` and its sub-commands to the experiments' sub-parsers."""
-    parser = experiments.add_parser("kuzushiji", help="Kuzushiji-MNIST: data, nets, training")
+    parser = experiments.add_parser("kuzushiji", help="Kuzushiji-MNIST and Kuzushiji-49: data, nets, training")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
-    data = commands.add_parser("data", help="import or download the KMNIST files")
+    data = commands.add_parser("data", help="import or download the KMNIST or Kuzushiji-49 files")
     source = data.add_mutually_exclusive_group(required=True)
     source.add_argument(
         "--import",
         dest="import_dir",
         metavar="DIR",
-        help="folder with the four IDX (.gz) or .npz files",
+        help="folder with KMNIST's four IDX (.gz) or .npz files, or Kuzushiji-49's four .npz files",
     )
     source.add_argument("--download", action="store_true", help="download from the mirrors")
+    _dataset_option(data, "which data set --download fetches")
     data.set_defaults(run=run_data)
 
     params = commands.add_parser("params", help="trainable parameters of each net")
     params.add_argument("--json", action="store_true", help="print one JSON object")
+    _dataset_option(params, "the data set whose classes the nets tell apart")
     params.set_defaults(run=run_params)
 
     train = commands.add_parser(
@@ -57,8 +59,11 @@ def register(experiments) -> None:
     train.add_argument(
         "--data",
         metavar="DIR",
-        help="read the KMNIST files from this folder instead of the stored data",
+        help="read the data set's files from this folder instead of the stored data "
+        "(which data set it is, from the file names)",
     )
+    _dataset_option(train, "which stored data to train on (with --data: the data set the folder must hold)",
+                    default=None)
     train.add_argument("--save", metavar="FILE", help="also write the trained weights to FILE")
     train.add_argument(
         "--force",
@@ -80,6 +85,14 @@ def register(experiments) -> None:
     add_classify_parser(commands)
 
 
+def _dataset_option(parser, what: str, default: str | None = "") -> None:
+    from explorer.core.kuzushiji.datasets import DATASETS, KMNIST
+
+    choices = ", ".join(f"{k} ({d.title})" for k, d in DATASETS.items())
+    parser.add_argument("--dataset", choices=list(DATASETS), default=KMNIST.key if default == "" else default,
+                        help=f"{what}: {choices}; default {KMNIST.key}")
+
+
 def _print_progress(record: Progress) -> None:
     percent = f" ({100 * record.fraction:.0f}%)" if record.fraction is not None else ""
     end = "\n" if record.keep or record.data.get("error") else ""
@@ -89,13 +102,14 @@ def _print_progress(record: Progress) -> None:
 def run_data(args: argparse.Namespace) -> int:
     """Import a folder or download, then store the data for every later use."""
     from explorer.core.kuzushiji import dataset
+    from explorer.core.kuzushiji.datasets import dataset as data_set
 
     if args.import_dir:
         data = dataset.import_folder(args.import_dir)
     else:
         from explorer.core.kuzushiji import download
 
-        data = run_to_end(download.download(), _print_progress)
+        data = run_to_end(download.download(data_set=data_set(args.dataset)), _print_progress)
         print(file=sys.stderr)
     print(f"stored: {data.describe()}")
     return 0
@@ -104,8 +118,10 @@ def run_data(args: argparse.Namespace) -> int:
 def run_params(args: argparse.Namespace) -> int:
     """Trainable parameters of NetLin, NetFull and NetConv."""
     from explorer.core.kuzushiji import nets
+    from explorer.core.kuzushiji.datasets import dataset
 
-    counts = {name: nets.parameter_count(cls()) for name, cls in nets.NETS.items()}
+    chosen = dataset(args.dataset)
+    counts = {name: nets.parameter_count(nets.create(name, dataset=chosen)) for name in nets.NETS}
     if args.json:
         print_json(counts)
     else:
@@ -114,15 +130,20 @@ def run_params(args: argparse.Namespace) -> int:
     return 0
 
 
-def _load_data(folder: str | None):
+def _load_data(folder: str | None, key: str | None):
     from explorer.core.kuzushiji import dataset
+    from explorer.core.kuzushiji.datasets import KMNIST
+    from explorer.core.kuzushiji.datasets import dataset as data_set
 
     if folder:
-        return dataset.read_folder(folder)
-    data = dataset.load_stored()
+        return dataset.read_folder(folder, data_set(key) if key else None)
+    chosen = data_set(key) if key else KMNIST
+    data = dataset.load_stored(chosen)
     if data is None:
+        which = "KMNIST" if chosen is KMNIST else chosen.title
+        option = "" if chosen is KMNIST else f" --dataset {chosen.key}"
         raise UserError(
-            "no KMNIST data yet: run `python -m explorer kuzushiji data --download` "
+            f"no {which} data yet: run `python -m explorer kuzushiji data --download{option}` "
             "or `… data --import DIR`, or pass --data DIR"
         )
     return data
@@ -153,9 +174,9 @@ def run_train(args: argparse.Namespace) -> int:
         from explorer.core.atomic import check_target
 
         check_target(args.save)  # a device, folder or FIFO there: say so before minutes of training
-    data = _load_data(args.data)
+    data = _load_data(args.data, args.dataset)
     use_training_threads(args.threads)
-    model = nets.create(config.net, seed=config.seed)
+    model = nets.create(config.net, seed=config.seed, dataset=data.dataset)
     n_train = len(data.train_images)
     out = sys.stderr if args.json else sys.stdout
 
@@ -164,7 +185,7 @@ def run_train(args: argparse.Namespace) -> int:
     def show(record: Progress) -> None:
         d = record.data
         if record.keep:
-            print(evaluation.format_confusion(d["confusion"]), file=out)
+            print(evaluation.format_confusion(d["confusion"], data.dataset), file=out)
             print(f"\n{evaluation.format_test_line(d['evaluation'])}\n", file=out, flush=True)
             return
         # one line per LOG_INTERVAL batches, whatever the engine's reporting interval

@@ -14,7 +14,6 @@ from pathlib import Path
 
 from explorer.core.errors import UserError
 from explorer.core.kuzushiji import nets, trained
-from explorer.core.kuzushiji.classes import CLASSES
 from explorer.core.kuzushiji.preprocess import classify, preprocess_file, top_k
 
 TEXT_TOP = 3
@@ -27,7 +26,8 @@ def add_classify_parser(commands) -> None:
     cl = commands.add_parser(
         "classify",
         help="classify a picture of a hiragana (a drawing, photo or scan)",
-        description="Classify a picture of one of the ten KMNIST hiragana. The picture is "
+        description="Classify a picture of a hiragana (KMNIST's 10 or Kuzushiji-49's 49, as the net was trained). "
+        "The picture is "
         "preprocessed as in the app's drawing canvas (inverted if light, cropped, strokes brought to "
         "KMNIST's width, scaled to fill the 28×28 frame, centred). Several images and folders may be given.",
     )
@@ -45,7 +45,7 @@ def add_classify_parser(commands) -> None:
         "with --weights, the kind of net for a bare state dict",
     )
     cl.add_argument(
-        "--top", type=int, metavar="K", help=f"how many classes to list (default {TEXT_TOP}; all ten with --json)"
+        "--top", type=int, metavar="K", help=f"how many classes to list (default {TEXT_TOP}; all with --json)"
     )
     cl.add_argument(
         "--json",
@@ -89,11 +89,12 @@ def image_paths(arguments: list[str]) -> list[Path]:
 
 
 def run_classify(args) -> int:
-    if args.top is not None and not 1 <= args.top <= len(CLASSES):
-        raise UserError(f"--top must be between 1 and {len(CLASSES)}")
     chosen = choose_net(args.weights, args.net)
+    classes = chosen.dataset.num_classes
+    if args.top is not None and not 1 <= args.top <= classes:
+        raise UserError(f"--top must be between 1 and {classes}")
     paths = image_paths(args.images)
-    k = args.top or (len(CLASSES) if args.json else TEXT_TOP)
+    k = args.top or (classes if args.json else TEXT_TOP)
     failed = 0
     if not args.json and len(paths) > 1:
         print(f"{nets.display_name(chosen.name)} ({chosen.source}):")
@@ -112,16 +113,16 @@ def run_classify(args) -> int:
         if args.json:
             print(json.dumps(_as_json(path, chosen, pre, ranked), ensure_ascii=False), flush=True)
         elif len(paths) > 1:
-            print(f"{path}: " + ", ".join(_verdict(i, p) for i, p in ranked))
+            print(f"{path}: " + ", ".join(_verdict(chosen, i, p) for i, p in ranked))
         else:
             print(f"{nets.display_name(chosen.name)} ({chosen.source}):")
             for rank, (i, p) in enumerate(ranked, 1):
-                print(f"{rank:>3}. {_verdict(i, p)}")
+                print(f"{rank:>3}. {_verdict(chosen, i, p)}")
     return 2 if failed else 0
 
 
-def _verdict(i: int, p: float) -> str:
-    kana, romaji = CLASSES[i]
+def _verdict(chosen: trained.TrainedNet, i: int, p: float) -> str:
+    kana, romaji = chosen.dataset.glyphs[i], chosen.dataset.class_names[i]
     return f"{kana} {romaji:<4}{100 * p:6.1f} %"
 
 
@@ -132,7 +133,9 @@ def _as_json(path: Path, chosen: trained.TrainedNet, pre, ranked: list[tuple[int
         "weights": chosen.source,
         "inverted": pre.inverted,
         "top": [
-            {"class": i, "kana": CLASSES[i][0], "romaji": CLASSES[i][1], "probability": p} for i, p in ranked
+            {"class": i, "name": chosen.dataset.class_names[i], "kana": chosen.dataset.glyphs[i],
+             "romaji": chosen.dataset.class_names[i], "probability": p}
+            for i, p in ranked
         ],
         "input28": pre.array28.tolist(),
     }

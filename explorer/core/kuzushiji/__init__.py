@@ -1,5 +1,5 @@
-"""Kuzushiji-MNIST: getting the data, the three nets, training and evaluation.
+"""Kuzushiji-MNIST and Kuzushiji-49: getting the data, the three nets, training and evaluation.
 
-``classes`` names the ten hiragana, ``dataset`` reads and stores the data,
+``datasets`` describes each data set (classes, files, checkpoints), ``dataset`` reads and stores the data,
 ``download`` fetches it from an ordered list of mirrors.
 """

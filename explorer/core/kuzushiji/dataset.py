@@ -1,9 +1,13 @@
-"""The KMNIST data: read from a folder the user has, store once, load at start.
+"""The classifier's data: read from a folder the user has, store once, load at start.
 
-A folder may hold the four IDX files (gzipped or not, as published) or the four
-official ``.npz`` files. IDX parsing is torchvision's (numpy where torchvision is absent; see formats.py). Any number of
-images is accepted (60,000 / 10,000 for the real data) as long as every image
-is 28×28, each images file has as many labels as images, and labels are 0..9.
+A folder may hold KMNIST's four IDX files (gzipped or not, as published) or
+its four official ``.npz`` files, or Kuzushiji-49's four ``.npz`` files; which
+data set it is comes from the file names (:mod:`.datasets`). IDX parsing is
+torchvision's (numpy where torchvision is absent; see formats.py). Any number of
+images is accepted (60,000 / 10,000 for the real KMNIST) as long as every image
+is 28×28, each images file has as many labels as images, and every label is a
+class of the data set. Images stay uint8 (Kuzushiji-49's 232,365 training
+images are 182 MB so, four times that as floats).
 """
 
 from __future__ import annotations
@@ -21,8 +25,8 @@ import torch
 from explorer.core import paths
 from explorer.core.atomic import atomic_write
 from explorer.core.errors import UserError
+from explorer.core.kuzushiji.datasets import DATASETS, ROLES, DataSet
 from explorer.core.kuzushiji.datasets import KMNIST as KMNIST_SET
-from explorer.core.kuzushiji.datasets import ROLES
 from explorer.core.kuzushiji.formats import read_idx, read_npy_stream, read_npz
 
 log = logging.getLogger(__name__)
@@ -36,8 +40,8 @@ STORE_NAME = KMNIST_SET.store_name
 
 
 @dataclass
-class KMNIST:
-    """The four tensors: images uint8 N×28×28, labels int64 N (0..9)."""
+class ImageData:
+    """The four tensors of a data set: images uint8 N×28×28, labels int64 N (0 … classes − 1)."""
 
     train_images: torch.Tensor
     train_labels: torch.Tensor
@@ -45,6 +49,8 @@ class KMNIST:
     test_labels: torch.Tensor
     source: str = ""
     """How the data got here, e.g. ``"imported from /home/me/kmnist (npz)"``."""
+    dataset: DataSet = KMNIST_SET
+    """Which data set the images are (its classes, names and checkpoints)."""
 
     @property
     def counts(self) -> tuple[int, int]:
@@ -54,62 +60,78 @@ class KMNIST:
     def describe(self) -> str:
         """One line for a status bar: counts and where the data came from."""
         n_train, n_test = self.counts
-        return f"{n_train:,} training / {n_test:,} test images, {self.source}"
+        line = f"{n_train:,} training / {n_test:,} test images, {self.source}"
+        return line if self.dataset is KMNIST_SET else f"{self.dataset.title}: {line}"
 
 
-def read_folder(path: str | os.PathLike) -> KMNIST:
-    """Read and check the four KMNIST files in ``path`` (IDX, IDX .gz or .npz)."""
+KMNIST = ImageData
+"""The old name of :class:`ImageData`, from when KMNIST was the only data set."""
+
+
+def read_folder(path: str | os.PathLike, data_set: DataSet | None = None) -> ImageData:
+    """Read and check the four files of a data set in ``path`` (KMNIST's IDX, IDX .gz or .npz; K49's .npz).
+
+    Which data set it is comes from the file names; ``data_set`` looks for that one's files only.
+    """
     folder = Path(path).expanduser()
     if not folder.is_dir():
         raise UserError(f"{folder} is not a folder")
-    files, fmt = _find_files(folder)
+    found, files, fmt = _find_files(folder, [data_set] if data_set is not None else list(DATASETS.values()))
     arrays = {}
     for part, file in zip(PARTS, files, strict=True):
         arrays[part] = read_npz(file) if fmt == "npz" else read_idx(file)
-    _check_split(arrays["train_images"], arrays["train_labels"], files[0], files[1])
-    _check_split(arrays["test_images"], arrays["test_labels"], files[2], files[3])
-    return KMNIST(
+    _check_split(arrays["train_images"], arrays["train_labels"], files[0], files[1], found)
+    _check_split(arrays["test_images"], arrays["test_labels"], files[2], files[3], found)
+    return ImageData(
         train_images=torch.as_tensor(arrays["train_images"]),
         train_labels=torch.as_tensor(arrays["train_labels"]).long(),
         test_images=torch.as_tensor(arrays["test_images"]),
         test_labels=torch.as_tensor(arrays["test_labels"]).long(),
         source=f"imported from {folder} ({fmt})",
+        dataset=found,
     )
 
 
-def _find_files(folder: Path) -> tuple[list[Path], str]:
-    """The four files in ``folder`` and their format; each IDX file may be gzipped or not."""
-    idx: list[Path | None] = []
-    for gz_name, raw_name in zip(FILES["idx.gz"], FILES["idx"], strict=True):
-        # exists(), not is_file(): a FIFO or folder by that name is refused by its reader, by name.
-        found = [folder / n for n in (gz_name, raw_name) if (folder / n).exists()]
-        idx.append(found[0] if found else None)
-    npz = [folder / n if (folder / n).exists() else None for n in FILES["npz"]]
-    if all(idx):
-        gz = all(p.suffix == ".gz" for p in idx)
-        return idx, "idx.gz" if gz else "idx"
-    if all(npz):
-        return npz, "npz"
-    have_idx, have_npz = sum(p is not None for p in idx), sum(p is not None for p in npz)
-    if have_idx == 0 and have_npz == 0:
-        raise UserError(
-            f"no KMNIST files in {folder}: need the four IDX files "
-            f"({', '.join(FILES['idx.gz'])}, gzipped or not) or the four .npz files "
-            f"({', '.join(FILES['npz'])})"
+def _layouts(data_sets: list[DataSet]) -> list[tuple[DataSet, str, tuple[str, ...]]]:
+    """The accepted folder layouts: (data set, format, its four names); a raw IDX file may also be gzipped."""
+    return [(d, fmt, names) for d in data_sets for fmt, names in d.layouts if fmt != "idx"]
+
+
+def _find_files(folder: Path, data_sets: list[DataSet]) -> tuple[DataSet, list[Path], str]:
+    """The data set whose four files ``folder`` holds, the files and their format."""
+    candidates = []
+    for data_set, fmt, names in _layouts(data_sets):
+        raw = dict(data_set.layouts).get("idx") if fmt == "idx.gz" else None
+        present: list[Path | None] = []
+        for i, name in enumerate(names):
+            # exists(), not is_file(): a FIFO or folder by that name is refused by its reader, by name.
+            options = [name] if raw is None else [name, raw[i]]
+            there = [folder / n for n in options if (folder / n).exists()]
+            present.append(there[0] if there else None)
+        if all(present):
+            if raw is not None and not all(p.suffix == ".gz" for p in present):
+                fmt = "idx"
+            return data_set, present, fmt  # type: ignore[return-value]
+        candidates.append((sum(p is not None for p in present), data_set, fmt, names, present))
+    best = max(candidates, key=lambda c: c[0])  # the first of the most complete, on a tie
+    if best[0] == 0:
+        wanted = "; or ".join(
+            f"{d.title}'s four {'IDX' if fmt == 'idx.gz' else fmt} files ({', '.join(names)}"
+            f"{', gzipped or not' if fmt == 'idx.gz' else ''})"
+            for d, fmt, names in _layouts(data_sets)
         )
-    if have_idx >= have_npz:
-        missing = [n for n, p in zip(FILES["idx.gz"], idx, strict=True) if p is None]
-        detail = "(gzipped or not)"
-    else:
-        missing = [n for n, p in zip(FILES["npz"], npz, strict=True) if p is None]
-        detail = ""
+        titles = " or ".join(d.title for d in data_sets)
+        raise UserError(f"no {titles} files in {folder}: need {wanted}")
+    _, _, fmt, names, present = best
+    missing = [n for n, p in zip(names, present, strict=True) if p is None]
+    detail = "(gzipped or not)" if fmt == "idx.gz" else ""
     raise UserError(f"missing in {folder}: {', '.join(missing)} {detail}".rstrip())
 
 
 def _check_split(
-    images: np.ndarray, labels: np.ndarray, images_file: Path, labels_file: Path
+    images: np.ndarray, labels: np.ndarray, images_file: Path, labels_file: Path, data_set: DataSet
 ) -> None:
-    """Raise a UserError naming the file when images or labels are not usable KMNIST data."""
+    """Raise a UserError naming the file when images or labels are not usable data of ``data_set``."""
     if images.ndim != 3 or images.shape[1:] != (SIDE, SIDE):
         got = "×".join(str(s) for s in images.shape[1:]) or "scalar"
         raise UserError(
@@ -131,22 +153,23 @@ def _check_split(
             f"{images_file.name} has {len(images)} images but {labels_file.name} "
             f"has {len(labels)} labels"
         )
-    bad = np.flatnonzero((labels < 0) | (labels > 9))
+    top = data_set.num_classes - 1
+    bad = np.flatnonzero((labels < 0) | (labels > top))
     if bad.size:
         raise UserError(
             f"{labels_file.name}: label {int(labels[bad[0]])} at position {int(bad[0])} "
-            f"is outside 0..9 ({bad.size} bad labels)"
+            f"is outside 0..{top} ({bad.size} bad labels)"
         )
 
 
-def store_path() -> Path:
-    """Where the imported data is kept in the user data folder."""
-    return paths.subdir("datasets") / "kmnist" / STORE_NAME
+def store_path(data_set: DataSet = KMNIST_SET) -> Path:
+    """Where the imported data of ``data_set`` is kept in the user data folder."""
+    return paths.subdir("datasets") / data_set.key / data_set.store_name
 
 
-def store(data: KMNIST) -> Path:
-    """Save ``data`` atomically in the user data folder and return the file."""
-    target = store_path()
+def store(data: ImageData) -> Path:
+    """Save ``data`` atomically in the user data folder (beside other data sets, not over them)."""
+    target = store_path(data.dataset)
     with atomic_write(target) as out:
         np.savez(
             out,
@@ -159,25 +182,27 @@ def store(data: KMNIST) -> Path:
     return target
 
 
-def load_stored() -> KMNIST | None:
-    """The stored data, or ``None`` when nothing (usable) was stored."""
-    target = store_path()
+def load_stored(data_set: DataSet = KMNIST_SET) -> ImageData | None:
+    """The stored data of ``data_set``, or ``None`` when nothing (usable) was stored."""
+    target = store_path(data_set)
     if not target.is_file():
         return None
     try:
         arrays, source = _read_store(target)
-        _check_split(arrays["train_images"], arrays["train_labels"], target, target)
-        _check_split(arrays["test_images"], arrays["test_labels"], target, target)
+        _check_split(arrays["train_images"], arrays["train_labels"], target, target, data_set)
+        _check_split(arrays["test_images"], arrays["test_labels"], target, target, data_set)
     except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile, zlib.error, NotImplementedError,
             RuntimeError, UserError) as exc:
-        log.warning("ignoring unreadable stored KMNIST data %s: %s", target, exc)
+        what = "KMNIST" if data_set is KMNIST_SET else data_set.title
+        log.warning("ignoring unreadable stored %s data %s: %s", what, target, exc)
         return None
-    return KMNIST(
+    return ImageData(
         train_images=torch.from_numpy(arrays["train_images"]),
         train_labels=torch.from_numpy(arrays["train_labels"]).long(),
         test_images=torch.from_numpy(arrays["test_images"]),
         test_labels=torch.from_numpy(arrays["test_labels"]).long(),
         source=source,
+        dataset=data_set,
     )
 
 
@@ -198,12 +223,12 @@ def _read_store(target: Path) -> tuple[dict[str, np.ndarray], str]:
     return arrays, str(source)
 
 
-def has_data() -> bool:
-    """Whether data was stored (a cheap check; ``load_stored`` validates it)."""
-    return store_path().is_file()
+def has_data(data_set: DataSet = KMNIST_SET) -> bool:
+    """Whether data of ``data_set`` was stored (a cheap check; ``load_stored`` validates it)."""
+    return store_path(data_set).is_file()
 
 
-def import_folder(path: str | os.PathLike) -> KMNIST:
+def import_folder(path: str | os.PathLike) -> ImageData:
     """Read the files in ``path`` and store them; a bad folder leaves the store as it was."""
     data = read_folder(path)
     store(data)

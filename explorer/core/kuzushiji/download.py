@@ -1,13 +1,13 @@
-"""Download the four KMNIST IDX files from an ordered list of mirrors.
+"""Download a data set's four official files (KMNIST's IDX, Kuzushiji-49's .npz) from an ordered list of mirrors.
 
 The original host has timed out since March 2026, so each file is tried on
 every mirror in turn, with a connect and a read timeout. A file is written to a
-``.part`` name, its md5 checked against torchvision's published sums, and only
-then renamed: a partial or wrong file never replaces a good one.
+``.part`` name, its md5 checked against the published sums (:mod:`.datasets`),
+and only then renamed: a partial or wrong file never replaces a good one.
 
 Every download ends, whatever the server does: reads take what has arrived
 (``read1``) under a socket timeout, each file has an overall deadline and a
-minimum rate (a trickle is a timeout), no file may grow past the size a KMNIST
+minimum rate (a trickle is a timeout), no file may grow past the size that
 file can have (an endless stream is cut off), and :meth:`Cancel.cancel` shuts
 the connection down from any thread, so a blocked read returns at once.
 """
@@ -23,7 +23,8 @@ from urllib.parse import urlsplit
 from explorer.core import paths
 from explorer.core.atomic import atomic_write
 from explorer.core.errors import UserError
-from explorer.core.kuzushiji.dataset import FILES, KMNIST, read_folder, store
+from explorer.core.kuzushiji.dataset import KMNIST, read_folder, store
+from explorer.core.kuzushiji.datasets import DATASETS, DataSet
 from explorer.core.kuzushiji.datasets import KMNIST as KMNIST_SET
 from explorer.core.kuzushiji.http import FOLLOWED_SCHEMES
 from explorer.core.kuzushiji.transfer import (  # noqa: F401 - Limits, Cancel, _reason: public here too
@@ -41,27 +42,27 @@ DEFAULT_MIRRORS: list[str] = list(KMNIST_SET.mirrors)
 MIRRORS_ENV = KMNIST_SET.mirrors_env
 MD5S: dict[str, str] = KMNIST_SET.md5s()
 """KMNIST's md5 sums by file name (see :data:`explorer.core.kuzushiji.datasets.KMNIST`)."""
-_IDX_SIZES = {f.name: f.size for f in KMNIST_SET.files}
+_UNPACKED_SIZES = {f.name: f.size for d in DATASETS.values() for f in d.files}
 
 
 def max_download_bytes(name: str) -> int:
-    """The most a ``.gz`` KMNIST file can weigh: its IDX size (gzip never grows data by more than 1 %)."""
-    raw = _IDX_SIZES.get(name, max(_IDX_SIZES.values()))
+    """The most an official file can weigh: its unpacked size (gzip or zip never grow data by more than 1 %)."""
+    raw = _UNPACKED_SIZES.get(name, max(_UNPACKED_SIZES.values()))
     return raw + raw // 100 + 1024
 
 
-def configured_mirrors() -> list[str]:
-    """The mirror base URLs in the order they are tried (``EXPLORER_KMNIST_MIRRORS`` overrides).
+def configured_mirrors(data_set: DataSet = KMNIST_SET) -> list[str]:
+    """The mirror base URLs of ``data_set`` in the order they are tried (e.g. ``EXPLORER_KMNIST_MIRRORS`` overrides).
 
     Raises
     ------
     UserError
-        An entry of ``EXPLORER_KMNIST_MIRRORS`` is not an http(s) address; the
-        message names the variable and the entry.
+        An entry of the data set's mirrors variable is not an http(s) address;
+        the message names the variable and the entry.
     """
-    override = os.environ.get(MIRRORS_ENV, "")
+    override = os.environ.get(data_set.mirrors_env, "")
     mirrors = [m.strip() for m in override.split(",") if m.strip()]
-    return check_mirrors(mirrors, MIRRORS_ENV) if mirrors else list(DEFAULT_MIRRORS)
+    return check_mirrors(mirrors, data_set.mirrors_env) if mirrors else list(data_set.mirrors)
 
 
 def check_mirrors(mirrors: Iterable[str], source: str = "mirror list") -> list[str]:
@@ -96,9 +97,9 @@ def check_mirrors(mirrors: Iterable[str], source: str = "mirror list") -> list[s
     return checked
 
 
-def download_dir() -> Path:
-    """Where downloaded ``.gz`` files are kept (so finished files are not fetched twice)."""
-    return paths.subdir("datasets") / "kmnist" / "raw"
+def download_dir(data_set: DataSet = KMNIST_SET) -> Path:
+    """Where the downloaded files of ``data_set`` are kept (so finished files are not fetched twice)."""
+    return paths.subdir("datasets") / data_set.key / "raw"
 
 
 def download(
@@ -109,11 +110,12 @@ def download(
     md5s: dict[str, str] | None = None,
     limits: Limits | None = None,
     cancel: Cancel | None = None,
+    data_set: DataSet = KMNIST_SET,
 ) -> ProgressGenerator[KMNIST]:
-    """Fetch the four IDX ``.gz`` files, check their md5, then read and store the data.
+    """Fetch the four official files of ``data_set``, check their md5, then read and store the data.
 
     Yields :class:`Progress` in bytes (``total`` grows as each file's size becomes
-    known; 0 while none is) and returns the stored :class:`KMNIST`. Closing the
+    known; 0 while none is) and returns the stored data. Closing the
     generator removes the file being fetched and stores nothing. ``timeout`` is
     (connect, read) seconds; ``limits`` bounds each file's time, rate and size
     (a failing mirror is left for the next); ``cancel`` stops it from another
@@ -122,11 +124,11 @@ def download(
     cancel = cancel or Cancel()
     limits = limits or Limits()
     mirrors = [m if m.endswith("/") else m + "/"
-               for m in (check_mirrors(mirrors) if mirrors else configured_mirrors())]
-    md5s = dict(MD5S if md5s is None else md5s)
-    dest = Path(dest_dir) if dest_dir is not None else download_dir()
+               for m in (check_mirrors(mirrors) if mirrors else configured_mirrors(data_set))]
+    md5s = dict(data_set.md5s() if md5s is None else md5s)
+    dest = Path(dest_dir) if dest_dir is not None else download_dir(data_set)
     dest.mkdir(parents=True, exist_ok=True)
-    names = FILES["idx.gz"]
+    names = [f.name for f in data_set.files]
     done = total = 0
     todo, used = [], []
     for name in names:
@@ -174,7 +176,7 @@ def download(
             raise UserError(f"could not download {name}: " + "; ".join(reasons))
     cancel.check()
     yield Progress(done, total, "reading the downloaded files", keep=True)
-    data = read_folder(dest)
+    data = read_folder(dest, data_set)
     data.source = f"downloaded from {', '.join(used) or 'earlier downloads'} into {dest}"
     store(data)
     return data

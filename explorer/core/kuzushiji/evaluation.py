@@ -20,7 +20,7 @@ from torch import nn
 from explorer.core import checkpoints, paths
 from explorer.core.errors import UserError
 from explorer.core.kuzushiji import nets
-from explorer.core.kuzushiji.classes import CLASSES
+from explorer.core.kuzushiji.datasets import KMNIST, DataSet
 from explorer.core.kuzushiji.inputs import normalise
 
 EXPERIMENT = "kuzushiji"
@@ -46,12 +46,12 @@ class Evaluation:
     total: int
     test_loss: float
     confusion: np.ndarray
-    """10×10 int counts, rows true class, columns predicted class."""
+    """classes×classes int counts, rows true class, columns predicted class."""
     per_class_accuracy: np.ndarray
     """Percent correct per true class (nan for a class with no images)."""
     predictions: np.ndarray
     probabilities: np.ndarray
-    """N×10 float32 class probabilities."""
+    """N×classes float32 class probabilities."""
     labels: np.ndarray
 
 
@@ -76,14 +76,16 @@ def evaluate(
 ) -> Evaluation:
     """Accuracy, test loss, confusion matrix and per-image predictions of ``model``.
 
-    ``images`` are either raw uint8 N×28×28 or already normalised float N×1×28×28.
-    Batches of 250 keep a conv net's feature maps in the CPU's caches (a
-    quarter faster than 1000 for NetConv on one thread).
+    ``images`` are either raw uint8 N×28×28 (normalised a batch at a time, so
+    a large test set never becomes one float copy) or already normalised float
+    N×1×28×28. Batches of 250 keep a conv net's feature maps in the CPU's caches
+    (a quarter faster than 1000 for NetConv on one thread). The number of
+    classes is the net's.
     """
-    if images.dtype == torch.uint8:
-        images = normalise(images)
+    raw = images.dtype == torch.uint8
     where = next(model.parameters()).device
-    if where.type == "cpu":
+    on_cpu = where.type == "cpu"
+    if on_cpu and not raw:
         images = channels_last_view(images)
     was_training = model.training
     model.eval()
@@ -93,7 +95,10 @@ def evaluate(
     try:
         with torch.inference_mode():
             for lo in range(0, len(images), batch):
-                x = images[lo : lo + batch].to(where, non_blocking=True)
+                x = images[lo : lo + batch]
+                if raw:
+                    x = channels_last_view(normalise(x)) if on_cpu else normalise(x)
+                x = x.to(where, non_blocking=True)
                 y = labels[lo : lo + batch].to(where, non_blocking=True)
                 out = model(x)
                 loss += F.nll_loss(out, y, reduction="sum")
@@ -103,7 +108,10 @@ def evaluate(
     log_probs = torch.cat(outputs).float().cpu()
     truth = labels.cpu()
     predictions = log_probs.argmax(dim=1)
-    confusion = torch.bincount(truth * 10 + predictions, minlength=100).reshape(10, 10).numpy()
+    classes = log_probs.shape[1] if log_probs.dim() == 2 else 0
+    confusion = (
+        torch.bincount(truth * classes + predictions, minlength=classes * classes).reshape(classes, classes).numpy()
+    )
     total = len(truth)
     correct = int(np.trace(confusion))
     per_class = confusion.sum(axis=1)
@@ -127,14 +135,14 @@ def most_confused_pairs(confusion: np.ndarray, k: int = 5) -> list[tuple[int, in
     off = np.array(confusion, dtype=np.int64, copy=True)
     np.fill_diagonal(off, 0)
     order = np.argsort(-off, axis=None, kind="stable")[:k]
-    pairs = [(int(i // 10), int(i % 10), int(off.flat[i])) for i in order]
+    classes = off.shape[1]
+    pairs = [(int(i // classes), int(i % classes), int(off.flat[i])) for i in order]
     return [p for p in pairs if p[2] > 0]
 
 
-def format_pair(true: int, predicted: int, count: int) -> str:
+def format_pair(true: int, predicted: int, count: int, dataset: DataSet = KMNIST) -> str:
     """``"す (su) → き (ki): 49"``."""
-    (tk, tr), (pk, pr) = CLASSES[true], CLASSES[predicted]
-    return f"{tk} ({tr}) → {pk} ({pr}): {count}"
+    return f"{dataset.label(true)} → {dataset.label(predicted)}: {count}"
 
 
 def cell_examples(evaluation: Evaluation, true: int, predicted: int) -> list[tuple[int, float]]:
@@ -161,13 +169,15 @@ def format_test_line(evaluation: Evaluation) -> str:
     )
 
 
-def format_confusion(confusion: np.ndarray) -> str:
+def format_confusion(confusion: np.ndarray, dataset: DataSet = KMNIST) -> str:
     """The matrix as aligned rows, rows true and columns predicted, labelled with romaji."""
-    width = max(4, len(str(int(np.max(confusion)))) + 1)
-    head = " " * 5 + "".join(f"{r:>{width}}" for _, r in CLASSES)
+    names = dataset.class_names
+    width = max(4, len(str(int(np.max(confusion)))) + 1, max(len(n) for n in names) + 1)
+    side = max(5, max(len(n) for n in names))
+    head = " " * side + "".join(f"{r:>{width}}" for r in names)
     rows = [
-        f"{r:>5}" + "".join(f"{int(v):>{width}}" for v in row)
-        for (_, r), row in zip(CLASSES, confusion, strict=True)
+        f"{r:>{side}}" + "".join(f"{int(v):>{width}}" for v in row)
+        for r, row in zip(names, confusion, strict=True)
     ]
     return "\n".join([head, *rows])
 

@@ -14,7 +14,7 @@ import numpy as np
 from PIL import Image
 
 from explorer.core import paths
-from explorer.core.kuzushiji.classes import CLASSES
+from explorer.core.kuzushiji.datasets import KMNIST
 
 FOLDER = "kmnist-examples"
 ATTRIBUTION = (
@@ -25,7 +25,7 @@ ATTRIBUTION = (
 
 def example_paths(cls: int) -> list[Path]:
     """The shipped example files of class ``cls``, in order."""
-    _, romaji = CLASSES[cls]
+    romaji = KMNIST.class_names[cls]
     return sorted(paths.resource(FOLDER).glob(f"{cls}_{romaji}_*.png"))
 
 

@@ -1,4 +1,4 @@
-"""Read one KMNIST file (IDX, gzipped IDX or official .npz) into a numpy array.
+"""Read one data file (KMNIST's IDX, gzipped IDX or .npz; Kuzushiji-49's .npz) into a numpy array.
 
 IDX parsing is torchvision's, imported only when a file is read: importing
 torchvision costs seconds (it pulls in ``torchvision.models``/``ops`` and
@@ -48,7 +48,7 @@ A gzip "bomb" is refused once it inflates past this (or past what its header dec
 def _too_large(name: str, shape: tuple[int, ...], nbytes: int) -> UserError:
     dims = "×".join(f"{d:,}" for d in shape)
     return UserError(
-        f"{name}: declares an array of {dims} values ({nbytes:,} bytes); the most a KMNIST file may hold is "
+        f"{name}: declares an array of {dims} values ({nbytes:,} bytes); the most a data file may hold is "
         f"{MAX_ARRAY_BYTES:,} bytes ({MAX_IMAGES:,} images of 28×28)"
     )
 
@@ -75,7 +75,7 @@ def idx_header(head: bytes, name: str) -> tuple[int, np.dtype, tuple[int, ...]]:
 
 def read_idx(file: Path) -> np.ndarray:
     """The array in an IDX file, gzipped (``.gz``) or not."""
-    file = regular_file(file, "KMNIST file")
+    file = regular_file(file, "data file")
     if file.suffix != ".gz":
         return _parse_idx(file, file.name)
     with tempfile.TemporaryDirectory(prefix="kmnist-") as tmp:
@@ -155,8 +155,8 @@ def read_idx_numpy(file: Path) -> np.ndarray:
 
 
 def read_npz(file: Path) -> np.ndarray:
-    """The array in an official KMNIST ``.npz`` file (key ``arr_0``, or its only array)."""
-    file = regular_file(file, "KMNIST file")
+    """The array in an official ``.npz`` file (key ``arr_0``, or its only array)."""
+    file = regular_file(file, "data file")
     with open(file, "rb") as handle:
         head = handle.read(8)
     if head.startswith(b"\x93NUMPY"):
@@ -206,8 +206,12 @@ def read_npy_stream(stream, name: str, max_bytes: int = MAX_ARRAY_BYTES) -> np.n
     nbytes = math.prod(shape) * dtype.itemsize
     if nbytes > max_bytes:
         raise _too_large(name, shape, nbytes)
-    data = stream.read(nbytes)
-    if len(data) != nbytes:
-        raise UserError(f"{name}: truncated array ({len(data):,} of {nbytes:,} bytes)")
-    array = np.frombuffer(data, dtype=dtype).reshape(shape, order="F" if fortran else "C")
-    return array.astype(dtype.newbyteorder("="), copy=True)
+    # Read straight into the array: one allocation of its size (Kuzushiji-49's images are 182 MB).
+    array = np.empty(shape, dtype=dtype, order="F" if fortran else "C")
+    buffer = memoryview(array.reshape(-1, order="A").view(np.uint8))
+    got = 0
+    while got < nbytes and (n := stream.readinto(buffer[got:])):
+        got += n
+    if got != nbytes:
+        raise UserError(f"{name}: truncated array ({got:,} of {nbytes:,} bytes)")
+    return array if dtype.isnative else array.astype(dtype.newbyteorder("="))

@@ -38,8 +38,8 @@ def saliency(model: torch.nn.Module, pre: Preprocessed, target: int | None = Non
 
 
 def weight_templates(model: NetLin) -> np.ndarray:
-    """The ten rows of NetLin's weights as 10×28×28 images (what each class looks for)."""
-    return model.linear.weight.detach().reshape(10, SIDE, SIDE).cpu().numpy().copy()
+    """The rows of NetLin's weights as classes×28×28 images (what each class looks for)."""
+    return model.linear.weight.detach().reshape(-1, SIDE, SIDE).cpu().numpy().copy()
 
 
 def hidden_activations(model: NetFull, pre: Preprocessed) -> np.ndarray:

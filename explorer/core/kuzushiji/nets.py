@@ -1,8 +1,10 @@
-"""The three Kuzushiji-MNIST classifiers of the course: NetLin, NetFull, NetConv.
+"""The three Kuzushiji classifiers of the course: NetLin, NetFull, NetConv.
 
 Every net takes a batch of normalised images (N×1×28×28, values in [-1, 1])
-and returns log-probabilities (N×10), so training uses the NLL loss as the
-course does.
+and returns log-probabilities (N×classes), so training uses the NLL loss as the
+course does. The number of classes comes from the data set the net is made
+for (:mod:`explorer.core.kuzushiji.datasets`); the parameter counts quoted
+below are KMNIST's (10 classes).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from explorer.core.errors import UserError
+from explorer.core.kuzushiji.datasets import KMNIST, DataSet
 
 
 class NetLin(nn.Module):
@@ -19,9 +22,9 @@ class NetLin(nn.Module):
 
     display_name = "NetLin"
 
-    def __init__(self) -> None:
+    def __init__(self, num_classes: int = KMNIST.num_classes) -> None:
         super().__init__()
-        self.linear = nn.Linear(28 * 28, 10)
+        self.linear = nn.Linear(28 * 28, num_classes)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return F.log_softmax(self.linear(x.reshape(x.shape[0], -1)), dim=1)
@@ -32,10 +35,10 @@ class NetFull(nn.Module):
 
     display_name = "NetFull"
 
-    def __init__(self, hidden: int = 128) -> None:
+    def __init__(self, num_classes: int = KMNIST.num_classes, hidden: int = 128) -> None:
         super().__init__()
         self.hidden = nn.Linear(28 * 28, hidden)
-        self.output = nn.Linear(hidden, 10)
+        self.output = nn.Linear(hidden, num_classes)
 
     def hidden_activations(self, x: torch.Tensor) -> torch.Tensor:
         """The tanh activations of the hidden layer (N×128)."""
@@ -50,12 +53,12 @@ class NetConv(nn.Module):
 
     display_name = "NetConv"
 
-    def __init__(self) -> None:
+    def __init__(self, num_classes: int = KMNIST.num_classes) -> None:
         super().__init__()
         self.conv1 = nn.Conv2d(1, 32, kernel_size=3)  # 28 → 26, pooled to 13
         self.conv2 = nn.Conv2d(32, 64, kernel_size=3)  # 13 → 11, pooled to 5
         self.fc1 = nn.Linear(64 * 5 * 5, 256)
-        self.fc2 = nn.Linear(256, 10)
+        self.fc2 = nn.Linear(256, num_classes)
 
     def forward_with_features(self, x: torch.Tensor) -> tuple[torch.Tensor, list[torch.Tensor]]:
         """Log-probabilities plus the two conv layers' feature maps after ReLU (N×32×26×26, N×64×11×11)."""
@@ -95,14 +98,20 @@ def net_class(name: str) -> type[nn.Module]:
         raise UserError(f"unknown net '{name}' (choose one of: {', '.join(NETS)})") from None
 
 
-def create(name: str, seed: int | None = None) -> nn.Module:
-    """A freshly initialised net, reproducible when ``seed`` is given."""
+def create(name: str, seed: int | None = None, dataset: DataSet = KMNIST) -> nn.Module:
+    """A freshly initialised net with one output per class of ``dataset``, reproducible when ``seed`` is given."""
     cls = net_class(name)
     if seed is None:
-        return cls()
+        return cls(dataset.num_classes)
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(seed)
-        return cls()
+        return cls(dataset.num_classes)
+
+
+def num_outputs(model: nn.Module) -> int:
+    """How many classes a net tells apart: the width of its last layer."""
+    last = [m for m in model.modules() if isinstance(m, nn.Linear)][-1]
+    return last.out_features
 
 
 def name_of(model: nn.Module) -> str:

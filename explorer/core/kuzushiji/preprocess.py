@@ -356,7 +356,7 @@ def preprocess_file(path: str | os.PathLike, *, invert: bool | str = "auto") -> 
 
 
 def classify(models: dict[str, nn.Module], pre: Preprocessed) -> dict[str, np.ndarray]:
-    """Probabilities of the ten classes per net (exp of the nets' log-softmax output)."""
+    """Probabilities of every class per net (exp of the nets' log-softmax output)."""
     result = {}
     with torch.no_grad():
         for name, model in models.items():

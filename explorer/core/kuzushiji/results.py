@@ -20,6 +20,8 @@ from explorer.core.errors import UserError
 from explorer.core.kuzushiji import evaluation as kmnist_eval
 from explorer.core.kuzushiji import nets, trained
 from explorer.core.kuzushiji.dataset import KMNIST
+from explorer.core.kuzushiji.datasets import KMNIST as KMNIST_SET
+from explorer.core.kuzushiji.datasets import DataSet
 from explorer.core.kuzushiji.engine import EpochRecord, TrainConfig
 from explorer.core.kuzushiji.evaluation import Evaluation, evaluate
 from explorer.core.progress import Progress, ProgressGenerator
@@ -40,6 +42,8 @@ class NetResult:
     source: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
     """Numbers saved with loaded weights (accuracy, test_loss, seconds) until it is evaluated here."""
+    dataset: DataSet = KMNIST_SET
+    """The data set the net tells the classes of."""
 
     @property
     def accuracy(self) -> float | None:
@@ -73,8 +77,9 @@ def evaluate_nets(models: dict[str, nn.Module], data: KMNIST) -> ProgressGenerat
     return found
 
 
-def result_of_run(config: TrainConfig, history: list[EpochRecord], seconds: float, stopped: bool) -> NetResult:
-    """The net a finished (or stopped) run leaves: its last finished epoch's weights.
+def result_of_run(config: TrainConfig, history: list[EpochRecord], seconds: float, stopped: bool,
+                  dataset: DataSet = KMNIST_SET) -> NetResult:
+    """The net a finished (or stopped) run on ``dataset`` leaves: its last finished epoch's weights.
 
     A stopped run's settings say how many epochs the kept weights really had.
     ``history`` must hold at least one epoch.
@@ -82,10 +87,10 @@ def result_of_run(config: TrainConfig, history: list[EpochRecord], seconds: floa
     last = history[-1]
     if stopped:
         config = dataclasses.replace(config, epochs=last.epoch)
-    model = nets.create(config.net)
+    model = nets.create(config.net, dataset=dataset)
     model.load_state_dict(last.state_dict)
     model.eval()
-    return NetResult(config.net, model, config, last.evaluation, list(history), seconds)
+    return NetResult(config.net, model, config, last.evaluation, list(history), seconds, dataset=dataset)
 
 
 def save_result(result: NetResult, path: str | Path) -> Path:

@@ -16,6 +16,7 @@ from torch import nn
 from explorer.core import checkpoints, paths
 from explorer.core.errors import UserError
 from explorer.core.kuzushiji import nets
+from explorer.core.kuzushiji.datasets import KMNIST, DataSet
 
 EXPERIMENT = "kuzushiji"
 HOW_TO_TRAIN = (
@@ -31,6 +32,8 @@ class TrainedNet:
     name: str
     model: nn.Module
     source: str
+    dataset: DataSet = KMNIST
+    """The data set whose classes the net tells apart."""
 
 
 def checkpoint_path(name: str) -> Path:

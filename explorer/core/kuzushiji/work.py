@@ -19,7 +19,7 @@ import numpy as np
 from explorer.core.checkpoints import is_number, kind_of
 from explorer.core.errors import UserError
 from explorer.core.kuzushiji import nets
-from explorer.core.kuzushiji.classes import CLASSES
+from explorer.core.kuzushiji.datasets import KMNIST, DataSet
 from explorer.core.kuzushiji.engine import EpochRecord
 from explorer.core.kuzushiji.evaluation import Evaluation
 from explorer.core.kuzushiji.results import NetResult, load_latest_results
@@ -83,9 +83,8 @@ def checked_histories(store: WorkStore, histories: object) -> dict[str, dict[str
     return checked
 
 
-def _checked_arrays(arrays: dict[str, np.ndarray], epochs: int) -> str | None:
-    """What is wrong with a history's arrays for ``epochs`` epochs, or ``None`` if their shapes fit."""
-    classes = len(CLASSES)
+def _checked_arrays(arrays: dict[str, np.ndarray], epochs: int, classes: int) -> str | None:
+    """What is wrong with a history's arrays for ``epochs`` epochs of ``classes`` classes, or ``None`` if they fit."""
     want = {"labels": 1, "predictions": 2, "probabilities": 3, "confusion": 3}
     for key, dims in want.items():
         if key not in arrays:
@@ -104,8 +103,8 @@ def _checked_arrays(arrays: dict[str, np.ndarray], epochs: int) -> str | None:
 
 
 def load_history(store: WorkStore, name: str, accuracy: float | None, test_loss: float | None,
-                 histories: dict[str, dict[str, Any]] | None = None) -> list[EpochRecord]:
-    """Net ``name``'s kept epochs if they end with ``accuracy`` and ``test_loss``, else ``[]``.
+                 histories: dict[str, dict[str, Any]] | None = None, dataset: DataSet = KMNIST) -> list[EpochRecord]:
+    """Net ``name``'s kept epochs (of ``dataset``'s classes) if they end with ``accuracy`` and ``test_loss``, else ``[]``.
 
     ``histories`` is :func:`checked_histories`' answer (read from the store when not given); a
     store whose histories are ill-typed has its metadata set aside and gives ``[]``.
@@ -125,7 +124,7 @@ def load_history(store: WorkStore, name: str, accuracy: float | None, test_loss:
     arrays = store.load_arrays(entry["file"])
     if arrays is None or len(arrays.get("predictions", ())) != len(entry["epochs"]):
         return []
-    wrong = _checked_arrays(arrays, len(entry["epochs"]))
+    wrong = _checked_arrays(arrays, len(entry["epochs"]), dataset.num_classes)
     if wrong:
         store.set_aside(entry["file"], UserError(wrong))
         return []
@@ -194,7 +193,7 @@ def restore_results(store: WorkStore) -> dict[str, NetResult]:
         store.set_aside(META, exc)
         histories = {}
     for name, result in results.items():
-        history = load_history(store, name, result.accuracy, result.test_loss, histories)
+        history = load_history(store, name, result.accuracy, result.test_loss, histories, result.dataset)
         if history:
             result.history, result.evaluation = history, history[-1].evaluation
     return results

@@ -189,7 +189,7 @@ class EvaluationPage(QWidget):
         self.evaluation = evaluation
         self.selection_changed.emit(result.name if result is not None else None, epoch)
         self._show_summary(result, evaluation, epoch)
-        matrix = evaluation.confusion if evaluation is not None else np.zeros((10, 10), dtype=np.int64)
+        matrix = evaluation.confusion if evaluation is not None else np.zeros((len(CLASSES),) * 2, dtype=np.int64)
         self.matrix.set_matrix(matrix)
         self._show_per_class(evaluation)
         self._show_pairs(matrix)

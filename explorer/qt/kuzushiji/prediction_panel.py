@@ -102,7 +102,8 @@ class NetCard(QFrame):
         self._fit_ticks()
         # The labels follow the chart's width: kana over romaji when there is room, else kana only.
         axis.geometryChanged.connect(self._fit_ticks)
-        self.bar_item = pg.BarGraphItem(x=np.arange(10), height=np.zeros(10), width=0.7, brush=OTHER_BRUSH)
+        self.bar_item = pg.BarGraphItem(x=np.arange(len(CLASSES)), height=np.zeros(len(CLASSES)), width=0.7,
+                                        brush=OTHER_BRUSH)
         self.bars.addItem(self.bar_item)
         self.probabilities: np.ndarray | None = None
 
@@ -130,7 +131,7 @@ class NetCard(QFrame):
         """
         axis = self.bars.getAxis("bottom")
         metrics = QFontMetrics(axis.style["tickFont"])
-        per_bar = axis.width() / 10.2  # the x range is -0.6 … 9.6
+        per_bar = axis.width() / (len(CLASSES) + 0.2)  # the x range is -0.6 … classes - 0.4
         romaji_fits = per_bar >= max(metrics.horizontalAdvance(r) for _, r in CLASSES) + 4
         style = "two lines" if romaji_fits else "kana"
         if style == self._tick_style:
@@ -149,13 +150,13 @@ class NetCard(QFrame):
         if probs is None:
             self.kana.setText("–")
             self.verdict.setText("")
-            self.bar_item.setOpts(height=np.zeros(10), brushes=[OTHER_BRUSH] * 10)
+            self.bar_item.setOpts(height=np.zeros(len(CLASSES)), brushes=[OTHER_BRUSH] * len(CLASSES))
             return
         top = int(np.argmax(probs))
         kana, romaji = CLASSES[top]
         self.kana.setText(kana)
         self.verdict.setText(f"{romaji} · {100 * probs[top]:.1f} %")
-        brushes = [TOP_BRUSH if i == top else OTHER_BRUSH for i in range(10)]
+        brushes = [TOP_BRUSH if i == top else OTHER_BRUSH for i in range(len(CLASSES))]
         self.bar_item.setOpts(height=self.probabilities, brushes=brushes)
 
 

@@ -98,7 +98,7 @@ def test_a_fifo_in_the_data_folder_is_refused_by_name_without_blocking(tmp_path)
     folder = _good_folder(tmp_path / "kmnist")
     (folder / NPZ[2]).unlink()
     os.mkfifo(folder / NPZ[2])  # opening it for reading would wait for a writer forever
-    with pytest.raises(UserError, match=r"kmnist-test-imgs.npz: a named pipe \(FIFO\), not a regular KMNIST file"):
+    with pytest.raises(UserError, match=r"kmnist-test-imgs.npz: a named pipe \(FIFO\), not a regular data file"):
         dataset.read_folder(folder)
 
 

@@ -162,7 +162,7 @@ def test_labels_file_in_place_of_images(tmp_path, write_kmnist_folder):
 
 
 def test_empty_folder_lists_what_is_needed(tmp_path):
-    with pytest.raises(UserError, match="no KMNIST files") as err:
+    with pytest.raises(UserError, match="no Kuzushiji-MNIST or Kuzushiji-49 files") as err:
         dataset.read_folder(tmp_path)
     for name in FILES["idx.gz"] + FILES["npz"]:
         assert name in str(err.value)
