@@ -77,6 +77,7 @@ def headless_app():
 
     if QApplication.instance() is None:
         _quiet_qt()
+    _quiet_warnings()
     app = QApplication.instance() or QApplication([sys.argv[0]])
     app.setApplicationName("Neural Dynamics Explorer")
     app.setOrganizationName("NeuralDynamicsExplorer")
@@ -98,6 +99,16 @@ def _quiet_qt() -> None:
         log.log(levels.get(kind, logging.INFO), "Qt: %s", message)
 
     qInstallMessageHandler(handler)
+
+
+def _quiet_warnings() -> None:
+    """The app's logged warnings (a renderer skipping a 3-D view…) are not printed bare between the output
+    lines, as Python does for a logger with no handler; the command says what matters as ``note:`` lines."""
+    import logging
+
+    log = logging.getLogger("explorer")
+    if not any(isinstance(h, logging.NullHandler) for h in log.handlers):
+        log.addHandler(logging.NullHandler())
 
 
 def has_opengl() -> bool:

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import base64
+import os
 import re
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -126,3 +130,75 @@ def test_export_recurrent_under_x_has_the_3d_view(tmp_path, capsys):
     assert (image.width(), image.height()) == (640, 480)
     assert _not_blank(views[0])
     assert "3-D views are skipped" not in capsys.readouterr().err
+
+
+# A second real process, as a user runs it: a segfault (exit 139) or a note on stderr shows there.
+def _explorer(args: list[str], platform: str | None, display: bool) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k not in ("QT_QPA_PLATFORM", "WAYLAND_DISPLAY")}
+    if platform is not None:
+        env["QT_QPA_PLATFORM"] = platform
+    if not display:
+        env.pop("DISPLAY", None)
+    return subprocess.run([sys.executable, "-m", "explorer", *args], env=env, capture_output=True, text=True,
+                          timeout=600)
+
+
+def _report_3d_images(path: Path) -> list[QImage]:
+    root = ET.parse(path).getroot()
+    images = []
+    for img in root.iter(f"{XHTML}img"):
+        if img.get("alt", "").endswith("in 3-D"):
+            images.append(QImage.fromData(base64.b64decode(img.get("src").split(",", 1)[1])))
+    return images
+
+
+def _image_not_blank(image: QImage) -> bool:
+    colours = {image.pixel(x, y) for x in range(0, image.width(), 7) for y in range(0, image.height(), 7)}
+    return not image.isNull() and len(colours) > 8
+
+
+UNDER_X = [pytest.param(None, id="QT_QPA_PLATFORM-unset"), pytest.param("offscreen", id="QT_QPA_PLATFORM-offscreen")]
+
+
+@pytest.mark.gl
+@pytest.mark.parametrize("platform", UNDER_X)
+def test_report_with_a_display_has_the_3d_view(platform, tmp_path):
+    out = tmp_path / "lab.html"
+    done = _explorer(["report", "--out", str(out)], platform, display=True)
+    assert done.returncode == 0, done.stderr[-2000:]  # not 139 (it segfaulted with a display set)
+    assert "no OpenGL" not in done.stderr
+    views = _report_3d_images(out)
+    assert views and all(_image_not_blank(v) for v in views)
+
+
+@pytest.mark.gl
+@pytest.mark.parametrize("platform", UNDER_X)
+def test_export_recurrent_with_a_display_writes_the_3d_views(platform, tmp_path):
+    out = tmp_path / "rec"
+    done = _explorer(["export", "--tab", "recurrent", "--out", str(out), "--format", "png"], platform, display=True)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "no OpenGL" not in done.stderr
+    views = sorted(out.glob("*_3d*.png"))
+    assert {p.stem.rsplit("_3d", 1)[1] for p in views} == {"", "_front", "_side", "_top"}
+    assert all(_image_not_blank(QImage(str(p))) for p in views)
+
+
+def test_without_a_display_export_and_report_skip_the_3d_views_with_one_note(tmp_path):
+    out = tmp_path / "rec"
+    done = _explorer(["export", "--tab", "recurrent", "--out", str(out), "--format", "png"], None, display=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    err = done.stderr.strip().splitlines()
+    assert [line for line in err if "OpenGL" in line] == [err[0]] and err[0].startswith("note: no OpenGL")
+    assert err[-1].startswith("wrote ") and len(err) == 2
+    names = {p.name for p in out.iterdir()}
+    assert not [n for n in names if "_3d" in n]
+    assert [n for n in names if re.fullmatch(r"anb\d*n_(srn|lstm)\d+_\d\d\.png", n)]  # the 2-D views are there
+
+    report = tmp_path / "lab.html"
+    done = _explorer(["report", "--out", str(report)], None, display=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert [line for line in done.stderr.splitlines() if "OpenGL" in line] == [
+        "note: no OpenGL here (no display, or one without GLX): the 3-D views are not in the report; "
+        "run on a desktop or under Xvfb to get them"]
+    assert not _report_3d_images(report)
+    assert "Recurrent dynamics" in report.read_text(encoding="utf-8")

@@ -30,6 +30,29 @@ def test_guide_menu_shows_the_current_tabs_guide(qtbot, monkeypatch):
     dialog.close()
 
 
+def test_the_window_and_its_guides_show_exactly_the_list_of_experiments(qtbot):
+    """One tab per experiment of the list, in its order, each with its own guide in Help."""
+    from PySide6.QtGui import QTextDocument
+
+    from explorer.core.experiments import EXPERIMENTS
+
+    window = MainWindow()
+    qtbot.addWidget(window)
+    assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == [e.title for e in EXPERIMENTS]
+    for index, each in enumerate(EXPERIMENTS):
+        window.tabs.setCurrentIndex(index)  # built on its first visit
+        assert window.current_tab().title == each.title
+        window.guide_action.trigger()
+        dialog = window.help_dialog
+        assert dialog.windowTitle() == f"Guide: {each.title}"
+        page = QTextDocument()
+        page.setMarkdown(guides.guide_markdown(each.help_page))
+        assert dialog.browser.toPlainText() == page.toPlainText()
+        assert "could not be read" not in page.toPlainText()
+    window.help_dialog.close()
+    window.close()
+
+
 def test_docs_index_links_the_local_files():
     text = guides.docs_markdown()
     assert "state_machines.md" in text and "file://" in text
