@@ -76,6 +76,7 @@ def headless_app():
     from PySide6.QtWidgets import QApplication
 
     if QApplication.instance() is None:
+        _check_platform()
         _quiet_qt()
     _quiet_warnings()
     app = QApplication.instance() or QApplication([sys.argv[0]])
@@ -99,6 +100,20 @@ def _quiet_qt() -> None:
         log.log(levels.get(kind, logging.INFO), "Qt: %s", message)
 
     qInstallMessageHandler(handler)
+
+
+#: Qt platforms that end the process (abort, exit 134) when their display is missing, and what names it.
+_NEEDS_DISPLAY = {"xcb": "DISPLAY", "wayland": "WAYLAND_DISPLAY", "wayland-egl": "WAYLAND_DISPLAY"}
+
+
+def _check_platform() -> None:
+    """A platform that needs a display, asked for with none: one error line instead of Qt's abort."""
+    platforms = os.environ.get("QT_QPA_PLATFORM", "").split(";")  # "xcb;offscreen": Qt falls back by itself
+    wanted = platforms[0].split(":")[0].strip()
+    variable = _NEEDS_DISPLAY.get(wanted) if len(platforms) == 1 else None
+    if variable and not os.environ.get(variable):
+        raise UserError(f"QT_QPA_PLATFORM={wanted} needs a display and {variable} is not set; "
+                        "unset QT_QPA_PLATFORM to export without one")
 
 
 def _quiet_warnings() -> None:

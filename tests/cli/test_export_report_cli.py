@@ -202,3 +202,11 @@ def test_without_a_display_export_and_report_skip_the_3d_views_with_one_note(tmp
         "run on a desktop or under Xvfb to get them"]
     assert not _report_3d_images(report)
     assert "Recurrent dynamics" in report.read_text(encoding="utf-8")
+
+
+def test_asking_for_x_without_a_display_is_one_error_line_not_an_abort(tmp_path):
+    done = _explorer(["export", "--tab", "mlp", "--out", str(tmp_path / "out")], "xcb", display=False)
+    assert done.returncode == 2  # Qt's xcb platform aborts the process (134) when it finds no display
+    assert done.stderr.strip().splitlines() == [
+        "error: QT_QPA_PLATFORM=xcb needs a display and DISPLAY is not set; unset QT_QPA_PLATFORM to export without one"]
+    assert not (tmp_path / "out").exists()
