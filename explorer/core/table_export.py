@@ -5,6 +5,7 @@ API:
 - ``rows_to_csv(headers, rows) -> str`` and ``rows_to_tsv(headers, rows)``
   (the clipboard form: a spreadsheet pastes it into cells).
 - ``write_csv(path, headers, rows)`` -- atomically; raises ``UserError``.
+- ``write_table(path, headers, rows)`` -- the same, tab-separated for a ``.tsv`` path.
 - ``curves_to_csv(curves, x_name="epoch")`` -- training curves with real
   column names: one row per x value, one column per curve (empty where a
   curve has no point at that x), instead of pyqtgraph's ``x0000, y0000``.
@@ -56,6 +57,13 @@ def rows_to_tsv(headers: Sequence[str], rows: Iterable[Sequence]) -> str:
 def write_csv(path: str | Path, headers: Sequence[str], rows: Iterable[Sequence]) -> Path:
     """Write the table to ``path`` all at once (no half-written file on failure)."""
     return write_text(path, rows_to_csv(headers, rows))
+
+
+def write_table(path: str | Path, headers: Sequence[str], rows: Iterable[Sequence]) -> Path:
+    """:func:`write_csv`, or tab-separated text when ``path`` ends in ``.tsv``."""
+    if Path(path).suffix.lower() == ".tsv":
+        return write_text(path, rows_to_tsv(headers, rows))
+    return write_csv(path, headers, rows)
 
 
 def curves_table(curves: Mapping[str, tuple[Sequence[float], Sequence[float]]],

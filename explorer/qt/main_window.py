@@ -11,7 +11,6 @@ from PySide6.QtCore import QByteArray, Qt, QTimer, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoGroup
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
     QInputDialog,
     QLabel,
     QMainWindow,
@@ -24,6 +23,7 @@ from explorer import __version__
 from explorer.core import instance_lock, paths
 from explorer.core.errors import UserError
 from explorer.qt import help as guides
+from explorer.qt.dialogs import choose_folder, open_file, remember_folder, save_file, start_folder
 from explorer.qt.exports import export_tab, tab_slots, write_lab_report
 from explorer.qt.menus import ActionsMenu, redo_shortcuts, shortcuts_markdown
 from explorer.qt.messages import show_error
@@ -315,37 +315,27 @@ class MainWindow(QMainWindow):
             return False
         return True
 
-    def _last_dir(self, key: str) -> str:
-        kept = self.settings.value(f"dirs/{key}")
-        return kept if isinstance(kept, str) and kept and Path(kept).is_dir() else str(Path.home())
-
-    def _remember_dir(self, key: str, path: str) -> None:
-        self.settings.set_value(f"dirs/{key}", str(Path(path).parent))
-
     @Slot()
     def open_data(self) -> None:
         tab = self.current_tab()
-        path, _ = QFileDialog.getOpenFileName(self, "Open data", self._last_dir("data"), tab.data_filter)
+        path = open_file(self, "Open data", "data", tab.data_filter)
         if path:
-            self._remember_dir("data", path)
             if self._run_file_action("Could not open the data", tab.open_data, path):
                 self.show_status(f"Loaded {Path(path).name}")
 
     @Slot()
     def open_weights(self) -> None:
         tab = self.current_tab()
-        path, _ = QFileDialog.getOpenFileName(self, "Open weights", self._last_dir("weights"), tab.weights_filter)
+        path = open_file(self, "Open weights", "weights", tab.weights_filter)
         if path:
-            self._remember_dir("weights", path)
             if self._run_file_action("Could not open the weights", tab.open_weights, path):
                 self.show_status(f"Loaded weights from {Path(path).name}")
 
     @Slot()
     def save_weights(self) -> None:
         tab = self.current_tab()
-        path, _ = QFileDialog.getSaveFileName(self, "Save weights", self._last_dir("weights"), tab.save_weights_filter)
+        path = save_file(self, "Save weights", "weights", "", tab.save_weights_filter)
         if path:
-            self._remember_dir("weights", path)
             if self._run_file_action("Could not save the weights", tab.save_weights, path):
                 self.show_status(f"Saved weights to {Path(path).name}")
 
@@ -367,20 +357,19 @@ class MainWindow(QMainWindow):
         figure = Figure.of(figures[name])
         if not figure.name:  # the file is named as File → Export figures… would name it
             figure = dataclasses.replace(figure, name=name)
-        self.export_dialog = open_export_dialog(figure, self, folder=self._last_dir("export"))
+        self.export_dialog = open_export_dialog(figure, self, folder=start_folder("export"))
         self.export_dialog.finished.connect(lambda _=0, d=self.export_dialog: self._exported_one(d))
 
     def _exported_one(self, dialog) -> None:
         if dialog.written is not None:
-            self._remember_dir("export", str(dialog.written))
+            remember_folder("export", dialog.written)
             self.show_status(f"Exported {dialog.written}")  # the folder too: it may not be where the user looks
 
     @Slot()
     def export_all_figures(self) -> None:
         """The current tab's standard set, PNG and SVG, into a chosen folder; says what it wrote."""
-        folder = QFileDialog.getExistingDirectory(self, "Export figures into", self._last_dir("export"))
+        folder = choose_folder(self, "Export figures into", "export")
         if folder:
-            self.settings.set_value("dirs/export", str(folder))
             written: list[Path] = []
             if self._run_file_action(
                 "Could not export the figures", lambda p: written.extend(export_tab(self.current_tab(), p)), folder
@@ -391,13 +380,11 @@ class MainWindow(QMainWindow):
     @Slot()
     def export_report(self) -> None:
         """One HTML lab report from every tab's report sections."""
-        start = str(Path(self._last_dir("report")) / "lab_report.html")
-        path, _ = QFileDialog.getSaveFileName(self, "Export report", start, "HTML report (*.html)")
+        path = save_file(self, "Export report", "report", "lab_report.html", "HTML report (*.html)")
         if not path:
             return
         if not path.lower().endswith((".html", ".htm")):
             path += ".html"
-        self._remember_dir("report", path)
         from explorer.qt.workers import wait_for_tasks
 
         fresh = [i for i in range(self.tabs.count()) if isinstance(self.tabs.widget(i), PendingTab)]

@@ -14,7 +14,6 @@ from pathlib import Path
 import numpy as np
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
-    QFileDialog,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -30,7 +29,7 @@ from explorer.core.kuzushiji import download as kmnist_download
 from explorer.core.kuzushiji.classes import CLASSES
 from explorer.core.kuzushiji.examples import examples as shipped_examples
 from explorer.core.progress import Progress, ProgressGenerator
-from explorer.qt.kuzushiji.folders import remember_folder, start_folder
+from explorer.qt.dialogs import choose_folder
 from explorer.qt.kuzushiji.image_gallery import ImageGallery
 from explorer.qt.kuzushiji.prediction_panel import kana_font
 from explorer.qt.messages import show_error
@@ -234,9 +233,8 @@ class DataPage(QWidget):
 
     @Slot()
     def ask_import_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Folder with the KMNIST files", start_folder("import"))
+        folder = choose_folder(self, "Folder with the KMNIST files", "import")
         if folder:
-            remember_folder("import", folder)
             self.import_folder(folder)
 
     def import_folder(self, folder: str | os.PathLike) -> None:

@@ -17,7 +17,6 @@ import numpy as np
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QGuiApplication, QUndoStack
 from PySide6.QtWidgets import (
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -39,8 +38,8 @@ from explorer.core.kuzushiji.preprocess import (
     read_image_steps,
     to_kmnist_input,
 )
+from explorer.qt.dialogs import open_file
 from explorer.qt.kuzushiji.drawing_canvas import DEFAULT_PEN, RESOLUTION, DrawingCanvas
-from explorer.qt.kuzushiji.folders import remember_folder, start_folder
 from explorer.qt.kuzushiji.net_insides import NetInsides
 from explorer.qt.kuzushiji.prediction_panel import PredictionPanel
 from explorer.qt.kuzushiji.ten_characters import TenCharacters
@@ -330,10 +329,8 @@ class DrawingPanel(QWidget):
 
     @Slot()
     def _ask_open_image(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open a picture of a character", start_folder("image"),
-                                              IMAGE_FILTER)
+        path = open_file(self, "Open a picture of a character", "image", IMAGE_FILTER)
         if path:
-            remember_folder("image", path)
             self.open_image(path)
 
 

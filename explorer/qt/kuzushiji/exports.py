@@ -26,21 +26,20 @@ from pathlib import Path
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtGui import QAction, QGuiApplication
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QWidget
 
 from explorer.core.atomic import write_text
-from explorer.core.errors import UserError
 from explorer.core.kuzushiji import nets
 from explorer.core.kuzushiji.classes import CLASSES
 from explorer.core.kuzushiji.evaluation import Evaluation, most_confused_pairs
 from explorer.core.kuzushiji.model import KuzushijiModel, class_labels
 from explorer.core.report import ReportSection, ReportTable
-from explorer.core.table_export import rows_to_tsv, write_csv
+from explorer.core.table_export import rows_to_tsv
 from explorer.core.work_store import WorkStore
 from explorer.qt.widgets import figure_export
 from explorer.qt.widgets.export_dialog import install_export_action
 from explorer.qt.widgets.figure_export import Figure
-from explorer.qt.widgets.table_export import install_table_actions
+from explorer.qt.widgets.table_export import install_table_actions, save_table_as
 
 LABELS = class_labels()
 PAIRS_IN_REPORT = 5
@@ -259,13 +258,8 @@ def install_confusion_table_actions(view) -> list[QAction]:
     save = QAction("Export counts as CSV…", view)
 
     def ask() -> None:
-        path, _ = QFileDialog.getSaveFileName(view, "Export the confusion counts", "kuzushiji_confusion_counts.csv",
-                                              "CSV table (*.csv)")
-        if path:
-            try:
-                write_csv(path, *confusion_rows(view.matrix))
-            except UserError as exc:
-                QMessageBox.warning(view, "Could not export the table", str(exc))
+        save_table_as(view, lambda: confusion_rows(view.matrix), "kuzushiji_confusion_counts.csv",
+                      "Export the confusion counts")
 
     save.triggered.connect(ask)
     view.addAction(copy)

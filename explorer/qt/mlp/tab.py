@@ -9,7 +9,6 @@ import numpy as np
 from PySide6.QtCore import Qt, QTimer, Slot
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
-    QFileDialog,
     QLabel,
     QWidget,
 )
@@ -23,6 +22,7 @@ from explorer.core.mlp.timeline import WeightTimeline
 from explorer.core.mlp.training import initial_weights, train
 from explorer.core.mlp.work import load_run, load_work
 from explorer.core.work_store import WorkStore
+from explorer.qt.dialogs import open_file, save_file
 from explorer.qt.messages import show_error
 from explorer.qt.mlp import figures as mlp_figures
 from explorer.qt.mlp.activation_table import ActivationTable
@@ -416,7 +416,7 @@ class MLPTab(TrainingRuns, ExperimentTab):
                                  self.state.activation)
 
     def _ask_open_csv(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open data", "", self.data_filter)
+        path = open_file(self, "Open data", "data", self.data_filter)
         if path:
             try:
                 self.open_data(Path(path))
@@ -424,7 +424,7 @@ class MLPTab(TrainingRuns, ExperimentTab):
                 show_error(self, "Could not open the data", str(exc))
 
     def _ask_save_csv(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Save data", "points.csv", "CSV files (*.csv)")
+        path = save_file(self, "Save data", "data", "points.csv", "CSV files (*.csv)")
         if path:
             mlp_data.save_csv(self.state.dataset, path)
 

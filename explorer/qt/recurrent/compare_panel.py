@@ -23,12 +23,10 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDialog,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QMessageBox,
     QPushButton,
     QSpinBox,
     QTableWidget,
@@ -49,9 +47,10 @@ from explorer.core.recurrent.kinds import MODEL_TITLES
 from explorer.core.recurrent.languages import LANGUAGES, get_language
 from explorer.core.recurrent.training import MAX_SEQUENCES
 from explorer.core.report import ReportSection, ReportTable
+from explorer.qt.messages import show_error
 from explorer.qt.recurrent.controls import RECIPE_NAMES
 from explorer.qt.widgets.buttons import button as _button
-from explorer.qt.widgets.table_export import export_table_csv, install_table_actions
+from explorer.qt.widgets.table_export import export_table_csv, install_table_actions, save_table_as
 from explorer.qt.widgets.task_panel import TaskPanel
 from explorer.qt.workers import Task
 
@@ -171,7 +170,7 @@ class CompareDialog(QDialog):
         try:
             config.configs()  # checked here: a bad value is said before anything starts
         except UserError as exc:
-            QMessageBox.warning(self, "Cannot compare", str(exc))
+            show_error(self, "Cannot compare", str(exc))
             return
         self.config, self.rows, self.comparison = config, [], None
         self._fill()
@@ -239,12 +238,7 @@ class CompareDialog(QDialog):
 
     @Slot()
     def _ask_export(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Export the comparison", "compare_models.csv", "CSV table (*.csv)")
-        if path:
-            try:
-                self.export_csv(path)
-            except UserError as exc:
-                QMessageBox.warning(self, "Could not export the table", str(exc))
+        save_table_as(self, self.table_data, "compare_models.csv", "Export the comparison")
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt override
         """Closing the window while it runs cancels the comparison (nothing else is lost: it was not done)."""

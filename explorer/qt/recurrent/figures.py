@@ -25,18 +25,18 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from explorer.core.atomic import write_bytes
 from explorer.core.errors import UserError
 from explorer.core.recurrent.analysis import jet
 from explorer.core.report import ReportSection, ReportTable
-from explorer.core.table_export import rows_to_csv, rows_to_tsv
+from explorer.core.table_export import rows_to_csv, write_table
 from explorer.qt.recurrent.fsm_diagram import SYMBOL_COLOURS
 from explorer.qt.widgets.export_dialog import install_export_action
 from explorer.qt.widgets.figure_export import ColourKey, Figure
 from explorer.qt.widgets.figure_export import export_all as export_figures
 from explorer.qt.widgets.report_figures import report_figure
+from explorer.qt.widgets.table_export import save_table_as
 
 if TYPE_CHECKING:
     from explorer.qt.recurrent.tab import RecurrentTab
@@ -173,22 +173,12 @@ def step_rows(tab: RecurrentTab) -> tuple[list[str], list[list]]:
 
 def write_step_numbers(tab: RecurrentTab, path: str | Path) -> Path:
     """The whole string's step numbers as CSV, or tab-separated for a ``.tsv`` path."""
-    path = Path(path)
-    headers, rows = step_rows(tab)
-    text = rows_to_tsv(headers, rows) if path.suffix.lower() == ".tsv" else rows_to_csv(headers, rows)
-    write_bytes(path, text.encode("utf-8"))
-    return path
+    return write_table(path, *step_rows(tab))
 
 
 def _ask_numbers(tab: RecurrentTab) -> None:
-    s = tab.state
-    name, _ = QFileDialog.getSaveFileName(tab, "Export the step numbers", f"{s.stem}_steps.csv",
-                                          "CSV (*.csv);;Tab-separated (*.tsv)")
-    if name:
-        try:
-            write_step_numbers(tab, name)
-        except UserError as exc:
-            QMessageBox.warning(tab, "Could not export the numbers", str(exc))
+    save_table_as(tab, lambda: step_rows(tab), f"{tab.state.stem}_steps.csv", "Export the step numbers",
+                  tab_separated=True)
 
 
 def data_tables(tab: RecurrentTab) -> dict[str, tuple[list[str], list[list]]]:

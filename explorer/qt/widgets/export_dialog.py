@@ -26,18 +26,17 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLineEdit,
-    QMessageBox,
     QPushButton,
     QSpinBox,
     QWidget,
 )
 
 from explorer.core.errors import UserError
-from explorer.qt.settings import app_settings
+from explorer.qt.dialogs import remember_folder, save_file, start_folder
+from explorer.qt.messages import show_error
 from explorer.qt.widgets.figure_export import (
     DEFAULT_SCALE,
     SCREEN_DPI,
@@ -131,7 +130,7 @@ class ExportDialog(QDialog):
     @Slot()
     def choose_file(self) -> None:
         fmt = self.current_format()
-        path, _ = QFileDialog.getSaveFileName(self, "Export figure", self.path.text(), f"{FORMAT_NAMES[fmt]} (*.{fmt})")
+        path = save_file(self, "Export figure", "export", self.path.text(), f"{FORMAT_NAMES[fmt]} (*.{fmt})")
         if path:
             self.path.setText(path if path.lower().endswith(f".{fmt}") else f"{path}.{fmt}")
 
@@ -148,10 +147,10 @@ class ExportDialog(QDialog):
         try:
             self.export()
         except UserError as exc:
-            QMessageBox.warning(self, "Could not export the figure", str(exc))
+            show_error(self, "Could not export the figure", str(exc))
             return
         # The next export opens here, and the status line says where this one went (folder and file).
-        app_settings().set_value("dirs/export", str(self.written.parent))
+        remember_folder("export", self.written)
         window = self.parentWidget().window() if self.parentWidget() is not None else None
         if hasattr(window, "show_status"):
             window.show_status(f"Exported {self.written}")
@@ -165,8 +164,7 @@ def _resolve(figure: Figure | Callable[[], Figure] | QWidget) -> Figure:
 def open_export_dialog(figure, parent: QWidget | None = None, folder=None) -> ExportDialog:
     """Show the export dialog (window-modal, returns at once) for ``figure``."""
     if folder is None:  # the last export folder, as File → Export figure uses
-        kept = app_settings().value("dirs/export")
-        folder = kept if isinstance(kept, str) and kept and Path(kept).is_dir() else None
+        folder = start_folder("export")
     dialog = ExportDialog(_resolve(figure), folder=folder, parent=parent)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     dialog.open()

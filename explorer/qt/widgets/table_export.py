@@ -10,6 +10,9 @@ API:
   PlotItem/PlotWidget, for :func:`explorer.core.table_export.curves_to_csv`.
 - ``install_table_actions(view, name="table")`` -- right-click "Copy" and
   "Export as CSV…" on a table view.
+- ``save_table_as(parent, table, name, title)`` -- the one "Export as CSV…":
+  asks for the file (in the last table folder), writes it all at once, shows
+  a failure with ``show_error``.
 """
 
 from __future__ import annotations
@@ -20,10 +23,12 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QAbstractItemModel, Qt
 from PySide6.QtGui import QAction, QGuiApplication
-from PySide6.QtWidgets import QAbstractItemView, QFileDialog, QMessageBox
+from PySide6.QtWidgets import QAbstractItemView, QWidget
 
 from explorer.core.errors import UserError
-from explorer.core.table_export import rows_to_tsv, write_csv
+from explorer.core.table_export import rows_to_tsv, write_csv, write_table
+from explorer.qt.dialogs import save_file
+from explorer.qt.messages import show_error
 
 
 def _model(source) -> QAbstractItemModel:
@@ -94,10 +99,42 @@ def install_table_actions(view: QAbstractItemView, name: str = "table") -> list[
 
 
 def _ask_and_export(view: QAbstractItemView, name: str) -> None:
-    path, _ = QFileDialog.getSaveFileName(view, "Export table", f"{name}.csv", "CSV table (*.csv)")
+    save_table_as(view, view, f"{name}.csv")
+
+
+CSV_FILTER = "CSV table (*.csv)"
+TSV_FILTER = "Tab-separated (*.tsv)"
+
+
+def save_table_as(
+    parent: QWidget, table, name: str, title: str = "Export table", *, tab_separated: bool = False
+) -> Path | None:
+    """Ask where to save ``table`` as CSV, write it, and say so if it failed: every "Export as CSV…" of the app.
+
+    Parameters
+    ----------
+    table
+        What :func:`table_rows` reads (a table view, an item model,
+        ``(headers, rows)``), or a function returning it, called once a file
+        is chosen.
+    name
+        The file name offered, in the folder the last table went to.
+    tab_separated
+        Also offer tab-separated text (written for a ``.tsv`` name).
+
+    Returns
+    -------
+    The file written, or ``None`` when cancelled or when writing failed
+    (the reason is shown with :func:`~explorer.qt.messages.show_error`).
+    """
+    filters = f"{CSV_FILTER};;{TSV_FILTER}" if tab_separated else CSV_FILTER
+    path = save_file(parent, title, "table", name, filters)
     if not path:
-        return
+        return None
     try:
-        export_table_csv(view, path)
-    except UserError as exc:
-        QMessageBox.warning(view, "Could not export the table", str(exc))
+        source = table() if callable(table) else table
+        headers, rows = table_rows(source)
+        return write_table(path, headers, rows) if tab_separated else write_csv(path, headers, rows)
+    except (UserError, OSError) as exc:
+        show_error(parent, "Could not export the table", str(exc))
+        return None

@@ -67,3 +67,18 @@ def test_width_and_height_keep_the_shape_unless_told_not_to(loss_plot, qtbot):
     dialog.keep_shape.setChecked(False)
     dialog.height_box.setValue(1000)
     assert dialog.width_box.value() == 1000
+
+
+def test_a_failed_export_says_why_in_a_box_that_does_not_block_and_the_dialog_stays(loss_plot, tmp_path, qtbot):
+    from PySide6.QtWidgets import QMessageBox
+
+    blocker = tmp_path / "a file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    dialog = ExportDialog(Figure(loss_plot, name="loss"), folder=blocker, parent=loss_plot)
+    dialog.open()
+    dialog.accept()  # returns at once: the box is window-modal, not a nested event loop
+    boxes = [b for b in dialog.findChildren(QMessageBox) if b.objectName() == "errorBox"]
+    assert len(boxes) == 1 and boxes[0].windowTitle() == "Could not export the figure" and boxes[0].isVisible()
+    assert dialog.isVisible() and dialog.written is None
+    assert blocker.read_text(encoding="utf-8") == "not a folder"
+    dialog.reject()
