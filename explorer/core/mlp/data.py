@@ -37,7 +37,7 @@ class Dataset2D:
         targets = np.array(self.targets, dtype=np.int64).reshape(-1)
         if len(points) != len(targets):
             raise UserError(f"{len(points)} points but {len(targets)} targets")
-        if not np.all(np.isin(targets, (0, 1))):
+        if not np.all((targets == 0) | (targets == 1)):  # np.isin sorted a million targets: 0.2 s
             raise UserError("every target must be 0 or 1")
         if not np.all(np.isfinite(points)):
             raise UserError("every point must have finite coordinates")

@@ -8,7 +8,10 @@ The last training run is kept too (``run``): its curves' rows (epoch, loss,
 accuracy; thinned to :data:`~explorer.core.kept_curves.MAX_ROWS`), the
 weights it gave and its weight timeline (at most
 :data:`~explorer.core.mlp.timeline.DEFAULT_LIMIT` snapshots), so after a restart the curves are back and still known to
-belong to the net shown only while it is that run's net.
+belong to the net shown only while it is that run's net. Since issue 18 the run
+also keeps the configuration it actually used (``run.config``: hidden units,
+initial weight size, learning rate, seed…) and how it ended (``run.outcome``);
+a run kept before has neither, and loads with ``None`` for them.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from explorer.core.mlp import weights_io
 from explorer.core.mlp.data import Dataset2D
 from explorer.core.mlp.network import MLPWeights
 from explorer.core.mlp.timeline import DEFAULT_LIMIT, WeightSnapshot
+from explorer.core.mlp.training import TrainConfig
 from explorer.core.work_store import META, WorkStore
 
 INLINE_POINTS = 1_000
@@ -30,9 +34,16 @@ ARRAYS = "dataset"
 Run = tuple[list[tuple[int, float, float]], MLPWeights, list[WeightSnapshot]]
 
 
+#: How a kept run ended.
+OUTCOMES = ("finished", "cancelled", "diverged")
+
+
 def save_work(store: WorkStore, dataset: Dataset2D, weights: MLPWeights, activation: str,
-              run: Run | None = None) -> None:
-    """Keep what the tab shows (plain JSON, and an ``.npz`` of the points when there are many), and the last run."""
+              run: Run | None = None, config: TrainConfig | None = None, outcome: str | None = None) -> None:
+    """Keep what the tab shows (plain JSON, and an ``.npz`` of the points when there are many), and the last run.
+
+    ``config`` and ``outcome`` are the run's own settings and ending, kept with it.
+    """
     if len(dataset) > INLINE_POINTS:
         kept = {"name": dataset.name, "arrays": store.save_arrays(ARRAYS, points=dataset.points,
                                                                    targets=dataset.targets)}
@@ -42,6 +53,10 @@ def save_work(store: WorkStore, dataset: Dataset2D, weights: MLPWeights, activat
     if run is not None and run[0]:
         work["run"] = {"history": thinned(run[0]), "trained": weights_io.weights_to_json(run[1], "sigmoid"),
                        "timeline": [_snapshot_to_json(s) for s in (run[2] if len(run) > 2 else [])][-DEFAULT_LIMIT:]}
+        if config is not None:
+            work["run"]["config"] = config_to_json(config)
+        if outcome is not None:
+            work["run"]["outcome"] = outcome
     store.save(work)
     if "arrays" not in kept:
         store.remove(f"{ARRAYS}.npz")  # an older large set no longer named by the metadata
@@ -93,6 +108,58 @@ def load_run(store: WorkStore) -> Run | None:
         store.set_aside(META, exc)
         return None
     return [(int(e), loss, acc) for e, loss, acc in rows], trained, snapshots
+
+
+def load_run_details(store: WorkStore) -> tuple[TrainConfig | None, str | None]:
+    """The kept run's configuration and outcome (``None`` each for a run kept before they were);
+    an ill-typed one sets ``work.json`` aside (named) and gives ``(None, None)``."""
+    run = store.load().get("run")
+    if not isinstance(run, dict):
+        return None, None
+    try:
+        config = config_from_json(run["config"]) if run.get("config") is not None else None
+        outcome = run.get("outcome")
+        if outcome is not None and outcome not in OUTCOMES:
+            shown = repr(outcome[:40]) if isinstance(outcome, str) else kind_of(outcome)
+            raise UserError(f"'run.outcome' should be one of {', '.join(OUTCOMES)}, not {shown}")
+    except (UserError, KeyError, TypeError, ValueError, OverflowError) as exc:
+        store.set_aside(META, exc)
+        return None, None
+    return config, outcome
+
+
+#: The configuration's fields kept with a run, and the type each must have.
+_CONFIG_FIELDS = {"hidden": int, "init_std": float, "lr": float, "weight_decay": float, "max_epochs": int,
+                  "stable_epochs": int, "seed": int, "report_every": int, "eps": float}
+
+
+def config_to_json(config: TrainConfig) -> dict:
+    """A run's :class:`TrainConfig` as plain JSON values."""
+    kept = {name: getattr(config, name) for name in _CONFIG_FIELDS}
+    kept["betas"] = [float(b) for b in config.betas]
+    return kept
+
+
+def config_from_json(value: object) -> TrainConfig:
+    """A kept configuration, each field checked by type and range (:meth:`TrainConfig.validate`)."""
+    if not isinstance(value, dict):
+        raise UserError(f"'run.config' should be a table of settings, not {kind_of(value)}")
+    fields: dict = {}
+    for name, kind in _CONFIG_FIELDS.items():
+        number = value.get(name)
+        whole = isinstance(number, int) and not isinstance(number, bool)
+        if not (whole if kind is int else (whole or isinstance(number, float))):
+            raise UserError(f"'run.config.{name}' should be {'a whole number' if kind is int else 'a number'}, "
+                            f"not {kind_of(number)}")
+        fields[name] = kind(number)
+    betas = value.get("betas")
+    if (not isinstance(betas, list) or len(betas) != 2
+            or not all(isinstance(b, int | float) and not isinstance(b, bool) and 0 <= b < 1 for b in betas)):
+        raise UserError("'run.config.betas' should be two numbers from 0 to 1")
+    config = TrainConfig(**fields, betas=(float(betas[0]), float(betas[1])))
+    if not 0 < config.eps < 1:
+        raise UserError("'run.config.eps' should be a small positive number")
+    return config.validate()
 
 
 def _number_or_none(value: float) -> float | None:

@@ -3,7 +3,9 @@
 A model/view table (issue 9): :class:`ActivationModel` holds the numbers as
 numpy arrays and formats a cell only when the view paints it, so a data set of
 a million points costs one array per column, not a widget item per cell, and a
-new network is one ``dataChanged`` signal.
+new network is one ``dataChanged`` signal. The numbers are computed by the
+experiment's model (:func:`explorer.core.mlp.model.evaluate`, in a background
+task for a large data set); the table only shows them.
 """
 
 from __future__ import annotations
@@ -13,8 +15,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 
-from explorer.core.mlp.data import Dataset2D
-from explorer.core.mlp.network import MLPWeights, forward
+from explorer.core.mlp.model import CORRECT, Evaluation, cell_text
 from explorer.qt.widgets.table_export import install_table_actions
 
 RIGHT = QColor(225, 245, 225)
@@ -22,27 +23,9 @@ WRONG = QColor(250, 215, 215)
 _Index = QModelIndex | QPersistentModelIndex
 
 
-#: Decimals shown in a cell (the full value is in its tooltip).
-DECIMALS = 4
-#: Header of the last column: whether the net gets the point right (✓ or ✗).
-CORRECT = "correct"
 #: Rows the table is tall enough to show whole (the course's grid has nine points).
 ROWS_SHOWN = 9
-
-
-def _fmt(value: float) -> str:
-    """A value as a cell shows it: exact short values as they are (0, 1, 0.5), others to 4 decimals.
-
-    At ×10 a unit's activation can be 8.32e-07 or 1.71e-15: shown as 0.0000, so
-    a student reads "off", not an exponent; 0.99998 is 1.0000, never a bare 1
-    that only the step activation gives.
-    """
-    rounded = round(value, DECIMALS)
-    if rounded == value:
-        text = f"{value:.{DECIMALS}f}".rstrip("0").rstrip(".")
-    else:
-        text = f"{value:.{DECIMALS}f}"
-    return "0" if text in ("-0", "") else text.replace("-0.0000", "0.0000")
+_fmt = cell_text
 
 
 def _full(value: float) -> str:
@@ -65,22 +48,18 @@ class ActivationModel(QAbstractTableModel):
         self._correct = np.zeros(0, bool)
         self._targets = np.zeros(0, np.int64)
 
-    def set_network(self, weights: MLPWeights, dataset: Dataset2D, activation: str) -> np.ndarray:
-        """Show ``weights`` on ``dataset``; returns which points it gets right."""
-        hidden, output = forward(weights, dataset.points, activation)
-        correct = (output >= 0.5) == (dataset.targets == 1)
-        headers = ["x", "y", *[f"h{j}" for j in range(weights.hidden)], "output", "target", CORRECT]
-        columns = [dataset.points[:, 0], dataset.points[:, 1], *hidden.T, output]
-        reshaped = headers != self._headers or len(dataset) != len(self._targets)
+    def set_evaluation(self, evaluation: Evaluation) -> None:
+        """Show an evaluation of the model (:meth:`~explorer.core.mlp.model.MLPModel.evaluate`): arrays only."""
+        headers = list(evaluation.headers)
+        reshaped = headers != self._headers or len(evaluation) != len(self._targets)
         if reshaped:
             self.beginResetModel()
-        self._headers, self._columns = headers, columns
-        self._correct, self._targets = correct, dataset.targets
+        self._headers, self._columns = headers, list(evaluation.columns)
+        self._correct, self._targets = evaluation.correct, evaluation.targets
         if reshaped:
             self.endResetModel()
         elif len(self._targets):
             self.dataChanged.emit(self.index(0, 0), self.index(self.rowCount() - 1, self.columnCount() - 1))
-        return correct
 
     @property
     def headers(self) -> list[str]:
@@ -166,13 +145,12 @@ class ActivationTable(QTableView):
         height = self.horizontalHeader().sizeHint().height() + 3 * self.verticalHeader().defaultSectionSize()
         return QSize(hint.width(), height + 2 * self.frameWidth())
 
-    def show_network(self, weights: MLPWeights, dataset: Dataset2D, activation: str) -> np.ndarray:
-        """Show ``weights`` on ``dataset``; returns which points it gets right."""
+    def show_evaluation(self, evaluation: Evaluation) -> None:
+        """Show the model's evaluation of the net on the data set (computed elsewhere)."""
         rows = self.model_.rowCount()
-        correct = self.model_.set_network(weights, dataset, activation)
+        self.model_.set_evaluation(evaluation)
         if self.model_.rowCount() != rows:
             self.updateGeometry()  # its height follows the rows, up to ROWS_SHOWN
-        return correct
 
     def rowCount(self) -> int:  # noqa: N802 - the name QTableWidget had, which callers use
         """Rows shown: one per data point."""

@@ -13,22 +13,21 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject
 
-from explorer.core.mlp.data import Dataset2D
-from explorer.core.mlp.network import MLPWeights
-from explorer.core.mlp.work import INLINE_POINTS, save_work
+from explorer.core.mlp.model import MLPRun, MLPState, save_parts
+from explorer.core.mlp.work import INLINE_POINTS
 from explorer.core.progress import Progress
 from explorer.core.work_store import WorkStore
 from explorer.qt.workers import Task
 
 
-def _save_steps(store: WorkStore, dataset: Dataset2D, weights: MLPWeights, activation: str, run=None):
+def _save_steps(store: WorkStore, state: MLPState, run: MLPRun | None):
     # Saves before its one yield: a cancel (closing the window) waits for the write, never drops it.
-    save_work(store, dataset, weights, activation, run)
+    save_parts(store, state, run)
     yield Progress(1, 1, "work kept", keep=True)
 
 
 class WorkKeeper(QObject):
-    """``keep(dataset, weights, activation, run)``: at once when small, in the background when large."""
+    """``keep(state, run)``: at once when small, in the background when large."""
 
     def __init__(self, store: WorkStore, keep_now: Callable, report: Callable[[str], None], parent: QObject):
         super().__init__(parent)
@@ -37,12 +36,12 @@ class WorkKeeper(QObject):
         self.task: Task | None = None
         self._waiting: tuple | None = None
 
-    def keep(self, dataset: Dataset2D, weights: MLPWeights, activation: str, run=None) -> None:
-        """``run``: the last training run's rows and weights (see :func:`~explorer.core.mlp.work.save_work`)."""
-        if len(dataset) <= INLINE_POINTS and self.task is None:
-            self._keep_now("the MLP work", save_work, self.store, dataset, weights, activation, run)
+    def keep(self, state: MLPState, run: MLPRun | None = None) -> None:
+        """Keep the model's ``state`` and last ``run`` (see :func:`~explorer.core.mlp.model.save_parts`)."""
+        if len(state.dataset) <= INLINE_POINTS and self.task is None:
+            self._keep_now("the MLP work", save_parts, self.store, state, run)
             return
-        self._waiting = (dataset, weights, activation, run)
+        self._waiting = (state, run)
         if self.task is None:
             self._start()
 
@@ -50,7 +49,7 @@ class WorkKeeper(QObject):
         """Write the newest waiting state now (on close, after the running write was joined)."""
         if self._waiting is not None:
             args, self._waiting = self._waiting, None
-            self._keep_now("the MLP work", save_work, self.store, *args)
+            self._keep_now("the MLP work", save_parts, self.store, *args)
 
     def _start(self) -> None:
         args, self._waiting = self._waiting, None
@@ -62,7 +61,7 @@ class WorkKeeper(QObject):
     def _on_finished(self) -> None:
         self.task = None
         if self._waiting is not None:
-            if len(self._waiting[0]) <= INLINE_POINTS:
+            if len(self._waiting[0].dataset) <= INLINE_POINTS:
                 self.keep(*self._waiting)
                 self._waiting = None
             else:

@@ -13,13 +13,8 @@ the room between the plots and the table.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from PySide6.QtCore import QEvent, QObject, QSize, Qt
 from PySide6.QtWidgets import QHBoxLayout, QScrollArea, QSplitter, QTabWidget, QVBoxLayout, QWidget
-
-if TYPE_CHECKING:
-    from explorer.qt.mlp.tab import MLPTab
 
 #: Rows of region plots that are always shown whole (more hidden units scroll).
 WHOLE_ROWS = 2
@@ -125,8 +120,12 @@ class _TableWhole(QObject):
         return False
 
 
-def build_layout(tab: MLPTab) -> None:
-    """Controls on the left; heading, timeline and region plots above the table and the curves on the right."""
+def build_layout(tab: QWidget) -> None:
+    """Controls on the left; heading, timeline and region plots above the table and the curves on the right.
+
+    ``tab`` is the MLP tab (its ``controls``, ``accuracy_label``, ``timeline``, ``region_grid``,
+    ``table``, ``curves`` and ``curves_note``); not imported here, so the tab and its layout form no cycle.
+    """
     left = ControlsColumn(tab.controls)
 
     top = QWidget()

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QGridLayout, QWidget
 
 from explorer.core.mlp import analysis
 from explorer.core.mlp.data import Dataset2D
+from explorer.core.mlp.model import MLPModel
 from explorer.core.mlp.network import MLPWeights
 from explorer.qt.mlp.region_plot import MAX_SHOWN_POINTS, RegionPlot
 
@@ -45,7 +46,7 @@ class RegionGrid(QWidget):
 
     def show_network(
         self, weights: MLPWeights, activation: str, dataset: Dataset2D, correct: np.ndarray, accuracy: float,
-        live: bool = False, scale: float = 1, moment: str = "",
+        live: bool = False, scale: float = 1, moment: str = "", bounds=None,
     ) -> None:
         """Draw every unit's region for ``weights``, all in this call.
 
@@ -53,11 +54,12 @@ class RegionGrid(QWidget):
         network (an earlier queue drew one plot per event-loop turn and each live
         refresh restarted it, so later plots kept old weights). ``live`` only draws
         coarser. ``scale`` and ``moment`` ("epoch 1,200 of training"…) go into the
-        exported figures' titles.
+        exported figures' titles. ``bounds`` (the data set's, with its margin) saves
+        going over a large data set again.
         """
         self._ensure_plots(weights.hidden)
         resolution = LIVE_RESOLUTION if live else RESOLUTION
-        xr, yr = dataset.bounds(0.5)
+        xr, yr = bounds if bounds is not None else dataset.bounds(0.5)
         factor = f", ×{scale:g}" if scale != 1 else ""
         times = f" (×{scale:g})" if scale != 1 else ""  # as Help says: the titles name a rescale
         sample = len(dataset) > MAX_SHOWN_POINTS
@@ -100,3 +102,17 @@ class RegionGrid(QWidget):
             self.grid.addWidget(plot, i // PLOT_COLUMNS, i % PLOT_COLUMNS)
         for row in range(self.grid.rowCount()):
             self.grid.setRowStretch(row, 1 if row < self.rows() else 0)  # rows share the height alike
+
+
+def standalone_plots(model: MLPModel) -> list[RegionPlot]:
+    """Region plots of their own (in no window) drawing what ``model`` shows, for figures and the report."""
+    grid = RegionGrid()
+    evaluation = model.evaluate()
+    grid.show_network(model.shown_weights(), model.shown_activation(), model.state.dataset, evaluation.correct,
+                      evaluation.accuracy, False, model.scale, model.moment_text(), evaluation.bounds)
+    plots = list(grid.plots)
+    for plot in plots:  # owned by whoever holds them now, not by the grid that goes with this call
+        grid.grid.removeWidget(plot)
+        plot.setParent(None)
+    grid.deleteLater()
+    return plots

@@ -98,12 +98,13 @@ class RegionPlot(pg.PlotWidget):
         else:
             (ax, ay), (bx, by) = segment
             self.line.setData([ax, bx], [ay, by])
-        # Points change far less often than the region: only touch them when they do.
-        key = (points.tobytes(), targets.tobytes(), None if correct is None else np.asarray(correct).tobytes())
+        # Points change far less often than the region: only touch them when they do. The key is
+        # made of the points drawn (at most MAX_SHOWN_POINTS), not of a million points' bytes.
+        shown = shown_points(len(targets))
+        ok = np.ones(len(shown), bool) if correct is None else np.asarray(correct, bool)[shown]
+        key = (len(targets), points[shown].tobytes(), targets[shown].tobytes(), ok.tobytes())
         if self._shown.get("points") != key:
-            ok = np.ones(len(targets), bool) if correct is None else np.asarray(correct, bool)
-            shown = shown_points(len(targets))
-            pens = [RIGHT_PEN if good else WRONG_PEN for good in ok[shown]]
+            pens = [RIGHT_PEN if good else WRONG_PEN for good in ok]
             brushes = [TARGET_BRUSHES[int(t)] for t in targets[shown]]
             self.points.setData(x=points[shown, 0], y=points[shown, 1], brush=brushes, pen=pens, data=shown)
             self._shown["points"] = key

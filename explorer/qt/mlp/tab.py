@@ -1,11 +1,16 @@
-"""The two-layer MLP on a 9-point grid: train, hand-design, see regions and the table."""
+"""The two-layer MLP on a 9-point grid: train, hand-design, see regions and the table.
+
+The tab shows an :class:`~explorer.core.mlp.model.MLPModel` (issue 18): the data set,
+the weights, the activation, the rescale factor, the last run with the settings it
+used, and the timeline moment shown all live there; the tab observes it and
+redraws. The spin boxes of the Train box are only the next run's inputs. On a large
+data set the net is evaluated in a background task, so the window never waits for it.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
 from PySide6.QtCore import Qt, QTimer, Slot
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
@@ -14,13 +19,12 @@ from PySide6.QtWidgets import (
 )
 
 from explorer.core.errors import UserError
-from explorer.core.mlp import analysis, weights_io
 from explorer.core.mlp import data as mlp_data
+from explorer.core.mlp import weights_io
 from explorer.core.mlp.data import Dataset2D
+from explorer.core.mlp.model import Evaluation, MLPModel, MLPState, evaluate_steps
 from explorer.core.mlp.network import MLPWeights, reference_step_network
-from explorer.core.mlp.timeline import WeightTimeline
-from explorer.core.mlp.training import initial_weights, train
-from explorer.core.mlp.work import load_run, load_work
+from explorer.core.mlp.training import train
 from explorer.core.work_store import WorkStore
 from explorer.qt.dialogs import open_file, save_file
 from explorer.qt.messages import show_error
@@ -43,15 +47,8 @@ from explorer.qt.workers import Task
 #: While training, the region plots follow the weights a few times a second (the
 #: curves follow every record); more would take the GIL from the training loop.
 LIVE_REFRESH_MS = 400
-
-
-@dataclass(frozen=True)
-class MLPState:
-    """Everything an undo step restores."""
-
-    dataset: Dataset2D
-    weights: MLPWeights
-    activation: str
+#: Over this many points the net is evaluated in a background task (a million took ~0.7 s on the GUI thread).
+BACKGROUND_POINTS = 20_000
 
 
 class MLPTab(TrainingRuns, ExperimentTab):
@@ -65,23 +62,16 @@ class MLPTab(TrainingRuns, ExperimentTab):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.work = WorkStore("mlp")
-        kept = load_work(self.work)  # the data set and weights of the last session
+        #: What the tab shows: the data set and weights of the last session, its last run, the moment shown.
+        self.model = MLPModel.from_store(self.work)
         self.keeper = WorkKeeper(self.work, self.keep, self.status_message.emit, self)
-        self.state = MLPState(*kept) if kept else MLPState(mlp_data.checkerboard(), initial_weights(5, 0.15, 0),
-                                                           "sigmoid")
-        self.scale = 1
         self.task: Task | None = None
-        self.last_record: dict | None = None  # the newest progress data: what Cancel keeps
         self.load_task: Task | None = None  # a large CSV being read
-        #: The last run: its curves' numbers, its snapshots (collected from the records
-        #: as they come, for a cancelled or diverged run) and the net it gave. The curves
-        #: and the timeline belong to that net; next to any other they are labelled so.
-        self.history: list[tuple[int, float, float]] = []
-        self._run_timeline = WeightTimeline()
-        self._trained: MLPWeights | None = None
+        self.eval_task: Task | None = None  # a large data set being evaluated
+        self._eval_live = False  # whether the newest evaluation asked for is drawn coarse (while training)
         self.controls = MLPControls()
         self.curves = TrainingCurves("epoch")
-        install_export_action(self.curves, lambda: mlp_figures.curves_figure(self))
+        install_export_action(self.curves, lambda: mlp_figures.curves_figure(self.model, self.curves))
         self.curves_note = QLabel()
         self.curves_note.setObjectName("curvesNote")
         self.curves_note.setWordWrap(True)
@@ -92,7 +82,6 @@ class MLPTab(TrainingRuns, ExperimentTab):
         self.accuracy_label.setWordWrap(True)  # "· timeline: epoch …" must not widen the window
         self.table = ActivationTable()
         self.region_grid = RegionGrid()
-        self._live_weights: MLPWeights | None = None
         self._live_timer = QTimer(self, singleShot=True, interval=LIVE_REFRESH_MS)
         self._live_timer.timeout.connect(self._refresh_live)
         build_layout(self)
@@ -107,17 +96,15 @@ class MLPTab(TrainingRuns, ExperimentTab):
         factor.blockSignals(False)
         self.controls.rescale.slider.setValue(factor.value())
         settings.bind("rescale", factor, restore=False)
-        self.scale = factor.value()
+        self.model.scale = factor.value()  # quietly: everything is drawn once below
         settings.bind("bottom_page", self.bottom)  # the table or the curves, as last looked at
-        run = load_run(self.work)  # the last run's curves, and the net it gave
-        if run is not None:
-            self.history, self._trained = list(run[0]), run[1]
-            self.timeline.set_snapshots(run[2])  # the run's timeline, to scrub again after a restart
-            self.curves.start_run("loss")
-            for epoch, loss, accuracy in self.history:
-                self.curves.add_point("loss", epoch, loss, accuracy)
-            self.curves.flush()
-        self._set_state(self.state)
+        if self.model.run is not None:  # the last run's curves and timeline, to scrub again after a restart
+            self.timeline.set_snapshots(list(self.model.timeline))
+            self._draw_curves()
+        self.model.observe(self._on_model_changed)
+        self._sync_controls()
+        self.refresh()
+        self.keeper.keep(self.model.state, self.model.run)  # a damaged store set aside is written afresh
         self.report_problems(self.work)
 
     # layout -------------------------------------------------------------------
@@ -137,7 +124,56 @@ class MLPTab(TrainingRuns, ExperimentTab):
         c.rescale.factor.valueChanged.connect(self._on_scale_changed)
         self.region_grid.point_clicked.connect(self.toggle_point)
         self.region_grid.plane_clicked.connect(self.add_point)
-        self.timeline.moment_chosen.connect(lambda _snapshot: self.refresh())
+        self.timeline.index_chosen.connect(self._on_moment_chosen)
+
+    # the model ----------------------------------------------------------------
+    @property
+    def state(self) -> MLPState:
+        """The data set, weights and activation shown (the model's)."""
+        return self.model.state
+
+    @property
+    def scale(self) -> int:
+        return self.model.scale
+
+    def _on_model_changed(self, part: str) -> None:
+        """Redraw what a change of the model touches (``part``: state, scale, moment, run or live)."""
+        if part == "live":
+            if self.model.showing_live() and not self._live_timer.isActive():
+                self._live_timer.start()
+            return
+        if part == "state":
+            self._sync_controls()
+        if part == "run":
+            self.timeline.set_snapshots(list(self.model.timeline))
+            self._draw_curves()
+        self.refresh()
+        if part in ("state", "run"):
+            self.keeper.keep(self.model.state, self.model.run)
+
+    def _sync_controls(self) -> None:
+        """The network box shows the weights being edited (quietly: the model already holds them)."""
+        state = self.model.state
+        net = self.controls.network
+        net.hidden.blockSignals(True)
+        net.hidden.setValue(state.weights.hidden)
+        net.hidden.blockSignals(False)
+        net.activation.blockSignals(True)
+        net.activation.setCurrentIndex(net.activation.findData(state.activation))
+        net.activation.blockSignals(False)
+        net.editor.set_weights(state.weights)
+        net.refusal.setText("")  # an old refusal does not belong to the net now shown
+
+    def _draw_curves(self) -> None:
+        """The curves widget draws the model's curve rows afresh."""
+        self.curves.start_run("loss")
+        for epoch, loss, accuracy in self.model.curve_rows():
+            self.curves.add_point("loss", epoch, loss, accuracy)
+        self.curves.flush()
+
+    @Slot(int)
+    def _on_moment_chosen(self, index: int) -> None:
+        self.model.show_moment(index)
 
     # state and undo -------------------------------------------------------------
     def change(self, text: str, *, dataset=None, weights=None, activation=None) -> None:
@@ -154,21 +190,8 @@ class MLPTab(TrainingRuns, ExperimentTab):
             self._changing = None
 
     def _set_state(self, state: MLPState) -> None:
-        self.state = state
-        net = self.controls.network
-        for widget, value in ((net.hidden, state.weights.hidden),):
-            widget.blockSignals(True)
-            widget.setValue(value)
-            widget.blockSignals(False)
-        net.activation.blockSignals(True)
-        net.activation.setCurrentIndex(net.activation.findData(state.activation))
-        net.activation.blockSignals(False)
-        net.editor.set_weights(state.weights)
-        net.refusal.setText("")  # an old refusal does not belong to the net now shown
-        self.refresh()
-        run = ((self.history, self._trained, self.timeline.snapshots)
-               if self.history and self._trained is not None else None)
-        self.keeper.keep(state.dataset, state.weights, state.activation, run)
+        """Undo and redo show a state: the model takes it, and its observer redraws and keeps it."""
+        self.model.set_state(state)
 
     @property
     def region_plots(self) -> list[RegionPlot]:
@@ -177,70 +200,78 @@ class MLPTab(TrainingRuns, ExperimentTab):
 
     def network(self) -> MLPWeights:
         """The network as edited, times the rescale factor."""
-        return self.state.weights.scaled(self.scale) if self.scale != 1 else self.state.weights
-
-    def _owns_run(self) -> bool:
-        """Whether the net being edited is the one the last training run gave (its curves, its timeline)."""
-        return self._trained is not None and self.state.weights == self._trained
+        return self.model.network()
 
     def shown_weights(self) -> MLPWeights:
         """What the views show: the live training weights, a timeline moment, or :meth:`network`."""
-        if self.task is not None and self._live_weights is not None:
-            return self._live_weights
-        snapshot = self.timeline.current() if self._owns_run() else None
-        if snapshot is not None:
-            return snapshot.weights.scaled(self.scale) if self.scale != 1 else snapshot.weights
-        return self.network()
+        return self.model.shown_weights()
 
     def moment_text(self) -> str:
         """Which moment the views show, when it is not simply the net being edited."""
-        if self.task is not None and self._live_weights is not None and self.last_record is not None:
-            return f"training, epoch {self.last_record['epoch']:,}"
-        snapshot = self.timeline.current() if self._owns_run() else None
-        if snapshot is not None:
-            return f"timeline: epoch {snapshot.epoch:,} of {self.timeline.snapshots[-1].epoch:,}"
-        return ""
+        return self.model.moment_text()
 
     # recomputing the views ----------------------------------------------------------
     def refresh(self, live: bool = False) -> None:
-        """Recompute plots, table and accuracy for :meth:`shown_weights`, all at once.
+        """Show the model's evaluation of :meth:`shown_weights` in the plots, table and heading, all at once.
 
-        Every view is updated from the same weights in this one call, so the heading,
+        Every view is updated from the same evaluation in one call, so the heading,
         the titles, the shading, the red rings and the table always agree. ``live``
-        (while training) draws the regions coarser and keeps the curves as they are.
+        (while training) draws the regions coarser. Over :data:`BACKGROUND_POINTS`
+        points the evaluation is computed in a task and drawn when it is done.
         """
-        weights = self.shown_weights()
-        activation = "sigmoid" if live else self.state.activation
-        dataset = self.state.dataset
-        moment = self.moment_text()
-        correct = self.table.show_network(weights, dataset, activation)
-        acc = float(np.mean(correct) * 100) if len(correct) else 0.0
-        at = f" · {moment}" if moment else ""
-        self.accuracy_label.setText(
-            f"Accuracy {acc:.0f} %  ({int(correct.sum()):,}/{len(correct):,} points, {activation}, ×{self.scale}){at}"
-        )
-        self.region_grid.show_network(weights, activation, dataset, correct, acc, live, self.scale, moment)
+        ready = self.model.evaluation_ready()
+        if ready is not None or len(self.model.state.dataset) <= BACKGROUND_POINTS:
+            self._draw(ready if ready is not None else self.model.evaluate(), live)
+        else:
+            self._evaluate_in_background(live)
         if not live:
-            self._update_scale_readout()
             self._update_run_views()
 
+    def _draw(self, evaluation: Evaluation, live: bool) -> None:
+        model = self.model
+        weights, activation, dataset = evaluation.key[0], evaluation.key[1], evaluation.key[2]
+        self.table.show_evaluation(evaluation)
+        self.accuracy_label.setText(model.accuracy_text(evaluation))
+        self.region_grid.show_network(weights, activation, dataset, evaluation.correct, evaluation.accuracy, live,
+                                      model.scale, model.moment_text(), evaluation.bounds)
+        if not live:
+            self.controls.rescale.readout.setText(
+                f"Largest |sigmoid − step| output difference over the points at ×{evaluation.key[4]}: "
+                f"{evaluation.step_difference:.4f}")
+
+    def _evaluate_in_background(self, live: bool) -> None:
+        """Evaluate in a task; only the newest request waits while one runs."""
+        self._eval_live = live
+        if self.eval_task is not None:
+            return  # when it ends, the newest state is evaluated (see _on_evaluation_finished)
+        self.eval_task = Task(evaluate_steps, *self.model.evaluation_inputs(), name="mlp-evaluate",
+                              parent=self).bind(
+            succeeded=self._on_evaluated, finished=self._on_evaluation_finished,
+            failed=lambda message: self.status_message.emit(f"Could not evaluate the net: {message}"),
+        ).start()
+
+    @Slot(object)
+    def _on_evaluated(self, evaluation: Evaluation) -> None:
+        self.model.remember(evaluation)
+        if self.model.evaluation_ready() is evaluation:  # still what is shown
+            self._draw(evaluation, self._eval_live)
+
+    @Slot()
+    def _on_evaluation_finished(self) -> None:
+        self.eval_task = None
+        if self.model.evaluation_ready() is None and len(self.model.state.dataset) > BACKGROUND_POINTS:
+            self._evaluate_in_background(self._eval_live)  # the state changed while it ran
+
     def _update_run_views(self) -> None:
-        owns = self._owns_run()
-        if self.task is not None:  # the curves fill in as the run goes (issue 19: not "No training run yet")
-            self.curves_note.setText("Training: the curves follow the run as it goes.")
-            self.curves_note.setToolTip("")
-        elif not self.history:
-            self.curves_note.setText("No training run yet: Train draws the loss and accuracy curves here.")
-        elif owns:
-            self.curves_note.setText(f"Curves of the run that gave the net shown ({self.history[-1][0]:,} epochs).")
-            self.curves_note.setToolTip("")
-        else:
-            # Short enough for two lines beside the table at 1024 px (the layout keeps two lines for it).
-            self.curves_note.setText("Curves of an earlier run: the net shown has changed since.")
-            self.curves_note.setToolTip("The net shown has been edited, loaded or undone since that run, "
-                                        "so these curves do not describe it.")
-        self.curves.setVisible(bool(self.history) or self.task is not None)  # no empty axes with made-up ticks
-        self.timeline.setVisible(owns and len(self.timeline.snapshots) > 1 and self.task is None)
+        model = self.model
+        owns = model.owns_run()
+        self.curves_note.setText(model.curves_note())
+        earlier = model.live is None and model.run is not None and model.run.history and not owns
+        self.curves_note.setToolTip("The net shown has been edited, loaded or undone since that run, "
+                                    "so these curves do not describe it." if earlier else "")
+        has_curves = bool(model.run is not None and model.run.history)
+        self.curves.setVisible(has_curves or self.task is not None)  # no empty axes with made-up ticks
+        self.timeline.setVisible(owns and len(model.timeline) > 1 and self.task is None)
         self._update_train_panel(owns)
         copy = self.controls.network.copy_button
         copy.setText("Copy as Python" if self.scale == 1 else f"Copy as Python (×{self.scale})")
@@ -264,21 +295,15 @@ class MLPTab(TrainingRuns, ExperimentTab):
             self._run_panel = None
         elif not owns and panel.label.text().startswith("Failed"):
             panel.label.setText("Idle")  # an old run's error does not belong next to another net
-        elif not owns and self._trained is not None:
+        elif not owns and self.model.run is not None:
             if stale is None:
                 self._run_panel = (panel.label.text(), panel.bar.value(), panel.bar.format())
             how = self.CHANGED_HOW.get(getattr(self, "_changing", None) or "", "changed")
-            end = f" (epoch {self.history[-1][0]:,})" if self.history else ""
+            end = f" (epoch {self.model.run.epochs:,})" if self.model.run.history else ""
             panel.label.setText(f"Idle · the weights were {how} after the last run{end}; its numbers do not"
                                 " describe the net shown (Undo brings the trained net back)")
             panel.bar.setValue(0)
             panel.bar.setFormat("")
-
-    def _update_scale_readout(self) -> None:
-        diff = analysis.max_sigmoid_step_difference(self.state.weights, self.state.dataset, self.scale)
-        self.controls.rescale.readout.setText(
-            f"Largest |sigmoid − step| output difference over the points at ×{self.scale}: {diff:.4f}"
-        )
 
     # slots: user edits ----------------------------------------------------------------
     @Slot(int)
@@ -309,8 +334,7 @@ class MLPTab(TrainingRuns, ExperimentTab):
 
     @Slot(int)
     def _on_scale_changed(self, factor: int) -> None:
-        self.scale = factor
-        self.refresh()
+        self.model.set_scale(factor)
 
     @Slot(int)
     def toggle_point(self, index: int) -> None:
@@ -354,10 +378,7 @@ class MLPTab(TrainingRuns, ExperimentTab):
         except UserError as exc:
             show_error(self, "Cannot train", str(exc))
             return
-        self.last_record = None
-        self.history = []
-        self._run_timeline = WeightTimeline(every=config.report_every)
-        self._config = config
+        self.model.start_run(config)  # the settings this run uses, kept with it (not the spin boxes later)
         self.curves.start_run("loss")
         self.bottom.setCurrentWidget(self.curves.parentWidget())  # the curves are what a run draws: show them
         self._run_panel = None  # a new run: the Train box follows it
@@ -426,7 +447,10 @@ class MLPTab(TrainingRuns, ExperimentTab):
     def _ask_save_csv(self) -> None:
         path = save_file(self, "Save data", "data", "points.csv", "CSV files (*.csv)")
         if path:
-            mlp_data.save_csv(self.state.dataset, path)
+            try:
+                mlp_data.save_csv(self.state.dataset, path)
+            except UserError as exc:
+                show_error(self, "Could not save the data", str(exc))
 
     def shutdown(self) -> bool:
         """Join the background tasks, then write the newest work still waiting to be kept."""
@@ -437,15 +461,15 @@ class MLPTab(TrainingRuns, ExperimentTab):
     # figures ----------------------------------------------------------------------------
     def figures(self) -> dict[str, object]:
         """The region plots under the course's names (``hid_<H>_<j>``, ``out_<H>``), then the curves."""
-        return {figure.name: figure for figure in mlp_figures.figures(self)}
+        return {figure.name: figure for figure in mlp_figures.figures(self.model)}
 
     def export_all(self, folder: Path, formats=("png", "svg"), size=None) -> list[Path]:
         """Every plot under the course's names (PNG and SVG by default), the curves and their CSV, the table as CSV."""
-        return mlp_figures.export_all(self, Path(folder), formats, size)
+        return mlp_figures.export_all(self.model, Path(folder), formats, size)
 
     def report_sections(self) -> list:
-        """The MLP section of the lab report: weights, lines, table, region plots, settings, seed."""
-        return [mlp_figures.report_section(self)]
+        """The MLP section of the lab report: weights, lines, table, region plots, the run's settings and seed."""
+        return mlp_figures.report_sections(self.model)
 
 
 if __name__ == "__main__":  # a quick look at this tab alone

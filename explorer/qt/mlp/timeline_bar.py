@@ -14,9 +14,11 @@ from explorer.core.mlp.timeline import WeightSnapshot
 
 
 class TimelineBar(QWidget):
-    """Slider + readout; emits :attr:`moment_chosen` with the snapshot (``None`` at the end: the net itself)."""
+    """Slider + readout; emits :attr:`moment_chosen` with the snapshot (``None`` at the end: the net itself)
+    and :attr:`index_chosen` with its place (the model's ``moment``)."""
 
     moment_chosen = Signal(object)
+    index_chosen = Signal(int)
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -64,6 +66,7 @@ class TimelineBar(QWidget):
     @Slot(int)
     def _on_moved(self, _value: int) -> None:
         self._say()
+        self.index_chosen.emit(self.slider.value())
         self.moment_chosen.emit(self.current())
 
     def _say(self) -> None:

@@ -50,7 +50,7 @@ def test_the_csvs_hold_the_numbers_shown_with_real_column_names(tab, tmp_path, q
     with open(tmp_path / "training_curves.csv", newline="") as handle:
         rows = list(csv.reader(handle))
     assert rows[0] == ["epoch", "loss", "accuracy (%)"]
-    assert [(int(e), float(loss), float(a)) for e, loss, a in rows[1:]] == [tuple(r) for r in tab.history]
+    assert [(int(e), float(loss), float(a)) for e, loss, a in rows[1:]] == tab.model.run.rows()
     with open(tmp_path / "activation_table.csv", newline="") as handle:
         table = list(csv.reader(handle))
     headers, shown = table_rows(tab.table)
@@ -65,7 +65,8 @@ def test_the_report_section_has_weights_lines_table_plots_settings_and_seed(tab)
     root = ET.fromstring(html)
     svgs = [e for e in root.iter() if e.tag.endswith("svg")]
     assert len(svgs) == 5  # four hidden units and the output, inline
-    for text in ("y = x - 1.4", "Dividing lines", "Activation table", "Weights as shown", "learning rate"):
+    for text in ("y = x - 1.4", "Dividing lines", "Activation table", "Weights as shown", "training run"):
         assert text in html, text
-    assert sections[0].seed == tab.controls.train.seed.value()
+    # A hand-designed net: no run, so no training settings or seed to state (not the spin boxes').
+    assert sections[0].seed is None and "learning rate" not in sections[0].settings
     assert "Accuracy 100 %" in html

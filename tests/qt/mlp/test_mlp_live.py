@@ -47,10 +47,10 @@ def test_after_live_updates_every_plot_title_and_number_shows_the_training_net(t
     tab.controls.network.hidden.setValue(2)  # two lines cannot solve the checkerboard: it runs until cancelled
     tab.start_training()
     for updates in (3, 6, 9):
-        qtbot.waitUntil(lambda n=updates: len(tab.history) >= n, timeout=30_000)
+        qtbot.waitUntil(lambda n=updates: len(tab.model.live.history) >= n, timeout=30_000)
         tab._refresh_live()  # what the live timer does
         assert "training, epoch" in tab.accuracy_label.text()
-        _assert_views_show(tab, tab._live_weights)
+        _assert_views_show(tab, tab.model.live.weights)
         # No false ETA: the stopping rule cannot be foreseen, so no "left", but epochs and accuracy.
         panel = tab.controls.train.task_panel
         assert "left" not in panel.bar.format()

@@ -26,8 +26,8 @@ def test_rescale_and_curves_come_back(qtbot):
     tab.controls.train.max_epochs.setValue(300)
     tab.start_training()
     qtbot.waitUntil(lambda: tab.task is None, timeout=120_000)
-    history = list(tab.history)
-    assert len(history) > 1 and tab._owns_run()
+    history = tab.model.run.rows()
+    assert len(history) > 1 and tab.model.owns_run()
     epochs = [snap.epoch for snap in tab.timeline.snapshots]
     assert len(epochs) > 1
     assert tab.bottom.currentWidget() is tab.curves.parentWidget()  # a run shows its curves
@@ -42,7 +42,7 @@ def test_rescale_and_curves_come_back(qtbot):
         assert again.controls.rescale.factor.value() == 10 and again.scale == 10
         assert again.controls.rescale.slider.value() == 10
         assert again.accuracy_label.text() == shown  # the same accuracy at ×10, not 1×
-        assert again.history == [(int(e), float(loss), float(a)) for e, loss, a in history]
+        assert again.model.run.rows() == [(int(e), float(loss), float(a)) for e, loss, a in history]
         assert again.curves.points("loss") == len(history) and not again.curves.isHidden()
         assert again.curves_note.text().startswith("Curves of the run that gave the net shown")
         assert again.bottom.currentWidget() is again.curves.parentWidget()  # the page last looked at
