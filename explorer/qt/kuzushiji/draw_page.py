@@ -39,6 +39,8 @@ class DrawPage(QWidget):
         if self.panel is None:
             self.panel = DrawingPanel(undo_stack=self.undo_stack)
             self.scroll.setWidget(self.panel)
+            # The tab's Data page loads the stored data (a task) and feeds it here: the panel loads none itself.
+            self.panel.set_dataset(self._data)
             self.feed(self._data, self._results)
         return self.panel
 

@@ -39,6 +39,7 @@ from explorer.core.kuzushiji.preprocess import (
     to_kmnist_input,
 )
 from explorer.qt.dialogs import open_file
+from explorer.qt.kuzushiji.data_page import load_stored
 from explorer.qt.kuzushiji.drawing_canvas import DEFAULT_PEN, RESOLUTION, DrawingCanvas
 from explorer.qt.kuzushiji.net_insides import NetInsides
 from explorer.qt.kuzushiji.prediction_panel import PredictionPanel
@@ -98,6 +99,7 @@ class DrawingPanel(QWidget):
         self._recent_ms: deque[float] = deque(maxlen=5)
         self._data: kmnist.KMNIST | None = None
         self._data_checked = False
+        self._data_task: Task | None = None
         self._examples: dict[int, list[np.ndarray]] = {}
         self._rng = np.random.default_rng()
         self._image_task: Task | None = None
@@ -186,7 +188,8 @@ class DrawingPanel(QWidget):
         self.classify_now()
 
     def set_dataset(self, data: kmnist.KMNIST | None) -> None:
-        """Real images for the samples and examples (default: the stored data, loaded when first needed)."""
+        """Real images for the samples and examples (default: the stored data, loaded in the background
+        when first needed)."""
         self._data, self._data_checked = data, True
         self._examples.clear()
         self.classify_now()
@@ -248,7 +251,10 @@ class DrawingPanel(QWidget):
         """Put a random test image of class ``cls`` on the canvas."""
         data = self._dataset()
         if data is None:
-            show_error(self, "Samples", "no KMNIST data yet: import it in the Kuzushiji tab (File → Open data)")
+            if self._data_task is not None:
+                show_error(self, "Samples", "the stored KMNIST data is still loading: try again in a moment")
+            else:
+                show_error(self, "Samples", "no KMNIST data yet: import it in the Kuzushiji tab (File → Open data)")
             return
         indices = np.flatnonzero(data.test_labels.numpy() == cls)
         if not len(indices):
@@ -305,11 +311,12 @@ class DrawingPanel(QWidget):
 
     def _show_examples(self) -> None:
         top = next((int(np.argmax(self.probabilities[n])) for n in PREFERRED if n in self.probabilities), None)
-        data = self._dataset()
+        data = self._dataset() if top is not None else None  # nothing to show needs no data yet
         if top is None:
             self.prediction.show_examples(None, [])
         elif data is None:
-            self.prediction.show_examples(top, [], "Import the KMNIST data to see real examples.")
+            self.prediction.show_examples(top, [], "Loading the stored KMNIST data…" if self._data_task is not None
+                                          else "Import the KMNIST data to see real examples.")
         else:
             if top not in self._examples:
                 indices = np.flatnonzero(data.test_labels.numpy() == top)
@@ -318,9 +325,26 @@ class DrawingPanel(QWidget):
             self.prediction.show_examples(top, self._examples[top])
 
     def _dataset(self) -> kmnist.KMNIST | None:
-        if not self._data_checked:
-            self._data, self._data_checked = kmnist.load_stored(), True
+        """The data in use; the first call starts loading the stored data in the background (``None`` till then)."""
+        if not self._data_checked and self._data_task is None:
+            self._data_task = Task(load_stored, name="draw-load-data", parent=self).bind(
+                succeeded=self._on_stored_data, finished=self._on_stored_data_finished)
+            self._data_task.start()
         return self._data
+
+    @Slot(object)
+    def _on_stored_data(self, data: kmnist.KMNIST | None) -> None:
+        self._data_task = None
+        if not self._data_checked:  # data set meanwhile (the tab's) wins
+            self._data, self._data_checked = data, True
+            self._show_examples()  # only the examples wait for it (no new classification mid-stroke)
+
+    @Slot()
+    def _on_stored_data_finished(self) -> None:
+        self._data_task = None
+        if not self._data_checked:  # the load failed: say there is none rather than loading forever
+            self._data_checked = True
+            self._show_examples()
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt's name
         """Run alone, the panel joins a picture still being read before it goes (the tab does it otherwise)."""
