@@ -16,6 +16,7 @@ import os
 import sys
 import time
 import traceback
+from collections.abc import Callable
 from pathlib import Path
 
 from explorer.core import paths
@@ -129,27 +130,37 @@ def collect_garbage_on_the_gui_thread():
     return _collector
 
 
-def warm_up_torch() -> None:
+def warm_up_torch() -> Preloader:
     """Pay the one-off start-up costs in the background: torch's optimiser set-up
     (it imports torch._dynamo, ~2-8 s), the training-process server and the
     other tabs' modules (:func:`preload_other_tabs`).
 
-    Otherwise the first click on Train sits on a busy bar for that long.
+    Otherwise the first click on Train sits on a busy bar for that long. It
+    runs as the start-up's imports do (a :class:`Preloader`): nothing waits
+    for it, and quitting does not wait for it either.
     """
-    import threading
+    return Preloader(
+        [
+            ("preparing torch's optimisers", _prepare_optimisers),
+            ("starting the training process server", _start_training_server),
+            ("loading the other tabs", preload_other_tabs),
+        ],
+        name="torch-warm-up",
+    )
 
-    def work() -> None:
-        import torch
 
-        torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1)
-        log.info("torch optimisers ready")
-        from explorer.core.subprocess_runner import warm_up
+def _prepare_optimisers() -> None:
+    import torch
 
-        warm_up()
-        log.info("training process server ready")
-        preload_other_tabs()
+    torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1)
+    log.info("torch optimisers ready")
 
-    threading.Thread(target=work, name="torch-warm-up", daemon=True).start()
+
+def _start_training_server() -> None:
+    from explorer.core.subprocess_runner import warm_up
+
+    warm_up()
+    log.info("training process server ready")
 
 
 def preload_other_tabs() -> None:
@@ -269,33 +280,37 @@ def _startup_pixmap(app, steps: list[str]):
 
 
 class Preloader:
-    """Imports modules on a background thread while the GUI thread shows what it is doing.
+    """Imports modules (or runs other one-off start-up work) on a background thread while the GUI
+    thread shows what it is doing: the one way the start-up works in the background.
 
     torch takes seconds to import; on a thread of its own it loads while the
     GUI thread imports the plots and keeps the getting-ready window painted.
-    A failed import is only logged here: the GUI thread imports the module again
+    A failed step is only logged here: the GUI thread imports the module again
     when it needs it and reports the failure there, at the step that failed.
+    The thread is a daemon, not a :class:`~explorer.qt.workers.Task`: the
+    start-up runs before there is a window to own a task, and closing the
+    window must not wait for an import to end.
     """
 
-    def __init__(self, steps: list[tuple[str, str]]):
+    def __init__(self, steps: list[tuple[str, str | Callable[[], object]]], name: str = "explorer-preload"):
         import threading
 
-        self.steps = list(steps)  # (what the window says, the module)
+        self.steps = list(steps)  # (what the window says, the module or the work)
         self.now = self.steps[0][0] if self.steps else ""
         self.done = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="explorer-preload", daemon=True)
+        self._thread = threading.Thread(target=self._run, name=name, daemon=True)
         self._thread.start()
 
     def _run(self) -> None:
         import importlib
 
         try:
-            for text, name in self.steps:
+            for text, step in self.steps:
                 self.now = text
                 try:
-                    importlib.import_module(name)
+                    step() if callable(step) else importlib.import_module(step)
                 except Exception:  # noqa: BLE001 - said again, with its stage, where it is needed
-                    log.warning("could not preload %s", name, exc_info=True)
+                    log.warning("could not preload %s", step if isinstance(step, str) else text, exc_info=True)
         finally:
             self.done.set()
 
