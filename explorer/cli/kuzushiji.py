@@ -200,7 +200,7 @@ def run_train(args: argparse.Namespace) -> int:
 
     # A diverging run raises TrainingDiverged (a UserError: one line, nothing saved).
     result = run_to_end(train(model, data, config), show)
-    _save(args, model, config, result)
+    _save(args, model, config, result, data.dataset)
     if args.json:
         print_json(
             {
@@ -223,17 +223,17 @@ def run_train(args: argparse.Namespace) -> int:
     return 0
 
 
-def _stored_accuracy(name: str) -> float | None:
+def _stored_accuracy(name: str, data_set) -> float | None:
     """Test accuracy saved with the stored net ``name``; ``None`` if there is none (or it is unreadable)."""
-    from explorer.core.kuzushiji import evaluation
+    from explorer.core.kuzushiji import trained
 
     def warn(path, exc) -> None:
         print(f"warning: replacing the stored net: {exc}", file=sys.stderr)
 
-    return evaluation.stored_accuracy(name, warn)
+    return trained.stored_accuracy(name, warn, data_set)
 
 
-def _save(args: argparse.Namespace, model, config, result) -> None:
+def _save(args: argparse.Namespace, model, config, result, data_set) -> None:
     """Write ``--save`` first, then the data folder's copy (only if not worse, or with ``--force``).
 
     Each write stands on its own, so one failing never costs the run while the
@@ -241,19 +241,19 @@ def _save(args: argparse.Namespace, model, config, result) -> None:
     file where a folder should be) costs a warning when ``--save`` worked, and a
     ``--save`` that failed after training still leaves the data folder's copy.
     """
-    from explorer.core.kuzushiji import evaluation
+    from explorer.core.kuzushiji import trained
 
     save_error: UserError | None = None
     if args.save:
         try:
-            saved = evaluation.save_trained(
-                model, config.net, config, result.evaluation, result.seconds, path=args.save
+            saved = trained.save(
+                model, config.net, config, result.evaluation, result.seconds, path=args.save, dataset=data_set
             )
             print(f"weights saved to {saved}", file=sys.stderr)
         except UserError as exc:
             save_error = exc
     try:
-        kept = _keep_in_data_folder(args, model, config, result)
+        kept = _keep_in_data_folder(args, model, config, result, data_set)
     except (UserError, OSError) as exc:
         if save_error is not None:
             raise UserError(f"{save_error}; the data folder's copy failed too: {exc} "
@@ -267,11 +267,11 @@ def _save(args: argparse.Namespace, model, config, result) -> None:
         raise UserError(f"{save_error}{where}") from save_error
 
 
-def _keep_in_data_folder(args: argparse.Namespace, model, config, result):
+def _keep_in_data_folder(args: argparse.Namespace, model, config, result, data_set):
     """The data folder's copy of the run (its path), unless the stored net is better (then ``None``)."""
-    from explorer.core.kuzushiji import evaluation, nets
+    from explorer.core.kuzushiji import nets, trained
 
-    stored = _stored_accuracy(config.net)
+    stored = _stored_accuracy(config.net, data_set)
     if stored is not None and stored > result.evaluation.accuracy and not args.force:
         print(
             f"kept the stored {nets.display_name(config.net)} ({stored:.2f} % beats this run's "
@@ -279,4 +279,4 @@ def _keep_in_data_folder(args: argparse.Namespace, model, config, result):
             file=sys.stderr,
         )
         return None
-    return evaluation.save_trained(model, config.net, config, result.evaluation, seconds=result.seconds)
+    return trained.save(model, config.net, config, result.evaluation, seconds=result.seconds, dataset=data_set)

@@ -58,7 +58,7 @@ def add_classify_parser(commands) -> None:
 def choose_net(weights: str | None, net: str | None) -> trained.TrainedNet:
     """The net to classify with: from ``weights``, else the last trained ``net`` (conv first)."""
     if weights:
-        return trained.load_weights(weights, net)
+        return trained.load(weights, net)
     if net:
         found = trained.latest(net)
         if found is None:

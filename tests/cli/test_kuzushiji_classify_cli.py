@@ -16,6 +16,7 @@ import explorer.cli
 from explorer.core import checkpoints
 from explorer.core.kuzushiji import nets, trained
 from explorer.core.kuzushiji.classes import CLASSES
+from explorer.core.kuzushiji.datasets import KMNIST
 from explorer.core.kuzushiji.preprocess import preprocess_file
 
 
@@ -65,7 +66,7 @@ def drawing(tmp_path):
 
 def save_net(name: str, path=None, seed: int = 3):
     model = nets.create(name, seed=seed)
-    target = path or trained.checkpoint_path(name)
+    target = path or trained.checkpoint_path(KMNIST, name)
     checkpoints.save(target, model.state_dict(), experiment="kuzushiji", architecture=nets.display_name(name))
     return model, target
 

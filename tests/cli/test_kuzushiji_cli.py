@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from explorer.cli import main
-from explorer.core.kuzushiji import evaluation
+from explorer.core.kuzushiji import trained
 from tests.core.kuzushiji.fakedata import write_kmnist_folder
 
 
@@ -47,7 +47,7 @@ def test_train_json_reports_a_learned_net(kmnist_dir, capsys):
     assert result["test_loss"] > 0 and result["images_per_second"] > 0
     assert "Train Epoch: 1 [0/600 (0%)]" in captured.err  # course lines go to stderr with --json
     # the weights were saved for the next start
-    model, ckpt = evaluation.load_latest("lin")
+    ckpt = trained.latest("lin").checkpoint
     assert ckpt.architecture == "NetLin" and ckpt.extra["accuracy"] == result["accuracy"]
 
 
@@ -71,7 +71,7 @@ def test_train_prints_course_style_lines_and_saves_where_asked(kmnist_dir, tmp_p
     assert "Test set: Average loss: " in out and "/200 (" in out
     assert out.count("\n   ki ") == 1  # one confusion matrix, rows labelled
     assert weights.is_file()
-    evaluation.load_trained(weights, "full")
+    trained.load(weights, "full")
 
 
 def test_train_uses_the_stored_data_after_an_import(kmnist_dir, capsys):

@@ -17,7 +17,8 @@ import torch
 from explorer.cli import main
 from explorer.cli.output import dumps
 from explorer.core import paths
-from explorer.core.kuzushiji import evaluation
+from explorer.core.kuzushiji import trained
+from explorer.core.kuzushiji.datasets import KMNIST
 from explorer.core.recurrent.models import make_model
 from explorer.core.recurrent.weights import export_course
 from tests.core.kuzushiji.fakedata import write_kmnist_folder
@@ -100,19 +101,19 @@ def _train(kmnist_dir, *extra):
 
 def test_a_diverging_run_stops_and_keeps_the_stored_net(kmnist_dir, capsys):
     assert _train(kmnist_dir) == 0
-    stored = evaluation.checkpoint_path("lin")
+    stored = trained.checkpoint_path(KMNIST, "lin")
     before = stored.read_bytes()
     capsys.readouterr()
     code = main(["kuzushiji", "train", "--net", "full", "--optimizer", "adam", "--lr", "10",
                  "--epochs", "1", "--data", str(kmnist_dir), "--threads", "1", "--force"])
     _one_error(capsys, code, "training diverged at epoch 1 (loss")
-    assert not evaluation.checkpoint_path("full").exists()
+    assert not trained.checkpoint_path(KMNIST, "full").exists()
     assert stored.read_bytes() == before
 
 
 def test_a_worse_run_does_not_replace_the_stored_net_without_force(kmnist_dir, capsys):
     assert _train(kmnist_dir, "--epochs", "3") == 0
-    stored = evaluation.checkpoint_path("lin")
+    stored = trained.checkpoint_path(KMNIST, "lin")
     good = stored.read_bytes()
     capsys.readouterr()
     assert _train(kmnist_dir, "--lr", "1e-7", "--json") == 0
@@ -121,7 +122,7 @@ def test_a_worse_run_does_not_replace_the_stored_net_without_force(kmnist_dir, c
     assert stored.read_bytes() == good
     assert _train(kmnist_dir, "--lr", "1e-7", "--force", "--json") == 0
     assert stored.read_bytes() != good
-    assert evaluation.load_latest("lin")[1].extra["accuracy"] == json.loads(capsys.readouterr().out)["accuracy"]
+    assert trained.latest("lin").checkpoint.extra["accuracy"] == json.loads(capsys.readouterr().out)["accuracy"]
 
 
 def test_a_read_only_data_folder_does_not_lose_the_run(kmnist_dir, tmp_path):
@@ -142,7 +143,7 @@ def test_a_read_only_data_folder_does_not_lose_the_run(kmnist_dir, tmp_path):
     warnings = [line for line in done.stderr.splitlines() if line.startswith("warning:")]
     assert warnings == [f"warning: the data folder's copy was not written: could not write "
                         f"{data_folder / 'checkpoints' / 'kuzushiji_lin.pt'}: read-only file system"], done.stderr
-    evaluation.load_trained(target, "lin")  # the run is kept where --save asked
+    trained.load(target, "lin")  # the run is kept where --save asked
     assert list(data_folder.iterdir()) == []
     # Without --save the failure is the error, and it says how to keep the next run.
     done = run_explorer_with_read_only(data_folder, train, env)
@@ -158,7 +159,7 @@ def test_a_file_where_the_checkpoints_folder_should_be_does_not_lose_the_run(kmn
     err = capsys.readouterr().err
     assert "warning: the data folder's copy was not written: could not write" in err
     assert "checkpoints is a file, not a folder" in err
-    evaluation.load_trained(target, "lin")
+    trained.load(target, "lin")
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs are POSIX")
@@ -177,8 +178,8 @@ def test_save_onto_something_that_is_not_a_file_is_refused_before_training(kmnis
 def test_a_save_that_fails_after_training_leaves_the_data_folder_copy(kmnist_dir, tmp_path, capsys):
     (tmp_path / "a-file").write_text("not a folder")
     _one_error(capsys, _train(kmnist_dir, "--save", str(tmp_path / "a-file" / "lin.pt")),
-               f"the trained net was kept in the data folder ({evaluation.checkpoint_path('lin')})")
-    evaluation.load_trained(evaluation.checkpoint_path("lin"), "lin")
+               f"the trained net was kept in the data folder ({trained.checkpoint_path(KMNIST, 'lin')})")
+    trained.load(trained.checkpoint_path(KMNIST, "lin"), "lin")
 
 
 def test_a_report_written_elsewhere_needs_no_writable_data_folder(tmp_path):

@@ -15,7 +15,8 @@ import torch
 from PySide6.QtWidgets import QMessageBox
 
 from explorer.core import checkpoints
-from explorer.core.kuzushiji import evaluation, nets
+from explorer.core.kuzushiji import nets, trained
+from explorer.core.kuzushiji.datasets import KMNIST
 from explorer.core.recurrent.kinds import kinds_text
 from explorer.qt.main_window import MainWindow
 
@@ -30,7 +31,7 @@ def _write_work(data_dir, experiment, work):
 
 
 def _stored_lin_with_meta(**changes):
-    path = evaluation.checkpoint_path("lin")
+    path = trained.checkpoint_path(KMNIST, "lin")
     checkpoints.save(path, nets.create("lin").state_dict(), experiment="kuzushiji", architecture="NetLin",
                      hyperparameters={"lr": 0.1}, extra={"accuracy": 50.0, "test_loss": 1.0})
     raw = torch.load(path, weights_only=True)

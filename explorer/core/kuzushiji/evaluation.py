@@ -1,4 +1,4 @@
-"""Evaluating a Kuzushiji net on the test set, the course's printed lines, and the saved weights.
+"""Evaluating a Kuzushiji net on the test set, and the course's printed lines.
 
 Test loss is the course's: the summed NLL over the test set divided by the
 number of test images. Confusion matrices have the true class in rows and
@@ -7,33 +7,15 @@ the predicted class in columns.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any, Protocol
 
 import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import nn
 
-from explorer.core import checkpoints, paths
-from explorer.core.errors import UserError
-from explorer.core.kuzushiji import nets
 from explorer.core.kuzushiji.datasets import KMNIST, DataSet
 from explorer.core.kuzushiji.inputs import normalise
-
-EXPERIMENT = "kuzushiji"
-
-
-class Settings(Protocol):
-    """What :func:`save_trained` needs of a training configuration (e.g. ``engine.TrainConfig``).
-
-    A protocol rather than the class itself: the engine imports this module,
-    so importing the engine here would make the two import each other.
-    """
-
-    def as_dict(self) -> dict[str, Any]: ...
 
 
 @dataclass
@@ -180,67 +162,3 @@ def format_confusion(confusion: np.ndarray, dataset: DataSet = KMNIST) -> str:
         for r, row in zip(names, confusion, strict=True)
     ]
     return "\n".join([head, *rows])
-
-
-def checkpoint_path(name: str) -> Path:
-    """Where the last trained weights of net ``name`` are kept."""
-    nets.net_class(name)
-    return paths.subdir("checkpoints") / f"{EXPERIMENT}_{name}.pt"
-
-
-def save_trained(
-    model: nn.Module,
-    name: str,
-    config: Settings,
-    evaluation: Evaluation,
-    seconds: float | None = None,
-    path: str | Path | None = None,
-) -> Path:
-    """Save trained weights with their settings and results (by default as the net's latest)."""
-    extra: dict[str, Any] = {"accuracy": evaluation.accuracy, "test_loss": evaluation.test_loss}
-    if seconds is not None:
-        extra["seconds"] = seconds
-    return checkpoints.save(
-        checkpoint_path(name) if path is None else path,
-        model.state_dict(),
-        experiment=EXPERIMENT,
-        architecture=nets.display_name(name),
-        hyperparameters=config.as_dict(),
-        extra=extra,
-    )
-
-
-def load_trained(path: str | Path, name: str) -> tuple[nn.Module, checkpoints.Checkpoint]:
-    """Net ``name`` with the weights in ``path``; weights of another net are refused naming both."""
-    ckpt = checkpoints.load(path, experiment=EXPERIMENT, architecture=nets.display_name(name))
-    model = nets.create(name)
-    checkpoints.check_shapes(ckpt, model, nets.display_name(name))
-    model.load_state_dict(ckpt.state_dict)
-    return model, ckpt
-
-
-def stored_accuracy(name: str, on_unreadable: Callable[[Path, Exception], None] | None = None) -> float | None:
-    """The test accuracy saved with net ``name``'s stored checkpoint.
-
-    ``None`` when there is none or it is unreadable (a damaged file is no
-    better net to protect); ``on_unreadable(path, error)`` says so where the
-    caller wants it said (a warning line, a log entry).
-    """
-    path = checkpoint_path(name)
-    if not path.is_file():
-        return None
-    try:
-        accuracy = checkpoints.load(path).extra.get("accuracy")
-    except (UserError, OSError) as exc:
-        if on_unreadable is not None:
-            on_unreadable(path, exc)
-        return None
-    return float(accuracy) if isinstance(accuracy, int | float) else None
-
-
-def load_latest(name: str) -> tuple[nn.Module, checkpoints.Checkpoint] | None:
-    """The last trained net ``name`` and its checkpoint, or ``None`` if it was never trained."""
-    path = checkpoint_path(name)
-    if not path.is_file():
-        return None
-    return load_trained(path, name)

@@ -22,8 +22,7 @@ from typing import TYPE_CHECKING, Any
 from torch import nn
 
 from explorer.core.errors import UserError
-from explorer.core.kuzushiji import evaluation as kmnist_eval
-from explorer.core.kuzushiji import nets, work
+from explorer.core.kuzushiji import nets, trained, work
 from explorer.core.kuzushiji.datasets import KMNIST_KEY, DataSet, dataset
 from explorer.core.kuzushiji.engine import EpochRecord, TrainConfig
 from explorer.core.kuzushiji.evaluation import Evaluation
@@ -226,7 +225,8 @@ class KuzushijiModel:
 
     def stored_accuracy(self, name: str) -> float | None:
         """The test accuracy saved with net ``name``'s stored checkpoint (``None``: none, or unreadable)."""
-        return kmnist_eval.stored_accuracy(name, lambda path, exc: log.warning("could not read %s: %s", path, exc))
+        return trained.stored_accuracy(name, lambda path, exc: log.warning("could not read %s: %s", path, exc),
+                                       self.description)
 
     def keep_run(self, history: list[EpochRecord], seconds: float, stopped: bool, why: str, store: WorkStore,
                  may_replace: Callable[[str, float, str], bool]) -> tuple[NetResult | None, str]:
@@ -247,11 +247,12 @@ class KuzushijiModel:
             self.run_note = (f"{display}: kept the stored net; this run ({last.accuracy:.2f} %) was not saved"
                              + (f" ({why})" if why else ""))
             return None, ""
-        result = result_of_run(config, history, seconds, stopped)
+        result = result_of_run(config, history, seconds, stopped, self.description)
         error = ""
         try:
             store.check_writable()  # a second window on the data folder keeps nothing, weights included
-            path = kmnist_eval.save_trained(result.model, config.net, result.config, last.evaluation, seconds)
+            path = trained.save(result.model, config.net, result.config, last.evaluation, seconds,
+                                dataset=self.description)
             result.source = f"trained here, saved as {path.name}"
             work.save_history(store, config.net, history)  # the epoch replay, back after a restart
         except (UserError, OSError) as exc:

@@ -17,7 +17,6 @@ from torch import nn
 
 from explorer.core import checkpoints
 from explorer.core.errors import UserError
-from explorer.core.kuzushiji import evaluation as kmnist_eval
 from explorer.core.kuzushiji import nets, trained
 from explorer.core.kuzushiji.dataset import KMNIST
 from explorer.core.kuzushiji.datasets import KMNIST as KMNIST_SET
@@ -54,7 +53,8 @@ class NetResult:
         return self.evaluation.test_loss if self.evaluation is not None else self.extra.get("test_loss")
 
     @classmethod
-    def from_checkpoint(cls, name: str, model: nn.Module, ckpt: checkpoints.Checkpoint, where: str) -> NetResult:
+    def from_checkpoint(cls, name: str, model: nn.Module, ckpt: checkpoints.Checkpoint, where: str,
+                        dataset: DataSet = KMNIST_SET) -> NetResult:
         """Loaded weights, with the settings and numbers saved alongside them."""
         known = {f.name for f in dataclasses.fields(TrainConfig)}
         settings = {k: v for k, v in ckpt.hyperparameters.items() if k in known}
@@ -65,7 +65,13 @@ class NetResult:
             config = TrainConfig(net=name)
         when = f", saved {ckpt.created[:16].replace('T', ' ')}" if ckpt.created else ""
         return cls(name, model.eval(), config, source=f"{where}{when}", extra=dict(ckpt.extra),
-                   seconds=ckpt.extra.get("seconds"))
+                   seconds=ckpt.extra.get("seconds"), dataset=dataset)
+
+    @classmethod
+    def from_trained(cls, found: trained.TrainedNet, where: str) -> NetResult:
+        """A net :func:`trained.load` read, with the settings and numbers saved alongside it."""
+        ckpt = found.checkpoint if found.checkpoint is not None else checkpoints.Checkpoint(found.model.state_dict())
+        return cls.from_checkpoint(found.name, found.model, ckpt, where, found.dataset)
 
 
 def evaluate_nets(models: dict[str, nn.Module], data: KMNIST) -> ProgressGenerator[dict[str, Evaluation]]:
@@ -102,16 +108,15 @@ def save_result(result: NetResult, path: str | Path) -> Path:
     if not path.suffix:
         path = path.with_suffix(".pt")
     if result.evaluation is not None:
-        return kmnist_eval.save_trained(result.model, result.name, result.config, result.evaluation,
-                                        result.seconds, path=path)
-    checkpoints.save(path, result.model.state_dict(), experiment=kmnist_eval.EXPERIMENT,
-                     architecture=nets.display_name(result.name),
-                     hyperparameters=result.config.as_dict(), extra=result.extra)
-    return path
+        return trained.save(result.model, result.name, result.config, result.evaluation, result.seconds,
+                            path=path, dataset=result.dataset)
+    return trained.save(result.model, result.name, result.config, path=path, dataset=result.dataset,
+                        extra=result.extra)
 
 
-def load_latest_results(on_unreadable: Callable[[str, Path, UserError], None] | None = None) -> dict[str, NetResult]:
-    """The last trained weights of each net in the data folder.
+def load_latest_results(on_unreadable: Callable[[str, Path, UserError], None] | None = None,
+                        dataset: DataSet = KMNIST_SET) -> dict[str, NetResult]:
+    """The last trained weights of each net for ``dataset`` in the data folder.
 
     A damaged file is skipped with a warning, and ``on_unreadable(name, path, error)`` where
     the caller wants it said (the window's message).
@@ -119,20 +124,17 @@ def load_latest_results(on_unreadable: Callable[[str, Path, UserError], None] | 
     results = {}
     for name in nets.NETS:
         try:
-            found = kmnist_eval.load_latest(name)
+            found = trained.latest(name, dataset)
         except UserError as exc:
             log.warning("ignoring the saved %s weights: %s", name, exc)
             if on_unreadable is not None:
-                on_unreadable(name, kmnist_eval.checkpoint_path(name), exc)
+                on_unreadable(name, trained.checkpoint_path(dataset, name), exc)
             continue
         if found is not None:
-            model, ckpt = found
-            results[name] = NetResult.from_checkpoint(name, model, ckpt, "the last training")
+            results[name] = NetResult.from_trained(found, "the last training")
     return results
 
 
 def load_result(path: str | Path) -> NetResult:
-    """A Kuzushiji net's weights from ``path``; the file says which net (a bare state dict by its shapes)."""
-    found = trained.load_weights(path)
-    ckpt = checkpoints.load(path)
-    return NetResult.from_checkpoint(found.name, found.model, ckpt, Path(path).name)
+    """A Kuzushiji net's weights from ``path`` (read once); the file says which net (a bare state dict by its shapes)."""
+    return NetResult.from_trained(trained.load(path), Path(path).name)

@@ -1,22 +1,31 @@
-"""Find the trained Kuzushiji nets to classify with: a weights file, or the last ones trained.
+"""The one place trained Kuzushiji nets are saved and loaded.
 
-The last trained weights come from ``evaluation.load_latest`` when that
-module provides it; otherwise from ``checkpoints/kuzushiji_<name>.pt`` in the
-user data folder (the same file ``evaluation.save_trained`` writes).
+The last trained weights of each net and data set live in the data folder's
+``checkpoints/`` under the name the data set gives them
+(:meth:`~explorer.core.kuzushiji.datasets.DataSet.checkpoint_name`: KMNIST's
+``kuzushiji_<net>.pt`` as always, another data set's with its key, so one data
+set's NetLin never overwrites another's). A weights file the user gives is read
+the same way; a bare state dict (the course's ``.pth``) says which net, and
+which data set, by its shapes.
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
 
 from torch import nn
 
 from explorer.core import checkpoints, paths
 from explorer.core.errors import UserError
 from explorer.core.kuzushiji import nets
-from explorer.core.kuzushiji.datasets import KMNIST, DataSet
+from explorer.core.kuzushiji.datasets import DATASETS, KMNIST, DataSet
+
+if TYPE_CHECKING:
+    from explorer.core.kuzushiji.evaluation import Evaluation
 
 EXPERIMENT = "kuzushiji"
 HOW_TO_TRAIN = (
@@ -25,50 +34,70 @@ HOW_TO_TRAIN = (
 )
 
 
+class Settings(Protocol):
+    """What :func:`save` needs of a training configuration (e.g. ``engine.TrainConfig``)."""
+
+    def as_dict(self) -> dict[str, Any]: ...
+
+
 @dataclass
 class TrainedNet:
-    """A net ready to classify, and where its weights came from."""
+    """A net ready to classify, where its weights came from, and what was saved with them."""
 
     name: str
     model: nn.Module
     source: str
     dataset: DataSet = KMNIST
     """The data set whose classes the net tells apart."""
+    checkpoint: checkpoints.Checkpoint | None = field(default=None, repr=False)
+    """The file's record: settings (``hyperparameters``), numbers (``extra``), when it was made."""
 
 
-def checkpoint_path(name: str) -> Path:
-    """Where the last trained weights of net ``name`` are kept."""
-    return paths.subdir("checkpoints") / f"{EXPERIMENT}_{name}.pt"
+def checkpoint_path(dataset: DataSet, net: str) -> Path:
+    """Where the last trained weights of net ``net`` (``lin``, ``full``, ``conv``) for ``dataset`` are kept."""
+    nets.net_class(net)
+    return paths.subdir("checkpoints") / dataset.checkpoint_name(net)
 
 
-def latest(name: str) -> TrainedNet | None:
-    """The last trained weights of net ``name`` (``lin``, ``full``, ``conv``), or ``None``."""
-    nets.net_class(name)
-    try:
-        from explorer.core.kuzushiji import evaluation
-    except ImportError:
-        evaluation = None
-    loader = getattr(evaluation, "load_latest", None)
-    if loader is not None:
-        found = loader(name)
-        if found is None:
-            return None
-        model, ckpt = found
-        return TrainedNet(name, model.eval(), _describe(ckpt, checkpoint_path(name)))
-    path = checkpoint_path(name)
-    if not path.is_file():
-        return None
-    return load_weights(path, name)
+def save(
+    model: nn.Module,
+    name: str,
+    config: Settings,
+    evaluation: Evaluation | None = None,
+    seconds: float | None = None,
+    path: str | os.PathLike | None = None,
+    dataset: DataSet = KMNIST,
+    extra: dict[str, Any] | None = None,
+) -> Path:
+    """Save trained weights with their settings, results and data set (by default as the net's latest).
+
+    ``extra`` are numbers kept from an earlier file (loaded weights not evaluated
+    here); the evaluation's accuracy and test loss, and ``seconds``, take their place.
+    """
+    numbers: dict[str, Any] = dict(extra or {})
+    if evaluation is not None:
+        numbers.update(accuracy=evaluation.accuracy, test_loss=evaluation.test_loss)
+    if seconds is not None:
+        numbers["seconds"] = seconds
+    numbers["dataset"] = dataset.key
+    return checkpoints.save(
+        checkpoint_path(dataset, name) if path is None else path,
+        model.state_dict(),
+        experiment=EXPERIMENT,
+        architecture=nets.display_name(name),
+        hyperparameters=config.as_dict(),
+        extra=numbers,
+    )
 
 
-def all_latest() -> dict[str, TrainedNet]:
-    """Every net that has been trained, in the order lin, full, conv."""
-    found = {name: latest(name) for name in nets.NETS}
-    return {name: net for name, net in found.items() if net is not None}
+def load(path: str | os.PathLike, name: str | None = None, dataset: DataSet | None = None) -> TrainedNet:
+    """The net with the weights in ``path``, read once.
 
-
-def load_weights(path: str | os.PathLike, name: str | None = None) -> TrainedNet:
-    """A net with the weights in ``path``; its kind comes from the file, or ``name`` for a bare state dict."""
+    Which net comes from the file (``name`` for a bare state dict, else its
+    shapes); which data set from the file, else ``dataset``, else the shapes.
+    Weights of another experiment, another net or another data set than asked
+    for are refused naming both.
+    """
     path = Path(path)
     ckpt = checkpoints.load(path)
     if ckpt.experiment and ckpt.experiment != EXPERIMENT:
@@ -83,18 +112,82 @@ def load_weights(path: str | os.PathLike, name: str | None = None) -> TrainedNet
                 f"{path.name} holds weights for {ckpt.architecture}, but {nets.display_name(name)} was asked for"
             )
         name = file_name
-    candidates = [name] if name is not None else list(nets.NETS)
-    for candidate in candidates:
-        model = nets.create(candidate)
+    candidates = [(n, d) for n in ([name] if name is not None else list(nets.NETS))
+                  for d in _data_sets_of(ckpt, path, dataset)]
+    for candidate, data_set in candidates:
+        model = nets.create(candidate, dataset=data_set)
         try:
-            checkpoints.check_shapes(ckpt, model, nets.display_name(candidate))
+            checkpoints.check_shapes(ckpt, model, _described(candidate, data_set))
         except checkpoints.CheckpointError:
             if len(candidates) == 1:
                 raise
             continue
         model.load_state_dict(ckpt.state_dict)
-        return TrainedNet(candidate, model.eval(), _describe(ckpt, path))
+        return TrainedNet(candidate, model.eval(), _describe(ckpt, path), data_set, ckpt)
     raise UserError(f"{path.name}: these weights fit none of NetLin, NetFull, NetConv")
+
+
+def _data_sets_of(ckpt: checkpoints.Checkpoint, path: Path, wanted: DataSet | None) -> list[DataSet]:
+    """The data sets the weights may be for: the one the file names, else ``wanted``, else every one."""
+    key = ckpt.extra.get("dataset")
+    if key is None:
+        return [wanted] if wanted is not None else list(DATASETS.values())
+    if not isinstance(key, str):
+        raise checkpoints.CheckpointError(
+            f"{path.name}: meta field 'extra.dataset' should be text, not {checkpoints.kind_of(key)}"
+        )
+    named = DATASETS.get(key)
+    title = named.title if named is not None else repr(key[:40])
+    if wanted is not None:
+        if key != wanted.key:
+            raise UserError(f"{path.name} holds a net for {title}, not for {wanted.title}")
+        return [wanted]
+    if named is None:
+        raise UserError(f"{path.name} holds a net for a data set this app does not know ({title})")
+    return [named]
+
+
+def _described(name: str, data_set: DataSet) -> str:
+    """``"NetConv"`` for KMNIST (as always), ``"NetConv for Kuzushiji-49"`` for another data set."""
+    display = nets.display_name(name)
+    return display if data_set is KMNIST else f"{display} for {data_set.title}"
+
+
+def latest(name: str, dataset: DataSet = KMNIST) -> TrainedNet | None:
+    """The last trained weights of net ``name`` (``lin``, ``full``, ``conv``) for ``dataset``, or ``None``."""
+    path = checkpoint_path(dataset, name)
+    if not path.is_file():
+        return None
+    return load(path, name, dataset)
+
+
+def all_latest(dataset: DataSet = KMNIST) -> dict[str, TrainedNet]:
+    """Every net that has been trained on ``dataset``, in the order lin, full, conv."""
+    found = {name: latest(name, dataset) for name in nets.NETS}
+    return {name: net for name, net in found.items() if net is not None}
+
+
+def stored_accuracy(
+    name: str,
+    on_unreadable: Callable[[Path, Exception], None] | None = None,
+    dataset: DataSet = KMNIST,
+) -> float | None:
+    """The test accuracy saved with net ``name``'s stored weights for ``dataset``.
+
+    ``None`` when there are none or they are unreadable (a damaged file is no
+    better net to protect); ``on_unreadable(path, error)`` says so where the
+    caller wants it said (a warning line, a log entry).
+    """
+    path = checkpoint_path(dataset, name)
+    if not path.is_file():
+        return None
+    try:
+        accuracy = checkpoints.load(path).extra.get("accuracy")
+    except (UserError, OSError) as exc:
+        if on_unreadable is not None:
+            on_unreadable(path, exc)
+        return None
+    return float(accuracy) if isinstance(accuracy, int | float) else None
 
 
 def _describe(ckpt: checkpoints.Checkpoint, path: Path) -> str:

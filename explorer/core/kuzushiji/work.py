@@ -1,7 +1,7 @@
 """The Kuzushiji tab's work in the store: each net's epoch history (for the replay) and the runs' curves.
 
 The weights themselves are the nets' latest checkpoints
-(:func:`explorer.core.kuzushiji.evaluation.save_trained`). Beside them the
+(:func:`explorer.core.kuzushiji.trained.save`). Beside them the
 store keeps, per net, every epoch's numbers in ``work.json`` and its test-set
 predictions in ``<net>_epochs.npz``, so the Evaluate page's epoch slider
 and the loss curves are back after a restart. A history is attached only to
@@ -175,8 +175,8 @@ def _run_is_whole(run: object) -> bool:
     return True
 
 
-def restore_results(store: WorkStore) -> dict[str, NetResult]:
-    """Each net's last trained weights, with the epoch history kept for exactly those weights.
+def restore_results(store: WorkStore, dataset: DataSet = KMNIST) -> dict[str, NetResult]:
+    """Each net's last trained weights for ``dataset``, with the epoch history kept for exactly those weights.
 
     Unreadable stored weights and ill-typed histories are noted in ``store.problems`` (the
     weights stay where they are: the next training replaces them, as on the command line).
@@ -186,7 +186,7 @@ def restore_results(store: WorkStore) -> dict[str, NetResult]:
         store.problems.append(f"The last trained {nets.display_name(name)} ({path.name}) could not be read ({exc});"
                               " the next training of it replaces that file")
 
-    results = load_latest_results(unreadable)
+    results = load_latest_results(unreadable, dataset)
     try:
         histories = checked_histories(store, store.load().get("histories", {}))
     except UserError as exc:

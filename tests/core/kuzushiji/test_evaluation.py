@@ -1,4 +1,4 @@
-"""Evaluation numbers, the course's printed lines, confused pairs, cell galleries, saved weights."""
+"""Evaluation numbers, the course's printed lines, confused pairs, cell galleries."""
 
 from __future__ import annotations
 
@@ -8,9 +8,7 @@ import numpy as np
 import pytest
 import torch
 
-from explorer.core.checkpoints import CheckpointError
 from explorer.core.kuzushiji import evaluation, nets
-from explorer.core.kuzushiji.engine import TrainConfig
 
 # The NetConv confusion matrix of the reference (rows true お..を, columns predicted).
 REPORTED = np.array(
@@ -127,38 +125,3 @@ def test_course_style_lines():
     table = evaluation.format_confusion(REPORTED).splitlines()
     assert table[0].split() == ["o", "ki", "su", "tsu", "na", "ha", "ma", "ya", "re", "wo"]
     assert table[3].split() == ["su", "11", "0", "872", "49", "8", "8", "24", "8", "5", "15"]
-
-
-def trained_lin():
-    model = nets.create("lin", seed=0)
-    images, labels = images_and_labels(30)
-    return model, evaluation.evaluate(model, images, labels)
-
-
-def test_saved_weights_are_found_at_next_start():
-    assert evaluation.load_latest("lin") is None
-    model, result = trained_lin()
-    path = evaluation.save_trained(
-        model, "lin", TrainConfig(net="lin", epochs=3), result, seconds=1.5
-    )
-    assert path.name == "kuzushiji_lin.pt"
-    loaded, ckpt = evaluation.load_latest("lin")
-    assert torch.equal(loaded.linear.weight, model.linear.weight)
-    assert ckpt.architecture == "NetLin" and ckpt.hyperparameters["epochs"] == 3
-    assert ckpt.extra == {
-        "accuracy": result.accuracy,
-        "test_loss": result.test_loss,
-        "seconds": 1.5,
-    }
-    assert evaluation.load_latest("conv") is None
-
-
-def test_weights_of_another_net_are_refused_naming_both(tmp_path):
-    model, result = trained_lin()
-    path = evaluation.save_trained(
-        model, "lin", TrainConfig(net="lin"), result, path=tmp_path / "mine.pt"
-    )
-    with pytest.raises(
-        CheckpointError, match=r"mine.pt holds weights for NetLin \(kuzushiji\), but NetConv"
-    ):
-        evaluation.load_trained(path, "conv")

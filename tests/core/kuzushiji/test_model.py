@@ -15,7 +15,8 @@ import pytest
 
 from explorer.core.kuzushiji import dataset as kmnist
 from explorer.core.kuzushiji import engine, nets
-from explorer.core.kuzushiji import evaluation as kmnist_eval
+from explorer.core.kuzushiji import trained as saved_nets
+from explorer.core.kuzushiji.datasets import KMNIST
 from explorer.core.kuzushiji.engine import TrainConfig
 from explorer.core.kuzushiji.model import KuzushijiModel, class_labels
 from explorer.core.progress import run_to_end
@@ -90,7 +91,7 @@ def test_a_stopped_run_keeps_its_last_epoch_and_says_so(data, store):
     kept, _ = model.keep_run(first, first[0].seconds, True, "", store, always)
     assert kept.config.epochs == 1 and len(kept.history) == 1
     assert model.run_note == f"NetLin: stopped; kept epoch 1's weights, test accuracy {first[0].accuracy:.2f} %"
-    assert kmnist_eval.stored_accuracy("lin") == pytest.approx(first[0].accuracy)
+    assert saved_nets.stored_accuracy("lin") == pytest.approx(first[0].accuracy)
 
 
 def test_nothing_is_kept_before_the_first_epoch_or_when_the_stored_net_stays(data, store):
@@ -105,7 +106,7 @@ def test_nothing_is_kept_before_the_first_epoch_or_when_the_stored_net_stays(dat
     accuracy = model.run_history[-1].accuracy
     assert kept is None and model.results == {} and asked == [("lin", accuracy, "blew up")]
     assert model.run_note == f"NetLin: kept the stored net; this run ({accuracy:.2f} %) was not saved (blew up)"
-    assert not kmnist_eval.checkpoint_path("lin").exists()
+    assert not saved_nets.checkpoint_path(KMNIST, "lin").exists()
 
 
 def test_a_read_only_store_keeps_the_net_here_and_says_why_it_was_not_saved(data, tmp_path):
@@ -114,7 +115,7 @@ def test_a_read_only_store_keeps_the_net_here_and_says_why_it_was_not_saved(data
     store = WorkStore("kuzushiji", tmp_path / "work", read_only="another window has it")
     kept, error = model.keep_run(model.run_history, 1.0, False, "", store, always)
     assert "read-only" in error and kept.source == "trained here (not saved)" and model.results["lin"] is kept
-    assert not kmnist_eval.checkpoint_path("lin").exists()
+    assert not saved_nets.checkpoint_path(KMNIST, "lin").exists()
 
 
 def test_a_damaged_history_is_a_note_and_the_weights_still_come_back(data, store):

@@ -7,9 +7,8 @@ import pytest
 import torch
 from PIL import Image
 
-from explorer.core import checkpoints
 from explorer.core.errors import UserError
-from explorer.core.kuzushiji import net_insides, nets, trained
+from explorer.core.kuzushiji import net_insides, nets
 from explorer.core.kuzushiji.preprocess import (
     FILL,
     classify,
@@ -148,20 +147,3 @@ def test_looking_inside():
     assert net_insides.hidden_activations(full, pre).shape == (128,)
     tiled = net_insides.mosaic(first, 8)
     assert tiled.shape == (4 * 27 - 1, 8 * 27 - 1) and np.isnan(tiled[26, 0])
-
-
-def test_trained_weights_are_found_and_checked(tmp_path):
-    assert trained.all_latest() == {}
-    lin = nets.create("lin", seed=0)
-    checkpoints.save(trained.checkpoint_path("lin"), lin.state_dict(), experiment="kuzushiji", architecture="NetLin")
-    found = trained.all_latest()
-    assert list(found) == ["lin"] and found["lin"].source.startswith("kuzushiji_lin.pt")
-    assert torch.equal(found["lin"].model.linear.weight, lin.linear.weight)
-    # A bare state dict is recognised by its shapes; other experiments' weights are refused.
-    bare = checkpoints.save_state_dict(tmp_path / "bare.pth", nets.create("full").state_dict())
-    assert trained.load_weights(bare).name == "full"
-    other = checkpoints.save(tmp_path / "mlp.pt", lin.state_dict(), experiment="mlp", architecture="MLP")
-    with pytest.raises(UserError, match="not for a Kuzushiji net"):
-        trained.load_weights(other)
-    with pytest.raises(UserError, match="NetFull was asked for"):
-        trained.load_weights(trained.checkpoint_path("lin"), "full")

@@ -10,8 +10,8 @@ from PySide6.QtWidgets import QMessageBox
 
 from explorer.core import checkpoints, divergence
 from explorer.core.errors import UserError
-from explorer.core.kuzushiji import engine
-from explorer.core.kuzushiji import evaluation as kmnist_eval
+from explorer.core.kuzushiji import engine, trained
+from explorer.core.kuzushiji.datasets import KMNIST
 from explorer.qt.kuzushiji import keeping
 from tests.core.kuzushiji import fakedata
 from tests.qt.kuzushiji.test_kuzushiji_tab import (  # noqa: F401 - fixtures
@@ -25,7 +25,7 @@ from tests.qt.kuzushiji.test_kuzushiji_tab import (  # noqa: F401 - fixtures
 
 
 def stored_accuracy() -> float:
-    return checkpoints.load(kmnist_eval.checkpoint_path("lin")).extra["accuracy"]
+    return checkpoints.load(trained.checkpoint_path(KMNIST, "lin")).extra["accuracy"]
 
 
 @pytest.fixture
@@ -67,7 +67,7 @@ def store_a_better_lin(kt, qtbot) -> object:
     """Train NetLin, then make its stored checkpoint claim 100 %; later runs learn slowly (lr 0.0001)."""
     good = train(kt, qtbot, "lin", epochs=1)
     better = dataclasses.replace(good.evaluation, accuracy=100.0)
-    kmnist_eval.save_trained(good.model, "lin", good.config, better, 1.0)
+    trained.save(good.model, "lin", good.config, better, 1.0)
     kt.controls.lr.setValue(0.0001)  # one epoch at this rate stays far below 100 %
     return good
 
@@ -99,7 +99,7 @@ def test_a_worse_run_asks_too_and_a_better_one_does_not(tab_with_data, qtbot, an
     store_a_better_lin(kt, qtbot)
     train(kt, qtbot, "lin", epochs=1)
     assert len(answers) == 1 and stored_accuracy() == 100.0
-    kmnist_eval.checkpoint_path("lin").unlink()  # nothing stored: nothing to ask about
+    trained.checkpoint_path(KMNIST, "lin").unlink()  # nothing stored: nothing to ask about
     train(kt, qtbot, "lin", epochs=1)
     assert len(answers) == 1 and stored_accuracy() == pytest.approx(kt.results["lin"].accuracy)
 
@@ -108,7 +108,7 @@ def test_a_checkpoint_that_cannot_be_written_keeps_the_net_in_the_tab(tab_with_d
     def full_disk(*args, **kwargs):
         raise UserError("could not write lin.pt: disk full")
 
-    monkeypatch.setattr(kmnist_eval, "save_trained", full_disk)
+    monkeypatch.setattr(trained, "save", full_disk)
     result = train(tab_with_data, qtbot, "lin", epochs=1)
     assert result.source == "trained here (not saved)"
     assert tab_with_data.results_table.row_texts("lin")["Weights"] == "trained here (not saved)"

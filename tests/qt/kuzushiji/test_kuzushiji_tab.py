@@ -11,9 +11,9 @@ from PySide6.QtCore import Qt
 
 from explorer.core import checkpoints
 from explorer.core.errors import UserError
-from explorer.core.kuzushiji import dataset, engine
-from explorer.core.kuzushiji import evaluation as kmnist_eval
+from explorer.core.kuzushiji import dataset, engine, trained
 from explorer.core.kuzushiji.classes import CLASSES
+from explorer.core.kuzushiji.datasets import KMNIST
 from explorer.qt.kuzushiji.tab import KuzushijiTab
 from tests.core.kuzushiji import fakedata
 
@@ -153,7 +153,7 @@ def test_training_updates_the_plots_the_table_and_the_evaluation(tab_with_data, 
     np.testing.assert_array_equal(page.matrix.matrix, result.history[0].confusion)
     assert f"{result.history[0].accuracy:.2f} %" in page.summary.text()
     # weights were saved automatically
-    saved = checkpoints.load(kmnist_eval.checkpoint_path("lin"))
+    saved = checkpoints.load(trained.checkpoint_path(KMNIST, "lin"))
     assert saved.extra["accuracy"] == pytest.approx(last.accuracy)
 
     # a cell click shows exactly that cell's test images (epoch 1's matrix is on show)
@@ -215,7 +215,7 @@ def test_stop_after_the_first_epoch_keeps_its_weights(tab_with_data, qtbot, monk
     assert "kept epoch 1's weights" in tab.controls.task_panel.label.text()
     for key, value in result.model.state_dict().items():
         torch.testing.assert_close(value, first.state_dict[key])
-    saved = checkpoints.load(kmnist_eval.checkpoint_path("lin"))
+    saved = checkpoints.load(trained.checkpoint_path(KMNIST, "lin"))
     assert saved.extra["accuracy"] == pytest.approx(first.accuracy)
 
 
