@@ -405,10 +405,10 @@ class MLPModel:
         run = None
         if kept is not None:
             loaded = load_run(store)
-            config, outcome = load_run_details(store) if loaded is not None else (None, None)
-            if loaded is not None:
+            details = load_run_details(store) if loaded is not None else None
+            if loaded is not None and details is not None:
                 rows, trained, snapshots = loaded
-                run = MLPRun(tuple(EpochRecord.of(r) for r in rows), trained, tuple(snapshots), config, outcome)
+                run = MLPRun(tuple(EpochRecord.of(r) for r in rows), trained, tuple(snapshots), *details)
         return cls(state, run=run, notes=list(store.problems))
 
     def save(self, store: WorkStore) -> None:

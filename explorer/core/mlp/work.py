@@ -110,9 +110,9 @@ def load_run(store: WorkStore) -> Run | None:
     return [(int(e), loss, acc) for e, loss, acc in rows], trained, snapshots
 
 
-def load_run_details(store: WorkStore) -> tuple[TrainConfig | None, str | None]:
+def load_run_details(store: WorkStore) -> tuple[TrainConfig | None, str | None] | None:
     """The kept run's configuration and outcome (``None`` each for a run kept before they were);
-    an ill-typed one sets ``work.json`` aside (named) and gives ``(None, None)``."""
+    an ill-typed one sets ``work.json`` aside (named) and gives ``None``: the run is not used."""
     run = store.load().get("run")
     if not isinstance(run, dict):
         return None, None
@@ -124,7 +124,7 @@ def load_run_details(store: WorkStore) -> tuple[TrainConfig | None, str | None]:
             raise UserError(f"'run.outcome' should be one of {', '.join(OUTCOMES)}, not {shown}")
     except (UserError, KeyError, TypeError, ValueError, OverflowError) as exc:
         store.set_aside(META, exc)
-        return None, None
+        return None
     return config, outcome
 
 

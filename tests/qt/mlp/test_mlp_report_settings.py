@@ -1,0 +1,66 @@
+"""The MLP report states the settings the run used, not the spin boxes' values afterwards (issue 18).
+
+Before, the report read the Train box's spin boxes: change the learning rate after
+training and the report claimed the net was trained with it. The same holds for the
+report drawn with no tab at all, from the stored work (``report_sections(load_model())``).
+"""
+
+from __future__ import annotations
+
+from explorer.core.report import build_report
+from explorer.qt.exports import write_lab_report
+from explorer.qt.mlp import figures as mlp_figures
+
+
+def _train(tab, qtbot) -> None:
+    train = tab.controls.train
+    train.lr.setValue(0.01)
+    train.seed.setValue(3)
+    train.max_epochs.setValue(300)
+    train.init_std.setValue(0.2)
+    tab.controls.network.hidden.setValue(2)
+    tab.start_training()
+    qtbot.waitUntil(lambda: tab.task is None, timeout=120_000)
+    assert tab.undo_stack.undoText() == "train"
+
+
+def _change_the_spin_boxes(tab) -> None:
+    train = tab.controls.train
+    train.lr.setValue(0.05)
+    train.seed.setValue(7)
+    train.max_epochs.setValue(5_000)
+    train.init_std.setValue(0.5)
+
+
+def _states_the_run(settings: dict, seed) -> None:
+    assert settings["learning rate"] == 0.01 and seed == 3
+    assert settings["max epochs"] == 300 and settings["initial weight size"] == 0.2
+    assert settings["hidden units trained"] == 2
+
+
+def test_the_report_states_the_runs_settings_after_the_spin_boxes_change(tab, qtbot, tmp_path):
+    _train(tab, qtbot)
+    _change_the_spin_boxes(tab)
+    tab.controls.network.hidden.setValue(3)  # an edit of the net: three units shown, the run had two
+    (section,) = tab.report_sections()
+    _states_the_run(section.settings, section.seed)
+    assert section.settings["hidden units"] == 3
+    assert section.settings["training run"].startswith("an earlier run: the net shown has changed since")
+    html = write_lab_report(tmp_path / "report.html", [tab]).read_text(encoding="utf-8")  # File → Export report…
+    assert "seed 3," in html and "seed 7" not in html
+
+
+def test_the_report_from_the_stored_work_needs_no_tab(tab, qtbot):
+    _train(tab, qtbot)
+    _change_the_spin_boxes(tab)
+    shown = tab.accuracy_label.text()
+    assert tab.shutdown()  # the work is kept; the report below is made without the tab
+    model = mlp_figures.load_model()
+    assert model.owns_run() and model.run.outcome == "finished"
+    (section,) = mlp_figures.report_sections(model)
+    _states_the_run(section.settings, section.seed)
+    assert section.settings["training run"].startswith("gave the net shown")
+    assert section.text[0] == shown
+    html = build_report([section], title="Lab report", app_version="test")
+    assert html.count("<svg") == 4  # two hidden units, the output and the curves
+    assert "Curves of the run that gave the net shown" in html
