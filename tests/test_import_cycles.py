@@ -12,6 +12,7 @@ import ast
 from pathlib import Path
 
 import networkx as nx
+import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "explorer"
@@ -28,17 +29,19 @@ def _is_type_checking(node: ast.If) -> bool:
     )
 
 
-def _import_nodes(tree: ast.Module, *, everywhere: bool):
+def _import_nodes(tree: ast.Module, *, everywhere: bool, type_hints: bool = False):
     """Import statements run when the module is imported (``everywhere``: also those inside functions).
 
-    Imports under ``if TYPE_CHECKING:`` never run, so they cannot close a cycle.
+    Imports under ``if TYPE_CHECKING:`` never run, so they cannot close a cycle
+    at run time; with ``type_hints`` they count too (a type-hint cycle is still
+    two modules that each need the other to be understood).
     """
     stack = list(tree.body)
     while stack:
         node = stack.pop()
         if isinstance(node, (ast.Import, ast.ImportFrom)):
             yield node
-        elif isinstance(node, ast.If) and _is_type_checking(node):
+        elif isinstance(node, ast.If) and _is_type_checking(node) and not type_hints:
             stack.extend(node.orelse)
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)) and not everywhere:
             continue
@@ -61,15 +64,15 @@ def _targets(node: ast.Import | ast.ImportFrom, module: str, is_package: bool, k
     return found
 
 
-def import_graph(*, everywhere: bool = False) -> nx.DiGraph:
-    """Every module under explorer/ and the explorer modules it imports."""
+def import_graph(*, everywhere: bool = False, type_hints: bool = False) -> nx.DiGraph:
+    """Every module under explorer/ and the explorer modules it imports (see :func:`_import_nodes`)."""
     files = {module_name(p): p for p in PACKAGE.rglob("*.py")}
     known = set(files)
     graph = nx.DiGraph()
     graph.add_nodes_from(known)
     for module, path in files.items():
         tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
-        for node in _import_nodes(tree, everywhere=everywhere):
+        for node in _import_nodes(tree, everywhere=everywhere, type_hints=type_hints):
             for target in _targets(node, module, path.name == "__init__.py", known):
                 if target != module:
                     graph.add_edge(module, target)
@@ -106,3 +109,28 @@ def test_no_module_level_import_cycles():
 def test_no_import_cycles_even_through_imports_inside_functions():
     """A function-level import back into a module that imports you hides a cycle until it runs."""
     assert _describe(import_graph(everywhere=True)) == []
+
+
+def test_type_hint_imports_are_seen_when_asked_for():
+    tree = ast.parse("from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from explorer.qt.tab import ExperimentTab\n")
+    hinted = [n.module for n in _import_nodes(tree, everywhere=True, type_hints=True)]
+    assert sorted(hinted) == ["explorer.qt.tab", "typing"]
+    assert [n.module for n in _import_nodes(tree, everywhere=True)] == ["typing"]
+
+
+@pytest.mark.xfail(
+    strict=False,
+    reason="type-hint cycles tab <-> compare_panel/counting_panel/figures/layout/parting in explorer/qt/recurrent "
+    "on main, being removed by the recurrent-model work of issue 18 (remove this mark once they are gone)",
+)
+def test_no_import_cycles_even_through_type_hint_imports():
+    """A module that needs another's names even only for type hints depends on it: no loops there either
+    (e.g. a figures module must not import its tab, even under TYPE_CHECKING)."""
+    assert _describe(import_graph(everywhere=True, type_hints=True)) == []
+
+
+def test_no_type_hint_cycles_outside_the_tab_packages():
+    """The part of the check above that holds already, kept strict so nothing new slips in under its mark."""
+    tabs = tuple(f"explorer.qt.{key}." for key in ("kuzushiji", "mlp", "recurrent"))
+    cycles = _describe(import_graph(everywhere=True, type_hints=True))
+    assert [c for c in cycles if not all(m.startswith(tabs) for m in c.split(" -> "))] == []
