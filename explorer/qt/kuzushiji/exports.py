@@ -363,6 +363,7 @@ def matrix_figure(model: KuzushijiModel, name: str | None = None) -> Figure:
     evaluation = model.evaluation_at(shown, epoch)
     if evaluation is not None:
         view.set_matrix(evaluation.confusion)
+    view.grab()  # painted once, so the axes make room for their two-line labels (as on screen)
     figure = Figure(view, title=_matrix_title(model.results[shown], epoch), note=_matrix_note(evaluation),
                     kind="image", aspect=1.15,
                     name=f"kuzushiji_{shown}_confusion_matrix" if name else "kuzushiji_confusion_matrix")
