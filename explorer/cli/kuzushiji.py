@@ -184,9 +184,9 @@ def run_train(args: argparse.Namespace) -> int:
 
     def show(record: Progress) -> None:
         d = record.data
-        if record.keep:
-            print(evaluation.format_confusion(d["confusion"], data.dataset), file=out)
-            print(f"\n{evaluation.format_test_line(d['evaluation'])}\n", file=out, flush=True)
+        if record.keep:  # an epoch's EpochRecord
+            print(evaluation.format_confusion(d.confusion, data.dataset), file=out)
+            print(f"\n{evaluation.format_test_line(d.evaluation)}\n", file=out, flush=True)
             return
         # one line per LOG_INTERVAL batches, whatever the engine's reporting interval
         line_number = (d["epoch"], (d["batch"] - 1) // LOG_INTERVAL)

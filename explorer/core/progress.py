@@ -30,7 +30,8 @@ class Progress:
     message
         Short human text for a status line, e.g. ``"epoch 3/10"``.
     data
-        Anything the caller wants to plot (loss, accuracy, a weight snapshot).
+        Anything the caller wants to plot (loss, accuracy, a weight snapshot): a
+        dict, or a typed record such as the Kuzushiji engine's ``EpochRecord``.
     keep
         ``True`` for records that must reach the GUI even when it is
         throttled (epoch summaries, checkpoints); ordinary per-batch records
@@ -40,7 +41,7 @@ class Progress:
     done: float
     total: float = 0
     message: str = ""
-    data: dict[str, Any] = field(default_factory=dict)
+    data: Any = field(default_factory=dict)
     keep: bool = False
 
     @property

@@ -10,7 +10,8 @@ proves the losses are the same).
 
 :func:`train` is a progress generator. Closing it (the GUI's stop button)
 ends training at the next batch; the last finished epoch is in the
-``history`` list the caller passed and in the last ``keep=True`` record.
+``history`` list the caller passed and in the last ``keep=True`` record,
+whose ``data`` is that epoch's :class:`EpochRecord`.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from explorer.core.errors import UserError
 from explorer.core.kuzushiji import nets
 from explorer.core.kuzushiji.evaluation import Evaluation, evaluate
 from explorer.core.kuzushiji.inputs import normalise  # noqa: F401 - also imported from here
+from explorer.core.kuzushiji.metrics import balanced_accuracy
 from explorer.core.progress import Progress, ProgressGenerator
 
 if TYPE_CHECKING:
@@ -81,33 +83,31 @@ class TrainConfig:
         return asdict(self)
 
 
-@dataclass
+@dataclass(frozen=True, eq=False)
 class EpochRecord:
-    """What one finished epoch produced (also the ``data`` of its ``keep=True`` progress record)."""
+    """What one finished epoch produced: the ``data`` of its ``keep=True`` progress record, and a history's entry.
+
+    Frozen, so a record handed to the GUI (or pickled through a child process's
+    pipe) is the very one the history holds; nothing changes it afterwards.
+    """
 
     epoch: int
     train_loss: float
     test_loss: float
     accuracy: float
+    """Percent of the test images read right."""
     confusion: np.ndarray
-    state_dict: dict[str, torch.Tensor]
+    """classes×classes counts, rows true class, columns predicted."""
+    state_dict: dict[str, torch.Tensor] = field(repr=False)
+    """The weights after this epoch (empty for a history read back from the work store)."""
     seconds: float
     images_per_second: float
-    evaluation: Evaluation = field(repr=False, default=None)  # type: ignore[assignment]
+    evaluation: Evaluation | None = field(repr=False, default=None)
 
-    def as_data(self) -> dict[str, Any]:
-        """The record as a progress ``data`` dict (no copies of the tensors)."""
-        return {
-            "epoch": self.epoch,
-            "train_loss": self.train_loss,
-            "test_loss": self.test_loss,
-            "accuracy": self.accuracy,
-            "confusion": self.confusion,
-            "state_dict": self.state_dict,
-            "seconds": self.seconds,
-            "images_per_second": self.images_per_second,
-            "evaluation": self.evaluation,
-        }
+    @property
+    def balanced_accuracy(self) -> float:
+        """Mean of the per-class accuracies in percent (Kuzushiji-49's measure; ``nan`` with no test images)."""
+        return 100.0 * balanced_accuracy(self.confusion)
 
 
 @dataclass
@@ -158,13 +158,17 @@ def _clock(seconds: float) -> str:
     return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
 
 
-def speed(data: dict[str, Any]) -> Speed | None:
+def speed(data: dict[str, Any] | EpochRecord) -> Speed | None:
     """The training speed told by a progress record's ``data`` (a batch's or an epoch's), if it tells one.
 
-    An epoch record gives that epoch's images/s and time; a batch record the
+    An :class:`EpochRecord` gives that epoch's images/s and time; a batch record the
     rate so far in its epoch and the epoch time it points to. ``None`` for
     other records, or when too little time has passed to tell.
     """
+    if isinstance(data, EpochRecord):
+        data = {"epoch": data.epoch, "images_per_second": data.images_per_second, "seconds": data.seconds}
+    if not isinstance(data, dict):
+        return None
     try:
         if "images_per_second" in data:
             rate, seconds, finished = float(data["images_per_second"]), float(data["seconds"]), True
@@ -434,7 +438,7 @@ def _train(
             epoch * batches,
             total,
             f"epoch {epoch}/{config.epochs}: test accuracy {evaluation.accuracy:.2f} %",
-            data=record.as_data(),
+            data=record,
             keep=True,
         )
     return TrainResult(

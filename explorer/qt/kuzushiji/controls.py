@@ -142,11 +142,10 @@ class TrainingControls(QWidget):
 
     def show_speed(self, record: Progress) -> None:
         """Show the speed a training record tells: live during an epoch, and each finished epoch's time."""
-        data = record.data if isinstance(record.data, dict) else {}
-        now = speed(data)
+        now = speed(record.data)  # a batch's dict or an epoch's EpochRecord
         if now is None:
             return
-        batches = data.get("batches")
+        batches = record.data.get("batches") if isinstance(record.data, dict) else None
         if isinstance(batches, int) and batches > 0 and record.total:
             self._epochs = max(1, round(record.total / batches))
         lines = [f"Speed: {now.text(self._epochs)}"]

@@ -210,8 +210,8 @@ class KuzushijiTab(ExperimentTab):
     @Slot(object)
     def _on_progress(self, record: Progress) -> None:
         d = record.data
-        if record.keep:  # an epoch: what Stop keeps (built here, in the GUI thread, from the records)
-            self.model.add_epoch(EpochRecord(**{f.name: d[f.name] for f in dataclasses.fields(EpochRecord)}))
+        if record.keep:  # an epoch's EpochRecord: what Stop keeps
+            self.model.add_epoch(d)
             self.curves.changed(self.model.run_key, now=True)
         elif "loss" in d:
             self.model.add_batch(d["epoch"] - 1 + d["batch"] / d["batches"], d["loss"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 
 import numpy as np
 import pytest
@@ -15,7 +16,7 @@ from torch.utils.data import DataLoader
 from explorer.core.errors import UserError
 from explorer.core.kuzushiji import nets
 from explorer.core.kuzushiji.dataset import KMNIST
-from explorer.core.kuzushiji.engine import TrainConfig, normalise, train
+from explorer.core.kuzushiji.engine import EpochRecord, TrainConfig, normalise, train
 from explorer.core.kuzushiji.evaluation import evaluate
 from explorer.core.progress import run_to_end
 from tests.core.kuzushiji.fakedata import make_kmnist_arrays, plain_pipeline_dataset
@@ -121,14 +122,15 @@ def test_training_learns_generated_data_and_reports_every_epoch():
         records.append,
     )
     epochs = [r for r in records if r.keep]
-    assert [r.data["epoch"] for r in epochs] == [1, 2]
+    assert [r.data.epoch for r in epochs] == [1, 2]
+    assert [r.data for r in epochs] == history  # the very records the history holds
     assert len(records) - len(epochs) == 2 * 10  # 600 images in batches of 64: 10 per epoch
     assert result.evaluation.accuracy > 50  # chance is 10 %
     assert result.epochs == 2 and history[-1].accuracy == result.evaluation.accuracy
-    confusion = epochs[-1].data["confusion"]
+    confusion = epochs[-1].data.confusion
     assert confusion.shape == (10, 10) and confusion.sum() == 200
     assert list(confusion.sum(axis=1)) == list(np.bincount(data.test_labels.numpy(), minlength=10))
-    assert epochs[1].data["train_loss"] < epochs[0].data["train_loss"]
+    assert epochs[1].data.train_loss < epochs[0].data.train_loss
     assert result.images_per_second > 0
 
 
@@ -145,7 +147,7 @@ def test_stopping_keeps_the_last_finished_epochs_weights():
     history = []
     gen = train(model, data, TrainConfig(net="full", epochs=3, lr=0.05), history)
     for record in gen:
-        if record.data["epoch"] == 2 and record.data.get("batch") == 5:
+        if not record.keep and record.data["epoch"] == 2 and record.data["batch"] == 5:
             gen.close()  # the stop button, half-way through epoch 2
     assert [h.epoch for h in history] == [1]
     kept = nets.create("full")
@@ -182,3 +184,27 @@ def test_training_on_a_gpu_learns_and_keeps_weights_on_the_cpu():
     assert result.evaluation.accuracy > 50
     assert all(v.device.type == "cpu" for v in result.state_dict.values())
     assert history[0].train_loss > history[1].train_loss
+
+
+def test_an_epochs_record_is_frozen_and_crosses_a_process_pipe_whole():
+    from explorer.core.subprocess_runner import Runner
+
+    data = fake_kmnist(n_train=200, n_test=60)
+    runner = Runner()
+    try:
+        records = []
+        result = run_to_end(runner.run(train, nets.create("lin", seed=0), data, TrainConfig(net="lin", epochs=2)),
+                            records.append)
+    finally:
+        runner.close()
+    epochs = [r.data for r in records if r.keep]
+    assert [type(r) for r in epochs] == [EpochRecord, EpochRecord] and [r.epoch for r in epochs] == [1, 2]
+    last = epochs[-1]
+    assert last.accuracy == result.history[-1].accuracy and last.evaluation.accuracy == last.accuracy
+    assert torch.equal(last.state_dict["linear.weight"], result.state_dict["linear.weight"])
+    assert np.array_equal(last.confusion, result.evaluation.confusion)
+    assert last.balanced_accuracy == pytest.approx(
+        100 * np.nanmean(np.diag(last.confusion) / last.confusion.sum(axis=1))
+    )
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        last.accuracy = 100.0  # type: ignore[misc]

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from explorer.core.errors import UserError
+from explorer.core.kuzushiji.engine import EpochRecord
 from explorer.core.kuzushiji.work import checked_histories, load_history, load_runs
 from explorer.core.work_store import WorkStore
 
@@ -51,6 +52,7 @@ def test_a_history_that_fits_is_restored(tmp_path):
              probabilities=np.full((1, 5, 10), 0.1, np.float16), confusion=np.eye(10, dtype=np.int64)[None])
     records = load_history(store, "lin", 80.0, 0.5)
     assert [r.epoch for r in records] == [1] and records[0].evaluation.accuracy == 80.0 and store.problems == []
+    assert isinstance(records[0], EpochRecord) and records[0].balanced_accuracy == 100.0  # typed, as training makes
 
 
 def test_ill_typed_kept_curves_are_left_out(tmp_path):

@@ -38,7 +38,7 @@ def diverging(monkeypatch):
         try:
             for record in gen:
                 yield record
-                if record.keep and record.data["epoch"] == 1:
+                if record.keep and record.data.epoch == 1:
                     raise divergence.TrainingDiverged(divergence.message(2, math.nan), epoch=2, loss=math.nan)
         finally:
             gen.close()

@@ -196,7 +196,7 @@ def test_stop_after_the_first_epoch_keeps_its_weights(tab_with_data, qtbot, monk
     monkeypatch.setattr(engine, "train", train_that_waits_after_each_epoch)
 
     def stop_after_epoch_1(record):
-        if record.keep and record.data["epoch"] == 1:
+        if record.keep and record.data.epoch == 1:
             tab.stop_training()
         if record.keep:
             released.set()
