@@ -10,13 +10,12 @@ joins the table as soon as it is measured: solved, accuracy for n ≤ L, how
 far it generalises, accuracy per n up to 3L, the states its machine needs
 beside the language's, and its counting unit (R², where its count stops
 holding). The table copies and exports as CSV; the last finished comparison
-goes into the report (:meth:`CompareController.report_section`).
+goes into the report (:func:`comparison_section`, kept in the tab's model).
 """
 
 from __future__ import annotations
 
 from html import escape
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, Slot
 from PySide6.QtWidgets import (
@@ -54,9 +53,6 @@ from explorer.qt.widgets.table_export import export_table_csv, install_table_act
 from explorer.qt.widgets.task_panel import TaskPanel
 from explorer.qt.workers import Task
 
-if TYPE_CHECKING:
-    from explorer.qt.recurrent.tab import RecurrentTab
-
 COMPARE_KEYS = "Ctrl+Shift+M"
 
 #: The table's columns: (header, how a row gives it). Accuracy per n follows "generalises to".
@@ -82,7 +78,7 @@ def _row_cells(row: ComparisonRow) -> list[str]:
 class CompareDialog(QDialog):
     """The settings, Start with progress and Cancel, and the table of rows (copy, CSV)."""
 
-    def __init__(self, tab: RecurrentTab):
+    def __init__(self, tab):
         super().__init__(tab)
         self.tab = tab
         self.setWindowTitle("Compare SRN, GRU and LSTM")
@@ -250,11 +246,10 @@ class CompareDialog(QDialog):
 class CompareController(QObject):
     """The Compare button on the Counting page, its dialog and the last finished comparison."""
 
-    def __init__(self, tab: RecurrentTab, buttons: QHBoxLayout):
+    def __init__(self, tab, buttons: QHBoxLayout):
         super().__init__(tab)
         self.tab = tab
         self.dialog: CompareDialog | None = None
-        self.comparison: Comparison | None = None
         self.button = _button("Compare SRN, GRU and LSTM…", "Train the three models on one language and seed and"
                               " compare them: solved, generalisation, states needed, counting unit", COMPARE_KEYS)
         self.button.setObjectName("compareModelsButton")
@@ -271,18 +266,30 @@ class CompareController(QObject):
         self.dialog.activateWindow()
         return self.dialog
 
+    @property
+    def comparison(self) -> Comparison | None:
+        """The last finished comparison (kept in the tab's model: the report reads it there)."""
+        return self.tab.model.comparison
+
+    @comparison.setter
+    def comparison(self, comparison: Comparison | None) -> None:
+        self.tab.model.comparison = comparison
+
     def report_section(self) -> ReportSection | None:
-        """The last finished comparison (none before one)."""
-        c = self.comparison
-        if c is None:
-            return None
-        headers, rows = comparison_table(c)
-        cfg = c.config
-        text = [row.counting_sentence and f"{MODEL_TITLES[row.model]}-{row.hidden}: {row.counting_sentence}"
-                for row in c.rows]
-        return ReportSection(
-            title=f"SRN, GRU and LSTM compared on {get_language(cfg.lang).title}",
-            settings={"language": get_language(cfg.lang).title, "recipe": cfg.recipe, "largest n (L)": cfg.L,
-                      "hidden units": cfg.hidden or "each model's course size",
-                      "sequences": cfg.sequences or "the recipe's"},
-            seed=cfg.seed, text=text, tables=[ReportTable("the three models", headers, rows)])
+        return comparison_section(self.comparison)
+
+
+def comparison_section(c: Comparison | None) -> ReportSection | None:
+    """The report's section of a finished comparison (none before one)."""
+    if c is None:
+        return None
+    headers, rows = comparison_table(c)
+    cfg = c.config
+    text = [row.counting_sentence and f"{MODEL_TITLES[row.model]}-{row.hidden}: {row.counting_sentence}"
+            for row in c.rows]
+    return ReportSection(
+        title=f"SRN, GRU and LSTM compared on {get_language(cfg.lang).title}",
+        settings={"language": get_language(cfg.lang).title, "recipe": cfg.recipe, "largest n (L)": cfg.L,
+                  "hidden units": cfg.hidden or "each model's course size",
+                  "sequences": cfg.sequences or "the recipe's"},
+        seed=cfg.seed, text=text, tables=[ReportTable("the three models", headers, rows)])

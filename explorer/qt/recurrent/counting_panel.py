@@ -12,15 +12,14 @@ in a :class:`~explorer.qt.workers.Task` for each net shown (a newer net drops
 an older result) and marks the counting unit where the units are named: the
 2-D views' axis labels, the 3-D view's axes and the step panel's bars.
 
-:func:`figures`, :func:`data_tables` and :func:`report_section` give the tab's
-exports and report their part.
+:func:`figures`, :func:`data_tables` and :func:`report_section` give the exports and
+the report their part, from the model alone (see :mod:`.figures`).
 """
 
 from __future__ import annotations
 
 from html import escape
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pyqtgraph as pg
@@ -43,17 +42,16 @@ from explorer.core.atomic import write_bytes
 from explorer.core.errors import UserError
 from explorer.core.progress import Progress, ProgressGenerator
 from explorer.core.recurrent.counting import CountingProbe, UnitFit, phase_names, probe_counting
+from explorer.core.recurrent.model import RecurrentModel
 from explorer.core.report import ReportSection, ReportTable
 from explorer.core.table_export import rows_to_csv
 from explorer.qt.recurrent.fsm_diagram import SYMBOL_COLOURS
+from explorer.qt.recurrent.newest import NewestTask
 from explorer.qt.widgets.axes import plain_axes
 from explorer.qt.widgets.figure_export import Figure
 from explorer.qt.widgets.figure_export import export_all as export_figures
+from explorer.qt.widgets.report_figures import report_figure
 from explorer.qt.widgets.table_export import install_table_actions
-from explorer.qt.workers import Task
-
-if TYPE_CHECKING:
-    from explorer.qt.recurrent.tab import RecurrentTab
 
 #: The colour that marks the counting unit wherever units are named.
 MARK_COLOUR = "#c0392b"
@@ -173,6 +171,9 @@ def unit_rows(probe: CountingProbe) -> tuple[list[str], list[list]]:
 class CountingPanel(QWidget):
     """The sentence, the chart of one unit and the table of every unit."""
 
+    #: The user chose a unit in the table: its row (an index into ``probe.units``).
+    unit_chosen = Signal(int)
+
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.probe: CountingProbe | None = None
@@ -271,6 +272,7 @@ class CountingPanel(QWidget):
         rows = self.table.selectionModel().selectedRows()
         if self.probe is not None and rows:
             self.show_unit(self.probe.units[rows[0].row()])
+            self.unit_chosen.emit(rows[0].row())
 
     def sentence_text(self) -> str:
         """The sentence as plain text."""
@@ -286,105 +288,87 @@ def _cell_text(value, signed: bool = False) -> str:
 
 
 class CountingController(QObject):
-    """Probes each net shown in the background and marks its counting unit in the views and the step panel."""
+    """Probes each net shown in the background and marks its counting unit in the views and the step panel.
+
+    The probe on display and the unit charted live in ``model`` (the figures read them there).
+    """
 
     #: A probe is on display (for tests and the views).
     probe_shown = Signal()
 
-    def __init__(self, owner, panel: CountingPanel, views, step_panel):
+    def __init__(self, owner, panel: CountingPanel, views, step_panel, model: RecurrentModel):
         super().__init__(owner)
-        self.owner, self.panel, self.views, self.step_panel = owner, panel, views, step_panel
-        self.task: Task | None = None
-        self._generation = 0
-        self._running = 0
-        self._request: tuple | None = None  # (generation, model, lang, L) of the newest request
-        self._pending: tuple | None = None
-        self._closed = False
+        self.owner, self.panel, self.views, self.step_panel, self.data = owner, panel, views, step_panel, model
+        self.jobs = NewestTask(self, "recurrent-counting", probe_task, self.show, self._on_failed)
         self._step_titles = {plot: plot.getPlotItem().titleLabel.text
                              for plot in (step_panel.hidden_plot, step_panel.cell_plot)}
+        panel.unit_chosen.connect(self._on_unit)
         views.settings_changed.connect(self.mark)  # connected after the tab's: the views are relabelled first
         for box in views.axis_boxes:
             box.currentIndexChanged.connect(self.mark)
 
     @property
     def probe(self) -> CountingProbe | None:
-        return self.panel.probe
+        return self.data.probe
+
+    @property
+    def task(self):
+        return self.jobs.task
 
     def busy(self) -> bool:
-        return self.task is not None or self._pending is not None
+        return self.jobs.busy()
 
     def follow(self, model, lang, L: int) -> None:
         """Probe ``model`` (the net now on display) in the background."""
-        self._generation += 1
-        self._request = (self._generation, model, lang, L)
-        self.panel.show_busy("fitting every unit to the counts…")
-        self.mark()
-        if self._closed:
-            return
-        if self.task is not None:  # one at a time: the newest waits for the running one
-            self._pending = self._request
-            return
-        self._start(self._request)
+        self._forget("fitting every unit to the counts…")
+        self.jobs.ask(model, lang, L)
 
     def suspend(self, message: str) -> None:
         """No probe while the net moves (training): say so, drop any result on its way."""
-        self._generation += 1
-        self._request = self._pending = None
+        self.jobs.drop()
+        self._forget(message)
+
+    def _forget(self, message: str) -> None:
+        self.data.probe, self.data.counting_unit = None, None
         self.panel.show_busy(message)
         self.mark()
 
-    def _start(self, request: tuple) -> None:
-        generation, model, lang, L = request
-        self._running = generation
-        self.task = Task(probe_task, model, lang, L, name="recurrent-counting", parent=self.owner, threads=1)
-        self.task.bind(succeeded=self._on_probe, failed=self._on_failed, finished=self._on_finished).start()
-
-    @Slot(object)
-    def _on_probe(self, probe: CountingProbe) -> None:
-        if self._running == self._generation:
-            self._show(probe)
-
     @Slot(str)
     def _on_failed(self, message: str) -> None:
-        if self._running == self._generation:
-            self.panel.show_busy(f"No counting probe: {message}")
+        self.panel.show_busy(f"No counting probe: {message}")
 
-    @Slot()
-    def _on_finished(self) -> None:
-        self.task = None
-        if self._pending is not None and not self._closed:
-            pending, self._pending = self._pending, None
-            if pending[0] == self._generation:
-                self._start(pending)
+    @Slot(int)
+    def _on_unit(self, row: int) -> None:
+        self.data.counting_unit = row
 
-    def _show(self, probe: CountingProbe) -> None:
+    def show(self, probe: CountingProbe) -> None:
+        """Show ``probe`` (a new net's): its best unit charted, or the unit the model says."""
+        self.data.probe = probe
         self.panel.show_probe(probe)
+        fit = self.data.counting_fit()
+        if fit is not None and fit is not probe.best:
+            self.panel.show_unit(fit)
         self.mark()
         self.probe_shown.emit()
 
     def ensure(self) -> None:
-        """Have the newest probe on display now (an export or report cannot wait for the background)."""
-        request = self._request
-        if request is None or (self.probe is not None and not self.busy()):
-            return
-        if self.task is not None:
-            self.task.wait(60)
-            from PySide6.QtCore import QCoreApplication
+        """Have the newest probe on display now (an export cannot wait for the background).
 
-            QCoreApplication.sendPostedEvents()
-            if self.probe is not None and request[0] == self._running == self._generation:
-                return
-        self._pending = None
-        _generation, model, lang, L = request
-        self._generation += 1  # a result still on its way is superseded by this one
+        The request still in the background is cancelled (its result, should it come, is ignored)
+        and computed here instead.
+        """
+        request = self.jobs.request
+        if request is None or not self.jobs.busy():
+            return
+        self.jobs.drop()
         try:
-            self._show(probe_counting(model, lang, L))
+            self.show(probe_counting(*request))
         except UserError as exc:
-            self.panel.show_busy(f"No counting probe: {exc}")
+            self._on_failed(str(exc))
 
     def stop(self) -> None:
         """The tab is closing: start nothing more (the running task is joined by the tab's shutdown)."""
-        self._closed, self._pending = True, None
+        self.jobs.stop()
 
     # marks ----------------------------------------------------------------------------
     @Slot()
@@ -414,8 +398,8 @@ class CountingController(QObject):
                 # setLabel keeps the last style when given none: set it (back to plain) each time.
                 axis.labelStyle = {"color": MARK_COLOUR, "font-weight": "bold"} if fit is not None else {}
                 axis.setLabel(self._label(names[unit], fit))
-        if hasattr(views, "view3d") and hasattr(views, "_axes"):
-            axes = views._axes()
+        if hasattr(views, "view3d") and hasattr(views, "axes"):
+            axes = views.axes()
             full = [*names, f"state 0..{views.L:g}"]
             if all(0 <= a < len(full) for a in axes):
                 labels = [self._label(full[a], marks.get(a)) if a < len(names) else full[a] for a in axes]
@@ -442,48 +426,47 @@ class CountingController(QObject):
             plot.setToolTip(tip)
 
 
-# exports and report -------------------------------------------------------------------------
-def figures(tab: RecurrentTab) -> list[Figure]:
-    """The counting chart as a figure (none before a probe is on display)."""
-    panel = tab.counting_panel
-    if panel.probe is None or panel.fit is None:
+# exports and report (from the model alone) ---------------------------------------------------
+def figures(model: RecurrentModel, panel: CountingPanel | None = None) -> list[Figure]:
+    """The counting chart as a figure (none before a probe); drawn on ``panel`` or a panel of its own."""
+    fit = model.counting_fit()
+    if fit is None:
         return []
-    from explorer.qt.recurrent.figures import heading, moment
-
-    s, fit = tab.state, panel.fit
+    if panel is None:
+        panel = CountingPanel()
+        panel.show_probe(model.probe)
+        panel.show_unit(fit)
+        panel.chart._owner = panel  # the chart is drawn after this returns: its panel must live as long
+    s = model.state
     phases = phase_names(s.language)
     legend = [(f"reads {p}", phase_colour(s.language, i)) for i, p in enumerate(phases)]
-    return [Figure(panel.chart, title=f"{heading(tab)}: {unit_name(fit)} against {fit.counter}",
-                   note=f"{moment(tab)}; {fit.sentence()}", x_label=fit.counter, y_label=unit_name(fit),
+    return [Figure(panel.chart, title=f"{model.heading}: {unit_name(fit)} against {fit.counter}",
+                   note=f"{model.moment}; {fit.sentence()}", x_label=fit.counter, y_label=unit_name(fit),
                    legend=legend, name=f"{s.stem}_counting", aspect=1.6)]
 
 
-def data_tables(tab: RecurrentTab) -> dict[str, tuple[list[str], list[list]]]:
+def data_tables(model: RecurrentModel) -> dict[str, tuple[list[str], list[list]]]:
     """The unit table and the charted points, by file stem (nothing before a probe)."""
-    panel = tab.counting_panel
-    if panel.probe is None or panel.fit is None:
+    fit = model.counting_fit()
+    if fit is None:
         return {}
-    stem = tab.state.stem
-    tables = {f"{stem}_counting_units": unit_rows(panel.probe)}
-    data = panel.probe.chart(panel.fit)
+    stem = model.state.stem
+    tables = {f"{stem}_counting_units": unit_rows(model.probe)}
+    data = model.probe.chart(fit)
     rows = []
     for phase, d in data["phases"].items():
         for x, y, n in zip(d["x"], d["y"], d["n"], strict=True):
             rows.append([int(n), phase, float(x), float(y)])
-    tables[f"{stem}_counting_points"] = (["string n", "read", data["counter"], unit_name(panel.fit)], rows)
+    tables[f"{stem}_counting_points"] = (["string n", "read", data["counter"], unit_name(fit)], rows)
     return tables
 
 
-def report_section(tab: RecurrentTab) -> ReportSection | None:
+def report_section(model: RecurrentModel) -> ReportSection | None:
     """The report's counting section: the sentence, the chart and the table of every unit."""
-    from explorer.qt.recurrent.figures import heading
-    from explorer.qt.widgets.report_figures import report_figure
-
-    tab.counting.ensure()
-    panel = tab.counting_panel
-    if panel.probe is None or panel.fit is None:
+    probe = model.probe
+    if probe is None or model.counting_fit() is None:
         return None
-    probe, best = panel.probe, panel.probe.best
+    best = probe.best
     text = [f"The counting unit: {best.sentence()}."]
     if probe.prediction_holds_to is not None:
         text.append(f"The net's predictions are all right up to n = {probe.prediction_holds_to}"
@@ -493,18 +476,17 @@ def report_section(tab: RecurrentTab) -> ReportSection | None:
                 " that the count explains, and the count holds for a string while the fit predicts the unit there"
                 " as well as in training.")
     headers, rows = unit_rows(probe)
-    return ReportSection(title=f"Counting units: {heading(tab)}", settings={"largest n (L)": probe.L,
+    return ReportSection(title=f"Counting units: {model.heading}", settings={"largest n (L)": probe.L,
                                                                              "tested up to n": probe.tested_up_to},
                          text=text, tables=[ReportTable("every unit's best counter", headers, rows)],
-                         figures=[report_figure(f) for f in figures(tab)])
+                         figures=[report_figure(f) for f in figures(model)])
 
 
-def export_all(tab: RecurrentTab, folder: Path, formats=("png", "svg"), size=None) -> list[Path]:
+def export_all(model: RecurrentModel, folder: Path, formats=("png", "svg"), size=None) -> list[Path]:
     """The counting chart (each 2-D format) and its tables as CSV; nothing when no probe could be made."""
-    tab.counting.ensure()  # headless export does not wait for the background probe
     folder = Path(folder)
-    written = export_figures(figures(tab), folder, formats=formats, size=size)
-    for stem, (headers, rows) in data_tables(tab).items():
+    written = export_figures(figures(model), folder, formats=formats, size=size)
+    for stem, (headers, rows) in data_tables(model).items():
         path = folder / f"{stem}.csv"
         write_bytes(path, rows_to_csv(headers, rows).encode("utf-8"))
         written.append(path)

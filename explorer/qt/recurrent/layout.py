@@ -11,14 +11,8 @@ as a short name (the full text is in the popup).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QScrollArea, QSplitter, QTabWidget
-
-if TYPE_CHECKING:
-    from explorer.qt.recurrent.tab import RecurrentTab
-
 
 #: The charts under the controls keep this much height (their two stacked plots stay legible:
 #: at 200 the training chart's plots were too short for "accuracy (%)" and three loss ticks).
@@ -31,7 +25,7 @@ class _ControlsWhole(QObject):
     Once the user drags the splitter their choice stands (QSplitter then scales it as usual).
     """
 
-    def __init__(self, column: QSplitter, left: QScrollArea, tab: RecurrentTab):
+    def __init__(self, column: QSplitter, left: QScrollArea, tab):
         super().__init__(column)
         self.column, self.left, self.tab = column, left, tab
         column.splitterMoved.connect(self._user_moved)
@@ -53,13 +47,13 @@ class _ControlsWhole(QObject):
         return False
 
 
-def compact_combos(tab: RecurrentTab) -> None:
+def compact_combos(tab) -> None:
     for box in [*tab.controls.findChildren(QComboBox), *tab.views.findChildren(QComboBox)]:
         box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         box.setMinimumContentsLength(8)
 
 
-def build_layout(tab: RecurrentTab) -> None:
+def build_layout(tab) -> None:
     """Lay ``tab``'s widgets out; sets ``tab.bottom`` (the step/machine tabs)."""
     compact_combos(tab)
     left = QScrollArea()

@@ -15,139 +15,116 @@ it together, red where machine and net disagree.
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QCoreApplication, QObject, Signal, Slot
+from PySide6.QtCore import QObject, Signal, Slot
 
 from explorer.core.errors import UserError
+from explorer.core.progress import run_to_end
 from explorer.core.recurrent.fsm_lockstep import Lockstep, follow_string
 from explorer.core.recurrent.machine_study import MachineStudy, restudy_at_k, study_machine
+from explorer.core.recurrent.model import RecurrentModel, with_state
 from explorer.core.recurrent.models import RecurrentNet
 from explorer.core.recurrent.moore import MooreMachine
 from explorer.qt.recurrent.fsm_overlays import GLOverlay, PairOverlay
 from explorer.qt.recurrent.fsm_panel import MachinePanel, StatesNeededChart
-from explorer.qt.workers import Task
+from explorer.qt.recurrent.newest import NewestTask
 
 
 class MachineController(QObject):
-    """The glue between the extraction, the panel, the states-needed chart and the state views."""
+    """The glue between the extraction, the panel, the states-needed chart and the state views.
+
+    The machine on display and its lockstep live in ``model`` (a
+    :class:`~explorer.core.recurrent.model.RecurrentModel`): the figures read them there.
+    """
 
     #: A new machine is on display (after extraction, a k change or a snapshot).
     machine_shown = Signal()
 
-    def __init__(self, owner, views, panel: MachinePanel, chart: StatesNeededChart):
+    def __init__(self, owner, views, panel: MachinePanel, chart: StatesNeededChart, model: RecurrentModel):
         super().__init__(owner)
-        self.owner, self.views, self.panel, self.chart = owner, views, panel, chart
-        self.study: MachineStudy | None = None
+        self.owner, self.views, self.panel, self.chart, self.data = owner, views, panel, chart, model
         self.model: RecurrentNet | None = None
-        self.lockstep: Lockstep | None = None
         self.text = ""
         self.position = 0
-        self.task: Task | None = None
-        self._generation = 0
-        self._pending: tuple | None = None
-        self._closed = False
+        self.jobs = NewestTask(self, "recurrent-fsm", study_machine, self.show_study, self._on_failed)
         self.pair_overlays: list[PairOverlay] = []
         self.gl_overlay = GLOverlay(views.view3d)
-        self.shown = {key: True for key in ("centroids", "transitions", "regions")}
         panel.k_changed.connect(self.set_k)
         panel.overlay_toggled.connect(self.show_overlay)
         panel.diagram.state_hovered.connect(self._on_hovered)
         for box in views.axis_boxes:  # after the view's own handler has moved the points
             box.currentIndexChanged.connect(self._on_axes)
 
+    @property
+    def study(self) -> MachineStudy | None:
+        return self.data.study
+
+    @property
+    def lockstep(self) -> Lockstep | None:
+        return self.data.lockstep
+
+    @property
+    def shown(self) -> dict[str, bool]:
+        """Which overlays are on (the model's view choice)."""
+        return self.data.views.overlays
+
+    @property
+    def task(self):
+        return self.jobs.task
+
     # extraction -------------------------------------------------------------------
     def extract(self, model: RecurrentNet, lang, max_n: int, state: str) -> None:
         """Study ``model``'s machine in the background; the views follow when it is done."""
-        newest = self._pending or getattr(self, "_request", None)
-        if self.busy() and newest is not None and newest[0] == self._generation \
-                and newest[1:] == (model, lang, max_n, state):
+        if self.jobs.busy() and self.jobs.request == (model, lang, max_n, state):
             return  # that very machine is on its way (a view setting changed meanwhile)
-        self._generation += 1
         # The machine on display belongs to the net before: nothing may follow a string with it
         # (another language's machine beside this net raised a shape error) or show it as this net's.
         self._drop(f"extracting the machine (strings n = 1..{max_n}, {state} state)…", "computing…")
         self.model = model
-        if self._closed:
-            return
-        if self.task is not None:  # one at a time: the newest request waits for the running one
-            self._pending = self._request = (self._generation, model, lang, max_n, state)
-            return
-        self._start(self._generation, model, lang, max_n, state)
+        self.jobs.ask(model, lang, max_n, state)
 
     def ensure(self) -> None:
-        """Have the newest machine on display now (export and report from the command line cannot wait).
+        """Have the newest machine on display now (an export cannot wait for the background).
 
-        A request still in the background is computed here instead; its
-        background result, when it comes, is dropped as superseded.
+        The request still in the background is cancelled (its result, should it come, is ignored)
+        and computed here instead.
         """
-        request = self._pending or getattr(self, "_request", None)
-        if self.study is not None and not self.busy() or request is None:
+        request = self.jobs.request
+        if request is None or not self.jobs.busy():
             return
-        self._pending = None
-        if self.task is not None:
-            # Never two k-means at once (OpenMP in two threads can deadlock): let the running one end first.
-            self.task.wait(60)
-            QCoreApplication.sendPostedEvents()  # its result, if it is the newest request, is shown now
-            if self.study is not None and request[0] == self._running:
-                return
-        _, model, lang, max_n, state = request
-        self._generation += 1
-        generator = study_machine(model, lang, max_n, state)
+        self.jobs.drop()
         try:
-            while True:
-                next(generator)
-        except StopIteration as end:
-            self.show_study(end.value)
+            self.show_study(run_to_end(study_machine(*request)))
         except UserError as exc:
-            self.panel.show_busy(f"No machine extracted: {exc}")
-            self.chart.show_busy("no machine extracted")
-
-    def _start(self, generation: int, model, lang, max_n: int, state: str) -> None:
-        self._running = generation
-        self._request = (generation, model, lang, max_n, state)
-        self.task = Task(study_machine, model, lang, max_n, state, name="recurrent-fsm", parent=self.owner, threads=1)
-        self.task.bind(succeeded=self._on_study, failed=self._on_failed, finished=self._on_finished).start()
-
-    @Slot(object)
-    def _on_study(self, study: MachineStudy) -> None:
-        if self._running == self._generation:
-            self.show_study(study)
+            self._on_failed(str(exc))
 
     @Slot(str)
     def _on_failed(self, message: str) -> None:
-        if self._running == self._generation:
-            self.panel.show_busy(f"No machine extracted: {message}")
-            self.chart.show_busy("no machine extracted")
+        self.panel.show_busy(f"No machine extracted: {message}")
+        self.chart.show_busy("no machine extracted")
 
     def stop(self) -> None:
         """The tab is closing: start nothing more (the running task is joined by the tab's shutdown)."""
-        self._closed, self._pending = True, None
-
-    @Slot()
-    def _on_finished(self) -> None:
-        self.task = None
-        if self._pending is not None and not self._closed:
-            pending, self._pending = self._pending, None
-            if pending[0] == self._generation:
-                self._start(*pending)
+        self.jobs.stop()
 
     def suspend(self, message: str) -> None:
         """Show no machine (e.g. while training moves the net): overlays and diagram emptied, the reason said."""
-        self._generation += 1  # a result still on its way is for another net
+        self.jobs.drop()  # a result still on its way is for another net
         self._drop(message, "after training")
 
     def _drop(self, message: str, chart_note: str) -> None:
         """Forget the machine on display (its net is no longer shown): overlays, diagram, chart and lockstep."""
-        self.study, self.lockstep = None, None
+        self.data.study, self.data.lockstep = None, None
         self.refresh_overlays()
         self.panel.diagram.set_machine(MooreMachine("", [], 0), {})
         self.panel.show_busy(message)
         self.chart.show_busy(chart_note)
 
     def busy(self) -> bool:
-        return self.task is not None or self._pending is not None
+        return self.jobs.busy()
 
+    @Slot(object)
     def show_study(self, study: MachineStudy) -> None:
-        self.study = study
+        self.data.study = study
         self.panel.show_study(study)
         self.chart.show_rows(study.needed, study.baseline, study.found.agreement.parts_ways)
         self.refresh_overlays()
@@ -158,13 +135,8 @@ class MachineController(QObject):
     @Slot(int)
     def set_k(self, k: int) -> None:
         """Re-extract at ``k`` (the slider), directly: a single k-means."""
-        if self.study is None or self.model is None or k == self.study.found.k:
-            return
-        if self.task is not None:  # never two k-means at once (see ensure)
-            self.task.wait(60)
-            QCoreApplication.sendPostedEvents()
-            if self.study is None:
-                return
+        if self.study is None or self.model is None or k == self.study.found.k or self.busy():
+            return  # (while a newer machine is being extracted, the slider's machine is already gone)
         try:
             study = restudy_at_k(self.study, self.model, k)
         except UserError as exc:
@@ -206,8 +178,8 @@ class MachineController(QObject):
     def _place_3d(self, centroids: np.ndarray, moves) -> None:
         found, values = self.study.found, self.study.values
         state_values = [values[: len(found.assignment)][found.assignment == s].mean() for s in range(found.machine.size)]
-        full = self.views._with_state(centroids, state_values)
-        self.gl_overlay.set_machine(full[:, self.views._axes()], moves)
+        full = with_state(centroids, state_values, self.views.L)
+        self.gl_overlay.set_machine(full[:, self.views.axes()], moves)
 
     @Slot(int)
     def _on_axes(self, _index: int) -> None:
@@ -216,7 +188,7 @@ class MachineController(QObject):
 
     @Slot(str, bool)
     def show_overlay(self, what: str, on: bool) -> None:
-        self.shown[what] = on
+        self.data.views.overlays[what] = on
         for overlay in self.pair_overlays:
             overlay.show(what, on)
         self.gl_overlay.show(what, on)
@@ -232,12 +204,12 @@ class MachineController(QObject):
 
     def follow(self, text: str) -> None:
         """Run the machine beside the net over the string on display."""
-        self.text, self.lockstep = text, None
+        self.text, self.data.lockstep = text, None
         if self.study is not None and self.model is not None:
             try:
-                self.lockstep = follow_string(self.study.found, self.model, text)
+                self.data.lockstep = follow_string(self.study.found, self.model, text)
             except UserError:
-                self.lockstep = None  # a string the machine cannot start on (not from an A): nothing to ring
+                self.data.lockstep = None  # a string the machine cannot start on (not from an A): nothing to ring
         self.step(self.position)
 
     def current(self) -> tuple[int | None, bool]:

@@ -16,7 +16,6 @@ snapshot, k or state kind) clears it.
 from __future__ import annotations
 
 from html import escape
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, Slot
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy
@@ -25,9 +24,6 @@ from explorer.core.progress import Progress
 from explorer.core.recurrent.counterexample import Counterexample, search_counterexample
 from explorer.core.recurrent.languages import parse_string
 from explorer.qt.workers import Task
-
-if TYPE_CHECKING:
-    from explorer.qt.recurrent.tab import RecurrentTab
 
 
 def _row_holding(layout, widget) -> QHBoxLayout:
@@ -44,7 +40,7 @@ def _row_holding(layout, widget) -> QHBoxLayout:
 class PartingFinder(QObject):
     """The button, the result line and the "Step through it" button under the machine panel."""
 
-    def __init__(self, tab: RecurrentTab):
+    def __init__(self, tab):
         super().__init__(tab)
         self.tab = tab
         self.task: Task | None = None
@@ -147,5 +143,5 @@ class PartingFinder(QObject):
             return
         tab = self.tab
         tab.sequence_bar.pause()
-        tab._show_sequence(parse_string(tab.state.language, result.text), result.step)
+        tab.show_sequence(parse_string(tab.state.language, result.text), result.step)
         tab.status_message.emit(f"Step {result.step + 1} of {result.text}: the machine and the net part here")

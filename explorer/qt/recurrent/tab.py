@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from html import escape
 from pathlib import Path
-from weakref import WeakKeyDictionary
 
 import numpy as np
 from PySide6.QtCore import QTimer, Slot
@@ -17,8 +16,6 @@ from PySide6.QtWidgets import QWidget
 
 from explorer.core.errors import UserError
 from explorer.core.progress import Progress
-from explorer.core.recurrent.analysis import one_thread, trajectories
-from explorer.core.recurrent.evaluation import accuracy, accuracy_per_n, chance_per_n
 from explorer.core.recurrent.languages import (
     Sequence,
     get_language,
@@ -26,30 +23,45 @@ from explorer.core.recurrent.languages import (
     random_sequence,
     sequence_for_ns,
 )
-from explorer.core.recurrent.models import RecurrentNet, make_model, trace
-from explorer.core.recurrent.training import TrainResult, train
+from explorer.core.recurrent.model import (
+    DEFAULT_NS,
+    NetResults,
+    RecurrentModel,
+    TrainingRecord,
+    net_results,
+    run_of,
+    trace_of,
+    train_and_measure,
+)
+from explorer.core.recurrent.models import RecurrentNet, make_model
+from explorer.core.recurrent.training import TrainResult
 from explorer.core.recurrent.weights import (
     NetState,
     open_state,
     save_state,
     shipped_state,
     shipped_weights,
-    untrained_state,
 )
-from explorer.core.recurrent.work import KeptRun, load_work_runs, save_choice, save_net_state
+from explorer.core.recurrent.work import KeptRun
 from explorer.core.work_store import WorkStore
 from explorer.qt.messages import show_error
-from explorer.qt.recurrent import counting_panel as counting
 from explorer.qt.recurrent import figures as recurrent_figures
 from explorer.qt.recurrent.compare_panel import CompareController
 from explorer.qt.recurrent.controls import GeneralisationChart, RecurrentControls
 from explorer.qt.recurrent.counting_panel import CountingController, CountingPanel
+from explorer.qt.recurrent.drawing import (
+    ViewSet,
+    camera_of,
+    configure_step,
+    draw_step,
+    show_history,
+)
 from explorer.qt.recurrent.fsm_panel import MachinePanel, StatesNeededChart
 from explorer.qt.recurrent.layout import build_layout
 from explorer.qt.recurrent.machine_view import MachineController
 from explorer.qt.recurrent.parting import PartingFinder
 from explorer.qt.recurrent.sequence_bar import SequenceBar
-from explorer.qt.recurrent.step_panel import KIND_GATES, StepPanel
+from explorer.qt.recurrent.step_panel import StepPanel
 from explorer.qt.recurrent.timeline import TimelineBar
 from explorer.qt.recurrent.views import StateViews
 from explorer.qt.settings import SettingsBinder
@@ -59,10 +71,6 @@ from explorer.qt.workers import Task
 
 #: While training, the views follow the newest weights about once a second.
 LIVE_REFRESH_MS = 1000
-#: Strings in the batch whose every step is plotted.
-BATCH_SIZE = 8
-BATCH_SEED = 1234
-DEFAULT_NS = [2, 3, 1]
 MAX_STRING = 1000
 
 
@@ -75,11 +83,13 @@ class RecurrentTab(ExperimentTab):
     def __init__(self, parent: QWidget | None = None, *, pretrained: bool = True):
         super().__init__(parent)
         self.task: Task | None = None
+        self._precomputed: NetResults | None = None  # a trained net's results, computed in its training task
         self._latest: tuple[dict, int, float] | None = None
-        self._live_model: RecurrentNet | None = None
-        self.accuracy_text = ""  # the accuracy readout as plain text (the report's), set with each net
-        self._batches: dict[tuple[str, int], list[Sequence]] = {}
         self._rng = np.random.default_rng()
+        # The experiment's state: nets kept (by stem) with their runs, the net on display, the user's
+        # choices and the results computed from it. The widgets below show it; exports read it.
+        self.work = WorkStore("recurrent")
+        self.model = RecurrentModel.from_store(self.work, pretrained)
         self.controls = RecurrentControls()
         self.sequence_bar = SequenceBar()
         self.step_panel = StepPanel()
@@ -89,41 +99,60 @@ class RecurrentTab(ExperimentTab):
         self.needed_chart = StatesNeededChart()
         self.timeline = TimelineBar()
         self.counting_panel = CountingPanel()
-        self.machine = MachineController(self, self.views, self.machine_panel, self.needed_chart)
-        # Each trained net's timeline, by its model (a net opened or shipped has none).
-        self.timelines: WeakKeyDictionary = WeakKeyDictionary()
-        self._timeline_model: RecurrentNet | None = None
+        self.machine = MachineController(self, self.views, self.machine_panel, self.needed_chart, self.model)
+        self.shown_views = ViewSet(self.views, self.machine_panel, self.generalisation, self.needed_chart,
+                                   self.step_panel, self.controls.curves, self.counting_panel)
         self._live_timer = QTimer(self, singleShot=True, interval=LIVE_REFRESH_MS)
         self._live_timer.timeout.connect(self._refresh_live)
         build_layout(self)
         self._connect()
-        self.counting = CountingController(self, self.counting_panel, self.views, self.step_panel)
+        self.counting = CountingController(self, self.counting_panel, self.views, self.step_panel, self.model)
         self.parting = PartingFinder(self)  # "Find where they part" under the machine
         self.compare = CompareController(self, self.counting_panel.buttons)  # SRN, GRU and LSTM compared
         self._restore_settings()
-        self.work = WorkStore("recurrent")
-        # Nets trained here, by stem (switching back finds them), and the runs that gave them.
-        choice, self.kept, runs = load_work_runs(self.work)
-        self.runs: dict[str, KeptRun] = runs
-        for stem, run in runs.items():  # each kept run's timeline and curves come back (issue 19 item 10)
-            if run.snapshots:
-                self.timelines[self.kept[stem].model] = list(run.snapshots)
-        lang, model, hidden, L = choice or ("anb2n", "srn", 2, 4)
-        if f"{lang}_{model}{hidden}" in self.kept:
-            state = self.kept[f"{lang}_{model}{hidden}"]
-        elif pretrained:
-            state = shipped_state(lang, model, hidden, L)
-        else:
-            state = untrained_state(lang, model, hidden, L)
-        self.state = state
-        run = runs.get(state.stem) if self.kept.get(state.stem) is state else None
-        if run is not None and run.loss:
-            self.controls.curves.restore(list(zip(*run.loss, strict=True)), list(zip(*run.accuracy, strict=True))
-                                         if run.accuracy else ([], []))
-            self._curves_model = state.model
-        self.sequence = sequence_for_ns(state.language, DEFAULT_NS)
+        state = self.model.state
+        if self.model.history:
+            show_history(self.controls.curves, self.model)
         self._set_state(state)
         self.report_problems(self.work)
+
+    # the model's parts, under the names the tab has always used ---------------------------------
+    @property
+    def state(self) -> NetState:
+        return self.model.state
+
+    @state.setter
+    def state(self, state: NetState) -> None:
+        self.model.state = state
+
+    @property
+    def kept(self) -> dict[str, NetState]:
+        return self.model.kept
+
+    @property
+    def runs(self) -> dict[str, KeptRun]:
+        return self.model.runs
+
+    @property
+    def timelines(self):
+        return self.model.timelines
+
+    @property
+    def sequence(self) -> Sequence:
+        return self.model.sequence
+
+    @property
+    def trace(self):
+        return self.model.trace
+
+    @property
+    def batch(self):
+        return self.model.results.batch
+
+    @property
+    def accuracy_text(self) -> str:
+        """The accuracy readout as plain text (the report's)."""
+        return self.model.results.accuracy_text if self.model.results is not None else ""
 
     def _connect(self) -> None:
         net, tr = self.controls.network, self.controls.train
@@ -141,6 +170,9 @@ class RecurrentTab(ExperimentTab):
         self.views.point_clicked.connect(self.show_batch_point)
         self.timeline.snapshot_chosen.connect(self.show_snapshot)
         self.machine.machine_shown.connect(self._on_machine_shown)
+        for box in self.views.axis_boxes:
+            box.currentIndexChanged.connect(self._on_axes)
+        self.views.view3d.camera_moved.connect(self._on_camera)
 
     def _restore_settings(self) -> None:
         settings = SettingsBinder("recurrent")
@@ -158,92 +190,80 @@ class RecurrentTab(ExperimentTab):
             settings.bind(name, widget, restore=False)
         for key, box in self.machine_panel.boxes.items():
             self.machine.shown[key] = box.isChecked()
+        self.model.views.state_kind, self.model.views.coordinates = views.state_kind, views.coordinate_mode
 
     # state and undo -------------------------------------------------------------
     def change(self, text: str, state: NetState) -> None:
         """Show another net, as one undoable step."""
         self.undo_stack.push(SetState(self, text, self.state, state))
 
-    def _set_state(self, state: NetState) -> None:
+    def _set_state(self, state: NetState, results: NetResults | None = None) -> None:
+        """Show ``state``'s net; ``results``: its results, already computed (after training, off the GUI thread)."""
         same_language = self.state.language == state.language
         self.state = state
-        self._timeline_model = None
+        self.model.snapshot, self.model.snapshot_net = None, None
         self.timeline.set_snapshots(self.timelines.get(state.model, []))
         self.controls.network.show_choice(state.language.name, state.kind, state.hidden, state.L)
         self.controls.train.follow_net(state.language.name, state.kind, state.hidden)
-        self.step_panel.configure(state.language.symbols, state.hidden, state.kind == "lstm",
-                                  gates=KIND_GATES.get(state.kind, ""))
+        configure_step(self.step_panel, self.model)
         self.views.set_lstm(state.kind == "lstm")
+        self.model.views.state_kind = self.views.state_kind
         hp = state.hyperparameters or {}
         how = f" · {hp['recipe']} recipe, seed {hp.get('seed', 0)}" if hp.get("recipe") else ""
         self.controls.network.describe.setText(  # the label and seed may come from a stranger's file
             f"<b>{state.kind.upper()}-{state.hidden}</b> on {escape(state.language.title)} — {escape(state.label)}"
             f"{escape(how)}"
         )
-        self.refresh_net(state.model)
-        ours = self.task is not None or getattr(self, "_curves_model", None) is state.model
+        self.refresh_net(state.model, results=results)
+        ours = self.task is not None or self.model.history_net is state.model
         self.controls.follow_net_shown(state.language.name, state.kind, state.hidden, curves_ours=ours)
-        self.keep("the net choice", save_choice, self.work, state.language.name, state.kind, state.hidden, state.L)
+        self.keep("the net choice", self.model.save_choice, self.work)
         if same_language:  # keep the string and the step; a new language starts on its own example
             self._show_sequence(parse_string(state.language, self.sequence.text), self.sequence_bar.position)
         else:
-            self._show_sequence(sequence_for_ns(state.language, DEFAULT_NS), 0)
+            self._show_sequence(sequence_for_ns(state.language, list(DEFAULT_NS)), 0)
 
     def _keep(self, state: NetState, run: KeptRun | None = None) -> NetState:
-        """Keep a trained or opened net for its (language, model, hidden), in memory and in the store.
+        """Keep a trained or opened net for its (language, model, hidden), in the model and in the store.
 
         ``run``: the training run that gave it (curves and timeline, kept beside it across restarts).
         """
-        self.kept[state.stem] = state
-        if run is None:
-            self.runs.pop(state.stem, None)
-        else:
-            self.runs[state.stem] = run
-        self.keep("the trained net", save_net_state, self.work, state, self.kept, run)
+        try:
+            self.model.keep(self.work, state, run)
+        except UserError as exc:  # kept in memory all the same: the work is on screen
+            self.status_message.emit(f"Could not keep the trained net: {exc}")
         return state
 
     def _run_record(self, snapshots) -> KeptRun:
         """The run the training chart shows, with ``snapshots``, to keep beside its net."""
-        curves = self.controls.curves
-        xs, losses = curves.loss_data()
-        acc_x, acc_y = curves.accuracy_points
-        return KeptRun([[x, y] for x, y in zip(xs, losses, strict=True)],
-                       [[x, y] for x, y in zip(acc_x, acc_y, strict=True)], list(snapshots))
+        return run_of(self.model.history, snapshots)
 
     def current_model(self) -> RecurrentNet:
         """The net the views show: the live training snapshot while training, else the state's."""
-        if self._live_model is not None:
-            return self._live_model
-        return self._timeline_model if self._timeline_model is not None else self.state.model
+        return self.model.net
 
     def batch_sequences(self) -> list[Sequence]:
         """The batch whose every step is plotted: a fixed set of training-like strings per language and L."""
-        key = (self.state.language.name, self.state.L)
-        if key not in self._batches:
-            rng = np.random.default_rng(BATCH_SEED)
-            self._batches[key] = [random_sequence(self.state.language, rng, self.state.L) for _ in range(BATCH_SIZE)]
-        return self._batches[key]
+        return self.model.batch_sequences()
 
-    def refresh_net(self, model: RecurrentNet, refit: bool = True, extract: bool = True) -> None:
+    def refresh_net(self, model: RecurrentNet, refit: bool = True, extract: bool = True,
+                    results: NetResults | None = None) -> None:
         """Recompute the batch trajectories, accuracy and length chart for ``model`` (once per net).
 
         ``extract``: also extract its machine (in the background); live training views skip it.
+        ``results``: already computed for ``model`` (after training, in a task), else computed here.
         """
         lang, L = self.state.language, self.state.L
-        with one_thread():
-            self.batch = trajectories(model, lang, self.batch_sequences())
-            acc = accuracy(model, lang, L)
-            per_n = accuracy_per_n(model, lang, 3 * L, L)
-        chance, chance_n = chance_per_n(lang, 3 * L, L)
-        self.views.set_batch(self.batch, L, srn=model.kind == "srn", refit=refit)
-        recurrent_figures.install_actions(self)  # new pair views get their right-click Export…
-        verdict = "solves the language" if acc >= 100 else "not solved"
-        headline = f"Accuracy (n = 1..{L}): {acc:.1f} % — {verdict}"
-        chance_note = f"chance: {chance:.0f} % (always the most common next symbol)"
-        self.accuracy_text = f"{headline}; {chance_note}"  # plain text, for the report
-        self.controls.network.accuracy.setText(
-            f"{headline}<br><span style='font-size: 9pt; font-weight: normal;'>{chance_note}</span>")
-        self.generalisation.show_accuracy(per_n, L, chance_n)
+        results = results or self._precomputed
+        if results is None or results.net is not model or results.L != L:
+            results = net_results(model, lang, L, self.batch_sequences())
+        self.model.results = results
+        self.views.set_batch(results.batch, L, srn=model.kind == "srn", refit=refit)
+        self._note_axes()
+        recurrent_figures.install_actions(self.shown_views, self.model, self)  # new pair views get Export…
+        self.controls.network.accuracy.setText(f"{escape(results.headline)}<br><span style='font-size: 9pt;"
+                                               f" font-weight: normal;'>{escape(results.chance_note)}</span>")
+        self.generalisation.show_accuracy(results.per_n, L, results.chance_per_n)
         if extract:
             self.machine.extract(model, lang, L, self.views.state_kind)
             self.counting.follow(model, lang, L)
@@ -252,13 +272,28 @@ class RecurrentTab(ExperimentTab):
         if not extract:
             self.counting.suspend("Training: the units are fitted to the counts when training ends.")
 
+    def _note_axes(self) -> None:
+        """The 3-D axes the views show, in the model (they change with the coordinates)."""
+        self.model.views.axes = tuple(self.views.axes())
+
+    @Slot(int)
+    def _on_axes(self, _index: int) -> None:
+        self._note_axes()
+
+    @Slot()
+    def _on_camera(self) -> None:
+        self.model.views.camera = camera_of(self.views.view3d)
+
     # strings and stepping ------------------------------------------------------------
+    def show_sequence(self, sequence: Sequence, position: int = 0) -> None:
+        """Trace ``sequence`` once and show it at step ``position``; stepping then only indexes into the trace."""
+        self._show_sequence(sequence, position)
+
     def _show_sequence(self, sequence: Sequence, position: int = 0) -> None:
-        """Trace ``sequence`` once; stepping then only indexes into the trace."""
-        self.sequence = sequence
-        with one_thread():
-            self.trace = trace(self.current_model(), sequence.inputs)
-        self.views.set_sequence(sequence, self.trace)
+        m = self.model
+        m.sequence, m.position = sequence, position
+        m.trace = trace_of(self.current_model(), sequence)
+        self.views.set_sequence(sequence, m.trace)
         self.machine.follow(sequence.text)
         self.sequence_bar.set_sequence(sequence.text, position)
         self.sequence_bar.strip.set_marks(self.machine.disagreements())
@@ -286,16 +321,10 @@ class RecurrentTab(ExperimentTab):
 
     @Slot(int)
     def _on_position(self, position: int) -> None:
-        t, seq = self.trace, self.sequence
-        if not 0 <= position < len(t.hidden):
+        if not 0 <= position < len(self.trace.hidden):
             return
-        symbols = self.state.language.symbols
-        self.step_panel.show_step(
-            position, len(t.hidden), symbols[seq.symbols[position]], symbols[seq.symbols[position + 1]],
-            t.probabilities[position], seq.targets[position], t.hidden[position],
-            None if t.cell is None else t.cell[position],
-            None if t.gates is None else {g: v[position] for g, v in t.gates.items()},
-        )
+        self.model.position = position
+        draw_step(self.step_panel, self.model)
         self.views.set_position(position)
         self.machine.step(position)
 
@@ -309,7 +338,9 @@ class RecurrentTab(ExperimentTab):
 
     @Slot()
     def _on_view_settings(self) -> None:
+        self.model.views.state_kind, self.model.views.coordinates = self.views.state_kind, self.views.coordinate_mode
         self.views.set_batch(self.batch, self.state.L, srn=self.state.kind == "srn")
+        self._note_axes()
         self.views.set_sequence(self.sequence, self.trace)
         study = self.machine.study
         if study is None or study.found.visited.state != self.views.state_kind:
@@ -325,17 +356,8 @@ class RecurrentTab(ExperimentTab):
     @Slot(int)
     def show_snapshot(self, index: int) -> None:
         """Show the net as it was at timeline snapshot ``index``: trajectories, machine, diagram, length chart."""
-        snapshots = self.timelines.get(self.state.model, [])
-        if not 0 <= index < len(snapshots):
+        if not self.model.choose_snapshot(index):
             return
-        if index == len(snapshots) - 1:
-            self._timeline_model = None  # the trained net itself
-        else:
-            s = self.state
-            model = make_model(s.kind, s.language.size, s.hidden)
-            model.load_state_dict(snapshots[index].state_dict)
-            model.eval()
-            self._timeline_model = model
         self.refresh_net(self.current_model(), refit=False)
         self._show_sequence(self.sequence, self.sequence_bar.position)
 
@@ -376,11 +398,13 @@ class RecurrentTab(ExperimentTab):
         self._config = config
         self._latest = None
         self.sequence_bar.pause()
+        self.model.history, self.model.history_net, self.model.training = [], None, True
         self.controls.curves.start()
         self.controls.curves.set_note("")
         self.controls.charts.setCurrentWidget(self.controls.curves)
         # A child process: small-tensor training holds the GIL the window needs (see subprocess_runner).
-        self.task = Task(train, config, process=True, name="recurrent-train", parent=self).bind(
+        # The trained net's trajectories and accuracy are computed there too: the window only draws them.
+        self.task = Task(train_and_measure, config, process=True, name="recurrent-train", parent=self).bind(
             progress=self._on_progress, succeeded=self._on_trained, failed=self._on_failed,
             cancelled=self._on_cancelled, finished=self._on_finished, panel=self.controls.train.task_panel,
             message=f"Training {model.upper()}-{hidden} on {lang}…",
@@ -390,6 +414,7 @@ class RecurrentTab(ExperimentTab):
     @Slot(object)
     def _on_progress(self, record: Progress) -> None:
         d = record.data
+        self.model.history.append(TrainingRecord(int(d["sequences"]), float(d["loss"]), d.get("accuracy")))
         self.controls.curves.add(d["sequences"], d["loss"], d.get("accuracy"))
         if "state_dict" in d:
             self._latest = (d["state_dict"], d["sequences"], d["accuracy"])
@@ -410,11 +435,12 @@ class RecurrentTab(ExperimentTab):
         c, s = self._config, self.state
         if (c.lang, c.model, c.hidden) != (s.language.name, s.kind, s.hidden):
             return  # another net was opened meanwhile: leave it on display
-        self._live_model = self._model_from(self._latest[0])
-        live = NetState(self._live_model, get_language(self._config.lang), self._config.L, "training…")
+        live_net = self._model_from(self._latest[0])
+        self.model.live_net = live_net
+        live = NetState(live_net, get_language(self._config.lang), self._config.L, "training…")
         saved, self.state = self.state, live
         try:
-            self.refresh_net(self._live_model, refit=False, extract=False)
+            self.refresh_net(live_net, refit=False, extract=False)
             self._show_sequence(self.sequence, self.sequence_bar.position)
         finally:
             self.state = saved
@@ -425,32 +451,40 @@ class RecurrentTab(ExperimentTab):
 
         return NetState(model, get_language(c.lang), c.L, label, asdict(c))
 
+    def _training_over(self, net: RecurrentNet | None) -> None:
+        """The training chart's run belongs to ``net`` now (None: to no net)."""
+        self.model.live_net, self.model.training, self.model.history_net = None, False, net
+
     @Slot(object)
-    def _on_trained(self, result: TrainResult) -> None:
-        self._live_model = None
+    def _on_trained(self, outcome: tuple[TrainResult, NetResults]) -> None:
+        result, results = outcome
+        self._training_over(result.model)
         verdict = "solved" if result.solved else f"not solved ({result.accuracy:.1f} %)"
         label = f"trained: {verdict} after {result.sequences:,} sequences, {result.seconds:.0f} s"
-        self.timelines[result.model] = list(result.snapshots)
-        self._curves_model = result.model
-        self.change("train", self._keep(self._trained_state(result.model, label), self._run_record(result.snapshots)))
+        self._precomputed = results
+        try:
+            self.change("train", self._keep(self._trained_state(result.model, label),
+                                            self._run_record(result.snapshots)))
+        finally:
+            self._precomputed = None
         self.status_message.emit(f"Training {verdict} after {result.sequences:,} sequences")
 
     @Slot(str)
     def _on_failed(self, message: str) -> None:
-        self._live_model = None
+        self._training_over(None)
         show_error(self, "Training failed", message)
         self._set_state(self.state)
 
     @Slot()
     def _on_cancelled(self) -> None:
-        self._live_model = None
         if self._latest is None:
+            self._training_over(None)
             self._set_state(self.state)
             return
         state_dict, seen, acc = self._latest
         label = f"training cancelled after {seen:,} sequences ({acc:.1f} %); its weights are kept"
         model = self._model_from(state_dict)
-        self._curves_model = model
+        self._training_over(model)
         self.change("train (cancelled)", self._keep(self._trained_state(model, label), self._run_record([])))
         self.status_message.emit(label)
 
@@ -471,10 +505,16 @@ class RecurrentTab(ExperimentTab):
         if note:
             self.status_message.emit(note)
 
-    # figures ----------------------------------------------------------------------------
+    # figures: functions of the model (see :mod:`.figures`) ---------------------------------------
+    def ready_model(self) -> RecurrentModel:
+        """The model with every result of the net on display (a result still in the background is made now)."""
+        self.machine.ensure()
+        self.counting.ensure()
+        return self.model
+
     def figures(self) -> dict:
-        """Every view as a titled figure, by the course's file names (see :mod:`.figures`)."""
-        return {f.name: f for f in [*recurrent_figures.figures(self), *counting.figures(self)]}
+        """Every view as a titled figure, by the course's file names."""
+        return {f.name: f for f in recurrent_figures.figures(self.ready_model())}
 
     def export_all(self, folder: Path, formats=("png", "svg"), size=None) -> list[Path]:
         """The pair views as ``anb2n_srn2_01.png`` …, the 3-D view at three angles, diagram, charts and CSVs.
@@ -482,12 +522,11 @@ class RecurrentTab(ExperimentTab):
         Without OpenGL (a remote session) the 3-D view cannot be captured: the
         other figures are still written and the status bar says so.
         """
-        written = recurrent_figures.export_all(self, Path(folder), formats=formats, size=size)
-        return written + counting.export_all(self, Path(folder), formats=formats, size=size)
+        return recurrent_figures.export_all(self.ready_model(), Path(folder), formats=formats, size=size,
+                                            say=self.status_message.emit)
 
     def report_sections(self) -> list:
-        extra = [counting.report_section(self), self.compare.report_section()]
-        return [recurrent_figures.report_section(self), *filter(None, extra)]
+        return recurrent_figures.report_sections(self.ready_model())
 
     def shutdown(self) -> bool:
         self.machine.stop()

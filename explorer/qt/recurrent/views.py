@@ -28,6 +28,7 @@ from explorer.core.recurrent.analysis import (
     point_labels,
 )
 from explorer.core.recurrent.languages import Sequence
+from explorer.core.recurrent.model import default_axes, with_state
 from explorer.core.recurrent.models import Trace
 from explorer.qt.recurrent.color_legend import ColorLegend
 from explorer.qt.recurrent.pair_views import PairGrid, brushes
@@ -209,11 +210,7 @@ class StateViews(QWidget):
 
     def _fill_axis_boxes(self, names: list[str]) -> None:
         options = [*names, STATE_AXIS]
-        defaults = list(range(min(3, len(names))))
-        if len(defaults) < 3:
-            defaults.append(len(names))  # the state value as the missing third axis
-        while len(defaults) < 3:
-            defaults.append(0)
+        defaults = default_axes(len(names))
         for box, default in zip(self.axis_boxes, defaults, strict=True):
             old = box.currentText()
             box.blockSignals(True)
@@ -222,12 +219,24 @@ class StateViews(QWidget):
             box.setCurrentIndex(options.index(old) if old in options and old != STATE_AXIS else default)
             box.blockSignals(False)
 
-    def _axes(self) -> list[int]:
+    def axes(self) -> list[int]:
+        """What the 3-D view's X, Y and Z show: coordinate indices, the last index being the state value."""
         return [box.currentIndex() for box in self.axis_boxes]
 
-    def _with_state(self, coords: np.ndarray, states: np.ndarray) -> np.ndarray:
-        """Append the state value, scaled from 0..L onto −1..1 like the tanh units."""
-        return np.column_stack([coords, 2 * np.asarray(states, float) / max(self.L, 1e-6) - 1])
+    def set_axes(self, axes) -> None:
+        """Show these 3-D axes (indices as :meth:`axes` gives them), quietly, then redraw the 3-D view once."""
+        if axes is None or list(axes) == self.axes() or not all(0 <= a < box.count() for a, box
+                                                                   in zip(axes, self.axis_boxes, strict=True)):
+            return
+        for box, a in zip(self.axis_boxes, axes, strict=True):
+            box.blockSignals(True)
+            box.setCurrentIndex(a)
+            box.blockSignals(False)
+        self._set_3d_points()
+        self._show_3d_step()
+
+    def _with_state(self, coords: np.ndarray, states) -> np.ndarray:
+        return with_state(coords, states, self.L)
 
     @Slot(int)
     def _on_axes(self, _index: int) -> None:
@@ -239,7 +248,7 @@ class StateViews(QWidget):
         c = self.coords
         if c is None:
             return
-        axes = self._axes()
+        axes = self.axes()
         full = self._with_state(c.batch, c.states)
         self.view3d.set_points(full[:, axes], c.colors)
         names = [*c.names, f"state 0..{self.L:g}"]
@@ -277,7 +286,7 @@ class StateViews(QWidget):
     def _show_3d_step(self) -> None:
         if self.coords is None or not len(self.path):
             return
-        axes = self._axes()
+        axes = self.axes()
         position = min(self.position, len(self.path) - 1)
         full = self._with_state(self.path, self.path_states[: len(self.path)])
         upto = full[: position + 1]

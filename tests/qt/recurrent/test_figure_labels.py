@@ -9,7 +9,7 @@ from tests.qt.recurrent.helpers import wait_machine
 
 
 def test_the_length_chart_says_its_unit_once(machine_tab, tmp_path):
-    figure = recurrent_figures.figure_named(machine_tab, "_per_n")
+    figure = recurrent_figures.figure_named(machine_tab.model, "_per_n")
     [svg] = export_figures([figure], tmp_path, formats=("svg",))
     text = svg.read_text(encoding="utf-8")
     assert "accuracy (%)" in text and "(%) (%)" not in text
@@ -17,13 +17,13 @@ def test_the_length_chart_says_its_unit_once(machine_tab, tmp_path):
 
 
 def test_the_machine_legend_lists_only_the_languages_symbols(machine_tab, qtbot):
-    legend = [text for text, _ in recurrent_figures.figure_named(machine_tab, "_fsm").legend]
+    legend = [text for text, _ in recurrent_figures.figure_named(machine_tab.model, "_fsm").legend]
     assert legend == ["reads A", "reads B"]  # a^n b^2n has no C
     net = machine_tab.controls.network
     net.language.setCurrentIndex(net.language.findData("anb2nc3n"))
     net.language.activated.emit(net.language.currentIndex())
     wait_machine(qtbot, machine_tab)
-    legend = [text for text, _ in recurrent_figures.figure_named(machine_tab, "_fsm").legend]
+    legend = [text for text, _ in recurrent_figures.figure_named(machine_tab.model, "_fsm").legend]
     assert legend == ["reads A", "reads B", "reads C"]
 
 

@@ -100,8 +100,8 @@ def test_a_view_setting_during_extraction_does_not_extract_the_same_machine_twic
     tab.show()
     wait_machine(qtbot, tab)
     started = []
-    real_start = tab.machine._start
-    tab.machine._start = lambda *request: (started.append(request[1:]), real_start(*request))  # a spy: it runs
+    real_start = tab.machine.jobs._start
+    tab.machine.jobs._start = lambda generation, request: (started.append(request), real_start(generation, request))
     _pick(tab.controls.network.language, "anb2nc3n")
     assert tab.machine.busy() and tab.machine.study is None
     mode = tab.views.mode

@@ -64,7 +64,7 @@ def test_csvs_round_trip_with_the_numbers_shown(tab, tmp_path):
 def test_step_numbers_as_tsv(tab, tmp_path):
     from explorer.qt.recurrent.figures import write_step_numbers
 
-    path = write_step_numbers(tab, tmp_path / "steps.tsv")
+    path = write_step_numbers(tab.model, tmp_path / "steps.tsv")
     lines = path.read_text().splitlines()
     assert lines[0].split("\t")[:3] == ["step", "read", "next"]
     assert len(lines) == len(tab.sequence.text)

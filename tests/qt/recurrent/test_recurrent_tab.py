@@ -79,7 +79,7 @@ def test_clicking_a_token_jumps_there(qtbot, tab):
 
 
 def test_lstm_shows_cell_state_and_gates(qtbot, tab):
-    from explorer.qt.recurrent.tab import untrained_state
+    from explorer.core.recurrent.weights import untrained_state
 
     tab.change("lstm", untrained_state("anb2nc3n", "lstm", 3))
     assert len(tab.views.pairs.views) == 3  # 01, 02, 12
@@ -148,7 +148,7 @@ def test_save_and_open_course_and_app_weights(qtbot, tab, tmp_path):
     app_file = tmp_path / "mine.pt"
     tab.save_weights(app_file)
     original = {k: v.clone() for k, v in tab.state.model.state_dict().items()}
-    from explorer.qt.recurrent.tab import untrained_state
+    from explorer.core.recurrent.weights import untrained_state
 
     tab.change("scramble", untrained_state("anb2n", "srn", 2, seed=3))
     tab.open_weights(course)
@@ -161,7 +161,7 @@ def test_save_and_open_course_and_app_weights(qtbot, tab, tmp_path):
 
 
 def test_export_all_writes_course_names(tab, tmp_path):
-    from explorer.qt.recurrent.tab import untrained_state
+    from explorer.core.recurrent.weights import untrained_state
 
     tab.change("srn4", untrained_state("anb2nc3n", "srn", 4))
     names = {p.name for p in tab.export_all(tmp_path)}

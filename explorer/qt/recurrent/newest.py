@@ -1,0 +1,86 @@
+"""Background work of which only the newest request counts (the machine views, the counting probe).
+
+:class:`NewestTask` runs one :class:`~explorer.qt.workers.Task` at a time.
+Each request gets a generation number; a newer one cancels the task that is
+running (it stops at its next ``yield``) and starts once that one has
+finished (never two k-means at once), and a result or failure reaches the
+owner only when it answers the newest request. Nothing waits on the GUI
+thread: a result that comes too late is simply ignored.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, Slot
+
+from explorer.qt.workers import Task
+
+
+class NewestTask(QObject):
+    """One background job at a time; only the newest request's outcome is handed on."""
+
+    def __init__(self, owner: QObject, name: str, work: Callable, shown: Callable[[Any], None],
+                 failed: Callable[[str], None]):
+        super().__init__(owner)
+        self.owner, self.name, self.work = owner, name, work
+        self._shown, self._failed = shown, failed
+        self.generation = 0
+        self.request: tuple | None = None  # the newest request's arguments (None once dropped)
+        self.task: Task | None = None
+        self._running = 0  # the generation the running task answers
+        self._pending: tuple[int, tuple] | None = None
+        self._closed = False
+
+    def ask(self, *args) -> None:
+        """Run ``work(*args)`` in the background; any older request still running is cancelled."""
+        self.generation += 1
+        self.request = args
+        if self._closed:
+            return
+        if self.task is not None:
+            self.task.cancel()  # it stops at its next yield; its result, if any, is ignored
+            self._pending = (self.generation, args)
+            return
+        self._start(self.generation, args)
+
+    def drop(self) -> None:
+        """Forget every request: whatever is running is cancelled and its outcome ignored."""
+        self.generation += 1
+        self.request, self._pending = None, None
+        if self.task is not None:
+            self.task.cancel()
+
+    def busy(self) -> bool:
+        """Whether a request is still to be answered."""
+        return self.request is not None and (self.task is not None or self._pending is not None)
+
+    def stop(self) -> None:
+        """The owner is closing: start nothing more (its shutdown joins the running task)."""
+        self._closed, self._pending = True, None
+
+    def _start(self, generation: int, args: tuple) -> None:
+        self._running = generation
+        self.task = Task(self.work, *args, name=self.name, parent=self.owner, threads=1)
+        self.task.bind(succeeded=self._on_succeeded, failed=self._on_failed, finished=self._on_finished).start()
+
+    @Slot(object)
+    def _on_succeeded(self, result: object) -> None:
+        if self._running == self.generation and self.request is not None:
+            self.request = None  # answered
+            self._shown(result)
+
+    @Slot(str)
+    def _on_failed(self, message: str) -> None:
+        if self._running == self.generation and self.request is not None:
+            self.request = None
+            self._failed(message)
+
+    @Slot()
+    def _on_finished(self) -> None:
+        self.task = None
+        if self._pending is not None and not self._closed:
+            (generation, args), self._pending = self._pending, None
+            if generation == self.generation:
+                self._start(generation, args)
