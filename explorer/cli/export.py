@@ -203,9 +203,12 @@ def built_tabs(names):
 def run(args) -> int:
     from explorer.qt.exports import export_model, export_tab, has_model, renderer
 
+    # The renderer is imported before the application starts OpenGL (xcb does at once): its modules
+    # load what must come before Mesa's LLVM (explorer.qt.recurrent.scatter3d loads triton's).
+    modelled = has_model(args.tab)
     headless_app()
     notes: list[str] = []
-    if has_model(args.tab):
+    if modelled:
         model = renderer(args.tab).load_model()
         notes += model_notes(model)
         written = export_model(args.tab, model, args.out, formats=args.format, size=args.size)

@@ -44,11 +44,11 @@ def run(args) -> int:
         raise UserError(f"{out.name}: the report is an HTML file; give a name ending in .html")
     if out.is_dir():
         raise UserError(f"{out} is a folder; give a file name ending in .html")
-    headless_app()
+    by_tab = [key for key in KEYS if not has_model(key)]  # renderers with no model yet: their tabs, as before
+    headless_app()  # after the renderers' imports (see explorer.cli.export.run)
     notes: list[str] = []
     three_d = False
     parts: dict[str, list[ReportSection]] = {}
-    by_tab = [key for key in KEYS if not has_model(key)]  # renderers with no model yet: their tabs, as before
     if by_tab:
         with built_tabs(by_tab) as tabs:
             for key, tab in zip(by_tab, tabs, strict=True):
