@@ -203,8 +203,8 @@ def built_tabs(names):
 def run(args) -> int:
     from explorer.qt.exports import export_model, export_tab, has_model, renderer
 
-    # The renderer is imported before the application starts OpenGL (xcb does at once): its modules
-    # load what must come before Mesa's LLVM (explorer.qt.recurrent.scatter3d loads triton's).
+    # The renderer is imported before any OpenGL context is made (the first loads Mesa's LLVM): its
+    # modules load what must come before it (explorer.qt.recurrent.scatter3d loads triton's LLVM).
     modelled = has_model(args.tab)
     headless_app()
     notes: list[str] = []

@@ -45,7 +45,7 @@ def run(args) -> int:
     if out.is_dir():
         raise UserError(f"{out} is a folder; give a file name ending in .html")
     by_tab = [key for key in KEYS if not has_model(key)]  # renderers with no model yet: their tabs, as before
-    headless_app()  # after the renderers' imports (see explorer.cli.export.run)
+    headless_app()  # after the renderers' imports, before any OpenGL context (see explorer.cli.export.run)
     notes: list[str] = []
     three_d = False
     parts: dict[str, list[ReportSection]] = {}
