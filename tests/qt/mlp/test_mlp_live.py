@@ -13,7 +13,6 @@ from PySide6.QtWidgets import QApplication
 from explorer.core.mlp import analysis, weights_io
 from explorer.core.mlp.network import forward
 from explorer.core.mlp.training import initial_weights
-from explorer.qt.mlp.region_plot import WRONG_PEN
 from explorer.qt.widgets.wheel_guard import install_wheel_guard
 
 
@@ -37,7 +36,7 @@ def _assert_views_show(tab, weights, activation="sigmoid"):
     out = tab.region_plots[-1]
     assert out.title_text() == f"output: {expected} % right"
     assert _heading_accuracy(tab) == expected
-    rings = sum(pen is WRONG_PEN for pen in out.points.data["pen"])
+    rings = out.rings()
     assert rings == int((~correct).sum()) == tab.table.column_texts("correct").count("✗")
     assert tab.table.column_texts("output") == [_shown(v) for v in output]
 
