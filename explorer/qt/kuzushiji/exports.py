@@ -30,7 +30,7 @@ from PySide6.QtWidgets import QWidget
 
 from explorer.core.atomic import write_text
 from explorer.core.kuzushiji import nets
-from explorer.core.kuzushiji.classes import CLASSES
+from explorer.core.kuzushiji.datasets import KMNIST_KEY, dataset
 from explorer.core.kuzushiji.evaluation import Evaluation, most_confused_pairs
 from explorer.core.kuzushiji.model import KuzushijiModel, class_labels
 from explorer.core.report import ReportSection, ReportTable
@@ -187,6 +187,8 @@ def predictions_chart(prediction) -> pg.GraphicsLayoutWidget:
     """
     from explorer.qt.kuzushiji.prediction_panel import OTHER_BRUSH, TOP_BRUSH, kana_font
 
+    described = dataset(KMNIST_KEY)
+    n = described.num_classes
     chart = pg.GraphicsLayoutWidget()
     chart.setBackground("w")
     col = 0
@@ -196,20 +198,20 @@ def predictions_chart(prediction) -> pg.GraphicsLayoutWidget:
         probs = card.probabilities
         if probs is None:
             title = f"{nets.display_name(name)}: nothing drawn"
-            probs, top = np.zeros(10), -1
+            probs, top = np.zeros(n), -1
         else:
             top = int(np.argmax(probs))
-            kana, romaji = CLASSES[top]
-            title = f"{nets.display_name(name)} reads {kana} {romaji} ({100 * probs[top]:.1f} %)"
+            title = f"{nets.display_name(name)} reads {LABELS[top]} ({100 * probs[top]:.1f} %)"
         plot = chart.addPlot(row=0, col=col, title=title)
         plot.titleLabel.item.setFont(kana_font(10))
-        plot.addItem(pg.BarGraphItem(x=np.arange(10), height=np.asarray(probs, float), width=0.7,
-                                     brushes=[TOP_BRUSH if i == top else OTHER_BRUSH for i in range(10)]))
+        plot.addItem(pg.BarGraphItem(x=np.arange(n), height=np.asarray(probs, float), width=0.7,
+                                     brushes=[TOP_BRUSH if i == top else OTHER_BRUSH for i in range(n)]))
         plot.setYRange(0, 1, padding=0.02)
-        plot.setXRange(-0.6, 9.6, padding=0)
+        plot.setXRange(-0.6, n - 0.4, padding=0)
         plot.setLabel("left", "probability")
         bottom = plot.getAxis("bottom")
-        bottom.setTicks([[(i, f"{k}\n{r}") for i, (k, r) in enumerate(CLASSES)]])
+        bottom.setTicks([[(i, f"{g}\n{r}") for i, (g, r) in enumerate(zip(described.glyphs, described.class_names,
+                                                                            strict=True))]])
         bottom.setStyle(tickFont=kana_font(8))
         bottom.setHeight(40)
         for side in ("left", "bottom"):
