@@ -168,3 +168,22 @@ def test_the_stored_format_is_the_one_earlier_versions_read(data, store):
     work = json.loads((store.folder / "work.json").read_text())["work"]
     assert set(work["runs"][0]) == {"label", "batch_x", "batch_loss", "epoch_x", "test_loss", "accuracy"}
     assert work["histories"]["lin"]["file"] == "lin_epochs.npz" and len(work["histories"]["lin"]["epochs"]) == 1
+
+
+def test_curves_cleared_while_a_net_trains_leave_its_epochs_to_keep(data, store):
+    model = KuzushijiModel()
+    model.start_run(TrainConfig(net="lin", epochs=1))
+    model.clear_runs()  # Clear curves, pressed while the run goes on
+    trained = run_to_end(engine.train(nets.create("lin", seed=1), data, TrainConfig(net="lin", epochs=1)))
+    model.add_batch(0.5, 2.0)
+    model.add_epoch(trained.history[0])
+    assert model.runs == {} and len(model.run_history) == 1
+    kept, _ = model.keep_run(model.run_history, 1.0, False, "", store, always)
+    assert kept is model.results["lin"]
+
+
+def test_a_diverged_run_is_tagged_in_its_curves_name():
+    model = KuzushijiModel()
+    model.start_run(TrainConfig(net="full", optimizer="adam", lr=1.0))
+    model.mark_run("diverged")
+    assert [run.label for run in model.runs.values()] == ["#1 NetFull · ADAM lr 1, batch 64 (diverged)"]
