@@ -72,6 +72,8 @@ from explorer.qt.workers import Task
 #: While training, the views follow the newest weights about once a second.
 LIVE_REFRESH_MS = 1000
 MAX_STRING = 1000
+#: What Train runs in its child process: the training, then the trained net's results (issue 20).
+train = train_and_measure
 
 
 class RecurrentTab(ExperimentTab):
@@ -404,7 +406,7 @@ class RecurrentTab(ExperimentTab):
         self.controls.charts.setCurrentWidget(self.controls.curves)
         # A child process: small-tensor training holds the GIL the window needs (see subprocess_runner).
         # The trained net's trajectories and accuracy are computed there too: the window only draws them.
-        self.task = Task(train_and_measure, config, process=True, name="recurrent-train", parent=self).bind(
+        self.task = Task(train, config, process=True, name="recurrent-train", parent=self).bind(
             progress=self._on_progress, succeeded=self._on_trained, failed=self._on_failed,
             cancelled=self._on_cancelled, finished=self._on_finished, panel=self.controls.train.task_panel,
             message=f"Training {model.upper()}-{hidden} on {lang}…",
