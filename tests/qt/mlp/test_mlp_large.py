@@ -23,6 +23,7 @@ def test_a_100000_row_csv_is_read_in_the_background_into_a_model_table(tab, tmp_
     assert "showing 2,000 of 100,000 points" in tab.region_plots[-1].title_text()
     before = model.data(model.index(0, model.columnCount() - 2))
     tab.toggle_point(0)  # a point edit: the table follows once the background evaluation is done
+    assert tab.eval_task is not None  # 100,000 points: evaluated off the GUI thread
     qtbot.waitUntil(lambda: model.data(model.index(0, model.columnCount() - 2)) != before, timeout=30_000)
     assert len(tab.state.dataset) == rows
     table = tab.report_sections()[0].tables[-1]  # the report lists a readable part, and says so

@@ -7,6 +7,8 @@ report drawn with no tab at all, from the stored work (``report_sections(load_mo
 
 from __future__ import annotations
 
+from PySide6.QtWidgets import QApplication
+
 from explorer.core.report import build_report
 from explorer.qt.exports import write_lab_report
 from explorer.qt.mlp import figures as mlp_figures
@@ -64,3 +66,18 @@ def test_the_report_from_the_stored_work_needs_no_tab(tab, qtbot):
     html = build_report([section], title="Lab report", app_version="test")
     assert html.count("<svg") == 4  # two hidden units, the output and the curves
     assert "Curves of the run that gave the net shown" in html
+
+
+def _tabs() -> int:
+    return sum(type(w).__name__ == "MLPTab" for w in QApplication.allWidgets())
+
+
+def test_the_renderer_exports_the_stored_work_with_no_tab(qtbot, tmp_path):
+    tabs = _tabs()  # earlier tests' tabs may still wait for their deletion
+    model = mlp_figures.load_model()  # nothing stored yet: the shipped defaults
+    written = {p.name for p in mlp_figures.export_all(model, tmp_path, formats=("png",))}
+    assert written == {"hid_5_0.png", "hid_5_1.png", "hid_5_2.png", "hid_5_3.png", "hid_5_4.png", "out_5.png",
+                       "activation_table.csv"}  # no run: no curves
+    assert (tmp_path / "activation_table.csv").read_text(encoding="utf-8").count("\n") == 10  # header + 9 points
+    assert [f.name for f in mlp_figures.figures(model)][-1] == "training_curves"
+    assert _tabs() == tabs  # none was built
