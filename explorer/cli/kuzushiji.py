@@ -202,11 +202,16 @@ def run_train(args: argparse.Namespace) -> int:
     result = run_to_end(train(model, data, config), show)
     _save(args, model, config, result, data.dataset)
     if args.json:
+        from explorer.core.kuzushiji.metrics import balanced_accuracy
+
         print_json(
             {
                 "net": config.net,
+                "dataset": data.dataset.key,
+                "classes": data.dataset.num_classes,
                 "parameters": nets.parameter_count(model),
                 "accuracy": result.evaluation.accuracy,
+                "balanced_accuracy": 100.0 * balanced_accuracy(result.evaluation.confusion),
                 "correct": result.evaluation.correct,
                 "total": result.evaluation.total,
                 "test_loss": result.evaluation.test_loss,

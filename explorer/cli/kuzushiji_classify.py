@@ -14,6 +14,7 @@ from pathlib import Path
 
 from explorer.core.errors import UserError
 from explorer.core.kuzushiji import nets, trained
+from explorer.core.kuzushiji.datasets import DATASETS, KMNIST, DataSet, dataset
 from explorer.core.kuzushiji.preprocess import classify, preprocess_file, top_k
 
 TEXT_TOP = 3
@@ -45,6 +46,14 @@ def add_classify_parser(commands) -> None:
         "with --weights, the kind of net for a bare state dict",
     )
     cl.add_argument(
+        "--dataset",
+        choices=list(DATASETS),
+        default=KMNIST.key,
+        help="whose last trained nets to use: "
+        + ", ".join(f"{k} ({d.title})" for k, d in DATASETS.items())
+        + f"; default {KMNIST.key} (a weights file says its own)",
+    )
+    cl.add_argument(
         "--top", type=int, metavar="K", help=f"how many classes to list (default {TEXT_TOP}; all with --json)"
     )
     cl.add_argument(
@@ -55,20 +64,21 @@ def add_classify_parser(commands) -> None:
     cl.set_defaults(run=run_classify)
 
 
-def choose_net(weights: str | None, net: str | None) -> trained.TrainedNet:
-    """The net to classify with: from ``weights``, else the last trained ``net`` (conv first)."""
+def choose_net(weights: str | None, net: str | None, data_set: DataSet = KMNIST) -> trained.TrainedNet:
+    """The net to classify with: from ``weights``, else the last trained ``net`` of ``data_set`` (conv first)."""
     if weights:
         return trained.load(weights, net)
+    on = "" if data_set is KMNIST else f" on {data_set.title}"
     if net:
-        found = trained.latest(net)
+        found = trained.latest(net, data_set)
         if found is None:
-            raise UserError(f"{nets.display_name(net)} has not been trained yet: {trained.HOW_TO_TRAIN}")
+            raise UserError(f"{nets.display_name(net)} has not been trained{on} yet: {trained.HOW_TO_TRAIN}")
         return found
     for name in ("conv", "full", "lin"):
-        found = trained.latest(name)
+        found = trained.latest(name, data_set)
         if found is not None:
             return found
-    raise UserError(f"no trained Kuzushiji net: {trained.HOW_TO_TRAIN}")
+    raise UserError(f"no trained Kuzushiji net{on}: {trained.HOW_TO_TRAIN}")
 
 
 def image_paths(arguments: list[str]) -> list[Path]:
@@ -89,7 +99,7 @@ def image_paths(arguments: list[str]) -> list[Path]:
 
 
 def run_classify(args) -> int:
-    chosen = choose_net(args.weights, args.net)
+    chosen = choose_net(args.weights, args.net, dataset(args.dataset))
     classes = chosen.dataset.num_classes
     if args.top is not None and not 1 <= args.top <= classes:
         raise UserError(f"--top must be between 1 and {classes}")

@@ -82,7 +82,7 @@ def test_json_lists_every_class_with_the_nets_softmax(cli, drawing, tmp_path):
     assert [t["class"] for t in top] == list(np.argsort(-expected, kind="stable"))
     for entry in top:
         assert entry["probability"] == pytest.approx(float(expected[entry["class"]]), rel=1e-5)
-        assert (entry["kana"], entry["romaji"]) == CLASSES[entry["class"]]
+        assert (entry["kana"], entry["romaji"]) == CLASSES[entry["class"]] and entry["name"] == entry["romaji"]
     assert sum(t["probability"] for t in top) == pytest.approx(1.0)
     assert np.array_equal(np.array(result["input28"], np.float32), pre.array28)
     assert result["net"] == "NetLin" and result["inverted"] is True

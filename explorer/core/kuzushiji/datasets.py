@@ -137,12 +137,13 @@ _K49_NPZ = ("k49-train-imgs.npz", "k49-train-labels.npz", "k49-test-imgs.npz", "
 K49 = DataSet(
     key="k49",
     title="Kuzushiji-49",
-    # Class order of k49_classmap.csv: the gojūon table, the archaic ゐ ゑ, を, ん and the iteration mark.
+    # Class order of k49_classmap.csv: the gojūon table, the archaic ゐ ゑ, を, ん and the iteration mark ゝ
+    # (odoriji, one word so that tables of romaji stay aligned).
     class_names=(
         "a", "i", "u", "e", "o", "ka", "ki", "ku", "ke", "ko", "sa", "shi", "su", "se", "so",
         "ta", "chi", "tsu", "te", "to", "na", "ni", "nu", "ne", "no", "ha", "hi", "fu", "he", "ho",
         "ma", "mi", "mu", "me", "mo", "ya", "yu", "yo", "ra", "ri", "ru", "re", "ro",
-        "wa", "wi", "we", "wo", "n", "iteration mark",
+        "wa", "wi", "we", "wo", "n", "odoriji",
     ),
     glyphs=tuple(
         "あいうえおかきくけこさしすせそたちつてとなにぬねのはひふへほまみむめもやゆよらりるれろわゐゑをんゝ"

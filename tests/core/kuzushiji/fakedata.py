@@ -82,6 +82,41 @@ def write_kmnist_folder(
     return arrays
 
 
+def k49_class_counts(n_classes: int = 49, smallest: int = 2, step: int = 4) -> np.ndarray:
+    """Images per class, imbalanced as Kuzushiji-49 is: class ``c`` has ``smallest + c // step``."""
+    return smallest + np.arange(n_classes) // step
+
+
+def make_k49_arrays(seed: int = 0, learnable: bool = True) -> dict[str, np.ndarray]:
+    """Small Kuzushiji-49-like arrays keyed by ``PARTS``: 49 imbalanced classes, uint8 images and labels.
+
+    Training has 2 … 14 images a class (374 in all), the test set 1 … 5 (125), every class in both.
+    """
+    rng = np.random.default_rng(seed)
+    patterns = np.random.default_rng(4949).random((49, 28, 28)) > 0.75
+    out = {}
+    for split, counts in (("train", k49_class_counts()), ("test", k49_class_counts(smallest=1, step=12))):
+        labels = rng.permutation(np.repeat(np.arange(49), counts)).astype(np.uint8)
+        images = rng.integers(0, 90, size=(len(labels), 28, 28), dtype=np.uint8)
+        if learnable:
+            images += patterns[labels].astype(np.uint8) * 165
+        out[f"{split}_images"] = images
+        out[f"{split}_labels"] = labels
+    return out
+
+
+def write_k49_folder(path: str | Path, seed: int = 0, arrays: dict[str, np.ndarray] | None = None) -> dict[str, np.ndarray]:
+    """Write Kuzushiji-49's four official files (compressed ``.npz``, key ``arr_0``) into ``path``."""
+    from explorer.core.kuzushiji.datasets import K49
+
+    folder = Path(path)
+    folder.mkdir(parents=True, exist_ok=True)
+    arrays = make_k49_arrays(seed) if arrays is None else arrays
+    for part, name in zip(PARTS, K49.layout("npz"), strict=True):
+        np.savez_compressed(folder / name, arr_0=arrays[part])
+    return arrays
+
+
 def md5s_of(folder: str | Path) -> dict[str, str]:
     """MD5 of every file in ``folder``, by name (what ``download(md5s=…)`` expects)."""
     return {

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from explorer.core.kuzushiji.classes import CLASSES, kana_font_path
+from explorer.core.kuzushiji.datasets import DATASETS
 
 
 def test_font_is_shipped_small_with_its_licence():
@@ -23,6 +24,7 @@ def test_font_has_a_glyph_for_every_label(qapp):
         raw = QtGui.QRawFont(str(kana_font_path()), 16)
         # supportsCharacter(str) only handles Latin-1 in PySide6; the code point overload is right.
         text = "".join(kana + romaji for kana, romaji in CLASSES) + "×→✓−0123456789%"
+        text += "".join(d.title + "".join(d.glyphs + d.class_names) for d in DATASETS.values())  # K49's 49 too
         assert [c for c in text if not raw.supportsCharacter(ord(c))] == []
         assert not raw.supportsCharacter(ord("漢"))  # a subset: no kanji
     finally:
