@@ -33,7 +33,7 @@ class PerClassView(QTabWidget):
 
     def __init__(self, font: QFont | None = None, parent: QWidget | None = None):
         super().__init__(parent)
-        self.table = QTableWidget(10, 3)
+        self.table = QTableWidget(len(CLASSES), 3)
         self.table.setObjectName("perClassAccuracy")
         self.table.setHorizontalHeaderLabels(["Class", "Accuracy", "Right / images"])
         self.table.verticalHeader().setVisible(False)
@@ -76,8 +76,9 @@ class PerClassView(QTabWidget):
         bottom.setStyle(tickFont=tick_font)
         per_bar = max(QFontMetrics(tick_font).horizontalAdvance(kana) for kana, _ in CLASSES) + 2
         plot.getAxis("left").setWidth(40)
-        self.bars.setMinimumWidth(40 + int(10.2 * per_bar) + 8)
-        self.bar_item = pg.BarGraphItem(x=np.arange(10), height=np.zeros(10), width=0.7, brush=BAR_COLOR, pen=None)
+        self.bars.setMinimumWidth(40 + int((len(CLASSES) + 0.2) * per_bar) + 8)
+        self.bar_item = pg.BarGraphItem(x=np.arange(len(CLASSES)), height=np.zeros(len(CLASSES)), width=0.7,
+                                        brush=BAR_COLOR, pen=None)
         plot.addItem(self.bar_item)
         self.addTab(self.table, "Table")
         self.addTab(self.bars, "Bars")
@@ -99,8 +100,8 @@ class PerClassView(QTabWidget):
 
     def show_evaluation(self, evaluation: Evaluation | None) -> None:
         """Fill the table and the bars from ``evaluation`` (dashes and no bars without one)."""
-        heights = np.zeros(10)
-        for i in range(10):
+        heights = np.zeros(len(CLASSES))
+        for i in range(len(CLASSES)):
             if evaluation is None or not evaluation.confusion[i].sum():
                 texts = ("–", "–")
             else:
