@@ -15,7 +15,7 @@ the user's work with :meth:`KuzushijiModel.from_store` and kept in it through
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -123,6 +123,16 @@ class RunCurve:
         """A kept run (checked by :func:`~explorer.core.kuzushiji.work.load_runs`)."""
         return cls(str(data["label"]), *([float(v) for v in data[key]]
                                          for key in ("batch_x", "batch_loss", "epoch_x", "test_loss", "accuracy")))
+
+
+def curves_owners(runs: Iterable[RunCurve]) -> tuple[str, str]:
+    """Whose curves ``runs`` are, for a title and a file name: ("All nets", "all_nets"), ("NetLin and
+    NetConv", "lin_conv") or ("NetLin", "lin"), so two sets exported into one folder do not collide."""
+    runs = list(runs)
+    present = [name for name in nets.NETS if any(run.is_of(name) for run in runs)]
+    if not present or len(present) == len(nets.NETS):
+        return "All nets", "all_nets"
+    return " and ".join(nets.display_name(name) for name in present), "_".join(present)
 
 
 @dataclass
@@ -331,12 +341,8 @@ class KuzushijiModel:
         return [run for run in self.runs.values() if run.is_of(name)]
 
     def curves_who(self) -> tuple[str, str]:
-        """Whose curves there are, for a title and a file name: ("All nets", "all_nets"), ("NetLin and
-        NetConv", "lin_conv") or ("NetLin", "lin"), so two sets exported into one folder do not collide."""
-        present = [name for name in nets.NETS if self.runs_of(name)]
-        if not present or len(present) == len(nets.NETS):
-            return "All nets", "all_nets"
-        return " and ".join(nets.display_name(name) for name in present), "_".join(present)
+        """Whose curves there are, for a title and a file name (see :func:`curves_owners`)."""
+        return curves_owners(self.runs.values())
 
     def curves_csv(self) -> str:
         """Every run's per-epoch test loss and accuracy: ``epoch, #1 NetLin … test loss, … test accuracy (%)``."""

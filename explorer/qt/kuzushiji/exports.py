@@ -32,7 +32,7 @@ from explorer.core.atomic import write_text
 from explorer.core.kuzushiji import nets
 from explorer.core.kuzushiji.datasets import KMNIST_KEY, dataset
 from explorer.core.kuzushiji.evaluation import Evaluation, most_confused_pairs
-from explorer.core.kuzushiji.model import KuzushijiModel, class_labels
+from explorer.core.kuzushiji.model import KuzushijiModel, class_labels, curves_owners
 from explorer.core.report import ReportSection, ReportTable
 from explorer.core.table_export import rows_to_tsv
 from explorer.core.work_store import WorkStore
@@ -47,9 +47,8 @@ PAIRS_IN_REPORT = 5
 
 # figures ---------------------------------------------------------------------------------------
 def _runs_of(curves, name: str) -> list:
-    """The runs of net ``name`` (their labels name the net: "#3 NetConv · ADAM …")."""
-    display = nets.display_name(name)
-    return [run for run in curves.runs.values() if display in run.label]
+    """The runs of net ``name`` on chart ``curves``."""
+    return [run for run in curves.runs.values() if run.curve.is_of(name)]
 
 
 def _colour(run):
@@ -57,14 +56,8 @@ def _colour(run):
 
 
 def curves_who(curves) -> tuple[str, str]:
-    """Whose curves the whole chart holds, for a title and a file name: ("All nets", "all_nets"),
-    ("NetLin and NetConv", "lin_conv") or ("NetLin", "lin"), so two sets exported into one folder
-    do not overwrite each other."""
-    present = [name for name in nets.NETS if _runs_of(curves, name)]
-    if not present or len(present) == len(nets.NETS):
-        return "All nets", "all_nets"
-    names = [nets.display_name(name) for name in present]
-    return " and ".join(names), "_".join(present)
+    """Whose curves chart ``curves`` holds, for a title and a file name (:func:`curves_owners`)."""
+    return curves_owners(run.curve for run in curves.runs.values())
 
 
 def _curves_chrome(curves, which: str):
