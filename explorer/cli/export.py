@@ -14,20 +14,13 @@ are shared with ``explorer report``.
 
 from __future__ import annotations
 
-import gc
 import os
 import re
 import sys
-import time
-from contextlib import contextmanager
 
 from explorer.core.errors import UserError
 
 FORMATS = ("png", "svg", "pdf")
-#: The window size the tabs are laid out at before their figures are drawn (the app's default).
-WINDOW_SIZE = (1280, 860)
-#: How long a tab may take to restore its stored work in the background before the export goes ahead.
-SETTLE_SECONDS = 120.0
 
 
 def register(commands) -> None:
@@ -151,75 +144,18 @@ def model_notes(model) -> list[str]:
     return [f"note: {text}" for text in getattr(model, "notes", None) or []]
 
 
-def settle(app, seconds: float = SETTLE_SECONDS) -> None:
-    """Turn the event loop until the tabs' background work (restoring stored nets…) is done."""
-    from PySide6.QtCore import QThreadPool
-
-    pool = QThreadPool.globalInstance()
-    end = time.monotonic() + seconds
-    quiet = 0
-    while time.monotonic() < end and quiet < 20:
-        app.processEvents()
-        quiet = quiet + 1 if pool.activeThreadCount() == 0 else 0
-        time.sleep(0.01)
-
-
-@contextmanager
-def built_tabs(names):
-    """The tabs ``names``, laid out at the app's default window size, shut down afterwards."""
-    from PySide6.QtWidgets import QTabWidget
-
-    from explorer.qt.exports import build_tab
-
-    app = headless_app()
-    holder = QTabWidget()
-    holder.resize(*WINDOW_SIZE)
-    tabs = []
-    # Background tasks run beside the tabs: the cycle collector must not run in their threads
-    # (a Qt object collected there deadlocked against this thread; see
-    # explorer.qt.app.collect_garbage_on_the_gui_thread). Here, with no timer, it runs once at the end.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        for name in names:
-            tabs.append(build_tab(name))
-            holder.addTab(tabs[-1], tabs[-1].title)
-        holder.show()
-        for tab in tabs:
-            holder.setCurrentWidget(tab)
-            settle(app)
-        yield tabs
-    finally:
-        for tab in tabs:
-            tab.shutdown()
-        holder.close()
-        holder.deleteLater()
-        app.processEvents()
-        gc.collect()
-        if collecting:
-            gc.enable()
-
-
 def run(args) -> int:
-    from explorer.qt.exports import export_model, export_tab, has_model, renderer
+    from explorer.qt.exports import export_model, renderer
 
     # The renderer is imported before any OpenGL context is made (the first loads Mesa's LLVM): its
     # modules load what must come before it (explorer.qt.recurrent.scatter3d loads triton's LLVM).
-    modelled = has_model(args.tab)
+    drawing = renderer(args.tab)
     headless_app()
-    notes: list[str] = []
-    if modelled:
-        model = renderer(args.tab).load_model()
-        notes += model_notes(model)
-        written = export_model(args.tab, model, args.out, formats=args.format, size=args.size)
-        if not has_opengl() and draws_3d(renderer(args.tab).figures(model)):
-            notes.insert(0, opengl_note("the 3-D views are skipped"))
-    else:  # this experiment's renderer has no model yet: its tab, as before
-        with built_tabs([args.tab]) as (tab,):
-            if not has_opengl() and draws_3d(tab.figures()):
-                notes.append(opengl_note("the 3-D views are skipped"))
-            tab.status_message.connect(lambda text: notes.append(f"note: {text}"))
-            written = export_tab(tab, args.out, formats=args.format, size=args.size)
+    model = drawing.load_model()
+    notes = model_notes(model)
+    written = export_model(args.tab, model, args.out, formats=args.format, size=args.size)
+    if not has_opengl() and draws_3d(drawing.figures(model)):
+        notes.insert(0, opengl_note("the 3-D views are skipped"))
     if not written:
         raise UserError(f"the {args.tab} tab has no figures to export yet")
     for path in written:

@@ -21,52 +21,32 @@ def register(commands) -> None:
 
 
 def run(args) -> int:
-    from explorer.cli.export import (
-        built_tabs,
-        draws_3d,
-        has_opengl,
-        headless_app,
-        model_notes,
-        opengl_note,
-    )
-    from explorer.core.experiments import EXPERIMENTS, KEYS
+    from explorer.cli.export import draws_3d, has_opengl, headless_app, model_notes, opengl_note
+    from explorer.core.experiments import EXPERIMENTS
     from explorer.core.report import ReportSection
-    from explorer.qt.exports import (
-        gather_sections,
-        has_model,
-        model_sections,
-        renderer,
-        write_sections,
-    )
+    from explorer.qt.exports import model_sections, renderer, write_sections
 
     out = Path(args.out).expanduser()
     if out.suffix.lower() not in (".html", ".htm"):
         raise UserError(f"{out.name}: the report is an HTML file; give a name ending in .html")
     if out.is_dir():
         raise UserError(f"{out} is a folder; give a file name ending in .html")
-    by_tab = [key for key in KEYS if not has_model(key)]  # renderers with no model yet: their tabs, as before
-    headless_app()  # after the renderers' imports, before any OpenGL context (see explorer.cli.export.run)
+    drawings = {each.key: renderer(each.key) for each in EXPERIMENTS}  # before any OpenGL context (see export)
+    headless_app()
     notes: list[str] = []
+    sections: list[ReportSection] = []
     three_d = False
-    parts: dict[str, list[ReportSection]] = {}
-    if by_tab:
-        with built_tabs(by_tab) as tabs:
-            for key, tab in zip(by_tab, tabs, strict=True):
-                parts[key] = gather_sections([tab])
-                three_d = three_d or draws_3d(tab.figures())
     for each in EXPERIMENTS:
-        if each.key in parts:
-            continue
         try:
-            model = renderer(each.key).load_model()
+            model = drawings[each.key].load_model()
         except UserError as exc:
-            parts[each.key] = [ReportSection(each.title, text=[f"This part could not be reported: {exc}"])]
+            sections.append(ReportSection(each.title, text=[f"This part could not be reported: {exc}"]))
             continue
         notes += model_notes(model)
-        parts[each.key] = model_sections(each.key, model)
-        three_d = three_d or (not has_opengl() and draws_3d(renderer(each.key).figures(model)))
-    path = write_sections(out, [section for key in KEYS for section in parts[key]])
-    if three_d and not has_opengl():
+        sections += model_sections(each.key, model)
+        three_d = three_d or (not has_opengl() and draws_3d(drawings[each.key].figures(model)))
+    path = write_sections(out, sections)
+    if three_d:
         notes.insert(0, opengl_note("the 3-D views are not in the report"))
     for note in dict.fromkeys(notes):
         print(note, file=sys.stderr)

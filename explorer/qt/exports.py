@@ -7,7 +7,7 @@ API:
   (the user's stored work restored, shipped defaults otherwise).
 - ``tab_slots()`` -- the window's tabs, one per experiment in the list's order, each built on first visit.
 - ``renderer(key)`` -- the experiment's renderer module (``load_model``, ``figures``, ``export_all``,
-  ``report_sections``); ``has_model(key)`` -- whether it builds its model without a tab.
+  ``report_sections``).
 - ``export_tab(tab, folder, formats, size) -> list[Path]`` -- the tab's
   standard figure set (``tab.export_all``), into a folder that is made if missing.
 - ``export_model(key, model, folder, formats, size) -> list[Path]`` -- the same files from the
@@ -64,11 +64,6 @@ def tab_slots() -> list:
 def renderer(key: str) -> ModuleType:
     """The renderer module of the experiment ``key``."""
     return importlib.import_module(experiment(key).renderer)
-
-
-def has_model(key: str) -> bool:
-    """Whether the experiment's renderer builds its model from the stored work (``load_model``)."""
-    return callable(getattr(renderer(key), "load_model", None))
 
 
 def _made_folder(folder: str | Path) -> Path:

@@ -119,3 +119,16 @@ def test_export_figure_offers_the_view_on_screen_first(qtbot, monkeypatch):
     monkeypatch.setattr(QInputDialog, "getItem", lambda *a: asked.append(a) or ("second", False))
     window.export_action.trigger()
     assert asked and asked[0][3] == ["first", "second"] and asked[0][4] == 1
+
+
+def test_every_experiment_in_the_list_names_a_real_tab_and_renderer():
+    """The window builds the tab named in the list; the command line draws through the renderer named there."""
+    from explorer.core.experiments import EXPERIMENTS
+    from explorer.qt.exports import renderer, tab_class
+
+    for each in EXPERIMENTS:
+        cls = tab_class(each)
+        assert issubclass(cls, ExperimentTab) and cls.title == each.title
+        module = renderer(each.key)
+        for name in ("load_model", "figures", "export_all", "report_sections"):
+            assert callable(getattr(module, name, None)), f"{each.renderer} has no {name}()"
