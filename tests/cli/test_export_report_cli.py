@@ -210,3 +210,22 @@ def test_asking_for_x_without_a_display_is_one_error_line_not_an_abort(tmp_path)
     assert done.stderr.strip().splitlines() == [
         "error: QT_QPA_PLATFORM=xcb needs a display and DISPLAY is not set; unset QT_QPA_PLATFORM to export without one"]
     assert not (tmp_path / "out").exists()
+
+
+def test_export_and_report_never_build_a_tab(tmp_path):
+    """The figures and the report come from each experiment's model: no tab module is even imported."""
+    code = (
+        "import sys\n"
+        "from explorer.cli import main\n"
+        "from explorer.core.experiments import EXPERIMENTS\n"
+        f"codes = [main(['export', '--tab', e.key, '--out', {str(tmp_path)!r} + '/' + e.key, '--format', 'png'])\n"
+        "         for e in EXPERIMENTS]\n"
+        f"codes.append(main(['report', '--out', {str(tmp_path / 'lab.html')!r}]))\n"
+        "tabs = sorted(e.tab.partition(':')[0] for e in EXPERIMENTS if e.tab.partition(':')[0] in sys.modules)\n"
+        "print('RESULT', codes, tabs)\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip().splitlines()[-1] == "RESULT [0, 0, 0, 0] []"
+    assert (tmp_path / "lab.html").is_file() and any((tmp_path / "mlp").glob("*.png"))
