@@ -229,3 +229,15 @@ def test_export_and_report_never_build_a_tab(tmp_path):
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.strip().splitlines()[-1] == "RESULT [0, 0, 0, 0] []"
     assert (tmp_path / "lab.html").is_file() and any((tmp_path / "mlp").glob("*.png"))
+
+
+def test_damaged_stored_work_is_set_aside_with_one_note_and_the_defaults_exported(tmp_path, capsys, user_data_dir):
+    stored = user_data_dir / "work" / "mlp" / "work.json"
+    stored.parent.mkdir(parents=True)
+    stored.write_text("{not json", encoding="utf-8")
+    out = tmp_path / "figures"
+    assert main(["export", "--tab", "mlp", "--out", str(out), "--format", "png"]) == 0
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 2 and err[0].startswith("note: ") and "work.json.damaged" in err[0], err
+    assert (stored.parent / "work.json.damaged").read_text(encoding="utf-8") == "{not json"  # kept, not lost
+    assert any(out.glob("*.png"))
