@@ -1,4 +1,4 @@
-"""``python -m explorer export --tab mlp|kuzushiji|recurrent --out DIR [--size WxH] [--format png,svg]``.
+"""``python -m explorer export --tab KEY --out DIR [--size WxH] [--format png,svg]`` (KEY: see explorer.core.experiments).
 
 The same figure set as the window's File → Export figures…, made headless:
 the experiment's renderer builds its model from the user's stored work (or the
