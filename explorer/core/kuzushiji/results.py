@@ -135,6 +135,10 @@ def load_latest_results(on_unreadable: Callable[[str, Path, UserError], None] | 
     return results
 
 
-def load_result(path: str | Path) -> NetResult:
-    """A Kuzushiji net's weights from ``path`` (read once); the file says which net (a bare state dict by its shapes)."""
-    return NetResult.from_trained(trained.load(path), Path(path).name)
+def load_result(path: str | Path, dataset: DataSet | None = KMNIST_SET) -> NetResult:
+    """A Kuzushiji net's weights for ``dataset`` from ``path`` (read once).
+
+    The file says which net (a bare state dict by its shapes); a net of another
+    data set is refused naming both (``None`` takes a net of any data set).
+    """
+    return NetResult.from_trained(trained.load(path, dataset=dataset), Path(path).name)

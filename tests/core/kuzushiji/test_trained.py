@@ -106,8 +106,10 @@ def test_a_result_saved_and_opened_again_is_the_same_net(tmp_path):
     net = NetResult("lin", model, TrainConfig(net="lin", epochs=2), result, seconds=3.0, dataset=K49)
     path = save_result(net, tmp_path / "mine")
     assert path.name == "mine.pt"
-    again = load_result(path)
+    with pytest.raises(UserError, match="mine.pt holds a net for Kuzushiji-49, not for Kuzushiji-MNIST"):
+        load_result(path)  # the KMNIST tab opens KMNIST nets only
+    again = load_result(path, K49)
     assert again.dataset is K49 and again.config.epochs == 2 and again.accuracy == pytest.approx(result.accuracy)
     assert torch.equal(again.model.linear.weight, model.linear.weight)
     course = save_result(net, tmp_path / "course.pth")  # the course's bare state dict
-    assert load_result(course).dataset is K49
+    assert load_result(course, None).dataset is K49
