@@ -9,85 +9,56 @@ below are KMNIST's (10 classes).
 
 from __future__ import annotations
 
-import torch
-import torch.nn.functional as F
-from torch import nn
+from collections.abc import Iterator, Mapping
+from typing import TYPE_CHECKING
 
 from explorer.core.errors import UserError
 from explorer.core.kuzushiji.datasets import KMNIST, DataSet
 
+if TYPE_CHECKING:
+    from torch import nn
 
-class NetLin(nn.Module):
-    """784 → 10 linear, log-softmax (7,850 parameters)."""
-
-    display_name = "NetLin"
-
-    def __init__(self, num_classes: int = KMNIST.num_classes) -> None:
-        super().__init__()
-        self.linear = nn.Linear(28 * 28, num_classes)
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return F.log_softmax(self.linear(x.reshape(x.shape[0], -1)), dim=1)
+# The classes live in net_classes, which imports torch; this module does not, so
+# the tab can list the nets and show their names while torch is still loading.
+DISPLAY_NAMES = {"lin": "NetLin", "full": "NetFull", "conv": "NetConv"}
+"""Short names (as on the command line) → the course's names of the nets."""
 
 
-class NetFull(nn.Module):
-    """784 → 128 tanh → 10, log-softmax (101,770 parameters)."""
+class _NetClasses(Mapping):
+    """Short names → net classes: the names without torch, a class (and torch) on first lookup."""
 
-    display_name = "NetFull"
+    def __getitem__(self, name: str) -> type[nn.Module]:
+        if name not in DISPLAY_NAMES:
+            raise KeyError(name)
+        from explorer.core.kuzushiji import net_classes
 
-    def __init__(self, num_classes: int = KMNIST.num_classes, hidden: int = 128) -> None:
-        super().__init__()
-        self.hidden = nn.Linear(28 * 28, hidden)
-        self.output = nn.Linear(hidden, num_classes)
+        return getattr(net_classes, DISPLAY_NAMES[name])
 
-    def hidden_activations(self, x: torch.Tensor) -> torch.Tensor:
-        """The tanh activations of the hidden layer (N×128)."""
-        return torch.tanh(self.hidden(x.reshape(x.shape[0], -1)))
+    def __iter__(self) -> Iterator[str]:
+        return iter(DISPLAY_NAMES)
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return F.log_softmax(self.output(self.hidden_activations(x)), dim=1)
-
-
-class NetConv(nn.Module):
-    """Two 3×3 conv layers (32, 64 channels) with max-pooling, then 1600 → 256 → 10 (431,242 parameters)."""
-
-    display_name = "NetConv"
-
-    def __init__(self, num_classes: int = KMNIST.num_classes) -> None:
-        super().__init__()
-        self.conv1 = nn.Conv2d(1, 32, kernel_size=3)  # 28 → 26, pooled to 13
-        self.conv2 = nn.Conv2d(32, 64, kernel_size=3)  # 13 → 11, pooled to 5
-        self.fc1 = nn.Linear(64 * 5 * 5, 256)
-        self.fc2 = nn.Linear(256, num_classes)
-
-    def forward_with_features(self, x: torch.Tensor) -> tuple[torch.Tensor, list[torch.Tensor]]:
-        """Log-probabilities plus the two conv layers' feature maps after ReLU (N×32×26×26, N×64×11×11)."""
-        first = F.relu(self.conv1(x))
-        second = F.relu(self.conv2(F.max_pool2d(first, 2)))
-        flat = F.max_pool2d(second, 2).flatten(1)
-        out = F.log_softmax(self.fc2(F.relu(self.fc1(flat))), dim=1)
-        return out, [first, second]
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        # Each max-pool runs before its ReLU: the same numbers as ReLU then pool
-        # (ReLU is monotonic, and the gradient reaches the same winning
-        # element of each 2×2 window, or nothing where the window's maximum is
-        # not positive), but the ReLU and its backward touch a quarter of the
-        # values. On one CPU thread this is about a third of NetConv's training
-        # step (docs/performance.md).
-        x = F.relu(F.max_pool2d(self.conv1(x), 2))
-        x = F.relu(F.max_pool2d(self.conv2(x), 2))
-        x = F.relu(self.fc1(x.flatten(1)))
-        return F.log_softmax(self.fc2(x), dim=1)
+    def __len__(self) -> int:
+        return len(DISPLAY_NAMES)
 
 
-NETS: dict[str, type[nn.Module]] = {"lin": NetLin, "full": NetFull, "conv": NetConv}
+def __getattr__(name: str) -> type[nn.Module]:
+    """``from explorer.core.kuzushiji.nets import NetConv`` still works (it imports torch)."""
+    if name in DISPLAY_NAMES.values():
+        from explorer.core.kuzushiji import net_classes
+
+        return getattr(net_classes, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+NETS: Mapping[str, type[nn.Module]] = _NetClasses()
 """Short names (as on the command line) → net classes."""
 
 
 def display_name(name: str) -> str:
-    """``"conv"`` → ``"NetConv"``."""
-    return net_class(name).display_name
+    """``"conv"`` → ``"NetConv"`` (without importing torch)."""
+    if name not in DISPLAY_NAMES:
+        net_class(name)  # refuses it with the choices
+    return DISPLAY_NAMES[name]
 
 
 def net_class(name: str) -> type[nn.Module]:
@@ -100,6 +71,8 @@ def net_class(name: str) -> type[nn.Module]:
 
 def create(name: str, seed: int | None = None, dataset: DataSet = KMNIST) -> nn.Module:
     """A freshly initialised net with one output per class of ``dataset``, reproducible when ``seed`` is given."""
+    import torch
+
     cls = net_class(name)
     if seed is None:
         return cls(dataset.num_classes)
@@ -110,6 +83,8 @@ def create(name: str, seed: int | None = None, dataset: DataSet = KMNIST) -> nn.
 
 def num_outputs(model: nn.Module) -> int:
     """How many classes a net tells apart: the width of its last layer."""
+    from torch import nn
+
     last = [m for m in model.modules() if isinstance(m, nn.Linear)][-1]
     return last.out_features
 
