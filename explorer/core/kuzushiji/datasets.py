@@ -64,7 +64,9 @@ class DataSet:
         return f"{self.key}.npz"
 
     def label(self, i: int) -> str:
-        """Hiragana and romaji of class ``i``, e.g. ``"お (o)"``."""
+        """Hiragana and romaji of class ``i``, e.g. ``"お (o)"`` (a folder's class: its name alone)."""
+        if self.glyphs[i] == self.class_names[i]:
+            return self.class_names[i]
         return f"{self.glyphs[i]} ({self.class_names[i]})"
 
     def labels(self) -> list[str]:
@@ -166,6 +168,64 @@ K49 = DataSet(
 
 DATASETS: dict[str, DataSet] = {d.key: d for d in (KMNIST, K49)}
 """Every data set by key, the course's first."""
+
+FOLDER_KEY = "folder"
+"""Key of a folder of images imported by the user (one at a time); its classes come from its folders."""
+FOLDER_TITLE = "Folder of images"
+MAX_FOLDER_CLASSES = 1000
+"""Most classes a folder data set may have: each is one output of the nets."""
+MAX_CLASS_NAME = 200
+"""Longest class (folder) name kept."""
+
+
+def folder_dataset(class_names: tuple[str, ...] | list[str]) -> DataSet:
+    """The description of an imported folder of images with these classes (a class's glyph is its name).
+
+    It has no official files or mirrors, and is measured by balanced accuracy (a folder's classes are
+    rarely the same size). Its nets are ``kuzushiji_folder_<net>.pt``, apart from KMNIST's and K49's.
+    """
+    names = tuple(str(n) for n in class_names)
+    return DataSet(
+        key=FOLDER_KEY, title=FOLDER_TITLE, class_names=names, glyphs=names, files=(), layouts=(),
+        train_size=0, test_size=0, mirrors=(), mirrors_env="", metric="balanced accuracy",
+    )
+
+
+def check_class_names(names: object, what: str) -> tuple[str, ...]:
+    """``names`` as a folder data set's class names, checked as input from a stranger.
+
+    A list of 2 to :data:`MAX_FOLDER_CLASSES` short, distinct texts, each a plain name (no control
+    characters, no ``/`` or ``\\``, not ``.`` or ``..``); anything else is refused naming ``what``
+    (e.g. ``"x.pt: meta field 'extra.class_names'"``).
+    """
+    if isinstance(names, str) or not isinstance(names, list | tuple):
+        raise UserError(f"{what} should be a list of class names, not {_kind(names)}")
+    if not 2 <= len(names) <= MAX_FOLDER_CLASSES:
+        raise UserError(f"{what} holds {len(names):,} class names, expected 2 to {MAX_FOLDER_CLASSES:,}")
+    for i, name in enumerate(names):
+        if not isinstance(name, str):
+            raise UserError(f"{what}: class name {i + 1} should be text, not {_kind(name)}")
+        if not name.strip() or len(name) > MAX_CLASS_NAME:
+            raise UserError(f"{what}: class name {i + 1} is empty or longer than {MAX_CLASS_NAME} characters")
+        if name in (".", "..") or any(c in "/\\" or not c.isprintable() for c in name):
+            raise UserError(f"{what}: class name {i + 1} ({name[:40]!r}) is not a plain name")
+    if len(set(names)) != len(names):
+        raise UserError(f"{what}: a class name is repeated")
+    return tuple(names)
+
+
+def _kind(value: object) -> str:
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, list | tuple):
+        return "a list"
+    if isinstance(value, dict):
+        return "a table"
+    return "empty (null)" if value is None else f"a {type(value).__name__}"
 
 
 def dataset(key: str) -> DataSet:
