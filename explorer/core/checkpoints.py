@@ -22,14 +22,15 @@ import pickle
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-import torch
+from typing import TYPE_CHECKING, Any
 
 from explorer import __version__
 from explorer.core.atomic import atomic_write
 from explorer.core.errors import UserError
 from explorer.core.user_files import regular_file
+
+if TYPE_CHECKING:
+    import torch
 
 FORMAT = "neural-explorer-checkpoint/1"
 
@@ -91,6 +92,8 @@ def _write(path: Path, payload: Any) -> None:
     Weights that are not finite are refused here too, so a diverged net can
     never take the place of a good file (it could not be loaded back anyway).
     """
+    import torch
+
     state = payload["state_dict"] if payload.get("format") == FORMAT else payload
     for name, value in state.items():
         if value.is_floating_point() and not bool(torch.isfinite(value).all()):
@@ -120,6 +123,8 @@ def load(
     With ``experiment``/``architecture`` given, a file made for another
     network is refused with a message naming both.
     """
+    import torch
+
     path = Path(path)
     if not path.is_file():
         if not os.path.exists(path):
@@ -265,6 +270,8 @@ def _checked_checkpoint(path: Path, raw: dict) -> Checkpoint:
 
 def _refuse_non_finite(path: Path, state: dict[str, Any]) -> None:
     """A net that diverged holds NaN/inf: refuse it rather than show nonsense."""
+    import torch
+
     for name, value in state.items():
         if not isinstance(value, torch.Tensor):
             raise CheckpointError(f"{path.name}: not a weights file ({name} is not a tensor)")

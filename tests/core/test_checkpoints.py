@@ -85,13 +85,13 @@ def test_a_failed_save_keeps_the_good_file(tmp_path, monkeypatch, writer, failur
         f.write(b"PK\x03\x04 half a zip")
         raise failure
 
-    monkeypatch.setattr(checkpoints.torch, "save", fail_midway)
+    monkeypatch.setattr(torch, "save", fail_midway)
     with pytest.raises(UserError, match=rf"could not write .*net\.pth: .*{reason}"):
         if writer == "save":
             checkpoints.save(path, _net().state_dict(), experiment="x", architecture="Y")
         else:
             checkpoints.save_state_dict(path, _net().state_dict())
-    monkeypatch.setattr(checkpoints.torch, "save", real_save)
+    monkeypatch.setattr(torch, "save", real_save)
     back = checkpoints.load(path).state_dict
     assert all(torch.equal(back[k], v) for k, v in good.state_dict().items())
     assert [p.name for p in tmp_path.iterdir()] == ["net.pth"]

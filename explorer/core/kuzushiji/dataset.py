@@ -18,9 +18,9 @@ import zipfile
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-import torch
 
 from explorer.core import paths
 from explorer.core.atomic import atomic_write
@@ -28,6 +28,9 @@ from explorer.core.errors import UserError
 from explorer.core.kuzushiji.datasets import DATASETS, ROLES, DataSet
 from explorer.core.kuzushiji.datasets import KMNIST as KMNIST_SET
 from explorer.core.kuzushiji.formats import read_idx, read_npy_stream, read_npz
+
+if TYPE_CHECKING:
+    import torch
 
 log = logging.getLogger(__name__)
 
@@ -73,6 +76,8 @@ def read_folder(path: str | os.PathLike, data_set: DataSet | None = None) -> Ima
 
     Which data set it is comes from the file names; ``data_set`` looks for that one's files only.
     """
+    import torch
+
     folder = Path(path).expanduser()
     if not folder.is_dir():
         raise UserError(f"{folder} is not a folder")
@@ -184,6 +189,8 @@ def store(data: ImageData) -> Path:
 
 def load_stored(data_set: DataSet = KMNIST_SET) -> ImageData | None:
     """The stored data of ``data_set``, or ``None`` when nothing (usable) was stored."""
+    import torch
+
     target = store_path(data_set)
     if not target.is_file():
         return None

@@ -8,14 +8,16 @@ the predicted class in columns.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-import torch
-import torch.nn.functional as F
-from torch import nn
 
 from explorer.core.kuzushiji.datasets import KMNIST, DataSet
 from explorer.core.kuzushiji.inputs import normalise
+
+if TYPE_CHECKING:
+    import torch
+    from torch import nn
 
 
 @dataclass
@@ -64,6 +66,9 @@ def evaluate(
     (a quarter faster than 1000 for NetConv on one thread). The number of
     classes is the net's.
     """
+    import torch
+    import torch.nn.functional as F
+
     raw = images.dtype == torch.uint8
     where = next(model.parameters()).device
     on_cpu = where.type == "cpu"
