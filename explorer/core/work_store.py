@@ -27,14 +27,16 @@ import re
 import stat
 import zipfile
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import torch
 
 from explorer.core import atomic, checkpoints, instance_lock, paths
 from explorer.core.checkpoints import kind_of
 from explorer.core.errors import UserError
+
+if TYPE_CHECKING:
+    import torch
 
 log = logging.getLogger(__name__)
 

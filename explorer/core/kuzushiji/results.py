@@ -11,9 +11,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-from torch import nn
+from typing import TYPE_CHECKING, Any
 
 from explorer.core import checkpoints
 from explorer.core.errors import UserError
@@ -24,6 +22,9 @@ from explorer.core.kuzushiji.datasets import DataSet
 from explorer.core.kuzushiji.engine import EpochRecord, TrainConfig
 from explorer.core.kuzushiji.evaluation import Evaluation, evaluate
 from explorer.core.progress import Progress, ProgressGenerator
+
+if TYPE_CHECKING:
+    from torch import nn
 
 log = logging.getLogger(__name__)
 

@@ -17,14 +17,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from torch import nn
-
 from explorer.core import checkpoints, paths
 from explorer.core.errors import UserError
 from explorer.core.kuzushiji import nets
 from explorer.core.kuzushiji.datasets import DATASETS, KMNIST, DataSet
 
 if TYPE_CHECKING:
+    from torch import nn
+
     from explorer.core.kuzushiji.evaluation import Evaluation
 
 EXPERIMENT = "kuzushiji"
