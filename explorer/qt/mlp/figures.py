@@ -135,7 +135,7 @@ def report_sections(model: MLPModel) -> list[ReportSection]:
         title="MLP on a grid",
         settings=settings,
         seed=seed,
-        text=[model.accuracy_text(evaluation), *model.notes],
+        text=[model.accuracy_text(evaluation)],
         tables=[_weights_table(model), equations, table],
         figures=[report_figure(figure) for figure in region_figures(model)] + curves,
     )]
