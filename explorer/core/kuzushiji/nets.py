@@ -97,6 +97,21 @@ def name_of(model: nn.Module) -> str:
     raise UserError(f"{type(model).__name__} is not one of the Kuzushiji nets")
 
 
+def parameters_of(name: str, num_classes: int = KMNIST.num_classes) -> int:
+    """Trainable parameters of net ``name`` made for ``num_classes`` classes, from its layers' shapes.
+
+    Needs no torch (the Train page lists the counts while torch is still loading); a test
+    checks it against :func:`parameter_count` of the real nets.
+    """
+    display_name(name)  # refuses unknown names with the choices
+    layers = {  # (inputs per output, outputs) of each weight layer, as in net_classes
+        "lin": [(28 * 28, num_classes)],
+        "full": [(28 * 28, 128), (128, num_classes)],
+        "conv": [(1 * 3 * 3, 32), (32 * 3 * 3, 64), (64 * 5 * 5, 256), (256, num_classes)],
+    }[name]
+    return sum(fan_in * out + out for fan_in, out in layers)
+
+
 def parameter_count(model: nn.Module) -> int:
     """Number of trainable parameters."""
     return sum(p.numel() for p in model.parameters() if p.requires_grad)
