@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from PySide6.QtCore import QThreadPool
+
+if os.environ.get("QT_QPA_PLATFORM", "xcb") not in ("offscreen", "minimal"):
+    # The OpenGL tests: triton's LLVM must load before Mesa's, whichever test makes the first context.
+    from explorer.qt.widgets.gl_export import load_triton_first
+
+    load_triton_first()
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -11,23 +11,12 @@ import logging
 
 import numpy as np
 
+from explorer.qt.widgets.gl_export import load_triton_first
+
 log = logging.getLogger(__name__)
 
-
-def _load_triton_first() -> None:
-    """Load triton's LLVM before Mesa's (llvmpipe) OpenGL: the other order crashes the process.
-
-    torch's optimisers import torch._dynamo, and with it triton, on first use;
-    if an OpenGL view is already up, loading libtriton then segfaults.
-    """
-    try:
-        import triton  # noqa: F401
-    except (ImportError, OSError, RuntimeError) as exc:  # absent or broken: then nothing can clash
-        log.debug("triton not loaded before OpenGL: %s", exc)
-
-
-_load_triton_first()
-import pyqtgraph.opengl as gl  # noqa: E402 - after triton, see above
+load_triton_first()  # before pyqtgraph.opengl: see there
+import pyqtgraph.opengl as gl  # noqa: E402 - after triton, see load_triton_first
 from PySide6.QtCore import QTimer, Signal  # noqa: E402
 from PySide6.QtGui import QColor, QVector3D, QVector4D  # noqa: E402
 

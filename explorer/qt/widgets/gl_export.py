@@ -16,6 +16,7 @@ API:
 from __future__ import annotations
 
 import functools
+import logging
 from contextlib import contextmanager
 
 import numpy as np
@@ -23,6 +24,24 @@ from PySide6.QtCore import QPointF
 from PySide6.QtGui import QColor, QFont, QImage, QPainter, QSurfaceFormat, QVector4D
 
 from explorer.core.errors import UserError
+
+log = logging.getLogger(__name__)
+
+
+@functools.cache
+def load_triton_first() -> None:
+    """Load triton's LLVM before Mesa's (llvmpipe) OpenGL: the other order crashes the process.
+
+    torch's optimisers import torch._dynamo, and with it triton, on first use;
+    if an OpenGL context is already up, loading libtriton then segfaults. So it
+    must run before the first context, not at it: the 3-D view's module calls it
+    on import, the command line imports that before its QApplication, and the
+    OpenGL tests' conftest calls it first.
+    """
+    try:
+        import triton  # noqa: F401
+    except (ImportError, OSError, RuntimeError) as exc:  # absent or broken: then nothing can clash
+        log.debug("triton not loaded before OpenGL: %s", exc)
 
 
 def _text_items(view) -> list:
