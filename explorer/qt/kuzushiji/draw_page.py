@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QFrame, QScrollArea, QVBoxLayout, QWidget
 
 from explorer.core.kuzushiji.dataset import KMNIST
 from explorer.qt.kuzushiji.drawing_panel import DrawingPanel
+
+if TYPE_CHECKING:
+    from explorer.core.kuzushiji.model import KuzushijiModel
 
 
 class DrawPage(QWidget):
@@ -19,9 +24,11 @@ class DrawPage(QWidget):
     built, and the window would grow when the Draw page first opens.
     """
 
-    def __init__(self, undo_stack: QUndoStack, parent: QWidget | None = None):
+    def __init__(self, undo_stack: QUndoStack, model: KuzushijiModel | None = None, parent: QWidget | None = None):
+        """``model`` is the tab's: the data set in use is its (whose classes drawings are kept as)."""
         super().__init__(parent)
         self.undo_stack = undo_stack
+        self.model = model
         self.panel: DrawingPanel | None = None
         self._data: KMNIST | None = None
         self._results: dict = {}
@@ -51,4 +58,11 @@ class DrawPage(QWidget):
             return
         if data is not None:
             self.panel.set_dataset(data)
-        self.panel.set_models({n: r.model for n, r in results.items()}, {n: r.source for n, r in results.items()})
+        described = self.model.description if self.model is not None else getattr(data, "dataset", None)
+        if described is not None:
+            self.panel.set_data_set(described)
+        # Only nets of the data set in use read its kept drawings (another's classes mean other things).
+        in_use = self.panel.own_drawings.data_set
+        mine = {n: r for n, r in results.items() if r.dataset.class_names == in_use.class_names}
+        self.panel.set_models({n: r.model for n, r in results.items()}, {n: r.source for n, r in results.items()},
+                              {n: r.accuracy for n, r in mine.items()})

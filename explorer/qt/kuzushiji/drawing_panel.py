@@ -17,6 +17,7 @@ import numpy as np
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QGuiApplication, QUndoStack
 from PySide6.QtWidgets import (
+    QComboBox,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -31,6 +32,8 @@ from torch import nn
 from explorer.core.errors import UserError
 from explorer.core.kuzushiji import dataset as kmnist
 from explorer.core.kuzushiji.classes import CLASSES
+from explorer.core.kuzushiji.datasets import KMNIST as KMNIST_SET
+from explorer.core.kuzushiji.datasets import DataSet
 from explorer.core.kuzushiji.preprocess import (
     MAX_IMAGE_PIXELS,
     Preprocessed,
@@ -42,7 +45,8 @@ from explorer.qt.dialogs import open_file
 from explorer.qt.kuzushiji.data_page import load_stored
 from explorer.qt.kuzushiji.drawing_canvas import DEFAULT_PEN, RESOLUTION, DrawingCanvas
 from explorer.qt.kuzushiji.net_insides import NetInsides
-from explorer.qt.kuzushiji.prediction_panel import PredictionPanel
+from explorer.qt.kuzushiji.own_drawings_panel import OwnDrawingsPanel, class_label
+from explorer.qt.kuzushiji.prediction_panel import PredictionPanel, kana_font
 from explorer.qt.kuzushiji.ten_characters import TenCharacters
 from explorer.qt.messages import show_error
 from explorer.qt.workers import Task, shutdown_tasks
@@ -109,6 +113,7 @@ class DrawingPanel(QWidget):
         self.insides = NetInsides()
         self.characters = TenCharacters()
         self.characters.chosen.connect(self.canvas.set_background)
+        self.own_drawings = OwnDrawingsPanel(self.canvas.undo_stack)
         self._build_controls()
         self._build_layout()
         self._pending = QTimer(self)
@@ -119,6 +124,7 @@ class DrawingPanel(QWidget):
         self.canvas.changed.connect(self._on_canvas_changed)
         self.canvas.stroke_finished.connect(self._on_stroke_finished)
         self.prediction.sample_requested.connect(self.put_sample)
+        self.set_data_set(KMNIST_SET)  # until the tab says which data set is in use
         self.classify_now()
 
     # layout ------------------------------------------------------------------------
@@ -142,6 +148,14 @@ class DrawingPanel(QWidget):
         self.live_label = QLabel()
         self.live_label.setObjectName("liveLabel")
         self.live_label.setStyleSheet("color: #666;")
+        self.keep_button = QPushButton("Keep as an example of")
+        self.keep_button.setToolTip("Keep the drawing (its 28×28 input, the canvas and the strokes) in your own "
+                                    "test set, as an example of the class beside; see it under Kept drawings")
+        self.keep_button.clicked.connect(self.keep_drawing)
+        self.keep_class = QComboBox()
+        self.keep_class.setObjectName("keepClass")
+        self.keep_class.setFont(kana_font(11))
+        self.keep_class.setToolTip("The class the drawing is an example of")
 
     def _build_layout(self) -> None:
         pen_row = QHBoxLayout()
@@ -157,12 +171,19 @@ class DrawingPanel(QWidget):
         left_layout.addLayout(pen_row)
         left_layout.addWidget(self.live_label)
         left_layout.addWidget(self.canvas, 1)
+        keep_row = QHBoxLayout()
+        keep_row.addWidget(self.keep_button)
+        keep_row.addWidget(self.keep_class, 1)
+        left_layout.addLayout(keep_row)
         left_layout.addWidget(self.characters)
 
         # The 28×28 input and the real examples open the tabs of looks inside the nets, below the
         # cards: the tabs get the height their thumbnails need (they were 25-30 px, below the fold at 1024).
         self.insides.insertTab(0, self.prediction.real_thing_page, "Input")
         self.insides.setTabToolTip(0, "What the nets see (28×28) and real examples of their answer")
+        self.insides.addTab(self.own_drawings, "Kept drawings")
+        self.insides.setTabToolTip(self.insides.count() - 1,
+                                   "Your kept drawings: browse, relabel, delete, evaluate every net on them, export")
         self.insides.setCurrentIndex(0)
         right = QSplitter(Qt.Orientation.Vertical)
         right.addWidget(self.prediction)
@@ -178,13 +199,17 @@ class DrawingPanel(QWidget):
         layout.addWidget(split)
 
     # public ----------------------------------------------------------------------------
-    def set_models(self, models: dict[str, nn.Module], captions: dict[str, str] | None = None) -> None:
-        """The nets to classify with (name → module), with a caption each (e.g. where the weights came from)."""
+    def set_models(self, models: dict[str, nn.Module], captions: dict[str, str] | None = None,
+                   test_accuracy: dict[str, float | None] | None = None) -> None:
+        """The nets to classify with (name → module), with a caption each (e.g. where the weights came from)
+        and, where known, their test accuracy (percent; the kept drawings' gap is measured from it)."""
         order = [name for name in ("lin", "full", "conv") if name in models]
         self.models = {name: models[name] for name in order}
         captions = captions or {}
         self.prediction.set_nets({name: captions.get(name, "") for name in order})
         self.insides.set_models(self.models)
+        mine = self.models if test_accuracy is None else {n: m for n, m in self.models.items() if n in test_accuracy}
+        self.own_drawings.set_nets(mine, test_accuracy or {})
         self.classify_now()
 
     def set_dataset(self, data: kmnist.KMNIST | None) -> None:
@@ -193,6 +218,32 @@ class DrawingPanel(QWidget):
         self._data, self._data_checked = data, True
         self._examples.clear()
         self.classify_now()
+
+    def set_data_set(self, data_set: DataSet) -> None:
+        """The data set in use: its classes to keep drawings as, and its own kept drawings."""
+        if self.keep_class.count() != data_set.num_classes or self.own_drawings.data_set is not data_set:
+            chosen = self.keep_class.currentIndex()
+            self.keep_class.clear()
+            for i in range(data_set.num_classes):
+                self.keep_class.addItem(class_label(data_set, i), i)
+            self.keep_class.setCurrentIndex(chosen if 0 <= chosen < data_set.num_classes else 0)
+        self.own_drawings.set_data_set(data_set)
+
+    @Slot()
+    def keep_drawing(self) -> None:
+        """Keep the drawing as an example of the chosen class (one undo step)."""
+        if self._pending.isActive():  # the last stroke's input is not made yet
+            self.classify_now()
+        if self.preprocessed is None:
+            show_error(self, "Keep the drawing", self.prediction.status.text() or
+                       "the canvas is empty: draw a character first")
+            return
+        label = self.keep_class.currentData()
+        if label is None:
+            return
+        strokes = [(x, y, n) for n, stroke in enumerate(self.canvas.strokes) for x, y, _pressure in stroke.points]
+        self.own_drawings.keep(self.preprocessed.array28, int(label), original=self.canvas.image(),
+                               strokes=np.array(strokes, np.float32).reshape(-1, 3) if strokes else None)
 
     def figures(self) -> dict[str, QWidget]:
         """Exportable views by file name."""

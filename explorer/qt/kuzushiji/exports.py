@@ -303,6 +303,7 @@ def view_figures(train_page, evaluation_page, data_page, draw_panel=None) -> dic
         named["kuzushiji_training_images"] = training_gallery_figure(data_page)
     if draw_panel is not None:
         named.update(insides_figures(draw_panel))
+        named.update(draw_panel.own_drawings.figures())  # the kept drawings' confusion matrix
     return named
 
 

@@ -108,7 +108,7 @@ class KuzushijiTab(ExperimentTab):
         self.results_table = self.train_page.results_table
         self.evaluation_page = EvaluationPage()
         # The drawing panel is built when its page is first shown (it is the slowest part to build).
-        self.draw_holder = DrawPage(self.undo_stack)
+        self.draw_holder = DrawPage(self.undo_stack, self.model)
 
         self.pages = QTabWidget()
         self.pages.setObjectName("kuzushijiPages")

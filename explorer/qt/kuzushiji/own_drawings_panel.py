@@ -1,0 +1,675 @@
+"""The kept drawings of the Draw page: browse, relabel, delete, evaluate every net, export as a folder.
+
+The drawings themselves live in :class:`~explorer.core.kuzushiji.own_drawings.OwnDrawings` (the data
+folder, one store per data set). This panel shows them as thumbnails with their class, filterable by
+class; keeping, deleting and relabelling are steps on the tab's undo stack (the same Ctrl+Z as the
+drawing's strokes). "Evaluate every net" reads the kept set with each trained net in a background
+task and shows accuracy, balanced accuracy and the gap to the net's test accuracy in a table (CSV
+with ``save_table_as``) and the chosen net's confusion matrix (right-click Export… as a figure).
+"Export as image folder…" writes the ImageFolder layout that the Data page imports back.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import re
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+import numpy as np
+from PySide6.QtCore import QSize, Qt, Signal, Slot
+from PySide6.QtGui import QIcon, QKeySequence, QShortcut, QUndoCommand, QUndoStack
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QListView,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from explorer.core.errors import UserError
+from explorer.core.kuzushiji import nets
+from explorer.core.kuzushiji.datasets import DATASETS, DataSet
+from explorer.core.kuzushiji.own_drawings import DrawingsEvaluation, OwnDrawings, net_classifier
+from explorer.core.progress import Progress, ProgressGenerator
+from explorer.qt.dialogs import choose_folder
+from explorer.qt.kuzushiji.prediction_panel import grey_pixmap, kana_font
+from explorer.qt.messages import show_error
+from explorer.qt.widgets.export_dialog import install_export_action
+from explorer.qt.widgets.figure_export import Figure
+from explorer.qt.widgets.table_export import install_table_actions, save_table_as
+from explorer.qt.workers import Task
+
+if TYPE_CHECKING:
+    from torch import nn
+
+if TYPE_CHECKING:
+    from torch import nn
+
+THUMB_ZOOM = 2
+ALL_CLASSES = -1
+COLUMNS = ("Net", "Drawings", "Accuracy", "Balanced accuracy", "Test accuracy", "Gap (points)")
+CSV_NAME = "kuzushiji_own_drawings_evaluation.csv"
+
+
+def class_label(data_set: DataSet, i: int) -> str:
+    """Class ``i`` as ``"お o"`` (as the confusion matrix and the tables label it); a folder's class by its name."""
+    glyph, name = data_set.glyphs[i], data_set.class_names[i]
+    return name if glyph == name else f"{glyph} {name}"
+
+
+def store_key(data_set: DataSet) -> str:
+    """The name of ``data_set``'s store of kept drawings: its key, and for a folder of images (whose classes
+    are its folders') a fingerprint of the class names too, so each folder's drawings are kept apart."""
+    if data_set.key in DATASETS and DATASETS[data_set.key] == data_set:
+        return data_set.key
+    fingerprint = hashlib.sha256("\n".join(data_set.class_names).encode()).hexdigest()[:12]
+    plain = re.sub(r"[^a-z0-9_-]", "", data_set.key.lower())[:40] or "data"
+    return f"{plain}-{fingerprint}"
+
+
+# background work (no Qt) ---------------------------------------------------------------------------
+def load_store(key: str, class_names: tuple[str, ...]) -> ProgressGenerator[OwnDrawings]:
+    """The kept drawings of data set ``key`` (a damaged store is set aside; its message is in ``notes``)."""
+    yield Progress(0, 1, "reading your kept drawings")
+    return OwnDrawings(key, class_names)
+
+
+def evaluate_nets_on(store: OwnDrawings, models: dict[str, nn.Module], test_accuracy: dict[str, float | None]
+                     ) -> ProgressGenerator[dict[str, DrawingsEvaluation]]:
+    """Each net's reading of the kept drawings (``models`` are copies: the Draw page goes on using its own)."""
+    found = {}
+    for done, (name, model) in enumerate(models.items()):
+        yield Progress(done, len(models), f"{nets.display_name(name)} reads your drawings")
+        found[name] = store.evaluate(net_classifier(model), test_accuracy.get(name))
+    return found
+
+
+def export_store(store: OwnDrawings, folder: str) -> ProgressGenerator[list]:
+    """Write the kept drawings as an image folder (``folder/<class>/drawing-<n>.png``)."""
+    yield Progress(0, len(store), f"writing {len(store):,} pictures")
+    return store.export(folder)
+
+
+def percent(value: float | None) -> str:
+    return "–" if value is None or value != value else f"{value:.1f} %"
+
+
+def evaluation_row(name: str, evaluation: DrawingsEvaluation) -> list[str]:
+    """One row of the evaluation table (and of its CSV), as shown."""
+    gap = evaluation.gap
+    return [nets.display_name(name), str(evaluation.count), percent(evaluation.accuracy),
+            percent(evaluation.balanced_accuracy), percent(evaluation.test_accuracy),
+            "–" if gap is None else f"{gap:+.1f}"]
+
+
+# undo steps ------------------------------------------------------------------------------------------
+class _Change(QUndoCommand):
+    """One change of a store (keep, delete, relabel), undone by its opposite; the panel redraws after."""
+
+    def __init__(self, panel: OwnDrawingsPanel, text: str, do: Callable[[], None], undo: Callable[[], None]):
+        super().__init__(text)
+        self.panel, self._do, self._undo = panel, do, undo
+
+    def redo(self) -> None:
+        # A change that failed (a full disk, the most drawings a set holds) leaves the stack: its
+        # opposite would undo nothing.
+        self.setObsolete(not self.panel._apply(self._do, self.text()))
+
+    def undo(self) -> None:
+        self.setObsolete(not self.panel._apply(self._undo, f"Undo {self.text()}"))
+
+
+# the panel -------------------------------------------------------------------------------------------
+class OwnDrawingsPanel(QWidget):
+    """The kept drawings of the data set in use, and how every trained net reads them.
+
+    Signals
+    -------
+    changed()
+        The kept set on show changed (loaded, kept, deleted, relabelled, undone).
+    evaluated()
+        New evaluations are shown.
+    exported(list)
+        The files an export wrote.
+    """
+
+    changed = Signal()
+    evaluated = Signal()
+    exported = Signal(list)
+
+    def __init__(self, undo_stack: QUndoStack | None = None, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.undo_stack = undo_stack if undo_stack is not None else QUndoStack(self)
+        self.data_set: DataSet | None = None
+        self.store: OwnDrawings | None = None
+        self.models: dict[str, nn.Module] = {}
+        self.test_accuracy: dict[str, float | None] = {}
+        self.evaluations: dict[str, DrawingsEvaluation] = {}
+        self.version = 0
+        """Counts the changes of the kept set: an evaluation of an older one is said to be so."""
+        self._evaluated_version = -1
+        self._aliases: dict[int, dict[int, int]] = {}
+        """Per store (``id``), a drawing's first number → its number since an undo brought it back."""
+        self.load_task: Task | None = None
+        self.evaluate_task: Task | None = None
+        self.export_task: Task | None = None
+        self.matrix = None
+        self._note = ""
+        """What the status line says while there is no evaluation (a store set aside)."""
+        self._build()
+
+    # layout ----------------------------------------------------------------------------------------
+    def _build(self) -> None:
+        self.filter = QComboBox()
+        self.filter.setToolTip("Show the drawings of one class, or all")
+        self.filter.setFont(kana_font(10))
+        self.filter.currentIndexChanged.connect(self._show_drawings)
+        self.count_label = QLabel()
+        self.count_label.setObjectName("keptCount")
+        self.relabel_class = QComboBox()
+        self.relabel_class.setFont(kana_font(10))
+        self.relabel_class.setToolTip("The class the selected drawings become")
+        self.relabel_button = QPushButton("Relabel as")
+        self.relabel_button.setToolTip("Make the selected drawings examples of the class beside")
+        self.relabel_button.clicked.connect(self._on_relabel_clicked)
+        self.delete_button = QPushButton("Delete")
+        self.delete_button.setToolTip("Delete the selected drawings (Delete key; Undo brings them back)")
+        self.delete_button.clicked.connect(self.delete_selected)
+        self.export_button = QPushButton("Export as image folder…")
+        self.export_button.setToolTip("Write the drawings as PNGs in one folder per class: the Data page's "
+                                      "folder import reads them back, merged with other pupils' folders")
+        self.export_button.clicked.connect(self._ask_export)
+
+        self.list = QListWidget()
+        self.list.setObjectName("keptDrawings")
+        self.list.setViewMode(QListView.ViewMode.IconMode)
+        self.list.setResizeMode(QListView.ResizeMode.Adjust)
+        self.list.setMovement(QListView.Movement.Static)
+        self.list.setIconSize(QSize(28 * THUMB_ZOOM, 28 * THUMB_ZOOM))
+        self.list.setGridSize(QSize(28 * THUMB_ZOOM + 24, 28 * THUMB_ZOOM + 30))
+        self.list.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.list.setFont(kana_font(9))
+        self.list.itemSelectionChanged.connect(self._update_buttons)
+        delete_key = QShortcut(QKeySequence.StandardKey.Delete, self.list)
+        delete_key.setContext(Qt.ShortcutContext.WidgetShortcut)
+        delete_key.activated.connect(self.delete_selected)
+
+        self.evaluate_button = QPushButton("Evaluate every net")
+        self.evaluate_button.setToolTip("Read the kept drawings with each trained net: accuracy, balanced "
+                                        "accuracy and the gap to its test accuracy")
+        self.evaluate_button.clicked.connect(self.evaluate)
+        self.csv_button = QPushButton("Export as CSV…")
+        self.csv_button.setToolTip("The evaluation table as a CSV file")
+        self.csv_button.clicked.connect(self._ask_csv)
+        self.status = QLabel()
+        self.status.setObjectName("keptStatus")
+        self.status.setWordWrap(True)
+        self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setObjectName("keptEvaluation")
+        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.verticalHeader().setVisible(False)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.currentCellChanged.connect(self._on_row_changed)
+        install_table_actions(self.table, "kuzushiji_own_drawings_evaluation")
+        self.matrix_title = QLabel()
+        self.matrix_title.setObjectName("keptMatrixTitle")
+        self.matrix_title.setFont(kana_font(9))
+        self.matrix_title.setWordWrap(True)
+        self.matrix_box = QVBoxLayout()
+        self.matrix_box.addWidget(self.matrix_title)
+
+        top = QHBoxLayout()
+        for w in (QLabel("Show"), self.filter, self.count_label):
+            top.addWidget(w)
+        top.addStretch(1)
+        for w in (self.relabel_button, self.relabel_class, self.delete_button, self.export_button):
+            top.addWidget(w)
+        browse = QWidget()
+        browse_layout = QVBoxLayout(browse)
+        browse_layout.setContentsMargins(0, 0, 0, 0)
+        browse_layout.addLayout(top)
+        browse_layout.addWidget(self.list, 1)
+
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.evaluate_button)
+        buttons.addWidget(self.csv_button)
+        buttons.addWidget(self.status, 1)
+        table_side = QWidget()
+        table_layout = QVBoxLayout(table_side)
+        table_layout.setContentsMargins(0, 0, 0, 0)
+        table_layout.addLayout(buttons)
+        table_layout.addWidget(self.table, 1)
+        matrix_side = QWidget()
+        matrix_side.setLayout(self.matrix_box)
+        evaluation = QSplitter(Qt.Orientation.Horizontal)
+        evaluation.addWidget(table_side)
+        evaluation.addWidget(matrix_side)
+        evaluation.setSizes([420, 380])
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(browse)
+        split.addWidget(evaluation)
+        split.setSizes([260, 340])
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(2, 2, 2, 2)
+        layout.addWidget(split)
+        self._update_buttons()
+
+    # the data set and the nets ----------------------------------------------------------------------
+    def set_data_set(self, data_set: DataSet) -> None:
+        """Show the kept drawings of ``data_set`` (read in the background; a damaged store is said once)."""
+        if self.data_set is not None and store_key(self.data_set) == store_key(data_set):
+            return
+        self.data_set, self.store = data_set, None
+        self.evaluations.clear()
+        self._fill_class_combos()
+        self._new_matrix()
+        self._show_table()
+        self._show_drawings()
+        self.status.setText("Reading your kept drawings…")
+        self.load_task = Task(load_store, store_key(data_set), tuple(data_set.class_names), name="kept-drawings-load",
+                              parent=self).bind(succeeded=self._on_loaded, failed=self._on_load_failed)
+        self.load_task.start()
+
+    def set_nets(self, models: dict[str, nn.Module], test_accuracy: dict[str, float | None]) -> None:
+        """The trained nets of the data set in use (name → module) and their test accuracy (percent)."""
+        order = [name for name in nets.NETS if name in models]
+        self.models = {name: models[name] for name in order}
+        self.test_accuracy = {name: test_accuracy.get(name) for name in order}
+        self._update_buttons()
+
+    def is_loading(self) -> bool:
+        return self.load_task is not None
+
+    @Slot(object)
+    def _on_loaded(self, store: OwnDrawings) -> None:
+        if self.sender() is not self.load_task:  # a newer data set was chosen meanwhile
+            return
+        self.load_task = None
+        self.store = store
+        self._note = ""
+        if store.notes:
+            show_error(self, "Your kept drawings were set aside", "\n\n".join(store.notes))
+            self._note = "Your earlier kept drawings could not be read and were set aside; new ones are kept."
+        self._changed()
+
+    @Slot(str)
+    def _on_load_failed(self, message: str) -> None:
+        if self.sender() is self.load_task:
+            self.load_task = None
+            self.status.setText("")
+            show_error(self, "Could not read your kept drawings", message)
+
+    # changes: each one an undo step ----------------------------------------------------------------
+    def keep(self, image: np.ndarray, label: int, *, original: np.ndarray | None = None,
+             strokes: np.ndarray | None = None) -> None:
+        """Keep a 28×28 input as an example of class ``label`` (one undo step)."""
+        store = self._ready("Keep the drawing")
+        if store is None:
+            return
+        kept: dict[str, int] = {}
+
+        def do() -> None:
+            drawing = store.add(image, label, original=original, strokes=strokes)
+            if "id" in kept:  # brought back by Redo: the number it first had leads to its new one
+                self._aliases.setdefault(id(store), {})[kept["id"]] = drawing.id
+            else:
+                kept["id"] = drawing.id
+
+        def undo() -> None:
+            store.delete(self._current_id(store, kept["id"]))
+
+        text = f"Keep the drawing as {class_label(self.data_set, label)}"
+        self.undo_stack.push(_Change(self, text, do, undo))
+
+    def delete_selected(self) -> None:
+        """Delete the selected drawings (one undo step)."""
+        store = self._ready("Delete")
+        ids = self.selected_ids()
+        if store is None or not ids:
+            return
+        old = [store.get(i) for i in ids]
+
+        def do() -> None:
+            for drawing in old:
+                store.delete(self._current_id(store, drawing.id))
+
+        def undo() -> None:
+            aliases = self._aliases.setdefault(id(store), {})
+            for drawing in old:
+                back = store.add(drawing.image, drawing.label, original=drawing.original, strokes=drawing.strokes)
+                aliases[self._current_id(store, drawing.id)] = back.id
+
+        what = "a kept drawing" if len(old) == 1 else f"{len(old)} kept drawings"
+        self.undo_stack.push(_Change(self, f"Delete {what}", do, undo))
+
+    def relabel_selected(self, label: int) -> None:
+        """Make the selected drawings examples of class ``label`` (one undo step)."""
+        store = self._ready("Relabel")
+        ids = self.selected_ids()
+        if store is None or not ids:
+            return
+        before = {i: store.get(i).label for i in ids}
+        if all(old == label for old in before.values()):
+            return
+
+        def do() -> None:
+            for i in before:
+                store.relabel(self._current_id(store, i), label)
+
+        def undo() -> None:
+            for i, old in before.items():
+                store.relabel(self._current_id(store, i), old)
+
+        what = "a kept drawing" if len(ids) == 1 else f"{len(ids)} kept drawings"
+        self.undo_stack.push(_Change(self, f"Relabel {what} as {class_label(self.data_set, label)}", do, undo))
+
+    def _current_id(self, store: OwnDrawings, number: int) -> int:
+        aliases = self._aliases.get(id(store), {})
+        while number in aliases:
+            number = aliases[number]
+        return number
+
+    def _ready(self, what: str) -> OwnDrawings | None:
+        if self.store is None:
+            show_error(self, what, "your kept drawings are still being read: try again in a moment")
+        return self.store
+
+    def _apply(self, change: Callable[[], None], what: str) -> bool:
+        """Run one change of a store; a failure (a full disk…) is said, and the view shows the store as it is."""
+        try:
+            change()
+            done = True
+        except (UserError, OSError) as exc:
+            show_error(self, f"Could not {what[0].lower()}{what[1:]}", str(exc))
+            done = False
+        self._changed()
+        return done
+
+    def _changed(self) -> None:
+        self.version += 1
+        self._show_drawings()
+        self._show_table()
+        self.changed.emit()
+
+    # showing the drawings -----------------------------------------------------------------------------
+    def _fill_class_combos(self) -> None:
+        chosen = self.relabel_class.currentData()
+        self.filter.blockSignals(True)
+        self.filter.clear()
+        self.filter.addItem("All classes", ALL_CLASSES)
+        self.relabel_class.clear()
+        for i in range(self.data_set.num_classes):
+            self.filter.addItem(class_label(self.data_set, i), i)
+            self.relabel_class.addItem(class_label(self.data_set, i), i)
+        self.filter.blockSignals(False)
+        if chosen is not None and 0 <= chosen < self.data_set.num_classes:
+            self.relabel_class.setCurrentIndex(chosen)
+
+    def shown_class(self) -> int:
+        data = self.filter.currentData()
+        return ALL_CLASSES if data is None else int(data)
+
+    def show_class(self, label: int) -> None:
+        """Show only class ``label``'s drawings (:data:`ALL_CLASSES`: every one)."""
+        self.filter.setCurrentIndex(max(0, self.filter.findData(label)))
+
+    @Slot()
+    def _show_drawings(self) -> None:
+        self.list.clear()
+        store, data_set = self.store, self.data_set
+        drawings = store.drawings() if store is not None else []
+        shown = self.shown_class()
+        if store is not None:
+            counts = store.counts()
+            for i in range(data_set.num_classes):  # each class's count, in the filter's list
+                self.filter.setItemText(i + 1, f"{class_label(data_set, i)} ({counts[i]})")
+        # Grouped by class, oldest first within a class.
+        for drawing in sorted(drawings, key=lambda d: (d.label, d.id)):
+            if shown != ALL_CLASSES and drawing.label != shown:
+                continue
+            item = QListWidgetItem(QIcon(grey_pixmap(drawing.image, THUMB_ZOOM)), class_label(data_set, drawing.label))
+            item.setData(Qt.ItemDataRole.UserRole, drawing.id)
+            item.setToolTip(f"Drawing {drawing.id}: an example of {data_set.label(drawing.label)}")
+            self.list.addItem(item)
+        if store is None:
+            self.count_label.setText("")
+        else:
+            classes = len({d.label for d in drawings})
+            self.count_label.setText(f"{len(drawings)} kept drawing{'s' if len(drawings) != 1 else ''} "
+                                     f"of {classes} class{'es' if classes != 1 else ''}"
+                                     + (f", {self.list.count()} shown" if shown != ALL_CLASSES else ""))
+        self._update_buttons()
+
+    def shown_drawings(self) -> list[tuple[int, str]]:
+        """``(drawing number, label text)`` of each thumbnail, in the order shown."""
+        return [(int(self.list.item(r).data(Qt.ItemDataRole.UserRole)), self.list.item(r).text())
+                for r in range(self.list.count())]
+
+    def selected_ids(self) -> list[int]:
+        return [int(item.data(Qt.ItemDataRole.UserRole)) for item in self.list.selectedItems()]
+
+    def select_ids(self, ids: list[int]) -> None:
+        """Select the thumbnails of drawings ``ids`` (as a click and Ctrl+clicks would)."""
+        self.list.clearSelection()
+        for r in range(self.list.count()):
+            item = self.list.item(r)
+            if int(item.data(Qt.ItemDataRole.UserRole)) in ids:
+                item.setSelected(True)
+
+    @Slot()
+    def _update_buttons(self) -> None:
+        ready = self.store is not None
+        selected = bool(self.list.selectedItems())
+        for button in (self.relabel_button, self.delete_button):
+            button.setEnabled(ready and selected)
+        self.export_button.setEnabled(ready and len(self.store) > 0 and self.export_task is None)
+        self.evaluate_button.setEnabled(ready and bool(self.models) and len(self.store) > 0
+                                        and self.evaluate_task is None)
+        self.csv_button.setEnabled(bool(self.evaluations))
+        if not self.models:
+            self.evaluate_button.setToolTip("Train a net first (Train page): then every trained net reads "
+                                            "your kept drawings")
+        else:
+            self.evaluate_button.setToolTip("Read the kept drawings with each trained net: accuracy, balanced "
+                                            "accuracy and the gap to its test accuracy")
+
+    @Slot()
+    def _on_relabel_clicked(self) -> None:
+        label = self.relabel_class.currentData()
+        if label is not None:
+            self.relabel_selected(int(label))
+
+    # evaluation -----------------------------------------------------------------------------------
+    @Slot()
+    def evaluate(self) -> Task | None:
+        """Read the kept drawings with every trained net, in the background."""
+        store = self._ready("Evaluate")
+        if store is None or self.evaluate_task is not None:
+            return None
+        if not self.models:
+            show_error(self, "Evaluate", "no trained net yet: train one on the Train page first")
+            return None
+        if not len(store):
+            show_error(self, "Evaluate", "no kept drawings yet: keep some from the canvas first")
+            return None
+        copies = {name: copy.deepcopy(model) for name, model in self.models.items()}
+        self._evaluating = (self.version, store, dict(self.test_accuracy))
+        self.status.setText("Every net reads your drawings…")
+        self.evaluate_task = Task(evaluate_nets_on, store, copies, dict(self.test_accuracy),
+                                  name="kept-drawings-evaluate", parent=self)
+        self.evaluate_task.bind(succeeded=self._on_evaluated, failed=self._on_evaluate_failed,
+                                finished=self._on_evaluate_finished, disable=[self.evaluate_button])
+        return self.evaluate_task.start()
+
+    @Slot(object)
+    def _on_evaluated(self, found: dict) -> None:
+        version, store, _ = self._evaluating
+        if store is not self.store:  # another data set meanwhile
+            return
+        self.evaluations = dict(found)
+        self._evaluated_version = version
+        self._show_table()
+        self.evaluated.emit()
+
+    @Slot(str)
+    def _on_evaluate_failed(self, message: str) -> None:
+        show_error(self, "Could not evaluate the nets on your drawings", message)
+
+    @Slot()
+    def _on_evaluate_finished(self) -> None:
+        self.evaluate_task = None
+        self._update_buttons()
+
+    def is_stale(self) -> bool:
+        """Whether the evaluations shown are of an earlier kept set."""
+        return bool(self.evaluations) and self._evaluated_version != self.version
+
+    def table_rows(self) -> tuple[list[str], list[list[str]]]:
+        """The evaluation table as shown: headers and one row per net."""
+        return list(COLUMNS), [evaluation_row(name, ev) for name, ev in self.evaluations.items()]
+
+    def _show_table(self) -> None:
+        current = self.current_net()
+        _, rows = self.table_rows()
+        self.table.blockSignals(True)
+        self.table.setRowCount(len(rows))
+        for r, row in enumerate(rows):
+            for c, text in enumerate(row):
+                item = QTableWidgetItem(text)
+                if c:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                self.table.setItem(r, c, item)
+        self.table.resizeColumnsToContents()
+        names = list(self.evaluations)
+        row = names.index(current) if current in names else (names.index("conv") if "conv" in names else 0)
+        if names:
+            self.table.setCurrentCell(row, 0)
+        self.table.blockSignals(False)
+        if self.is_stale():
+            self.status.setText("Your kept drawings changed since this evaluation: Evaluate every net again.")
+        elif self.evaluations:
+            self.status.setText(f"{next(iter(self.evaluations.values())).count} drawings read by "
+                                f"{len(self.evaluations)} net{'s' if len(self.evaluations) != 1 else ''}")
+        elif self.store is not None and self.load_task is None:
+            self.status.setText(self._note)
+        self._show_matrix()
+        self._update_buttons()
+
+    def current_net(self) -> str | None:
+        """The net whose confusion matrix is shown."""
+        row = self.table.currentRow()
+        names = list(self.evaluations)
+        return names[row] if 0 <= row < len(names) else None
+
+    def select_net(self, name: str) -> None:
+        names = list(self.evaluations)
+        if name in names:
+            self.table.setCurrentCell(names.index(name), 0)
+
+    @Slot(int, int, int, int)
+    def _on_row_changed(self, *_args) -> None:
+        self._show_matrix()
+
+    def _new_matrix(self) -> None:
+        from explorer.qt.kuzushiji.confusion_matrix import ConfusionMatrixView
+
+        if self.matrix is not None:
+            self.matrix_box.removeWidget(self.matrix)
+            self.matrix.deleteLater()
+        labels = [class_label(self.data_set, i) for i in range(self.data_set.num_classes)]
+        self.matrix = ConfusionMatrixView(labels, kana_font(10))
+        self.matrix.setObjectName("keptConfusionMatrix")
+        self.matrix.setMinimumSize(260, 240)
+        self.matrix.highlight.setVisible(False)
+        self.matrix_box.addWidget(self.matrix, 1)
+        install_export_action(self.matrix, self.matrix_figure)
+
+    def _show_matrix(self) -> None:
+        if self.matrix is None:
+            return
+        name = self.current_net()
+        n = self.data_set.num_classes
+        evaluation = self.evaluations.get(name) if name else None
+        self.matrix.set_matrix(evaluation.confusion if evaluation is not None else np.zeros((n, n), np.int64))
+        self.matrix_title.setText(self.matrix_heading())
+
+    def matrix_heading(self) -> str:
+        """What the confusion matrix shows, in one line."""
+        name = self.current_net()
+        if name is None:
+            return "Confusion matrix of your drawings: evaluate the nets to see it"
+        return f"{nets.display_name(name)} on your drawings: {self.evaluations[name].describe()}"
+
+    def matrix_figure(self) -> Figure:
+        """The confusion matrix on show, as a figure (right-click Export…, File → Export figure)."""
+        name = self.current_net()
+
+        def chrome(exporting: bool) -> None:
+            self.matrix.highlight.setVisible(not exporting and self.matrix.selected is not None)
+
+        note = "rows: the class each drawing was kept as, columns: the class the net read"
+        if self.is_stale():
+            note += " (of the kept set before its latest changes)"
+        title = (f"{nets.display_name(name)} confusion matrix on your kept drawings" if name else
+                 "Confusion matrix of your kept drawings: not evaluated yet")
+        return Figure(self.matrix, title=title, note=f"{self.matrix_heading()}; {note}", kind="image",
+                      chrome=chrome, aspect=1.15,
+                      name=f"kuzushiji_own_drawings_{name}_confusion_matrix" if name
+                      else "kuzushiji_own_drawings_confusion_matrix")
+
+    def figures(self) -> dict[str, Figure]:
+        """Exportable views by file name."""
+        figure = self.matrix_figure()
+        return {figure.name: figure} if self.matrix is not None else {}
+
+    @Slot()
+    def _ask_csv(self):
+        return save_table_as(self, self.table_rows, CSV_NAME, "Export the evaluation on your drawings")
+
+    # export as a folder -----------------------------------------------------------------------------
+    @Slot()
+    def _ask_export(self) -> None:
+        folder = choose_folder(self, "Export your kept drawings into a folder (one sub-folder per class)", "export")
+        if folder:
+            self.export_folder(folder)
+
+    def export_folder(self, folder: str) -> Task | None:
+        """Write the kept drawings into ``folder`` in the background (files there already are kept)."""
+        store = self._ready("Export")
+        if store is None or self.export_task is not None:
+            return None
+        self.status.setText(f"Writing {len(store):,} pictures into {folder}…")
+        self.export_task = Task(export_store, store, str(folder), name="kept-drawings-export", parent=self)
+        self.export_task.bind(succeeded=self._on_exported, failed=self._on_export_failed,
+                              finished=self._on_export_finished, disable=[self.export_button])
+        return self.export_task.start()
+
+    @Slot(object)
+    def _on_exported(self, written: list) -> None:
+        folders = len({path.parent for path in written})
+        self.status.setText(f"Exported {len(written):,} pictures into {folders} class folder"
+                            f"{'s' if folders != 1 else ''}; the Data page imports the folder back")
+        self.exported.emit(list(written))
+
+    @Slot(str)
+    def _on_export_failed(self, message: str) -> None:
+        self.status.setText("")
+        show_error(self, "Could not export your kept drawings", message)
+
+    @Slot()
+    def _on_export_finished(self) -> None:
+        self.export_task = None
+        self._update_buttons()
+
