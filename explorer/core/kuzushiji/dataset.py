@@ -25,12 +25,20 @@ import numpy as np
 from explorer.core import paths
 from explorer.core.atomic import atomic_write
 from explorer.core.errors import UserError
-from explorer.core.kuzushiji.datasets import DATASETS, ROLES, DataSet
+from explorer.core.kuzushiji.datasets import (
+    DATASETS,
+    ROLES,
+    DataSet,
+    check_class_names,
+    folder_dataset,
+)
 from explorer.core.kuzushiji.datasets import KMNIST as KMNIST_SET
 from explorer.core.kuzushiji.formats import read_idx, read_npy_stream, read_npz
 
 if TYPE_CHECKING:
     import torch
+
+    from explorer.core.kuzushiji.image_folder import ImageFolder
 
 log = logging.getLogger(__name__)
 
@@ -240,3 +248,27 @@ def import_folder(path: str | os.PathLike) -> ImageData:
     data = read_folder(path)
     store(data)
     return data
+
+
+def from_image_folder(folder: ImageFolder) -> ImageData:
+    """A folder of class folders as read by ``image_folder.read_image_folder``, as the classifier's data.
+
+    Its description is :func:`~explorer.core.kuzushiji.datasets.folder_dataset` of the folders' names; a
+    name that could not be kept with a trained net (not plain text), or a split with no training or no
+    test picture, is refused naming the folder.
+    """
+    import torch
+
+    where = folder.source.removeprefix("imported from ") or "the folder"
+    names = check_class_names(list(folder.class_names), f"{where}: its class folders")
+    for part, images in (("training", folder.train_images), ("test", folder.test_images)):
+        if len(images) == 0:
+            raise UserError(f"{where}: too few pictures for a {part} set (a class needs two pictures or more)")
+    return ImageData(
+        train_images=torch.from_numpy(np.ascontiguousarray(folder.train_images, dtype=np.uint8)),
+        train_labels=torch.from_numpy(np.ascontiguousarray(folder.train_labels)).long(),
+        test_images=torch.from_numpy(np.ascontiguousarray(folder.test_images, dtype=np.uint8)),
+        test_labels=torch.from_numpy(np.ascontiguousarray(folder.test_labels)).long(),
+        source=folder.source,
+        dataset=folder_dataset(names),
+    )

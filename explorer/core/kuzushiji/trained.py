@@ -6,7 +6,8 @@ The last trained weights of each net and data set live in the data folder's
 ``kuzushiji_<net>.pt`` as always, another data set's with its key, so one data
 set's NetLin never overwrites another's). A weights file the user gives is read
 the same way; a bare state dict (the course's ``.pth``) says which net, and
-which data set, by its shapes.
+which data set, by its shapes. A net of a folder of images keeps the folder's class
+names in ``extra.class_names``, so its description comes back from the file alone.
 """
 
 from __future__ import annotations
@@ -20,7 +21,14 @@ from typing import TYPE_CHECKING, Any, Protocol
 from explorer.core import checkpoints, paths
 from explorer.core.errors import UserError
 from explorer.core.kuzushiji import nets
-from explorer.core.kuzushiji.datasets import DATASETS, KMNIST, DataSet
+from explorer.core.kuzushiji.datasets import (
+    DATASETS,
+    FOLDER_KEY,
+    KMNIST,
+    DataSet,
+    check_class_names,
+    folder_dataset,
+)
 
 if TYPE_CHECKING:
     from torch import nn
@@ -80,6 +88,9 @@ def save(
     if seconds is not None:
         numbers["seconds"] = seconds
     numbers["dataset"] = dataset.key
+    numbers.pop("class_names", None)
+    if dataset.key == FOLDER_KEY:
+        numbers["class_names"] = list(dataset.class_names)
     return checkpoints.save(
         checkpoint_path(dataset, name) if path is None else path,
         model.state_dict(),
@@ -118,24 +129,37 @@ def load(path: str | os.PathLike, name: str | None = None, dataset: DataSet | No
         model = nets.create(candidate, dataset=data_set)
         try:
             checkpoints.check_shapes(ckpt, model, _described(candidate, data_set))
-        except checkpoints.CheckpointError:
+        except checkpoints.CheckpointError as exc:
             if len(candidates) == 1:
+                if data_set.key == FOLDER_KEY:
+                    raise checkpoints.CheckpointError(f"{path.name}: {_class_count_mismatch(data_set)} ({exc})") from None
                 raise
             continue
         model.load_state_dict(ckpt.state_dict)
         return TrainedNet(candidate, model.eval(), _describe(ckpt, path), data_set, ckpt)
+    if candidates and candidates[0][1].key == FOLDER_KEY:
+        raise checkpoints.CheckpointError(f"{path.name}: {_class_count_mismatch(candidates[0][1])}")
     raise UserError(f"{path.name}: these weights fit none of NetLin, NetFull, NetConv")
+
+
+def _class_count_mismatch(data_set: DataSet) -> str:
+    return (f"its meta field 'extra.class_names' names {data_set.num_classes} classes, "
+            "which the weights' outputs do not fit")
 
 
 def _data_sets_of(ckpt: checkpoints.Checkpoint, path: Path, wanted: DataSet | None) -> list[DataSet]:
     """The data sets the weights may be for: the one the file names, else ``wanted``, else every one."""
     key = ckpt.extra.get("dataset")
     if key is None:
+        if wanted is not None and wanted.key == FOLDER_KEY and not wanted.class_names:
+            raise UserError(f"{path.name} does not name the classes of its folder of images (bare weights)")
         return [wanted] if wanted is not None else list(DATASETS.values())
     if not isinstance(key, str):
         raise checkpoints.CheckpointError(
             f"{path.name}: meta field 'extra.dataset' should be text, not {checkpoints.kind_of(key)}"
         )
+    if key == FOLDER_KEY:
+        return [_folder_of(ckpt, path, wanted)]
     named = DATASETS.get(key)
     title = named.title if named is not None else repr(key[:40])
     if wanted is not None:
@@ -147,9 +171,38 @@ def _data_sets_of(ckpt: checkpoints.Checkpoint, path: Path, wanted: DataSet | No
     return [named]
 
 
+class OtherFolder(UserError):
+    """The weights are for a folder of images with other classes than the one asked for."""
+
+
+def _folder_of(ckpt: checkpoints.Checkpoint, path: Path, wanted: DataSet | None) -> DataSet:
+    """The folder data set a checkpoint's ``extra.class_names`` describe (checked as a stranger's input)."""
+    try:
+        names = check_class_names(ckpt.extra.get("class_names"), f"{path.name}: meta field 'extra.class_names'")
+    except UserError as exc:
+        raise checkpoints.CheckpointError(str(exc)) from None
+    found = folder_dataset(names)
+    if wanted is not None:
+        if wanted.key != FOLDER_KEY:
+            raise UserError(f"{path.name} holds a net for a folder of images, not for {wanted.title}")
+        if wanted.class_names and wanted.class_names != names:
+            raise OtherFolder(
+                f"{path.name} holds a net for a folder with the classes {_listed(names)}, "
+                f"not for this one's {_listed(wanted.class_names)}"
+            )
+    return found
+
+
+def _listed(names: tuple[str, ...]) -> str:
+    shown = ", ".join(n[:40] for n in names[:6])
+    return f"({shown}{', …' if len(names) > 6 else ''})"
+
+
 def _described(name: str, data_set: DataSet) -> str:
     """``"NetConv"`` for KMNIST (as always), ``"NetConv for Kuzushiji-49"`` for another data set."""
     display = nets.display_name(name)
+    if data_set.key == FOLDER_KEY:
+        return f"{display} for a folder of {data_set.num_classes} classes"
     return display if data_set is KMNIST else f"{display} for {data_set.title}"
 
 
@@ -158,7 +211,10 @@ def latest(name: str, dataset: DataSet = KMNIST) -> TrainedNet | None:
     path = checkpoint_path(dataset, name)
     if not path.is_file():
         return None
-    return load(path, name, dataset)
+    try:
+        return load(path, name, dataset)
+    except OtherFolder:  # a net of the folder imported before this one: not this data set's net
+        return None
 
 
 def all_latest(dataset: DataSet = KMNIST) -> dict[str, TrainedNet]:
@@ -182,11 +238,14 @@ def stored_accuracy(
     if not path.is_file():
         return None
     try:
-        accuracy = checkpoints.load(path).extra.get("accuracy")
+        extra = checkpoints.load(path).extra
     except (UserError, OSError) as exc:
         if on_unreadable is not None:
             on_unreadable(path, exc)
         return None
+    if dataset.key == FOLDER_KEY and extra.get("class_names") != list(dataset.class_names):
+        return None  # a net of another folder is no better net of this one
+    accuracy = extra.get("accuracy")
     return float(accuracy) if isinstance(accuracy, int | float) else None
 
 
