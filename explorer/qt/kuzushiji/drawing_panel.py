@@ -184,6 +184,7 @@ class DrawingPanel(QWidget):
         self.insides.addTab(self.own_drawings, "Kept drawings")
         self.insides.setTabToolTip(self.insides.count() - 1,
                                    "Your kept drawings: browse, relabel, delete, evaluate every net on them, export")
+        self.own_drawings.changed.connect(self._show_kept_count)
         self.insides.setCurrentIndex(0)
         right = QSplitter(Qt.Orientation.Vertical)
         right.addWidget(self.prediction)
@@ -228,6 +229,13 @@ class DrawingPanel(QWidget):
                 self.keep_class.addItem(class_label(data_set, i), i)
             self.keep_class.setCurrentIndex(chosen if 0 <= chosen < data_set.num_classes else 0)
         self.own_drawings.set_data_set(data_set)
+
+    @Slot()
+    def _show_kept_count(self) -> None:
+        """The tab's title counts the kept drawings: keeping one shows at once, whatever tab is open."""
+        store = self.own_drawings.store
+        index = self.insides.indexOf(self.own_drawings)
+        self.insides.setTabText(index, "Kept drawings" if store is None else f"Kept drawings ({len(store)})")
 
     @Slot()
     def keep_drawing(self) -> None:

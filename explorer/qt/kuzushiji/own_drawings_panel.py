@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 from PySide6.QtCore import QSize, Qt, Signal, Slot
-from PySide6.QtGui import QIcon, QKeySequence, QShortcut, QUndoCommand, QUndoStack
+from PySide6.QtGui import QAction, QIcon, QKeySequence, QShortcut, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -46,7 +46,7 @@ from explorer.qt.kuzushiji.prediction_panel import grey_pixmap, kana_font
 from explorer.qt.messages import show_error
 from explorer.qt.widgets.export_dialog import install_export_action
 from explorer.qt.widgets.figure_export import Figure
-from explorer.qt.widgets.table_export import install_table_actions, save_table_as
+from explorer.qt.widgets.table_export import copy_table, save_table_as
 from explorer.qt.workers import Task
 
 if TYPE_CHECKING:
@@ -216,13 +216,21 @@ class OwnDrawingsPanel(QWidget):
         self.status.setWordWrap(True)
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setObjectName("keptEvaluation")
-        self.table.setHorizontalHeaderLabels(COLUMNS)
+        # Two-line titles leave the numbers the width; the CSV and Copy use the one-line names.
+        self.table.setHorizontalHeaderLabels([title.replace(" ", "\n", 1) if len(title) > 8 else title
+                                              for title in COLUMNS])
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.currentCellChanged.connect(self._on_row_changed)
-        install_table_actions(self.table, "kuzushiji_own_drawings_evaluation")
+        copy_action = QAction("Copy table", self.table)
+        copy_action.setToolTip("Copy every cell as tab-separated text (pastes into a spreadsheet)")
+        copy_action.triggered.connect(lambda: copy_table(self.table_rows()))
+        csv_action = QAction("Export as CSV…", self.table)
+        csv_action.triggered.connect(self._ask_csv)
+        self.table.addActions([copy_action, csv_action])
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         self.matrix_title = QLabel()
         self.matrix_title.setObjectName("keptMatrixTitle")
         self.matrix_title.setFont(kana_font(9))
