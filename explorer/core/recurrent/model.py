@@ -25,7 +25,7 @@ from weakref import WeakKeyDictionary
 import numpy as np
 
 from explorer.core.errors import UserError
-from explorer.core.progress import ProgressGenerator, run_to_end
+from explorer.core.progress import Progress, ProgressGenerator, run_to_end
 from explorer.core.recurrent.analysis import (
     Coordinates,
     Trajectories,
@@ -148,6 +148,13 @@ def train_and_measure(config) -> ProgressGenerator[tuple[TrainResult, NetResults
     result = yield from train(config)
     language = get_language(config.lang)
     return result, net_results(result.model, language, config.L, batch_sequences(language, config.L))
+
+
+def live_results(net: RecurrentNet, language: Language, L: int, sequences: list[Sequence]
+                 ) -> ProgressGenerator[NetResults]:
+    """:func:`net_results` as a task (the views following a net while it trains)."""
+    yield Progress(0, 1, "following the training net…")
+    return net_results(net, language, L, sequences)
 
 
 def trace_of(net: RecurrentNet, sequence: Sequence) -> Trace:

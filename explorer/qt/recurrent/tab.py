@@ -28,6 +28,8 @@ from explorer.core.recurrent.model import (
     NetResults,
     RecurrentModel,
     TrainingRecord,
+    batch_sequences,
+    live_results,
     net_results,
     run_of,
     trace_of,
@@ -42,7 +44,7 @@ from explorer.core.recurrent.weights import (
     shipped_state,
     shipped_weights,
 )
-from explorer.core.recurrent.work import KeptRun
+from explorer.core.recurrent.work import KeptRun, save_net_state
 from explorer.core.work_store import WorkStore
 from explorer.qt.messages import show_error
 from explorer.qt.recurrent import figures as recurrent_figures
@@ -59,6 +61,7 @@ from explorer.qt.recurrent.drawing import (
 from explorer.qt.recurrent.fsm_panel import MachinePanel, StatesNeededChart
 from explorer.qt.recurrent.layout import build_layout
 from explorer.qt.recurrent.machine_view import MachineController
+from explorer.qt.recurrent.newest import NewestTask
 from explorer.qt.recurrent.parting import PartingFinder
 from explorer.qt.recurrent.sequence_bar import SequenceBar
 from explorer.qt.recurrent.step_panel import StepPanel
@@ -72,6 +75,8 @@ from explorer.qt.workers import Task
 #: While training, the views follow the newest weights about once a second.
 LIVE_REFRESH_MS = 1000
 MAX_STRING = 1000
+#: Milliseconds a trained net's files wait, so that the window draws it first (issue 20).
+SAVE_DELAY_MS = 100
 #: What Train runs in its child process: the training, then the trained net's results (issue 20).
 train = train_and_measure
 
@@ -106,6 +111,12 @@ class RecurrentTab(ExperimentTab):
                                    self.step_panel, self.controls.curves, self.counting_panel)
         self._live_timer = QTimer(self, singleShot=True, interval=LIVE_REFRESH_MS)
         self._live_timer.timeout.connect(self._refresh_live)
+        # The live net's results are computed in a thread; only the newest snapshot's are drawn.
+        self.live_jobs = NewestTask(self, "recurrent-live", live_results, self._show_live, self._on_live_failed)
+        # Writes to the store wait here, in order, while a trained net is first drawn (see _store).
+        self._unsaved: list[tuple[str, object, tuple]] = []
+        self._save_timer = QTimer(self, singleShot=True, interval=SAVE_DELAY_MS)
+        self._save_timer.timeout.connect(self._flush_store)
         build_layout(self)
         self._connect()
         self.counting = CountingController(self, self.counting_panel, self.views, self.step_panel, self.model)
@@ -219,22 +230,39 @@ class RecurrentTab(ExperimentTab):
         self.refresh_net(state.model, results=results)
         ours = self.task is not None or self.model.history_net is state.model
         self.controls.follow_net_shown(state.language.name, state.kind, state.hidden, curves_ours=ours)
-        self.keep("the net choice", self.model.save_choice, self.work)
+        self._store("the net choice", self.model.save_choice, self.work)
         if same_language:  # keep the string and the step; a new language starts on its own example
             self._show_sequence(parse_string(state.language, self.sequence.text), self.sequence_bar.position)
         else:
             self._show_sequence(sequence_for_ns(state.language, list(DEFAULT_NS)), 0)
 
-    def _keep(self, state: NetState, run: KeptRun | None = None) -> NetState:
+    def _keep(self, state: NetState, run: KeptRun | None = None, later: bool = False) -> NetState:
         """Keep a trained or opened net for its (language, model, hidden), in the model and in the store.
 
-        ``run``: the training run that gave it (curves and timeline, kept beside it across restarts).
+        ``run``: the training run that gave it (curves and timeline, kept beside it across restarts);
+        ``later``: written once the window has drawn it (after training: the drawing first, then the files).
         """
-        try:
-            self.model.keep(self.work, state, run)
-        except UserError as exc:  # kept in memory all the same: the work is on screen
-            self.status_message.emit(f"Could not keep the trained net: {exc}")
+        self.model.keep(None, state, run)
+        self._store("the trained net", save_net_state, self.work, state, self.kept, run, later=later)
         return state
+
+    def _store(self, what: str, save, *args, later: bool = False) -> None:
+        """Write to the store now, or (``later``) once the window has drawn what it shows.
+
+        Writes keep their order: one asked for while others wait joins them. Closing the tab writes them.
+        """
+        self._unsaved.append((what, save, args))
+        if later:
+            self._save_timer.start()
+        elif not self._save_timer.isActive():
+            self._flush_store()
+
+    @Slot()
+    def _flush_store(self) -> None:
+        self._save_timer.stop()
+        unsaved, self._unsaved = self._unsaved, []
+        for what, save, args in unsaved:
+            self.keep(what, save, *args)
 
     def _run_record(self, snapshots) -> KeptRun:
         """The run the training chart shows, with ``snapshots``, to keep beside its net."""
@@ -432,20 +460,32 @@ class RecurrentTab(ExperimentTab):
 
     @Slot()
     def _refresh_live(self) -> None:
-        if self.task is None or self._latest is None:
-            return
+        if self.task is None or self._latest is None or not self._shows_training():
+            return  # (another net was opened meanwhile: leave it on display)
+        c = self._config
+        language = get_language(c.lang)
+        self.live_jobs.ask(self._model_from(self._latest[0]), language, c.L, batch_sequences(language, c.L))
+
+    def _shows_training(self) -> bool:
         c, s = self._config, self.state
-        if (c.lang, c.model, c.hidden) != (s.language.name, s.kind, s.hidden):
-            return  # another net was opened meanwhile: leave it on display
-        live_net = self._model_from(self._latest[0])
-        self.model.live_net = live_net
-        live = NetState(live_net, get_language(self._config.lang), self._config.L, "training…")
+        return (c.lang, c.model, c.hidden) == (s.language.name, s.kind, s.hidden)
+
+    def _show_live(self, results: NetResults) -> None:
+        """The views follow the newest weights (their results computed in the background)."""
+        if self.task is None or not self._shows_training():
+            return
+        self.model.live_net = results.net
+        live = NetState(results.net, get_language(self._config.lang), self._config.L, "training…")
         saved, self.state = self.state, live
         try:
-            self.refresh_net(live_net, refit=False, extract=False)
+            self.refresh_net(results.net, refit=False, extract=False, results=results)
             self._show_sequence(self.sequence, self.sequence_bar.position)
         finally:
             self.state = saved
+
+    @Slot(str)
+    def _on_live_failed(self, message: str) -> None:
+        self.status_message.emit(f"The views could not follow the training: {message}")
 
     def _trained_state(self, model: RecurrentNet, label: str) -> NetState:
         c = self._config
@@ -455,6 +495,7 @@ class RecurrentTab(ExperimentTab):
 
     def _training_over(self, net: RecurrentNet | None) -> None:
         """The training chart's run belongs to ``net`` now (None: to no net)."""
+        self.live_jobs.drop()  # a live result still on its way is for the net before
         self.model.live_net, self.model.training, self.model.history_net = None, False, net
 
     @Slot(object)
@@ -466,7 +507,7 @@ class RecurrentTab(ExperimentTab):
         self._precomputed = results
         try:
             self.change("train", self._keep(self._trained_state(result.model, label),
-                                            self._run_record(result.snapshots)))
+                                            self._run_record(result.snapshots), later=True))
         finally:
             self._precomputed = None
         self.status_message.emit(f"Training {verdict} after {result.sequences:,} sequences")
@@ -531,6 +572,8 @@ class RecurrentTab(ExperimentTab):
         return recurrent_figures.report_sections(self.ready_model())
 
     def shutdown(self) -> bool:
+        self._flush_store()  # nothing the user made is lost
+        self.live_jobs.stop()
         self.machine.stop()
         self.counting.stop()
         self.sequence_bar.pause()

@@ -1,0 +1,47 @@
+"""Background work of which only the newest request counts (the machine views, the counting probe, the live views)."""
+
+from __future__ import annotations
+
+import threading
+
+from PySide6.QtCore import QObject
+
+from explorer.core.progress import Progress
+from explorer.qt.recurrent.newest import NewestTask
+
+
+def square_when_let(x: int, gate: threading.Event):
+    """x², once ``gate`` is set (a slow extraction, held as long as the test wants)."""
+    yield Progress(0, 1, "waiting")
+    gate.wait(30)
+    yield Progress(1, 2, "squaring")
+    return x * x
+
+
+def test_a_newer_request_wins_and_the_older_result_is_ignored(qtbot):
+    owner = QObject()
+    shown, failed = [], []
+    jobs = NewestTask(owner, "test-newest", square_when_let, shown.append, failed.append)
+    first, second = threading.Event(), threading.Event()
+    jobs.ask(2, first)
+    jobs.ask(3, second)  # the user moved on before the first was done
+    assert jobs.busy()
+    first.set()
+    second.set()
+    qtbot.waitUntil(lambda: not jobs.busy() and jobs.task is None, timeout=30_000)
+    assert shown == [9] and failed == []
+
+
+def test_dropped_work_shows_nothing(qtbot):
+    owner = QObject()
+    shown = []
+    jobs = NewestTask(owner, "test-newest", square_when_let, shown.append, shown.append)
+    gate = threading.Event()
+    jobs.ask(4, gate)
+    task = jobs.task
+    jobs.drop()  # e.g. training started: the result would be for a net no longer shown
+    assert not jobs.busy()
+    gate.set()
+    with qtbot.waitSignal(task.finished, timeout=30_000):
+        pass
+    assert shown == []
