@@ -230,3 +230,35 @@ def test_a_damaged_store_is_set_aside_with_one_message_and_new_drawings_are_kept
     click(qtbot, panel.keep_button)
     assert [d.label for d in OwnDrawings.of(KMNIST).drawings()] == [SU]
     assert len(error_boxes(panel)) == 1
+
+
+def test_the_kept_set_follows_the_data_set_in_use(qtbot):
+    """The Draw page keeps drawings of the tab's data set: Kuzushiji-49's 49 classes have a set of their own."""
+    from PySide6.QtGui import QUndoStack
+
+    from explorer.core.kuzushiji.datasets import K49
+    from explorer.core.kuzushiji.model import KuzushijiModel
+    from explorer.qt.kuzushiji.draw_page import DrawPage
+
+    model = KuzushijiModel()
+    page = DrawPage(QUndoStack(), model)
+    qtbot.addWidget(page)
+    page.resize(1280, 820)
+    page.show()
+    panel = page.ensure()
+    qtbot.waitUntil(lambda: not panel.own_drawings.is_loading(), timeout=WAIT_MS)
+    draw(qtbot, panel.canvas, BAR)
+    panel.keep_class.setCurrentIndex(SU)
+    click(qtbot, panel.keep_button)
+    assert labels_shown(panel) == ["す su"]
+
+    model.dataset = K49.key  # as the tab's data-set choice does
+    page.feed(None, {})
+    qtbot.waitUntil(lambda: not panel.own_drawings.is_loading(), timeout=WAIT_MS)
+    assert panel.keep_class.count() == 49 and panel.keep_class.itemText(48) == "ゝ odoriji"
+    assert labels_shown(panel) == []
+    panel.keep_class.setCurrentIndex(48)
+    click(qtbot, panel.keep_button)
+    assert labels_shown(panel) == ["ゝ odoriji"]
+    assert [d.label for d in OwnDrawings.of(K49).drawings()] == [48]
+    assert [d.label for d in OwnDrawings.of(KMNIST).drawings()] == [SU]
