@@ -262,3 +262,24 @@ def test_the_kept_set_follows_the_data_set_in_use(qtbot):
     assert labels_shown(panel) == ["ゝ odoriji"]
     assert [d.label for d in OwnDrawings.of(K49).drawings()] == [48]
     assert [d.label for d in OwnDrawings.of(KMNIST).drawings()] == [SU]
+
+
+def test_a_store_that_cannot_be_written_says_why_and_leaves_no_undo_step(qtbot):
+    """A folder where the store should be (or a full disk): keeping fails with a message, nothing is shown
+    as kept and Undo undoes the stroke, not a keep that never happened."""
+    store = paths.data_dir() / "drawings" / "kmnist" / "drawings.npz"
+    store.mkdir(parents=True)
+    panel = DrawingPanel()
+    qtbot.addWidget(panel)
+    panel.resize(1100, 700)
+    panel.show()
+    qtbot.waitUntil(lambda: not panel.own_drawings.is_loading(), timeout=WAIT_MS)
+    assert len(error_boxes(panel)) == 1 and "left where it is" in error_boxes(panel)[0].text()
+    draw(qtbot, panel.canvas, BAR)
+    stroke_step = panel.canvas.undo_stack.undoText()
+    panel.keep_class.setCurrentIndex(SU)
+    click(qtbot, panel.keep_button)
+    boxes = error_boxes(panel)
+    assert len(boxes) == 2 and boxes[1].windowTitle() == "Could not keep the drawing as す su"
+    assert panel.own_drawings.shown_drawings() == [] and store.is_dir()
+    assert panel.canvas.undo_stack.undoText() == stroke_step
