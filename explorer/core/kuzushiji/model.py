@@ -26,6 +26,7 @@ from explorer.core.kuzushiji import nets, trained, work
 from explorer.core.kuzushiji.datasets import KMNIST_KEY, DataSet, dataset
 from explorer.core.kuzushiji.engine import EpochRecord, TrainConfig
 from explorer.core.kuzushiji.evaluation import Evaluation
+from explorer.core.kuzushiji.metrics import balanced_accuracy
 from explorer.core.kuzushiji.results import NetResult, evaluate_nets, result_of_run
 from explorer.core.progress import run_to_end
 from explorer.core.table_export import curves_to_csv
@@ -38,13 +39,15 @@ log = logging.getLogger(__name__)
 
 SMOOTHING = 0.1
 """Weight of the newest batch in the exponential moving average of the training loss."""
-RESULT_COLUMNS = ("Net", "Parameters", "Test accuracy", "Test loss", "Training time", "Epochs", "Weights")
+RESULT_COLUMNS = ("Net", "Parameters", "Test accuracy", "Balanced accuracy", "Test loss", "Training time", "Epochs",
+                  "Weights")
 
 
-def class_labels(key: str = KMNIST_KEY) -> list[str]:
-    """Each class of data set ``key`` as ``"お o"`` (the tables' and figures' labels)."""
-    described = dataset(key)
-    return [f"{glyph} {name}" for glyph, name in zip(described.glyphs, described.class_names, strict=True)]
+def class_labels(key: str | DataSet = KMNIST_KEY) -> list[str]:
+    """Each class of data set ``key`` (or that description) as ``"お o"``; a folder's class by its name."""
+    described = dataset(key) if isinstance(key, str) else key
+    return [name if glyph == name else f"{glyph} {name}"
+            for glyph, name in zip(described.glyphs, described.class_names, strict=True)]
 
 
 def duration(seconds: float) -> str:
@@ -67,6 +70,8 @@ class ResultRow:
     seconds: float | None = None
     epochs: int | None = None
     source: str = ""
+    balanced_accuracy: float | None = None
+    """Mean of the per-class accuracies, percent (``None``: not evaluated here)."""
 
     def texts(self) -> list[str]:
         dash = "–"
@@ -74,6 +79,7 @@ class ResultRow:
             self.name,
             f"{self.parameters:,}",
             dash if self.accuracy is None else f"{self.accuracy:.2f} %",
+            dash if self.balanced_accuracy is None else f"{self.balanced_accuracy:.2f} %",
             dash if self.test_loss is None else f"{self.test_loss:.4f}",
             dash if self.seconds is None else duration(self.seconds),
             dash if self.epochs is None else str(self.epochs),
@@ -140,7 +146,9 @@ class KuzushijiModel:
     """Everything the Kuzushiji tab shows, without Qt (see the module's docstring)."""
 
     dataset: str = KMNIST_KEY
-    """The key of the data set's description (:mod:`explorer.core.kuzushiji.datasets`)."""
+    """The key of the data set's description (:mod:`explorer.core.kuzushiji.datasets`, or ``"folder"``)."""
+    data_set: DataSet | None = None
+    """The description itself when it is none of the known ones (a folder of images: classes from its folders)."""
     results: dict[str, NetResult] = field(default_factory=dict)
     """Net name → the net as last trained or loaded."""
     runs: dict[str, RunCurve] = field(default_factory=dict)
@@ -161,11 +169,29 @@ class KuzushijiModel:
     @property
     def description(self) -> DataSet:
         """The data set's description: classes, names, files, sizes."""
+        if self.data_set is not None and self.data_set.key == self.dataset:
+            return self.data_set
         return dataset(self.dataset)
 
     def labels(self) -> list[str]:
         """Each class as ``"お o"``."""
-        return class_labels(self.dataset)
+        return class_labels(self.description)
+
+    def use_dataset(self, description: DataSet, store: WorkStore | None = None) -> None:
+        """Show the nets of data set ``description`` from now on (each data set's nets are its own).
+
+        With ``store``, that data set's last trained nets are restored from it (damaged ones noted).
+        """
+        self.dataset = description.key
+        self.data_set = description
+        self.results.clear()
+        self.run_history = []
+        self.select(None)
+        if store is not None and description.num_classes:
+            before = len(store.problems)
+            self.results.update(work.restore_results(store, description))
+            self.notes.extend(store.problems[before:])
+            self.select(next(iter(self.names()), None))
 
     # the stored work -------------------------------------------------------------------------------
     @classmethod
@@ -181,7 +207,7 @@ class KuzushijiModel:
         Damaged work is set aside by the store; its messages are kept in :attr:`notes` too.
         """
         before = len(store.problems)
-        self.results.update(work.restore_results(store))
+        self.results.update(work.restore_results(store, self.description))
         for data in work.load_runs(store):
             self.runs[f"kept{len(self.runs) + 1}"] = RunCurve.from_data(data)
         self.run_count = len(self.runs)  # a new run is numbered after the kept ones
@@ -202,6 +228,10 @@ class KuzushijiModel:
         self.run_count += 1
         display = nets.display_name(config.net)
         label = f"{display} · {config.optimizer.upper()} lr {config.lr:g}, batch {config.batch}"
+        if config.class_weighted:
+            label += ", class-weighted"
+        if self.dataset != KMNIST_KEY:
+            label = f"{self.description.title}: {label}"
         self.run_key = f"run{self.run_count}"
         self.run_config = config
         self.run_history = []
@@ -329,11 +359,20 @@ class KuzushijiModel:
             name=nets.display_name(name),
             parameters=nets.parameter_count(result.model),
             accuracy=result.accuracy,
+            balanced_accuracy=self.balanced_accuracy(name),
             test_loss=result.test_loss,
             seconds=result.seconds if result.seconds is not None else result.extra.get("seconds"),
             epochs=len(result.history) if result.history else result.config.epochs,
             source=result.source,
         )
+
+    def balanced_accuracy(self, name: str, epoch: int | None = None) -> float | None:
+        """Net ``name``'s balanced accuracy in percent after ``epoch`` (``None``: not evaluated here)."""
+        evaluation = self.evaluation_at(name, epoch)
+        if evaluation is None:
+            return None
+        value = balanced_accuracy(evaluation.confusion)
+        return None if value != value else 100.0 * value
 
     # the runs' curves ----------------------------------------------------------------------------------
     def runs_of(self, name: str) -> list[RunCurve]:

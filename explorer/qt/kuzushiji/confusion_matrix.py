@@ -1,16 +1,21 @@
-"""A 10×10 confusion matrix: rows true class, columns predicted, counts in the cells.
+"""A confusion matrix of any number of classes: rows true class, columns predicted, counts in the cells.
 
 One ``ImageItem`` (row-major, so ``matrix[true, predicted]`` is drawn at row
 ``true``) with a fixed white-to-blue colour map and a colour bar, plus one
-``TextItem`` per cell created once and updated with ``setText``. Clicking a
+``TextItem`` per cell created when the classes are set and updated with ``setText``. Clicking a
 cell emits :attr:`ConfusionMatrixView.cell_clicked` ``(true, predicted)``.
+
+Past :data:`NUMBERS_UP_TO` classes (Kuzushiji-49's 49×49) the cells' numbers are hidden until the
+user zooms in (mouse wheel; drag to pan; the view's numbers come back once few enough cells show), the
+axes show glyphs only, and the classes may be put in an order that brings often-confused classes
+together (:meth:`ConfusionMatrixView.set_order`, from ``metrics.confusion_order``).
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, QRectF, Signal
+from PySide6.QtCore import QPointF, QRectF, Signal, Slot
 from PySide6.QtGui import QFont, QImage, QPainter
 from PySide6.QtWidgets import QGraphicsRectItem
 
@@ -18,6 +23,8 @@ COLORS = pg.ColorMap([0.0, 0.5, 1.0], [(255, 255, 255), (107, 174, 214), (8, 48,
 """White (no images) to dark blue (the largest cell)."""
 DARK_FROM = 0.55
 """Cells above this share of the colour scale get white text."""
+NUMBERS_UP_TO = 16
+"""Most rows (or columns) in view for the cells' numbers to be drawn."""
 
 
 class ConfusionMatrixView(pg.GraphicsLayoutWidget):
@@ -27,58 +34,136 @@ class ConfusionMatrixView(pg.GraphicsLayoutWidget):
 
     def __init__(self, labels: list[str], font: QFont | None = None, parent=None):
         super().__init__(parent=parent)
-        self.labels = list(labels)
-        n = len(self.labels)
-        self.matrix = np.zeros((n, n), dtype=np.int64)
+        self.labels: list[str] = []
+        self.order: list[int] = []
+        """Display position → class: the classes in the order shown."""
+        self.matrix = np.zeros((0, 0), dtype=np.int64)
         self.selected: tuple[int, int] | None = None
         self.setMinimumSize(320, 300)
         self.plot = self.addPlot(row=0, col=0)
         self.plot.setMenuEnabled(False)
         self.plot.hideButtons()
-        self.plot.setMouseEnabled(x=False, y=False)
         self.plot.invertY(True)
-        self.plot.setRange(xRange=(0, n), yRange=(0, n), padding=0)
-        self.plot.vb.setLimits(xMin=0, xMax=n, yMin=0, yMax=n)
         self.plot.setLabel("left", "true class")
         self.plot.setLabel("bottom", "predicted class")
-        for side in ("left", "bottom"):
-            axis = self.plot.getAxis(side)
-            axis.setTicks([[(i + 0.5, self.tick_label(side, i)) for i in range(n)]])
-            # pyqtgraph drops a level of labels that fills over 80 % of the axis; these must all show.
-            # and one whose text passes the axis end ("を wo", last): let it overhang a little.
-            axis.setStyle(textFillLimits=[(0, 1.0)], autoExpandTextSpace=True, hideOverlappingLabels=20)
-            if font is not None:
-                axis.setStyle(tickFont=font)
+        self.tick_font = font
         self.image = pg.ImageItem(axisOrder="row-major")
         self.plot.addItem(self.image)
         self.colorbar = pg.ColorBarItem(values=(0, 1), colorMap=COLORS, interactive=False, label="images")
         self.colorbar.setImageItem(self.image, insert_in=self.plot)
-        cell_font = QFont(font) if font is not None else QFont()
-        cell_font.setPointSizeF(9)
+        self.cell_font = QFont(font) if font is not None else QFont()
+        self.cell_font.setPointSizeF(9)
         self.texts: list[list[pg.TextItem]] = []
-        for r in range(n):
-            row = []
-            for c in range(n):
-                text = pg.TextItem("", anchor=(0.5, 0.5))
-                text.setFont(cell_font)
-                text.setPos(c + 0.5, r + 0.5)
-                self.plot.addItem(text)
-                row.append(text)
-            self.texts.append(row)
         self.highlight = QGraphicsRectItem(0, 0, 1, 1)
         self.highlight.setPen(pg.mkPen((220, 30, 30), width=3, cosmetic=True))
         self.highlight.setVisible(False)
         self.plot.addItem(self.highlight)
         self.plot.scene().sigMouseClicked.connect(self._on_scene_clicked)
+        self.plot.vb.sigRangeChanged.connect(self._on_range_changed)
+        self.set_labels(labels)
+
+    @property
+    def size_in_classes(self) -> int:
+        """How many classes (rows and columns) the matrix has."""
+        return len(self.labels)
+
+    def set_labels(self, labels: list[str]) -> None:
+        """Use these classes (their number sets the matrix's size), in their own order, with empty counts."""
+        if list(labels) == self.labels and self.texts:
+            return
+        for row in self.texts:
+            for text in row:
+                self.plot.removeItem(text)
+        self.labels = list(labels)
+        n = len(self.labels)
+        self.order = list(range(n))
+        self.matrix = np.zeros((n, n), dtype=np.int64)
+        self.select(None)
+        zoomable = n > NUMBERS_UP_TO
+        self.plot.setMouseEnabled(x=zoomable, y=zoomable)
+        self.plot.vb.setLimits(xMin=0, xMax=max(n, 1), yMin=0, yMax=max(n, 1), minXRange=min(n, 4) or 1,
+                               minYRange=min(n, 4) or 1)
+        self.plot.setRange(xRange=(0, max(n, 1)), yRange=(0, max(n, 1)), padding=0)
+        for side in ("left", "bottom"):
+            axis = self.plot.getAxis(side)
+            # pyqtgraph drops a level of labels that fills over 80 % of the axis; these must all show.
+            # and one whose text passes the axis end ("を wo", last): let it overhang a little.
+            axis.setStyle(textFillLimits=[(0, 1.0)], autoExpandTextSpace=True, hideOverlappingLabels=20)
+            if self.tick_font is not None:
+                axis.setStyle(tickFont=self.tick_font)
+        self._set_ticks()
+        self.texts = []
+        for r in range(n):
+            row = []
+            for c in range(n):
+                text = pg.TextItem("", anchor=(0.5, 0.5))
+                text.setFont(self.cell_font)
+                text.setPos(c + 0.5, r + 0.5)
+                self.plot.addItem(text)
+                row.append(text)
+            self.texts.append(row)
         self.set_matrix(self.matrix)
+
+    def set_order(self, order: list[int] | None) -> None:
+        """Show the classes in ``order`` (display position → class; ``None``: their own order)."""
+        n = len(self.labels)
+        order = list(range(n)) if order is None else [int(i) for i in order]
+        if sorted(order) != list(range(n)):
+            raise ValueError("the order must hold every class once")
+        selected = self.selected
+        self.order = order
+        self._set_ticks()
+        self.set_matrix(self.matrix)
+        self.select(*(selected or (None, None)))
+
+    def _set_ticks(self) -> None:
+        for side in ("left", "bottom"):
+            self.plot.getAxis(side).setTicks(
+                [[(i + 0.5, self.tick_label(side, k)) for i, k in enumerate(self.order)]])
+
+    def _position(self, cls: int) -> int:
+        return self.order.index(cls)
+
+    @Slot()
+    def _on_range_changed(self, *_) -> None:
+        self._show_numbers()
+
+    def numbers_shown(self) -> bool:
+        """Whether the cells' numbers are drawn (few enough cells in view)."""
+        (x0, x1), (y0, y1) = self.plot.vb.viewRange()
+        return max(x1 - x0, y1 - y0) <= NUMBERS_UP_TO + 0.5
+
+    def _show_numbers(self) -> None:
+        shown = self.numbers_shown()
+        for row in self.texts:
+            for text in row:
+                text.setVisible(shown)
+
+    def zoom_to(self, true: int, predicted: int, cells: int = 8) -> None:
+        """Zoom in around cell (true, predicted), ``cells`` rows and columns in view."""
+        n = len(self.labels)
+        r, c = self._position(true), self._position(predicted)
+        half = cells / 2
+        x0 = min(max(0.0, c + 0.5 - half), max(0.0, n - cells))
+        y0 = min(max(0.0, r + 0.5 - half), max(0.0, n - cells))
+        self.plot.setRange(xRange=(x0, x0 + cells), yRange=(y0, y0 + cells), padding=0)
+
+    def zoom_out(self) -> None:
+        """Show the whole matrix."""
+        n = max(len(self.labels), 1)
+        self.plot.setRange(xRange=(0, n), yRange=(0, n), padding=0)
 
     def tick_label(self, side: str, i: int) -> str:
         """Class ``i``'s label: "を wo" on the left, kana over romaji below.
 
         Stacked, a column label is as wide as its romaji: ten fit under a
-        matrix 300 px wide, where "を wo" side by side ran together.
+        matrix 300 px wide, where "を wo" side by side ran together. Past
+        :data:`NUMBERS_UP_TO` classes only the glyph ("を"), so that more of them fit.
         """
-        return self.labels[i].replace(" ", "\n", 1) if side == "bottom" else self.labels[i]
+        label = self.labels[i]
+        if len(self.labels) > NUMBERS_UP_TO:
+            return label.split(" ", 1)[0]
+        return label.replace(" ", "\n", 1) if side == "bottom" else label
 
     def shown_tick_labels(self, side: str = "bottom") -> list[tuple[str, QRectF]]:
         """The tick labels pyqtgraph draws now on ``side`` and where (those it drops are missing)."""
@@ -94,22 +179,26 @@ class ConfusionMatrixView(pg.GraphicsLayoutWidget):
     def set_matrix(self, matrix: np.ndarray) -> None:
         """Show ``matrix`` (int counts, rows true, columns predicted)."""
         self.matrix = np.asarray(matrix, dtype=np.int64)
-        top = max(1, int(self.matrix.max()))
         n = len(self.labels)
-        self.image.setImage(self.matrix.astype(np.float32), levels=(0, top), rect=QRectF(0, 0, n, n))
+        if self.matrix.shape != (n, n):
+            raise ValueError(f"a {n}×{n} matrix is needed, not {self.matrix.shape}")
+        top = max(1, int(self.matrix.max())) if self.matrix.size else 1
+        shown = self.matrix[np.ix_(self.order, self.order)] if n else self.matrix
+        self.image.setImage(shown.astype(np.float32), levels=(0, top), rect=QRectF(0, 0, max(n, 1), max(n, 1)))
         self.colorbar.setLevels((0, top))
         # An empty matrix (nothing evaluated yet) has no scale to read: a 0–1 key would mean nothing.
         self.colorbar.axis.setStyle(showValues=bool(self.matrix.any()))
         for r, row in enumerate(self.texts):
             for c, text in enumerate(row):
-                count = int(self.matrix[r, c])
+                count = int(shown[r, c])
                 text.setText(str(count) if count or r == c else "·")
                 dark = count / top > DARK_FROM
                 text.setColor((255, 255, 255) if dark else (20, 20, 20))
+        self._show_numbers()
 
     def cell_text(self, true: int, predicted: int) -> str:
-        """The text shown in one cell (for tests and accessibility)."""
-        return self.texts[true][predicted].toPlainText()
+        """The text of cell (true class, predicted class), wherever the order puts it (for tests and accessibility)."""
+        return self.texts[self._position(true)][self._position(predicted)].toPlainText()
 
     def select(self, true: int | None, predicted: int | None = None) -> None:
         """Outline one cell, or none."""
@@ -118,12 +207,12 @@ class ConfusionMatrixView(pg.GraphicsLayoutWidget):
             self.highlight.setVisible(False)
             return
         self.selected = (true, predicted)
-        self.highlight.setRect(predicted, true, 1, 1)
+        self.highlight.setRect(self._position(predicted), self._position(true), 1, 1)
         self.highlight.setVisible(True)
 
     def cell_position(self, true: int, predicted: int):
         """Where cell (true, predicted) lies in this widget's viewport (to click it)."""
-        scene = self.plot.vb.mapViewToScene(QPointF(predicted + 0.5, true + 0.5))
+        scene = self.plot.vb.mapViewToScene(QPointF(self._position(predicted) + 0.5, self._position(true) + 0.5))
         return self.mapFromScene(scene)
 
     def _on_scene_clicked(self, event) -> None:
@@ -131,5 +220,6 @@ class ConfusionMatrixView(pg.GraphicsLayoutWidget):
         col, row = int(np.floor(point.x())), int(np.floor(point.y()))
         n = len(self.labels)
         if 0 <= row < n and 0 <= col < n:
-            self.select(row, col)
-            self.cell_clicked.emit(row, col)
+            true, predicted = self.order[row], self.order[col]
+            self.select(true, predicted)
+            self.cell_clicked.emit(true, predicted)

@@ -22,14 +22,14 @@ from explorer.qt.widgets.buttons import button as _button
 from explorer.qt.widgets.task_panel import TaskPanel
 
 COURSE = TrainConfig()
-PARAMETERS = {name: nets.parameter_count(nets.create(name, seed=0)) for name in nets.NETS}
+PARAMETERS = {name: nets.parameters_of(name) for name in nets.NETS}
 """Trainable parameters per net (7,850 / 101,770 / 431,242)."""
 DESCRIPTIONS = {
     "lin": "784 → 10 linear, log-softmax",
     "full": "784 → 128 tanh → 10, log-softmax",
     "conv": "conv 32 3×3 → pool → conv 64 3×3 → pool → 256 ReLU → 10",
 }
-SETTINGS_KEYS = ("net", "optimizer", "lr", "momentum", "batch", "epochs", "seed", "shuffle")
+SETTINGS_KEYS = ("net", "optimizer", "lr", "momentum", "batch", "epochs", "seed", "shuffle", "class_weighted")
 
 
 class TrainingControls(QWidget):
@@ -65,6 +65,12 @@ class TrainingControls(QWidget):
         self.shuffle = QCheckBox("Shuffle the training images every epoch")
         self.shuffle.setChecked(COURSE.shuffle)
         self.shuffle.setToolTip("The course shuffles; switch off to see what a fixed order does")
+        self.class_weighted = QCheckBox("Weigh the classes (for imbalanced data)")
+        self.class_weighted.setObjectName("classWeighted")
+        self.class_weighted.setChecked(COURSE.class_weighted)
+        self.class_weighted.setToolTip(
+            "Each class's loss weighed by the inverse of its number of training images, so a rare class "
+            "counts as much as a common one (Kuzushiji-49; judge it by balanced accuracy)")
         self.course_button = _button("Course settings", "Reset the hyperparameters to the course's")
         self.course_button.clicked.connect(self.reset_to_course)
 
@@ -108,6 +114,7 @@ class TrainingControls(QWidget):
         form.addRow("Epochs", self.epochs)
         form.addRow("Seed", self.seed)
         form.addRow(self.shuffle)
+        form.addRow(self.class_weighted)
         form.addRow(self.course_button)
         run_box = QGroupBox("Run")
         run_layout = QVBoxLayout(run_box)
@@ -167,6 +174,7 @@ class TrainingControls(QWidget):
         self.epochs.setValue(COURSE.epochs)
         self.seed.setValue(COURSE.seed or 0)
         self.shuffle.setChecked(COURSE.shuffle)
+        self.class_weighted.setChecked(COURSE.class_weighted)
 
     def config(self, net: str | None = None, device: str = "cpu") -> TrainConfig:
         """The settings as shown, for ``net`` (default: the chosen one)."""
@@ -178,6 +186,7 @@ class TrainingControls(QWidget):
             batch=self.batch.value(),
             seed=self.seed.value(),
             shuffle=self.shuffle.isChecked(),
+            class_weighted=self.class_weighted.isChecked(),
             optimizer=self.optimizer.currentData(),
             device=device,
         )

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QListWidget,
+    QPushButton,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -25,13 +26,15 @@ from PySide6.QtWidgets import (
 from superqt import QLabeledSlider
 
 from explorer.core.kuzushiji import nets
-from explorer.core.kuzushiji.classes import CLASSES
+from explorer.core.kuzushiji.datasets import KMNIST, DataSet
 from explorer.core.kuzushiji.evaluation import (
     Evaluation,
     cell_examples,
     format_pair,
     most_confused_pairs,
 )
+from explorer.core.kuzushiji.metrics import balanced_accuracy, confusion_order
+from explorer.core.kuzushiji.model import class_labels
 from explorer.core.kuzushiji.results import NetResult
 from explorer.qt.kuzushiji.confusion_matrix import ConfusionMatrixView
 from explorer.qt.kuzushiji.image_gallery import ImageGallery
@@ -59,7 +62,8 @@ class EvaluationPage(QWidget):
         self.evaluation: Evaluation | None = None
         self.cell: tuple[int, int] | None = None
         font = kana_font(10)
-        labels = [f"{k} {r}" for k, r in CLASSES]
+        self.description: DataSet = KMNIST
+        labels = class_labels(KMNIST)
 
         self.net = QComboBox()
         self.net.setObjectName("evaluationNet")
@@ -78,6 +82,20 @@ class EvaluationPage(QWidget):
         self.matrix = ConfusionMatrixView(labels, font)
         self.matrix.setToolTip("Rows: true class; columns: predicted class. Click a cell to see its images")
         self.matrix.cell_clicked.connect(self.open_cell)
+        self.order_choice = QComboBox()
+        self.order_choice.setObjectName("matrixOrder")
+        self.order_choice.addItem("Classes in their order", "classes")
+        self.order_choice.addItem("Often confused classes together", "confusion")
+        self.order_choice.setToolTip("The order of the matrix's rows and columns: by class, or one that puts "
+                                     "classes often mistaken for each other side by side")
+        self.order_choice.currentIndexChanged.connect(self._apply_order)
+        self.zoom_button = QPushButton("Zoom in")
+        self.zoom_button.setObjectName("matrixZoomIn")
+        self.zoom_button.setToolTip("Zoom in around the chosen cell (or drag and use the wheel on the matrix)")
+        self.zoom_button.clicked.connect(self.zoom_in)
+        self.whole_button = QPushButton("Whole matrix")
+        self.whole_button.setObjectName("matrixZoomOut")
+        self.whole_button.clicked.connect(self.matrix.zoom_out)
 
         self.per_class_view = PerClassView(font)
         self.per_class = self.per_class_view.table
@@ -109,6 +127,11 @@ class EvaluationPage(QWidget):
         top.addSpacing(16)
         top.addWidget(QLabel("Epoch"))
         top.addWidget(self.epoch, 1)
+        top.addSpacing(16)
+        top.addWidget(QLabel("Matrix"))
+        top.addWidget(self.order_choice)
+        top.addWidget(self.zoom_button)
+        top.addWidget(self.whole_button)
 
         side = QSplitter(Qt.Orientation.Vertical)
         for title, widget in (("Per-class accuracy", self.per_class_view), ("Most confused pairs", self.pairs)):
@@ -143,6 +166,30 @@ class EvaluationPage(QWidget):
         layout.addWidget(split, 1)
 
     # public ------------------------------------------------------------------------------
+    def set_dataset(self, description: DataSet) -> None:
+        """Show the classes of ``description`` (their number sets the matrix's and the tables' sizes)."""
+        if description.num_classes == 0:  # a folder data set before any folder: keep the last classes
+            return
+        self.description = description
+        self.cell = None
+        self.matrix.set_labels(class_labels(description))
+        self.per_class_view.set_classes(description.labels(), list(description.glyphs))
+        many = description.num_classes > 16
+        self.zoom_button.setVisible(many)
+        self.whole_button.setVisible(many)
+        self.show_epoch(self.epoch.value())
+
+    @Slot()
+    def zoom_in(self) -> None:
+        """Zoom the matrix in around the chosen cell (the first cell when none is chosen)."""
+        true, predicted = self.cell if self.cell is not None else (0, 0)
+        self.matrix.zoom_to(true, predicted)
+
+    @Slot()
+    def _apply_order(self, *_) -> None:
+        by_confusion = self.order_choice.currentData() == "confusion" and self.evaluation is not None
+        self.matrix.set_order(confusion_order(self.matrix.matrix) if by_confusion else None)
+
     def set_results(self, results: dict[str, NetResult], test_images: torch.Tensor | None) -> None:
         """The nets to choose from and the test images their evaluations refer to."""
         self.results = results
@@ -186,11 +233,15 @@ class EvaluationPage(QWidget):
                 evaluation = result.history[epoch - 1].evaluation
             else:
                 evaluation = result.evaluation
+        n = self.matrix.size_in_classes
+        if evaluation is not None and evaluation.confusion.shape != (n, n):
+            evaluation = None  # of another data set's classes
         self.evaluation = evaluation
         self.selection_changed.emit(result.name if result is not None else None, epoch)
         self._show_summary(result, evaluation, epoch)
-        matrix = evaluation.confusion if evaluation is not None else np.zeros((len(CLASSES),) * 2, dtype=np.int64)
+        matrix = evaluation.confusion if evaluation is not None else np.zeros((n, n), dtype=np.int64)
         self.matrix.set_matrix(matrix)
+        self._apply_order()
         self._show_per_class(evaluation)
         self._show_pairs(matrix)
         if self.cell is not None and evaluation is not None:
@@ -211,14 +262,15 @@ class EvaluationPage(QWidget):
         examples = [(i, c) for i, c in cell_examples(evaluation, true, predicted) if i < len(self.test_images)]
         shown = examples[:MAX_CELL_IMAGES]
         images = [self.test_images[i].numpy() for i, _ in shown] if shown else []
-        (tk, tr), (pk, pr) = CLASSES[true], CLASSES[predicted]
+        true_label, predicted_label = self.description.label(true), self.description.label(predicted)
         captions = [f"{100 * c:.0f} %" for _, c in shown]
-        tips = [f"test image {i:,}: a {tk} ({tr}), {pk} ({pr}) with {100 * c:.1f} % confidence" for i, c in shown]
+        tips = [f"test image {i:,}: a {true_label}, {predicted_label} with {100 * c:.1f} % confidence"
+                for i, c in shown]
         self.gallery.set_images(images, captions, [i for i, _ in shown], tips)
-        what = "right" if true == predicted else f"predicted as {pk} ({pr})"
+        what = "right" if true == predicted else f"predicted as {predicted_label}"
         more = f", showing the {MAX_CELL_IMAGES} most confident" if len(examples) > MAX_CELL_IMAGES else ""
         self.gallery_title.setText(
-            f"True {tk} ({tr}) {what}: {len(examples)} test images{more}, most confident first"
+            f"True {escape(true_label)} {escape(what)}: {len(examples)} test images{more}, most confident first"
         )
 
     def open_image(self, row: int) -> TestImageDialog | None:
@@ -229,7 +281,7 @@ class EvaluationPage(QWidget):
         models = {name: r.model for name, r in self.results.items()}
         if self.image_dialog is not None:
             self.image_dialog.close()
-        dialog = TestImageDialog(self.test_images[index].numpy(), index, self.cell[0], models, self)
+        dialog = TestImageDialog(self.test_images[index].numpy(), index, self.cell[0], models, self, self.description)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.send_to_draw.connect(self.send_to_draw)
         dialog.destroyed.connect(lambda: setattr(self, "image_dialog", None))
@@ -248,9 +300,11 @@ class EvaluationPage(QWidget):
             self.summary.setText(f"<b>{name}</b> from {escape(result.source)}{saved}: not evaluated yet, it needs the data.")
             return
         when = f"after epoch {epoch} of {len(result.history)}" if result.history else escape(result.source)
+        balanced = 100.0 * balanced_accuracy(evaluation.confusion)
         self.summary.setText(
             f"<b>{name}</b> {when}: test accuracy <b>{evaluation.accuracy:.2f} %</b> "
-            f"({evaluation.correct:,}/{evaluation.total:,}), average test loss <b>{evaluation.test_loss:.4f}</b>"
+            f"({evaluation.correct:,}/{evaluation.total:,}), balanced accuracy <b>{balanced:.2f} %</b> "
+            f"(the mean of the per-class accuracies), average test loss <b>{evaluation.test_loss:.4f}</b>"
         )
 
     def _show_per_class(self, evaluation: Evaluation | None) -> None:
@@ -261,7 +315,7 @@ class EvaluationPage(QWidget):
         self.pairs.clear()
         self._pair_cells = []
         for true, predicted, count in most_confused_pairs(matrix, PAIRS):
-            self.pairs.addItem(format_pair(true, predicted, count))
+            self.pairs.addItem(format_pair(true, predicted, count, self.description))
             self._pair_cells.append((true, predicted))
         self.pairs.blockSignals(False)
 

@@ -439,6 +439,7 @@ def report_sections(model: KuzushijiModel) -> list[ReportSection]:
         if model.runs_of(name):
             report_figures.append(report_figure(model_curves_figure(model, name, "loss", chart)))
         text = [f"{row['Parameters']} parameters; test accuracy {row['Test accuracy']}, "
+                f"balanced accuracy {row['Balanced accuracy']}, "
                 f"test loss {row['Test loss']}; weights {result.source}."]
         settings = dict(result.config.as_dict())
         settings["parameters"] = row["Parameters"]

@@ -7,8 +7,9 @@ it gives the true class, and "Send to Draw page" to look inside the nets.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
-import torch
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
@@ -21,28 +22,31 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from torch import nn
 
 from explorer.core.kuzushiji import nets
-from explorer.core.kuzushiji.classes import CLASSES
+from explorer.core.kuzushiji.datasets import KMNIST, DataSet
 from explorer.core.kuzushiji.inputs import normalise
 from explorer.core.kuzushiji.preprocess import Preprocessed, classify, top_k
 from explorer.qt.kuzushiji.image_gallery import grey_pixmap
 from explorer.qt.kuzushiji.prediction_panel import kana_font
+
+if TYPE_CHECKING:
+    from torch import nn
 
 ZOOM = 8
 
 
 def probabilities(models: dict[str, nn.Module], image: np.ndarray) -> dict[str, np.ndarray]:
     """Each net's ten probabilities for a raw uint8 28×28 test image (as the evaluation feeds it)."""
+    import torch
+
     raw = torch.from_numpy(np.ascontiguousarray(image, dtype=np.uint8))[None]
     pre = Preprocessed(array28=np.asarray(image, np.float32) / 255.0, tensor=normalise(raw).reshape(1, 1, 28, 28))
     return classify(models, pre)
 
 
-def _label(cls: int) -> str:
-    kana, romaji = CLASSES[cls]
-    return f"{kana} ({romaji})"
+def _label(cls: int, dataset: DataSet = KMNIST) -> str:
+    return dataset.label(cls)
 
 
 class TestImageDialog(QDialog):
@@ -52,7 +56,7 @@ class TestImageDialog(QDialog):
     send_to_draw = Signal(object, str)
 
     def __init__(self, image: np.ndarray, index: int, true: int, models: dict[str, nn.Module],
-                 parent: QWidget | None = None):
+                 parent: QWidget | None = None, dataset: DataSet = KMNIST):
         super().__init__(parent)
         self.image = np.asarray(image, dtype=np.uint8)
         self.setWindowTitle(f"Test image {index:,}")
@@ -61,16 +65,16 @@ class TestImageDialog(QDialog):
         picture.setObjectName("testImageLarge")
         picture.setPixmap(grey_pixmap(self.image, ZOOM))
         picture.setFixedSize(28 * ZOOM, 28 * ZOOM)
-        self.heading = QLabel(f"Test image {index:,}: a {_label(true)}")
+        self.heading = QLabel(f"Test image {index:,}: a {_label(true, dataset)}")
         self.heading.setFont(kana_font(13, bold=True))
         self.table = QTableWidget(len(self.probabilities), 3)
         self.table.setObjectName("testImageReadings")
         self.table.setFont(kana_font(10))
-        self.table.setHorizontalHeaderLabels(["Net", "Reads (top 3)", f"P({CLASSES[true][0]})"])
+        self.table.setHorizontalHeaderLabels(["Net", "Reads (top 3)", f"P({dataset.glyphs[true]})"])
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         for r, (name, probs) in enumerate(self.probabilities.items()):
-            tops = ", ".join(f"{_label(c)} {100 * p:.1f} %" for c, p in top_k(probs, 3))
+            tops = ", ".join(f"{_label(c, dataset)} {100 * p:.1f} %" for c, p in top_k(probs, 3))
             for c, text in enumerate((nets.display_name(name), tops, f"{100 * probs[true]:.1f} %")):
                 self.table.setItem(r, c, QTableWidgetItem(text))
         self.table.resizeColumnsToContents()

@@ -49,6 +49,7 @@ class PerClassView(QTabWidget):
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap)
         header.sectionResized.connect(self._fit_header)
         self.table.setToolTip("Share of each class's test images the net gets right (right-click: copy, CSV)")
+        self.glyphs = [kana for kana, _ in CLASSES]
         for i, (kana, romaji) in enumerate(CLASSES):
             self.table.setItem(i, 0, QTableWidgetItem(f"{kana} ({romaji})"))
 
@@ -84,6 +85,19 @@ class PerClassView(QTabWidget):
         self.addTab(self.bars, "Bars")
         self.show_evaluation(None)
 
+    def set_classes(self, labels: list[str], glyphs: list[str]) -> None:
+        """Show the classes ``labels`` (table rows) with ``glyphs`` under the bars, e.g. 49 for Kuzushiji-49."""
+        n = len(labels)
+        self.glyphs = list(glyphs)
+        self.table.setRowCount(n)
+        for i, label in enumerate(labels):
+            self.table.setItem(i, 0, QTableWidgetItem(label))
+        plot = self.bars.getPlotItem()
+        plot.setXRange(-0.6, n - 0.4, padding=0)
+        plot.getAxis("bottom").setTicks([[(i, g) for i, g in enumerate(glyphs)]])
+        self.bar_item.setOpts(x=np.arange(n), height=np.zeros(n))
+        self.show_evaluation(None)
+
     def header_lines(self) -> int:
         """Lines the column headers need at their current widths (1, or 2 when one must wrap)."""
         header = self.table.horizontalHeader()
@@ -100,8 +114,11 @@ class PerClassView(QTabWidget):
 
     def show_evaluation(self, evaluation: Evaluation | None) -> None:
         """Fill the table and the bars from ``evaluation`` (dashes and no bars without one)."""
-        heights = np.zeros(len(CLASSES))
-        for i in range(len(CLASSES)):
+        n = self.table.rowCount()
+        if evaluation is not None and len(evaluation.confusion) != n:
+            evaluation = None  # of another data set's classes
+        heights = np.zeros(n)
+        for i in range(n):
             if evaluation is None or not evaluation.confusion[i].sum():
                 texts = ("–", "–")
             else:

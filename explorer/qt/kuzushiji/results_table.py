@@ -50,6 +50,12 @@ class ResultsTable(QTableWidget):
                 item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             self.setItem(r, c, item)
 
+    def keep_only(self, keys: list[str]) -> None:
+        """Remove the rows of every key not in ``keys`` (the nets of another data set)."""
+        for key in [k for k in self.keys if k not in keys]:
+            self.removeRow(self.keys.index(key))
+            self.keys.remove(key)
+
     def row_texts(self, key: str) -> dict[str, str]:
         """The texts of row ``key`` by column title."""
         r = self.keys.index(key)

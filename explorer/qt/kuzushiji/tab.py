@@ -127,6 +127,7 @@ class KuzushijiTab(ExperimentTab):
         self.draw_button.clicked.connect(self._show_draw_page)
         self.data_page.data_changed.connect(self._on_data_changed)
         self.data_page.data_failed.connect(self._on_data_failed)
+        self.data_page.dataset_chosen.connect(self._on_dataset_chosen)
         self.controls.train_button.clicked.connect(self._on_train_clicked)
         self.controls.train_all_button.clicked.connect(self.train_all)
         self.results_table.row_selected.connect(self.evaluation_page.select_net)
@@ -142,13 +143,36 @@ class KuzushijiTab(ExperimentTab):
         for key in SETTINGS_KEYS:
             self.settings.bind(key, getattr(self.controls, key))
         self.settings.bind("page", self.pages, restore=False)
+        choice = self.data_page.dataset_choice
+        choice.blockSignals(True)  # the chosen data set is taken up once, below, not piecemeal while restoring
+        try:
+            self.settings.bind("dataset", choice)
+        finally:
+            choice.blockSignals(False)
+        self.data_page.show_choice()
+        self._use_dataset(self.data_page.description(), restore=False)
 
     # data ---------------------------------------------------------------------------------------
     @Slot(object)
+    def _on_dataset_chosen(self, description) -> None:
+        """The user chose another data set: its own nets (and, once loaded, its data) from now on."""
+        self._use_dataset(description)
+
+    def _use_dataset(self, description, restore: bool = True) -> None:
+        self.data = self.evaluator.data = None
+        self.model.use_dataset(description, self.work if restore else None)
+        self.evaluation_page.set_dataset(description)
+        self._show_results()
+        if restore:
+            self.report_problems(self.work)
+
+    @Slot(object)
     def _on_data_changed(self, data: KMNIST) -> None:
+        if data.dataset != self.model.description:  # an import of another data set, or a folder's new classes
+            self._use_dataset(data.dataset)
         self.data = self.evaluator.data = data
         self.controls.data_note.setVisible(False)
-        self.status_message.emit(f"KMNIST data: {data.describe()}")
+        self.status_message.emit(f"{data.dataset.title} data: {data.describe()}")
         self._feed_draw_page()
         stale = self.model.forget_stale(len(data.test_images))
         self._show_results()
@@ -180,7 +204,8 @@ class KuzushijiTab(ExperimentTab):
             return False
         if self.data is None:
             show_error(self, "No data to train on",
-                       "Download or import the KMNIST data first (Data page), or click Get started.")
+                       f"Download or import the {self.model.description.title} data first (Data page), "
+                       "or click Get started.")
             self.pages.setCurrentWidget(self.data_page)
             return False
         config = config or self.controls.config(device=self.device)
@@ -192,12 +217,12 @@ class KuzushijiTab(ExperimentTab):
         display = nets.display_name(config.net)
         curve = self.model.start_run(config)
         self.curves.start_run(self.model.run_key, curve.label, curve)
-        model = nets.create(config.net, seed=config.seed)
+        model = nets.create(config.net, seed=config.seed, dataset=self.data.dataset)
         self.task = Task(engine.train, model, self.data, config, name="kmnist-train", parent=self)
         self.task.bind(progress=self._on_progress, succeeded=self._on_trained, failed=self._on_train_failed,
                        cancelled=self._on_train_cancelled, finished=self._on_train_finished,
                        panel=self.controls.task_panel, message=f"Training {display} ({config.epochs} epochs)…",
-                       disable=[*self.controls.run_buttons(), self.get_started_button])
+                       disable=[*self.controls.run_buttons(), self.get_started_button, self.data_page.dataset_choice])
         self.pages.setCurrentWidget(self.train_page)
         self.task.start()
         return True

@@ -36,5 +36,6 @@ class TrainPage(QSplitter):
 
     def show_results(self, model: KuzushijiModel) -> None:
         """One row per trained net of ``model``, in the course's order."""
+        self.results_table.keep_only(model.names())
         for name in model.names():
             self.results_table.set_row(name, model.result_row(name))

@@ -75,7 +75,7 @@ def test_the_results_row_and_the_curves_csv_state_the_models_numbers(data, store
     last = trained.history[-1]
     row = model.result_row("lin").by_column()
     assert row == {"Net": "NetLin", "Parameters": "7,850", "Test accuracy": f"{last.accuracy:.2f} %",
-                   "Test loss": f"{last.test_loss:.4f}", "Training time": "1:15", "Epochs": "2",
+                   "Balanced accuracy": f"{last.balanced_accuracy:.2f} %", "Test loss": f"{last.test_loss:.4f}", "Training time": "1:15", "Epochs": "2",
                    "Weights": "trained here, saved as kuzushiji_lin.pt"}
     assert model.curves_who() == ("NetLin", "lin")
     rows = list(csv.DictReader(io.StringIO(model.curves_csv())))

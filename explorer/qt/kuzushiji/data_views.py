@@ -1,0 +1,202 @@
+"""The Data page's own views: the folder-of-images panel and the per-class counts.
+
+:class:`FolderPanel` is where a folder of class folders is chosen, with how its pictures become
+28×28 ("as a drawing" or "plain resize", a few of its pictures shown both ways, prepared in a
+background task), the seed of the training/test split, the Import button, and afterwards the
+plain list of the files that could not be read. :class:`ClassCounts` shows how many training and
+test images each class has, so an imbalanced data set (Kuzushiji-49) is seen to be one.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from PySide6.QtCore import Qt, Slot
+from PySide6.QtWidgets import (
+    QComboBox,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QListWidget,
+    QPushButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from explorer.core.kuzushiji import folder_data
+from explorer.core.kuzushiji.metrics import class_counts
+from explorer.qt.dialogs import choose_folder
+from explorer.qt.kuzushiji.image_gallery import ImageGallery
+from explorer.qt.kuzushiji.prediction_panel import kana_font
+from explorer.qt.messages import show_error
+from explorer.qt.workers import Task
+
+PREPARATIONS = (
+    ("As a drawing: cropped to the ink, strokes evened, centred", "drawing"),
+    ("Plain resize of the whole picture", "resize"),
+)
+
+
+class FolderPanel(QGroupBox):
+    """Choose a folder of class folders, how its pictures are prepared, and import it."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__("Folder of images", parent)
+        self.folder: Path | None = None
+        self.task: Task | None = None
+        self.choose_button = QPushButton("Choose folder…")
+        self.choose_button.setObjectName("chooseImageFolder")
+        self.choose_button.setToolTip("A folder with one sub-folder per class; the sub-folders' names are the classes")
+        self.choose_button.clicked.connect(self.ask_folder)
+        self.folder_label = QLabel("No folder chosen", wordWrap=True)
+        self.folder_label.setObjectName("imageFolderName")
+        self.preparation_choice = QComboBox()
+        self.preparation_choice.setObjectName("preparationChoice")
+        for text, key in PREPARATIONS:
+            self.preparation_choice.addItem(text, key)
+        self.preparation_choice.setToolTip(
+            "How each picture becomes 28×28: as the Draw page prepares a drawing, or shrunk as it is")
+        self.seed_box = QSpinBox(minimum=0, maximum=2**31 - 1, value=0)
+        self.seed_box.setObjectName("splitSeed")
+        self.seed_box.setToolTip("The seed of the training/test split (a fifth of each class for test)")
+        self.examples = ImageGallery(zoom=2, font=kana_font(9))
+        self.examples.setObjectName("preparationExamples")
+        self.examples.setMaximumHeight(170)
+        self.examples.setToolTip("A few of the folder's pictures, prepared both ways")
+        self.import_button = QPushButton("Import")
+        self.import_button.setObjectName("importImageFolder")
+        self.import_button.setEnabled(False)
+        self.import_button.setToolTip("Read every picture in the background, then keep them in the data folder")
+        self.unreadable_title = QLabel("")
+        self.unreadable_list = QListWidget()
+        self.unreadable_list.setObjectName("unreadableFiles")
+        self.unreadable_list.setToolTip("Files left out of the data set, with the reason")
+        self.unreadable_list.setMaximumHeight(120)
+
+        row = QHBoxLayout()
+        row.addWidget(self.choose_button)
+        row.addWidget(self.folder_label, 1)
+        split_row = QHBoxLayout()
+        split_row.addWidget(QLabel("Split seed"))
+        split_row.addWidget(self.seed_box)
+        split_row.addStretch(1)
+        split_row.addWidget(self.import_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(row)
+        layout.addWidget(self.preparation_choice)
+        layout.addWidget(self.examples)
+        layout.addLayout(split_row)
+        layout.addWidget(self.unreadable_title)
+        layout.addWidget(self.unreadable_list)
+        self.show_unreadable([])
+
+    def buttons(self) -> list[QWidget]:
+        """What a running import disables."""
+        return [self.choose_button, self.import_button, self.preparation_choice, self.seed_box]
+
+    def preparation(self) -> str:
+        return str(self.preparation_choice.currentData())
+
+    def set_preparation(self, key: str) -> None:
+        index = self.preparation_choice.findData(key)
+        if index >= 0:
+            self.preparation_choice.setCurrentIndex(index)
+
+    def seed(self) -> int:
+        return self.seed_box.value()
+
+    @Slot()
+    def ask_folder(self) -> None:
+        folder = choose_folder(self, "Folder with one sub-folder per class", "image-folder")
+        if folder:
+            self.set_folder(folder)
+
+    def set_folder(self, folder: str | Path) -> None:
+        """Use ``folder`` for the next import, and show a few of its pictures prepared both ways."""
+        self.folder = Path(folder)
+        self.folder_label.setText(str(self.folder))
+        self.import_button.setEnabled(True)
+        self.examples.set_images([], [])
+        if self.task is None:
+            self.task = Task(folder_data.folder_examples(self.folder), name="folder-examples", parent=self).bind(
+                succeeded=self._show_examples, failed=self._on_examples_failed, finished=self._on_finished)
+            self.task.start()
+
+    @Slot(object)
+    def _show_examples(self, examples: list) -> None:
+        images, captions, tips = [], [], []
+        for example in examples:
+            for image, how, tip in ((example.as_drawing, "drawing", "as a drawing"),
+                                    (example.resized, "resize", "plain resize")):
+                images.append(image)
+                captions.append(how)
+                tips.append(f"{example.name}, {tip}")
+        self.examples.set_images(images, captions, None, tips)
+
+    @Slot(str)
+    def _on_examples_failed(self, message: str) -> None:
+        self.import_button.setEnabled(False)
+        show_error(self, "Cannot use this folder", message)
+
+    @Slot()
+    def _on_finished(self) -> None:
+        self.task = None
+
+    def show_unreadable(self, lines: list[str]) -> None:
+        """The files the last import left out (none: the list is hidden)."""
+        self.unreadable_list.clear()
+        self.unreadable_list.addItems(lines)
+        self.unreadable_title.setText(f"Files that could not be read ({len(lines)}):" if lines else "")
+        self.unreadable_title.setVisible(bool(lines))
+        self.unreadable_list.setVisible(bool(lines))
+
+
+class ClassCounts(QTableWidget):
+    """Training and test images per class, and how imbalanced the classes are."""
+
+    COLUMNS = ("Class", "Training", "Test")
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(0, len(self.COLUMNS), parent)
+        self.setObjectName("classCounts")
+        self.setHorizontalHeaderLabels(self.COLUMNS)
+        self.verticalHeader().setVisible(False)
+        self.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.setFont(kana_font(10))
+        self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.setToolTip("Images per class: an imbalanced data set is better judged by balanced accuracy")
+        self.summary = ""
+
+    def show_counts(self, data) -> None:
+        """The counts of ``data`` (an ``ImageData``), or none."""
+        if data is None:
+            self.setRowCount(0)
+            self.summary = ""
+            self.setVisible(False)
+            return
+        n = data.dataset.num_classes
+        train = class_counts(data.train_labels.numpy(), n)
+        test = class_counts(data.test_labels.numpy(), n)
+        self.setRowCount(n)
+        for i in range(n):
+            for c, text in enumerate((data.dataset.label(i), f"{int(train[i]):,}", f"{int(test[i]):,}")):
+                item = QTableWidgetItem(text)
+                if c:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                self.setItem(i, c, item)
+        big, small = int(np.argmax(train)), int(np.argmin(train))
+        ratio = train[big] / max(int(train[small]), 1)
+        self.summary = (f"Largest class {data.dataset.label(big)}: {int(train[big]):,} training images; "
+                        f"smallest {data.dataset.label(small)}: {int(train[small]):,} ({ratio:.1f}× fewer)")
+        self.setToolTip(self.summary)
+        self.setVisible(True)
+
+    def counts(self) -> list[tuple[str, int, int]]:
+        """What the table shows: (class, training images, test images) per row."""
+        return [(self.item(r, 0).text(), int(self.item(r, 1).text().replace(",", "")),
+                 int(self.item(r, 2).text().replace(",", ""))) for r in range(self.rowCount())]

@@ -1,0 +1,251 @@
+"""Choosing the data set through the window (issue 21): Kuzushiji-49, a folder of images, any class count.
+
+Real files in the real layouts: Kuzushiji-49's four ``.npz`` (key ``arr_0``, 49 imbalanced classes)
+and a folder of shapes in class sub-folders with one file that is no picture. The Data page is
+driven as a user drives it (the combo box, the buttons), a tiny net trained one epoch, and what
+the user sees is checked: class counts, balanced accuracy, the matrix's size, the files left out,
+and a restart that keeps the chosen data set.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+from PySide6.QtCore import Qt
+
+from explorer.core.kuzushiji import trained
+from explorer.core.kuzushiji.datasets import K49, KMNIST
+from explorer.core.kuzushiji.folder_data import FOLDER_KEY
+from explorer.core.kuzushiji.metrics import balanced_accuracy
+from explorer.qt.kuzushiji.tab import KuzushijiTab
+from tests.core.kuzushiji import fakedata
+from tests.core.kuzushiji.shapes import SHAPES, write_shapes_folder
+
+WAIT_MS = 60_000
+
+
+def make_tab(qtbot, **kwargs) -> KuzushijiTab:
+    tab = KuzushijiTab(**kwargs)
+    qtbot.addWidget(tab)
+    tab.resize(1440, 920)
+    tab.show()
+    return tab
+
+
+@pytest.fixture
+def tab(qtbot):
+    tab = make_tab(qtbot)
+    yield tab
+    assert tab.shutdown()
+
+
+@pytest.fixture
+def k49_folder(tmp_path):
+    path = tmp_path / "k49"
+    arrays = fakedata.write_k49_folder(path)
+    return path, arrays
+
+
+@pytest.fixture
+def shapes_folder(tmp_path):
+    root = tmp_path / "shapes"
+    write_shapes_folder(root, per_class=6)
+    (root / "circle" / "notes.png").write_bytes(b"this is no picture at all")
+    return root
+
+
+def choose(tab, qtbot, key: str) -> None:
+    """Pick data set ``key`` in the Data page's combo box, as a user would with the keyboard."""
+    combo = tab.data_page.dataset_choice
+    tab.pages.setCurrentWidget(tab.data_page)
+    combo.setFocus()
+    while combo.currentData() != key:
+        index = combo.currentIndex()
+        qtbot.keyClick(combo, Qt.Key.Key_Down if combo.findData(key) > index else Qt.Key.Key_Up)
+        assert combo.currentIndex() != index, "the combo box did not move"
+
+
+def import_k49(tab, qtbot, folder) -> None:
+    with qtbot.waitSignal(tab.data_page.data_changed, timeout=WAIT_MS):
+        tab.data_page.import_folder(folder)  # what Import folder… does once the folder is chosen
+
+
+def train_one_epoch(tab, qtbot, net: str = "lin", weighted: bool = False):
+    torch.manual_seed(0)
+    tab.controls.net.setCurrentIndex(tab.controls.net.findData(net))
+    tab.controls.epochs.setValue(1)
+    tab.controls.batch.setValue(32)
+    tab.controls.class_weighted.setChecked(weighted)
+    qtbot.mouseClick(tab.controls.train_button, Qt.MouseButton.LeftButton)
+    assert tab.task is not None
+    with qtbot.waitSignal(tab.task.finished, timeout=WAIT_MS):
+        pass
+    return tab.results[net]
+
+
+def test_k49_chosen_imported_and_trained_shows_49_classes_and_balanced_accuracy(tab, qtbot, k49_folder):
+    folder, arrays = k49_folder
+    choose(tab, qtbot, K49.key)
+    page = tab.data_page
+    assert "No Kuzushiji-49 data yet" in page.status.text() and "balanced accuracy" in page.status.text()
+    assert page.download_button.isVisible() and page.import_button.isVisible()
+    assert not page.folder_panel.isVisible()
+    import_k49(tab, qtbot, folder)
+    assert "Kuzushiji-49 data ready" in page.status.text() and "49 classes" in page.status.text()
+
+    # the imbalance, as the user sees it: one row per class with its training and test images
+    counts = page.class_counts.counts()
+    assert len(counts) == 49
+    assert counts[0] == ("あ (a)", 2, 1) and counts[48] == ("ゝ (odoriji)", int(2 + 48 // 4), int(1 + 48 // 12))
+    assert [c[1] for c in counts] == np.bincount(arrays["train_labels"], minlength=49).tolist()
+    assert "smallest" in page.class_counts.summary and "7.0× fewer" in page.class_counts.summary
+
+    result = train_one_epoch(tab, qtbot, "lin", weighted=True)
+    assert result.dataset is K49 and result.model.linear.out_features == 49
+    assert result.config.class_weighted
+    # its checkpoint is Kuzushiji-49's own: KMNIST's NetLin is untouched
+    assert trained.checkpoint_path(K49, "lin").is_file()
+    assert not trained.checkpoint_path(KMNIST, "lin").exists()
+
+    evaluation = result.evaluation
+    balanced = 100 * balanced_accuracy(evaluation.confusion)
+    row = tab.results_table.row_texts("lin")
+    assert row["Test accuracy"] == f"{evaluation.accuracy:.2f} %"
+    assert row["Balanced accuracy"] == f"{balanced:.2f} %"
+    evaluate = tab.evaluation_page
+    tab.pages.setCurrentWidget(evaluate)
+    assert f"balanced accuracy <b>{balanced:.2f} %</b>" in evaluate.summary.text()
+    assert evaluate.matrix.size_in_classes == 49 and evaluate.matrix.matrix.shape == (49, 49)
+    assert evaluate.per_class.rowCount() == 49
+    assert evaluate.per_class.item(48, 0).text() == "ゝ (odoriji)"
+    # 49×49 stays readable: numbers only once zoomed in
+    assert not evaluate.matrix.numbers_shown()
+    qtbot.mouseClick(evaluate.zoom_button, Qt.MouseButton.LeftButton)
+    assert evaluate.matrix.numbers_shown()
+    qtbot.mouseClick(evaluate.whole_button, Qt.MouseButton.LeftButton)
+    assert not evaluate.matrix.numbers_shown()
+
+
+def test_confusion_order_click_and_pairs_on_49_classes(tab, qtbot, k49_folder):
+    folder, _ = k49_folder
+    choose(tab, qtbot, K49.key)
+    import_k49(tab, qtbot, folder)
+    result = train_one_epoch(tab, qtbot, "lin")
+    evaluate = tab.evaluation_page
+    tab.pages.setCurrentWidget(evaluate)
+    confusion = result.evaluation.confusion
+    # the most confused pairs, named with the description's glyphs and names
+    pairs = [evaluate.pairs.item(i).text() for i in range(evaluate.pairs.count())]
+    assert pairs, "a one-epoch net on 49 classes confuses some"
+    off = confusion.copy()
+    np.fill_diagonal(off, 0)
+    assert pairs[0].endswith(f": {off.max()}") and " → " in pairs[0]
+    # ordered by confusion, a click on a cell still opens that cell's images
+    evaluate.order_choice.setCurrentIndex(evaluate.order_choice.findData("confusion"))
+    matrix = evaluate.matrix
+    assert sorted(matrix.order) == list(range(49)) and matrix.order != list(range(49))
+    true, predicted = divmod(int(np.argmax(off)), 49)
+    evaluate.zoom_button.click()
+    matrix.zoom_to(true, predicted)
+    qtbot.mouseClick(matrix.viewport(), Qt.MouseButton.LeftButton, pos=matrix.cell_position(true, predicted))
+    assert evaluate.cell == (true, predicted)
+    assert matrix.cell_text(true, predicted) == str(confusion[true, predicted])
+    assert evaluate.gallery.count() == confusion[true, predicted]
+    assert K49.label(true) in evaluate.gallery_title.text()
+
+
+def test_the_chosen_data_set_and_its_nets_come_back_after_a_restart(qtbot, k49_folder):
+    folder, _ = k49_folder
+    first = make_tab(qtbot)
+    choose(first, qtbot, K49.key)
+    import_k49(first, qtbot, folder)
+    train_one_epoch(first, qtbot, "lin")
+    assert first.shutdown()
+
+    again = make_tab(qtbot)
+    try:
+        assert again.data_page.dataset_choice.currentData() == K49.key
+        if again.data is None:
+            with qtbot.waitSignal(again.data_page.data_changed, timeout=WAIT_MS):
+                pass
+        assert again.data.dataset is K49
+        assert again.model.dataset == K49.key and "lin" in again.results
+        assert again.results["lin"].dataset is K49
+        assert again.evaluation_page.matrix.size_in_classes == 49
+        assert len(again.data_page.class_counts.counts()) == 49
+        # back to KMNIST: no K49 net shown among KMNIST's, and the 10×10 matrix
+        choose(again, qtbot, KMNIST.key)
+        assert again.results == {} and again.results_table.rowCount() == 0
+        assert again.evaluation_page.matrix.size_in_classes == 10
+        assert "No Kuzushiji-MNIST data yet" in again.data_page.status.text()
+    finally:
+        assert again.shutdown()
+
+
+def test_a_folder_of_images_imports_with_its_unreadable_file_listed(tab, qtbot, shapes_folder):
+    choose(tab, qtbot, FOLDER_KEY)
+    page = tab.data_page
+    panel = page.folder_panel
+    assert panel.isVisible() and not page.download_button.isVisible()
+    assert "No folder of images yet" in page.status.text()
+    panel.set_folder(shapes_folder)  # what Choose folder… does once the folder is picked
+    qtbot.waitUntil(lambda: panel.examples.count() > 0, timeout=WAIT_MS)
+    # each example shown both ways
+    captions = panel.examples.captions()
+    assert captions[:2] == ["drawing", "resize"] and len(captions) == 2 * len(SHAPES)
+    panel.preparation_choice.setCurrentIndex(panel.preparation_choice.findData("resize"))
+    panel.seed_box.setValue(7)
+    with qtbot.waitSignal(page.data_changed, timeout=WAIT_MS):
+        qtbot.mouseClick(panel.import_button, Qt.MouseButton.LeftButton)
+    data = tab.data
+    assert data.dataset.class_names == SHAPES and data.dataset.key == FOLDER_KEY
+    assert "(resize)" in data.source
+    # the file it could not read, in a plain list with its reason
+    lines = [panel.unreadable_list.item(i).text() for i in range(panel.unreadable_list.count())]
+    assert len(lines) == 1 and lines[0].startswith("circle/notes.png: ")
+    assert panel.unreadable_list.isVisible() and "(1)" in panel.unreadable_title.text()
+    counts = page.class_counts.counts()
+    assert [c[0] for c in counts] == list(SHAPES)
+    assert [c[1] + c[2] for c in counts] == [6, 6, 6]  # the file that is no picture is not counted
+
+    result = train_one_epoch(tab, qtbot, "lin")
+    assert result.model.linear.out_features == 3
+    assert trained.checkpoint_path(data.dataset, "lin").name == "kuzushiji_folder_lin.pt"
+    assert tab.evaluation_page.matrix.size_in_classes == 3
+    assert tab.evaluation_page.per_class.item(2, 0).text() == "triangle"
+    assert tab.results_table.row_texts("lin")["Balanced accuracy"].endswith(" %")
+
+
+def test_the_folder_data_set_and_its_left_out_files_come_back_after_a_restart(qtbot, shapes_folder):
+    first = make_tab(qtbot)
+    choose(first, qtbot, FOLDER_KEY)
+    first.data_page.folder_panel.set_folder(shapes_folder)
+    with qtbot.waitSignal(first.data_page.data_changed, timeout=WAIT_MS):
+        qtbot.mouseClick(first.data_page.folder_panel.import_button, Qt.MouseButton.LeftButton)
+    assert first.shutdown()
+    again = make_tab(qtbot)
+    try:
+        assert again.data_page.dataset_choice.currentData() == FOLDER_KEY
+        if again.data is None:
+            with qtbot.waitSignal(again.data_page.data_changed, timeout=WAIT_MS):
+                pass
+        assert again.data.dataset.class_names == SHAPES
+        assert again.data_page.folder_panel.unreadable_list.count() == 1
+        assert again.evaluation_page.matrix.size_in_classes == 3
+    finally:
+        assert again.shutdown()
+
+
+def test_a_folder_without_class_folders_is_refused_and_nothing_changes(tab, qtbot, tmp_path):
+    empty = tmp_path / "flat"
+    empty.mkdir()
+    (empty / "one.png").write_bytes(b"x")
+    choose(tab, qtbot, FOLDER_KEY)
+    panel = tab.data_page.folder_panel
+    panel.set_folder(empty)
+    qtbot.waitUntil(lambda: panel.task is None, timeout=WAIT_MS)
+    with qtbot.waitSignal(tab.data_page.data_failed, timeout=WAIT_MS):
+        panel.import_button.click()
+    assert "at least two class folders" in tab.data_page.error.text()
+    assert tab.data is None
