@@ -77,3 +77,18 @@ def test_the_renderer_never_imports_the_tab(module):
     imported |= {alias.name for node in ast.walk(ast.parse(source)) if isinstance(node, ast.Import)
                  for alias in node.names}
     assert "explorer.qt.recurrent.tab" not in imported
+
+
+@pytest.mark.gl
+def test_with_opengl_the_3d_views_are_drawn_from_the_model_alone(qapp, model, tmp_path):
+    import numpy as np
+    from PySide6.QtGui import QImage
+
+    said = []
+    names = {p.name for p in renderer.export_all(model, tmp_path, formats=("png",), size=(400, 300), say=said.append)}
+    assert said == []
+    assert {"anb2n_srn2_3d.png", "anb2n_srn2_3d_front.png", "anb2n_srn2_3d_side.png", "anb2n_srn2_3d_top.png"} <= names
+    image = QImage(str(tmp_path / "anb2n_srn2_3d_top.png")).convertToFormat(QImage.Format.Format_RGB32)
+    pixels = np.frombuffer(image.constBits(), np.uint8).reshape(image.height(), image.width(), 4)[..., :3]
+    assert (pixels.sum(axis=2) < 600).mean() > 0.01  # points drawn, not a blank frame
+    assert _no_tab_built()
