@@ -34,7 +34,7 @@ from explorer.core.errors import UserError
 from explorer.core.kuzushiji import nets
 from explorer.core.kuzushiji.evaluation import Evaluation, evaluate
 from explorer.core.kuzushiji.inputs import normalise  # noqa: F401 - also imported from here
-from explorer.core.kuzushiji.metrics import balanced_accuracy
+from explorer.core.kuzushiji.metrics import balanced_accuracy, class_counts, class_weights
 from explorer.core.progress import Progress, ProgressGenerator
 
 if TYPE_CHECKING:
@@ -63,6 +63,8 @@ class TrainConfig:
     shuffle: bool = True
     optimizer: str = "sgd"
     device: str = "cpu"
+    class_weighted: bool = False
+    """Weigh each class's loss by its inverse frequency (metrics.class_weights): for imbalanced data."""
 
     def validate(self) -> None:
         """Refuse values training cannot use, with a message for the user."""
@@ -76,6 +78,8 @@ class TrainConfig:
             check_int("the seed", self.seed, 0, 2**63 - 1)
         if self.optimizer not in OPTIMIZERS:
             raise UserError(f"unknown optimizer '{self.optimizer}' (choose sgd or adam)")
+        if not isinstance(self.class_weighted, bool):
+            raise UserError(f"class_weighted must be true or false (got {self.class_weighted!r})")
         devices.resolve(self.device)
 
     def as_dict(self) -> dict[str, Any]:
@@ -206,12 +210,12 @@ Step = Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
 """One training step on a batch (images, labels); returns the batch's mean NLL loss."""
 
 
-def autograd_step(model: nn.Module, optimizer: torch.optim.Optimizer) -> Step:
-    """The usual step: forward, ``backward()``, ``optimizer.step()``."""
+def autograd_step(model: nn.Module, optimizer: torch.optim.Optimizer, weight: torch.Tensor | None = None) -> Step:
+    """The usual step: forward, ``backward()``, ``optimizer.step()`` (``weight``: per-class loss weights)."""
 
     def step(x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
         optimizer.zero_grad(set_to_none=True)
-        loss = F.nll_loss(model(x), y)
+        loss = F.nll_loss(model(x), y, weight=weight)
         loss.backward()
         optimizer.step()
         return loss
@@ -360,7 +364,12 @@ def _train(
     if n == 0 or len(test_x) == 0:
         raise UserError("the data set has no training or no test images")
     batches = (n + config.batch - 1) // config.batch
-    step = direct_sgd_step(model, config) or autograd_step(model, make_optimizer(model, config))
+    if config.class_weighted:
+        counts = class_counts(data.train_labels.numpy(), classes)
+        weight = torch.as_tensor(class_weights(counts), dtype=torch.float32, device=where)
+        step = autograd_step(model, make_optimizer(model, config), weight)
+    else:
+        step = direct_sgd_step(model, config) or autograd_step(model, make_optimizer(model, config))
     generator = torch.Generator()
     if config.seed is None:
         generator.seed()
