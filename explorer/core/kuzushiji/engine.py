@@ -23,9 +23,6 @@ from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import torch
-import torch.nn.functional as F
-from torch import nn
 
 from explorer.core import device as devices
 from explorer.core import divergence
@@ -38,6 +35,9 @@ from explorer.core.kuzushiji.metrics import balanced_accuracy, class_counts, cla
 from explorer.core.progress import Progress, ProgressGenerator
 
 if TYPE_CHECKING:
+    import torch
+    from torch import nn
+
     from explorer.core.kuzushiji.dataset import KMNIST
 
 OPTIMIZERS = ("sgd", "adam")
@@ -199,6 +199,8 @@ def make_optimizer(model: nn.Module, config: TrainConfig) -> torch.optim.Optimiz
     Adam keeps torch's default step: its fused kernel rounds differently, and
     dividing by the root of tiny second moments magnifies that beyond rounding.
     """
+    import torch
+
     params = list(model.parameters())
     if config.optimizer == "adam":
         return torch.optim.Adam(params, lr=config.lr)
@@ -206,12 +208,14 @@ def make_optimizer(model: nn.Module, config: TrainConfig) -> torch.optim.Optimiz
     return torch.optim.SGD(params, lr=config.lr, momentum=config.momentum, **fused)
 
 
-Step = Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
+Step = Callable[["torch.Tensor", "torch.Tensor"], "torch.Tensor"]
 """One training step on a batch (images, labels); returns the batch's mean NLL loss."""
 
 
 def autograd_step(model: nn.Module, optimizer: torch.optim.Optimizer, weight: torch.Tensor | None = None) -> Step:
     """The usual step: forward, ``backward()``, ``optimizer.step()`` (``weight``: per-class loss weights)."""
+    import torch.nn.functional as F
+
 
     def step(x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
         optimizer.zero_grad(set_to_none=True)
@@ -237,6 +241,8 @@ def direct_sgd_step(model: nn.Module, config: TrainConfig) -> Step | None:
     ``None`` where it does not apply (NetConv, Adam, another device), and
     the caller uses :func:`autograd_step`.
     """
+    import torch
+
     if config.optimizer != "sgd" or type(model) not in (nets.NetLin, nets.NetFull):
         return None
     params = list(model.parameters())
@@ -281,6 +287,8 @@ def direct_sgd_step(model: nn.Module, config: TrainConfig) -> Step | None:
 
 def epoch_order(n: int, generator: torch.Generator) -> torch.Tensor:
     """The sample order of one shuffled epoch, drawn as ``DataLoader(shuffle=True, generator=g)`` draws it."""
+    import torch
+
     # Per epoch a DataLoader iterator first takes a base seed for its workers
     # from the generator; RandomSampler then draws the permutation it uses,
     # and one more (for the remainder, empty here) when it runs out.
@@ -292,6 +300,8 @@ def epoch_order(n: int, generator: torch.Generator) -> torch.Tensor:
 
 def snapshot(model: nn.Module) -> dict[str, torch.Tensor]:
     """A CPU copy of the model's weights that later training steps do not change."""
+    import torch
+
     return {
         k: v.detach().cpu().clone(memory_format=torch.contiguous_format)
         for k, v in model.state_dict().items()
@@ -300,6 +310,8 @@ def snapshot(model: nn.Module) -> dict[str, torch.Tensor]:
 
 def prefers_channels_last(model: nn.Module, where: torch.device) -> bool:
     """Whether to train in channels-last layout: conv nets on the CPU (oneDNN's convolutions run about 1.6× faster)."""
+    from torch import nn
+
     return where.type == "cpu" and any(isinstance(m, nn.Conv2d) for m in model.modules())
 
 
@@ -326,6 +338,8 @@ def train(
     ``report_every`` batches per record defaults to 1 on the CPU and 10 on a GPU
     (fewer waits for the device).
     """
+    import torch
+
     config.validate()
     where = devices.resolve(config.device)
     if report_every is None:
@@ -349,6 +363,8 @@ def _train(
     history: list[EpochRecord],
     report_every: int,
 ) -> ProgressGenerator[TrainResult]:
+    import torch
+
     on_cpu = where.type == "cpu"
     classes = data.dataset.num_classes
     if nets.num_outputs(model) != classes:

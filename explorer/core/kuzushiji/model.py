@@ -19,8 +19,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from torch import nn
-
 from explorer.core.errors import UserError
 from explorer.core.kuzushiji import nets, trained, work
 from explorer.core.kuzushiji.datasets import KMNIST_KEY, DataSet, dataset
@@ -33,6 +31,8 @@ from explorer.core.table_export import curves_to_csv
 from explorer.core.work_store import WorkStore
 
 if TYPE_CHECKING:
+    from torch import nn
+
     from explorer.core.kuzushiji.dataset import KMNIST
 
 log = logging.getLogger(__name__)
