@@ -249,3 +249,59 @@ def test_a_folder_without_class_folders_is_refused_and_nothing_changes(tab, qtbo
         panel.import_button.click()
     assert "at least two class folders" in tab.data_page.error.text()
     assert tab.data is None
+
+
+def test_k49_downloads_through_the_data_page_from_a_loopback_mirror(qtbot, tmp_path, monkeypatch):
+    mirror = tmp_path / "mirror"
+    fakedata.write_k49_folder(mirror)
+    with fakedata.serve_folder(mirror) as url:
+        monkeypatch.setenv(K49.mirrors_env, url)
+        tab = make_tab(qtbot, download_md5s=fakedata.md5s_of(mirror))
+        try:
+            choose(tab, qtbot, K49.key)
+            page = tab.data_page
+            with qtbot.waitSignal(page.data_changed, timeout=WAIT_MS):
+                qtbot.mouseClick(page.download_button, Qt.MouseButton.LeftButton)
+                assert not page.dataset_choice.isEnabled()  # no switching while it downloads
+            assert tab.data.dataset is K49 and "Kuzushiji-49 data ready" in page.status.text()
+            assert page.task_panel.label.text() == "Downloaded, checked and stored"
+            assert page.dataset_choice.isEnabled() and len(page.class_counts.counts()) == 49
+        finally:
+            assert tab.shutdown()
+
+
+def test_cancel_stops_a_k49_download_and_keeps_nothing(qtbot, tmp_path, monkeypatch):
+    with fakedata.streaming_server(length=10**6, head_only=True) as url:
+        monkeypatch.setenv(K49.mirrors_env, url)
+        tab = make_tab(qtbot)
+        try:
+            choose(tab, qtbot, K49.key)
+            page = tab.data_page
+            qtbot.mouseClick(page.download_button, Qt.MouseButton.LeftButton)
+            qtbot.waitUntil(lambda: page._cancel is not None and page._cancel.connections > 0, timeout=WAIT_MS)
+            with qtbot.waitSignal(page.data_failed, timeout=WAIT_MS) as failed:
+                qtbot.mouseClick(page.task_panel.cancel_button, Qt.MouseButton.LeftButton)
+            assert failed.args == ["cancelled"]
+            qtbot.waitUntil(lambda: page.task is None, timeout=WAIT_MS)
+            assert tab.data is None and "No Kuzushiji-49 data yet" in page.status.text()
+            assert page.dataset_choice.isEnabled() and page.download_button.isEnabled()
+        finally:
+            assert tab.shutdown()
+
+
+def test_a_damaged_stored_folder_set_is_said_and_the_choice_stays(qtbot):
+    from explorer.core.kuzushiji.folder_data import folder_path
+
+    target = folder_path()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(b"PK\x03\x04 not really a zip")
+    tab = make_tab(qtbot)
+    try:
+        choose(tab, qtbot, FOLDER_KEY)
+        qtbot.waitUntil(lambda: tab.data_page.task is None, timeout=WAIT_MS)
+        assert tab.data is None
+        assert "could not be read" in tab.data_page.task_panel.label.text()
+        assert tab.data_page.dataset_choice.currentData() == FOLDER_KEY
+        assert target.read_bytes().startswith(b"PK")  # the file is left as it was
+    finally:
+        assert tab.shutdown()
