@@ -176,7 +176,16 @@ def normalise_strokes(cropped: np.ndarray) -> np.ndarray:
     KMNIST): thin strokes are dilated by the difference, thick ones eroded,
     except where a stroke is already thinner than the target (its local
     ridge height bounds the erosion), so no stroke disappears. Returns a
-    float32 mask (0 or 1) with a margin of :data:`WORK` / 4 on every side.
+    float32 mask with a margin of :data:`WORK` / 4 on every side: 1 on the
+    strokes, 0 off them, and where strokes were widened the edge pixels hold
+    the share of the pixel the wider stroke covers.
+
+    The widening is exact to a fraction of a pixel: a whole-pixel dilation
+    widens each side by ``change`` rounded down, half a pixel short on
+    average, which left a thin pen's strokes a tenth narrower than the
+    target (NetConv on the real sample, 5-fold cross-validated: a thin pen
+    that also lost KMNIST's fine strokes read 4.4 points worse than the raw
+    images, 3.3 with the exact widening).
     """
     h, w = cropped.shape
     scale = WORK / max(h, w)
@@ -190,8 +199,11 @@ def normalise_strokes(cropped: np.ndarray) -> np.ndarray:
     target = STROKE_WIDTH * WORK / FILL
     change = (target - width) / 2
     if change > 0:
-        mask = ndimage.distance_transform_edt(~mask) <= change
-    elif change < 0:
+        # A background pixel whose centre is d from the nearest ink pixel's centre lies d − ½ beyond the
+        # ink's edge: the widened stroke, whose edge is ``change`` further out, covers 1 + change − d of it.
+        distance = ndimage.distance_transform_edt(~mask)
+        return np.clip(1.0 + change - distance, 0.0, 1.0).astype(np.float32)
+    if change < 0:
         mask = thin_strokes(mask, -change, keep=target / 2, width=width)
     return mask.astype(np.float32)
 
@@ -201,11 +213,20 @@ def thin_strokes(mask: np.ndarray, by: float, keep: float, width: float) -> np.n
 
     A plain erosion would delete every stroke narrower than 2 × ``by``. Here
     each pixel is eroded by at most its neighbourhood's ridge height (the
-    local half width, over a window of the typical stroke ``width``) less
-    ``keep``, so narrow strokes survive, only less thinned.
+    local half width) less ``keep``, so narrow strokes survive, only less
+    thinned.
+
+    The neighbourhood reaches ``by + keep`` pixels (never more than the
+    typical stroke ``width``): enough for an edge pixel of any stroke wide
+    enough to lose ``by`` to find a ridge that high, and no further, so a
+    narrow stroke beside a wide one keeps its own, low ridge. (A window of
+    the typical width or more let the wide stroke's ridge reach the narrow
+    one, which was then eroded by the full ``by`` and deleted: a simulated
+    thin pen lost KMNIST's fine connecting strokes that way.)
     """
     inside = ndimage.distance_transform_edt(mask)
-    ridge = ndimage.maximum_filter(inside, size=2 * int(np.ceil(width)) + 1)
+    reach = min(by + keep, width)
+    ridge = ndimage.maximum_filter(inside, size=2 * int(np.ceil(reach)) + 1)
     return inside > np.clip(np.minimum(by, ridge - keep), 0.0, None)
 
 
