@@ -26,7 +26,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-import torch
 from PIL import Image
 
 from explorer.core.atomic import write_bytes
@@ -172,6 +171,8 @@ def _scan(root: Path) -> Iterator[Progress | _Scan]:
 
 def picture_to_28(grey: np.ndarray, preparation: str, source: str | None = None) -> np.ndarray:
     """One grey picture (float in [0, 1]) as a 28×28 uint8 image, white ink on black."""
+    import torch
+
     if preparation == "drawing":
         array = to_kmnist_input(grey, source=source).array28
     elif preparation == "resize":

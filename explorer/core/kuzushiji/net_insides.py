@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
-import numpy as np
-import torch
-import torch.nn.functional as F
+from typing import TYPE_CHECKING
 
-from explorer.core.kuzushiji.nets import NetConv, NetFull, NetLin
+import numpy as np
+
 from explorer.core.kuzushiji.preprocess import SIDE, Preprocessed, input_for
+
+if TYPE_CHECKING:
+    import torch
+
+    from explorer.core.kuzushiji.nets import NetConv, NetFull, NetLin
 
 
 def feature_maps(model: NetConv, pre: Preprocessed) -> list[np.ndarray]:
     """Both conv layers' maps after ReLU for this input: arrays 32×26×26 and 64×11×11."""
+    import torch
+    import torch.nn.functional as F
+
     with torch.no_grad():
         if hasattr(model, "forward_with_features"):
             _, maps = model.forward_with_features(input_for(model, pre))
@@ -24,6 +31,8 @@ def feature_maps(model: NetConv, pre: Preprocessed) -> list[np.ndarray]:
 
 def saliency(model: torch.nn.Module, pre: Preprocessed, target: int | None = None) -> tuple[int, np.ndarray]:
     """The class explained (``target`` or the top class) and |∂ log p(class) / ∂ input| as 28×28."""
+    import torch
+
     was_training = model.training
     model.eval()
     x = input_for(model, pre).clone().requires_grad_(True)
@@ -44,6 +53,8 @@ def weight_templates(model: NetLin) -> np.ndarray:
 
 def hidden_activations(model: NetFull, pre: Preprocessed) -> np.ndarray:
     """NetFull's 128 tanh hidden activations for this input."""
+    import torch
+
     with torch.no_grad():
         return model.hidden_activations(input_for(model, pre))[0].cpu().numpy()
 

@@ -25,10 +25,9 @@ import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-import torch
-from torch import nn
 
 from explorer.core import paths
 from explorer.core.atomic import atomic_write
@@ -37,6 +36,9 @@ from explorer.core.kuzushiji import metrics
 from explorer.core.kuzushiji.formats import read_npy_stream
 from explorer.core.kuzushiji.image_folder import write_image_folder
 from explorer.core.kuzushiji.inputs import normalise
+
+if TYPE_CHECKING:
+    from torch import nn
 
 log = logging.getLogger(__name__)
 
@@ -358,6 +360,8 @@ def _read_store(path: Path, class_names: tuple[str, ...]) -> tuple[list[Drawing]
 
 def net_classifier(model: nn.Module, batch: int = 250) -> Callable[[np.ndarray], np.ndarray]:
     """A classify function for :meth:`OwnDrawings.evaluate`: ``model``'s predicted class of each image."""
+    import torch
+
 
     def classify(images: np.ndarray) -> np.ndarray:
         param = next(model.parameters(), None)

@@ -8,9 +8,9 @@ the net's confidence.
 from __future__ import annotations
 
 from html import escape
+from typing import TYPE_CHECKING
 
 import numpy as np
-import torch
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QComboBox,
@@ -41,6 +41,9 @@ from explorer.qt.kuzushiji.image_gallery import ImageGallery
 from explorer.qt.kuzushiji.image_viewer import TestImageDialog
 from explorer.qt.kuzushiji.per_class import PerClassView
 from explorer.qt.kuzushiji.prediction_panel import kana_font
+
+if TYPE_CHECKING:
+    import torch
 
 MAX_CELL_IMAGES = 300
 PAIRS = 10

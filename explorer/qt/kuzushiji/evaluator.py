@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import copy
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal, Slot
-from torch import nn
 
 from explorer.core.kuzushiji.dataset import KMNIST
 from explorer.core.kuzushiji.results import NetResult, evaluate_nets
 from explorer.qt.workers import Task
+
+if TYPE_CHECKING:
+    from torch import nn
 
 
 class NetEvaluator(QObject):

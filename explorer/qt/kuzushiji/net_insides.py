@@ -7,16 +7,20 @@ once and updated with ``setImage``.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QStackedWidget, QTabWidget, QWidget
-from torch import nn
 
 from explorer.core.kuzushiji import net_insides
 from explorer.core.kuzushiji.classes import CLASSES
 from explorer.core.kuzushiji.preprocess import Preprocessed
 from explorer.qt.kuzushiji.prediction_panel import kana_font
+
+if TYPE_CHECKING:
+    from torch import nn
 
 GREY = pg.colormap.get("CET-L1")
 HEAT = pg.colormap.get("inferno")
