@@ -150,7 +150,7 @@ class DrawingPanel(QWidget):
         self.live_label.setStyleSheet("color: #666;")
         self.keep_button = QPushButton("Keep as an example of")
         self.keep_button.setToolTip("Keep the drawing (its 28×28 input, the canvas and the strokes) in your own "
-                                    "test set, as an example of the class beside; see it under Kept drawings")
+                                    "test set, as an example of the class beside; see them in the Kept tab")
         self.keep_button.clicked.connect(self.keep_drawing)
         self.keep_class = QComboBox()
         self.keep_class.setObjectName("keepClass")
@@ -181,9 +181,10 @@ class DrawingPanel(QWidget):
         # cards: the tabs get the height their thumbnails need (they were 25-30 px, below the fold at 1024).
         self.insides.insertTab(0, self.prediction.real_thing_page, "Input")
         self.insides.setTabToolTip(0, "What the nets see (28×28) and real examples of their answer")
-        self.insides.addTab(self.own_drawings, "Kept drawings")
+        self.insides.addTab(self.own_drawings, "Kept")  # short: six tabs fit a 1024-pixel window
         self.insides.setTabToolTip(self.insides.count() - 1,
-                                   "Your kept drawings: browse, relabel, delete, evaluate every net on them, export")
+                                   "Your kept drawings: browse, relabel, delete, evaluate every net on them, export "
+                                   "them as a folder")
         self.own_drawings.changed.connect(self._show_kept_count)
         self.insides.setCurrentIndex(0)
         right = QSplitter(Qt.Orientation.Vertical)
@@ -235,7 +236,7 @@ class DrawingPanel(QWidget):
         """The tab's title counts the kept drawings: keeping one shows at once, whatever tab is open."""
         store = self.own_drawings.store
         index = self.insides.indexOf(self.own_drawings)
-        self.insides.setTabText(index, "Kept drawings" if store is None else f"Kept drawings ({len(store)})")
+        self.insides.setTabText(index, "Kept" if store is None else f"Kept ({len(store)})")
 
     @Slot()
     def keep_drawing(self) -> None:

@@ -238,17 +238,22 @@ class OwnDrawingsPanel(QWidget):
         self.matrix_box = QVBoxLayout()
         self.matrix_box.addWidget(self.matrix_title)
 
+        # Two short rows rather than one long one: the panel fits the Draw page of a 1024-pixel window.
         top = QHBoxLayout()
         for w in (QLabel("Show"), self.filter, self.count_label):
             top.addWidget(w)
         top.addStretch(1)
-        for w in (self.relabel_button, self.relabel_class, self.delete_button, self.export_button):
-            top.addWidget(w)
+        top.addWidget(self.export_button)
+        edit = QHBoxLayout()
+        for w in (self.relabel_button, self.relabel_class, self.delete_button):
+            edit.addWidget(w)
+        edit.addStretch(1)
         browse = QWidget()
         browse_layout = QVBoxLayout(browse)
         browse_layout.setContentsMargins(0, 0, 0, 0)
         browse_layout.addLayout(top)
         browse_layout.addWidget(self.list, 1)
+        browse_layout.addLayout(edit)
 
         buttons = QHBoxLayout()
         buttons.addWidget(self.evaluate_button)
@@ -599,7 +604,7 @@ class OwnDrawingsPanel(QWidget):
         labels = [class_label(self.data_set, i) for i in range(self.data_set.num_classes)]
         self.matrix = ConfusionMatrixView(labels, kana_font(10))
         self.matrix.setObjectName("keptConfusionMatrix")
-        self.matrix.setMinimumSize(260, 240)
+        self.matrix.setMinimumSize(220, 220)
         self.matrix.highlight.setVisible(False)
         self.matrix_box.addWidget(self.matrix, 1)
         install_export_action(self.matrix, self.matrix_figure)

@@ -97,7 +97,7 @@ def test_keep_restart_relabel_delete_evaluate_and_export(qtbot, folder, tmp_path
     own = panel.own_drawings
     assert labels_shown(panel) == ["す su", "す su", "は ha"]
     assert own.count_label.text() == "3 kept drawings of 2 classes"
-    assert panel.insides.tabText(panel.insides.indexOf(own)) == "Kept drawings (3)"
+    assert panel.insides.tabText(panel.insides.indexOf(own)) == "Kept (3)"
     # Keeping is a step of the tab's undo stack, like the strokes.
     assert tab.undo_stack.undoText() == "Keep the drawing as は ha"
     tab.undo_stack.undo()
