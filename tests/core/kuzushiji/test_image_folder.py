@@ -63,6 +63,7 @@ def test_dark_and_light_backgrounds_give_the_same_image(tmp_path):
             assert np.abs(light - dark).mean() < 3, preparation
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs are POSIX")
 def test_files_it_cannot_read_are_listed_with_their_reason_and_nothing_else_is_lost(tmp_path):
     root = tmp_path / "shapes"
     write_shapes_folder(root, per_class=4)
