@@ -312,9 +312,16 @@ def load_model(store: WorkStore | None = None) -> KuzushijiModel:
     """The model of the user's stored work (``store``: the tab's, by default), its nets evaluated on the
     stored data when the stored evaluation is of another test set, as the tab does once the data is in."""
     from explorer.core.kuzushiji import dataset as kmnist
+    from explorer.core.kuzushiji import folder_data
+    from explorer.core.kuzushiji.datasets import DATASETS, KMNIST
+    from explorer.qt.settings import app_settings
 
-    model = KuzushijiModel.from_store(store if store is not None else WorkStore("kuzushiji"))
-    data = kmnist.load_stored()
+    key = app_settings().value("kuzushiji/dataset")  # the data set the tab shows (its Data page's choice)
+    folder = folder_data.load_stored_folder() if key == folder_data.FOLDER_KEY else None
+    described = folder.data.dataset if folder is not None else DATASETS.get(key, KMNIST) if isinstance(key, str) else KMNIST
+    model = KuzushijiModel(dataset=described.key, data_set=described)
+    model.restore(store if store is not None else WorkStore("kuzushiji"))
+    data = folder.data if folder is not None else kmnist.load_stored(described)
     if data is not None and model.results:
         model.evaluate_on(data)
     return model

@@ -160,8 +160,19 @@ def test_the_chosen_data_set_and_its_nets_come_back_after_a_restart(qtbot, k49_f
     first = make_tab(qtbot)
     choose(first, qtbot, K49.key)
     import_k49(first, qtbot, folder)
-    train_one_epoch(first, qtbot, "lin")
+    trained_lin = train_one_epoch(first, qtbot, "lin")
     assert first.shutdown()
+
+    # the command line's export/report build the chosen data set's model, no tab
+    from explorer.qt.kuzushiji import exports
+
+    model = exports.load_model()
+    assert model.dataset == K49.key and model.names() == ["lin"]
+    section = exports.report_sections(model)[0]
+    assert section.title == "Kuzushiji-49: NetLin"
+    balanced = 100 * balanced_accuracy(trained_lin.evaluation.confusion)
+    assert f"balanced accuracy {balanced:.2f} %" in section.text[0]
+    assert section.tables[0].headers[3] == "Balanced accuracy"
 
     again = make_tab(qtbot)
     try:
