@@ -1,5 +1,9 @@
 """``python -m explorer kuzushiji …``: get the data, count parameters, train a net.
 
+``train --data DIR`` takes a folder of KMNIST's or Kuzushiji-49's four files, or a
+folder of pictures sorted into class sub-folders (a folder of images: class names
+from the sub-folders, each picture prepared as a drawing or resized, a seeded split).
+
 Each sub-command is a small function over the core (the GUI calls the same
 functions). Progress goes to stderr; ``--json`` prints one object on stdout.
 """
@@ -60,10 +64,26 @@ def register(experiments) -> None:
         "--data",
         metavar="DIR",
         help="read the data set's files from this folder instead of the stored data "
-        "(which data set it is, from the file names)",
+        "(which data set it is, from the file names), or a folder of pictures (PNG, JPEG, BMP, TIFF) "
+        "in one sub-folder per class",
     )
     _dataset_option(train, "which stored data to train on (with --data: the data set the folder must hold)",
-                    default=None)
+                    default=None, folder=True)
+    train.add_argument(
+        "--preparation",
+        metavar="HOW",
+        help="a folder of pictures: 'drawing' prepares each picture as a drawing is (cropped to the ink, "
+        "strokes brought to KMNIST's width, centred; the default), 'resize' shrinks the whole picture",
+    )
+    train.add_argument(
+        "--split-seed", type=int, metavar="N", help="a folder of pictures: the seed of its train/test split (default 0)"
+    )
+    train.add_argument(
+        "--test-fraction",
+        type=float,
+        metavar="F",
+        help="a folder of pictures: the share of each class's pictures kept for testing (default 0.2)",
+    )
     train.add_argument("--save", metavar="FILE", help="also write the trained weights to FILE")
     train.add_argument(
         "--force",
@@ -85,11 +105,13 @@ def register(experiments) -> None:
     add_classify_parser(commands)
 
 
-def _dataset_option(parser, what: str, default: str | None = "") -> None:
-    from explorer.core.kuzushiji.datasets import DATASETS, KMNIST
+def _dataset_option(parser, what: str, default: str | None = "", folder: bool = False) -> None:
+    from explorer.core.kuzushiji.datasets import DATASETS, FOLDER_KEY, FOLDER_TITLE, KMNIST
 
-    choices = ", ".join(f"{k} ({d.title})" for k, d in DATASETS.items())
-    parser.add_argument("--dataset", choices=list(DATASETS), default=KMNIST.key if default == "" else default,
+    keys = [*DATASETS, FOLDER_KEY] if folder else list(DATASETS)
+    titles = {**{k: d.title for k, d in DATASETS.items()}, FOLDER_KEY: f"{FOLDER_TITLE.lower()}, with --data"}
+    choices = ", ".join(f"{k} ({titles[k]})" for k in keys)
+    parser.add_argument("--dataset", choices=keys, default=KMNIST.key if default == "" else default,
                         help=f"{what}: {choices}; default {KMNIST.key}")
 
 
@@ -130,13 +152,35 @@ def run_params(args: argparse.Namespace) -> int:
     return 0
 
 
-def _load_data(folder: str | None, key: str | None):
+def _load_data(args: argparse.Namespace):
+    """The data to train on, and what a net of it keeps in ``extra`` (a folder's preparation; else ``None``)."""
+    from explorer.core.kuzushiji.datasets import FOLDER_KEY
+
+    folder, key = args.data, args.dataset
+    folder_options = [f"--{name.replace('_', '-')}" for name in ("preparation", "split_seed", "test_fraction")
+                      if getattr(args, name) is not None]
+    if folder and (key == FOLDER_KEY or (key is None and _is_class_folder(folder))):
+        return _read_class_folder(folder, args)
+    return _load_files(folder, key, folder_options), None
+
+
+def _load_files(folder: str | None, key: str | None, folder_options: list[str]):
+    """KMNIST's or Kuzushiji-49's data: read from ``folder``'s four files, else the stored data."""
     from explorer.core.kuzushiji import dataset
-    from explorer.core.kuzushiji.datasets import KMNIST
+    from explorer.core.kuzushiji.datasets import FOLDER_KEY, KMNIST
     from explorer.core.kuzushiji.datasets import dataset as data_set
 
+    if folder_options:
+        raise UserError(f"{', '.join(folder_options)}: only for a folder of pictures in class sub-folders (--data DIR)")
+    if key == FOLDER_KEY:
+        raise UserError("--dataset folder needs --data DIR: a folder of pictures in one sub-folder per class")
     if folder:
-        return dataset.read_folder(folder, data_set(key) if key else None)
+        try:
+            return dataset.read_folder(folder, data_set(key) if key else None)
+        except UserError as exc:
+            if key or not str(exc).startswith("no "):
+                raise
+            raise UserError(f"{exc}; or pictures (PNG, JPEG, BMP, TIFF) in one sub-folder per class") from None
     chosen = data_set(key) if key else KMNIST
     data = dataset.load_stored(chosen)
     if data is None:
@@ -147,6 +191,46 @@ def _load_data(folder: str | None, key: str | None):
             "or `… data --import DIR`, or pass --data DIR"
         )
     return data
+
+
+def _is_class_folder(folder: str) -> bool:
+    """Whether ``folder`` holds class sub-folders and none of KMNIST's or Kuzushiji-49's files."""
+    from pathlib import Path
+
+    from explorer.core.kuzushiji.datasets import DATASETS
+
+    root = Path(folder).expanduser()
+    if not root.is_dir():
+        return False
+    official = {name for d in DATASETS.values() for _, names in d.layouts for name in names}
+    if any((root / name).exists() for name in official):
+        return False
+    return any(entry.is_dir() for entry in root.iterdir())
+
+
+def _read_class_folder(folder: str, args: argparse.Namespace):
+    """The pictures in ``folder``'s class sub-folders as the data (not stored), and what its nets keep.
+
+    Each file left out is a ``note:`` line on stderr.
+    """
+    from explorer.core.kuzushiji.dataset import from_image_folder
+    from explorer.core.kuzushiji.image_folder import read_image_folder
+
+    options = {}
+    if args.preparation is not None:
+        options["preparation"] = args.preparation
+    if args.split_seed is not None:
+        options["seed"] = check_int("--split-seed", args.split_seed, 0, 2**32 - 1)
+    if args.test_fraction is not None:
+        if not 0.0 < args.test_fraction < 1.0:  # NaN too
+            raise UserError(f"--test-fraction must be between 0 and 1 (got {args.test_fraction})")
+        options["test_fraction"] = args.test_fraction
+    tty = sys.stderr.isatty()  # a picture-by-picture count only where it can be redrawn in place
+    read = run_to_end(read_image_folder(folder, **options), _print_progress if tty else None)
+    print(f"\r{read.describe()}".ljust(79) if tty else read.describe(), file=sys.stderr)
+    for unreadable in read.unreadable:
+        print(f"note: left out {unreadable.describe()}", file=sys.stderr)
+    return from_image_folder(read), {"preparation": read.preparation}
 
 
 def run_train(args: argparse.Namespace) -> int:
@@ -174,7 +258,7 @@ def run_train(args: argparse.Namespace) -> int:
         from explorer.core.atomic import check_target
 
         check_target(args.save)  # a device, folder or FIFO there: say so before minutes of training
-    data = _load_data(args.data, args.dataset)
+    data, kept = _load_data(args)
     use_training_threads(args.threads)
     model = nets.create(config.net, seed=config.seed, dataset=data.dataset)
     n_train = len(data.train_images)
@@ -200,15 +284,17 @@ def run_train(args: argparse.Namespace) -> int:
 
     # A diverging run raises TrainingDiverged (a UserError: one line, nothing saved).
     result = run_to_end(train(model, data, config), show)
-    _save(args, model, config, result, data.dataset)
+    _save(args, model, config, result, data.dataset, kept)
     if args.json:
         from explorer.core.kuzushiji.metrics import balanced_accuracy
 
+        folder = {"class_names": list(data.dataset.class_names)} if kept is not None else {}
         print_json(
             {
                 "net": config.net,
                 "dataset": data.dataset.key,
                 "classes": data.dataset.num_classes,
+                **folder,
                 "parameters": nets.parameter_count(model),
                 "accuracy": result.evaluation.accuracy,
                 "balanced_accuracy": 100.0 * balanced_accuracy(result.evaluation.confusion),
@@ -238,7 +324,7 @@ def _stored_accuracy(name: str, data_set) -> float | None:
     return trained.stored_accuracy(name, warn, data_set)
 
 
-def _save(args: argparse.Namespace, model, config, result, data_set) -> None:
+def _save(args: argparse.Namespace, model, config, result, data_set, kept: dict | None = None) -> None:
     """Write ``--save`` first, then the data folder's copy (only if not worse, or with ``--force``).
 
     Each write stands on its own, so one failing never costs the run while the
@@ -252,13 +338,14 @@ def _save(args: argparse.Namespace, model, config, result, data_set) -> None:
     if args.save:
         try:
             saved = trained.save(
-                model, config.net, config, result.evaluation, result.seconds, path=args.save, dataset=data_set
+                model, config.net, config, result.evaluation, result.seconds, path=args.save, dataset=data_set,
+                extra=kept,
             )
             print(f"weights saved to {saved}", file=sys.stderr)
         except UserError as exc:
             save_error = exc
     try:
-        kept = _keep_in_data_folder(args, model, config, result, data_set)
+        kept_at = _keep_in_data_folder(args, model, config, result, data_set, kept)
     except (UserError, OSError) as exc:
         if save_error is not None:
             raise UserError(f"{save_error}; the data folder's copy failed too: {exc} "
@@ -268,11 +355,11 @@ def _save(args: argparse.Namespace, model, config, result, data_set) -> None:
         print(f"warning: the data folder's copy was not written: {exc}", file=sys.stderr)
         return
     if save_error is not None:
-        where = f"; the trained net was kept in the data folder ({kept})" if kept else ""
+        where = f"; the trained net was kept in the data folder ({kept_at})" if kept_at else ""
         raise UserError(f"{save_error}{where}") from save_error
 
 
-def _keep_in_data_folder(args: argparse.Namespace, model, config, result, data_set):
+def _keep_in_data_folder(args: argparse.Namespace, model, config, result, data_set, kept: dict | None = None):
     """The data folder's copy of the run (its path), unless the stored net is better (then ``None``)."""
     from explorer.core.kuzushiji import nets, trained
 
@@ -284,4 +371,5 @@ def _keep_in_data_folder(args: argparse.Namespace, model, config, result, data_s
             file=sys.stderr,
         )
         return None
-    return trained.save(model, config.net, config, result.evaluation, seconds=result.seconds, dataset=data_set)
+    return trained.save(model, config.net, config, result.evaluation, seconds=result.seconds, dataset=data_set,
+                        extra=kept)

@@ -14,8 +14,16 @@ from pathlib import Path
 
 from explorer.core.errors import UserError
 from explorer.core.kuzushiji import nets, trained
-from explorer.core.kuzushiji.datasets import DATASETS, KMNIST, DataSet, dataset
-from explorer.core.kuzushiji.preprocess import classify, preprocess_file, top_k
+from explorer.core.kuzushiji.datasets import (
+    DATASETS,
+    FOLDER_KEY,
+    FOLDER_TITLE,
+    KMNIST,
+    DataSet,
+    dataset,
+    folder_dataset,
+)
+from explorer.core.kuzushiji.preprocess import Preprocessed, classify, preprocess_file, top_k
 
 TEXT_TOP = 3
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp", ".pgm", ".ppm"}
@@ -27,10 +35,11 @@ def add_classify_parser(commands) -> None:
     cl = commands.add_parser(
         "classify",
         help="classify a picture of a hiragana (a drawing, photo or scan)",
-        description="Classify a picture of a hiragana (KMNIST's 10 or Kuzushiji-49's 49, as the net was trained). "
-        "The picture is "
+        description="Classify a picture of a hiragana (KMNIST's 10 or Kuzushiji-49's 49, as the net was trained), "
+        "or of a class of a folder of images the net was trained on. The picture is "
         "preprocessed as in the app's drawing canvas (inverted if light, cropped, strokes brought to "
-        "KMNIST's width, scaled to fill the 28×28 frame, centred). Several images and folders may be given.",
+        "KMNIST's width, scaled to fill the 28×28 frame, centred; a folder net's pictures as its folder's were). "
+        "Several images and folders may be given.",
     )
     cl.add_argument(
         "images",
@@ -47,10 +56,11 @@ def add_classify_parser(commands) -> None:
     )
     cl.add_argument(
         "--dataset",
-        choices=list(DATASETS),
+        choices=[*DATASETS, FOLDER_KEY],
         default=KMNIST.key,
         help="whose last trained nets to use: "
         + ", ".join(f"{k} ({d.title})" for k, d in DATASETS.items())
+        + f", {FOLDER_KEY} ({FOLDER_TITLE.lower()} last trained on)"
         + f"; default {KMNIST.key} (a weights file says its own)",
     )
     cl.add_argument(
@@ -99,7 +109,9 @@ def image_paths(arguments: list[str]) -> list[Path]:
 
 
 def run_classify(args) -> int:
-    chosen = choose_net(args.weights, args.net, dataset(args.dataset))
+    # A folder net's own file names its classes: any folder's description lets it in.
+    chosen = choose_net(args.weights, args.net, folder_dataset(()) if args.dataset == FOLDER_KEY else dataset(args.dataset))
+    preparation = _preparation(chosen)
     classes = chosen.dataset.num_classes
     if args.top is not None and not 1 <= args.top <= classes:
         raise UserError(f"--top must be between 1 and {classes}")
@@ -112,7 +124,7 @@ def run_classify(args) -> int:
         try:
             if path.is_dir():
                 raise UserError(f"{path}: no image files in this folder")
-            pre = preprocess_file(path)
+            pre = _prepared(path, preparation)
         except UserError as exc:
             failed += 1
             print(f"error: {exc}", file=sys.stderr)
@@ -131,9 +143,43 @@ def run_classify(args) -> int:
     return 2 if failed else 0
 
 
+def _preparation(chosen: trained.TrainedNet) -> str:
+    """How the net's training pictures became 28×28: ``"drawing"`` unless a folder net's file says ``"resize"``."""
+    if chosen.dataset.key != FOLDER_KEY or chosen.checkpoint is None:
+        return "drawing"
+    return chosen.checkpoint.extra.get("preparation", "drawing")  # checked by trained.load
+
+
+def _prepared(path: Path, preparation: str) -> Preprocessed:
+    """The picture as the net's input: as a drawing, or (a folder net's ``"resize"``) the whole picture shrunk."""
+    if preparation == "drawing":
+        return preprocess_file(path)
+    import torch
+
+    from explorer.core.kuzushiji.image_folder import READ_SIDE, picture_to_28
+    from explorer.core.kuzushiji.preprocess import ink_on_black, read_image
+
+    grey = read_image(path, READ_SIDE)
+    array28 = picture_to_28(grey, preparation, source=path.name).astype("float32") / 255.0
+    _, inverted = ink_on_black(grey, source=path.name)
+    tensor = ((torch.from_numpy(array28) - 0.5) / 0.5).reshape(1, 1, *array28.shape)
+    return Preprocessed(array28=array28, tensor=tensor, inverted=inverted)
+
+
 def _verdict(chosen: trained.TrainedNet, i: int, p: float) -> str:
+    if chosen.dataset.key == FOLDER_KEY:
+        width = max(len(name) for name in chosen.dataset.class_names)
+        return f"{chosen.dataset.class_names[i]:<{width}} {100 * p:6.1f} %"
     kana, romaji = chosen.dataset.glyphs[i], chosen.dataset.class_names[i]
     return f"{kana} {romaji:<4}{100 * p:6.1f} %"
+
+
+def _entry(data_set: DataSet, i: int, p: float) -> dict:
+    """One class of the ``top`` list: a folder's class by its name, a kana by its name, glyph and romaji."""
+    if data_set.key == FOLDER_KEY:
+        return {"class": i, "name": data_set.class_names[i], "probability": p}
+    return {"class": i, "name": data_set.class_names[i], "kana": data_set.glyphs[i],
+            "romaji": data_set.class_names[i], "probability": p}
 
 
 def _as_json(path: Path, chosen: trained.TrainedNet, pre, ranked: list[tuple[int, float]]) -> dict:
@@ -142,10 +188,6 @@ def _as_json(path: Path, chosen: trained.TrainedNet, pre, ranked: list[tuple[int
         "net": nets.display_name(chosen.name),
         "weights": chosen.source,
         "inverted": pre.inverted,
-        "top": [
-            {"class": i, "name": chosen.dataset.class_names[i], "kana": chosen.dataset.glyphs[i],
-             "romaji": chosen.dataset.class_names[i], "probability": p}
-            for i, p in ranked
-        ],
+        "top": [_entry(chosen.dataset, i, p) for i, p in ranked],
         "input28": pre.array28.tolist(),
     }

@@ -259,7 +259,7 @@ def from_image_folder(folder: ImageFolder) -> ImageData:
     """
     import torch
 
-    where = folder.source.removeprefix("imported from ") or "the folder"
+    where = folder.source.removeprefix("imported from ").removesuffix(f" ({folder.preparation})") or "the folder"
     names = check_class_names(list(folder.class_names), f"{where}: its class folders")
     for part, images in (("training", folder.train_images), ("test", folder.test_images)):
         if len(images) == 0:

@@ -143,7 +143,7 @@ def load(path: str | os.PathLike, name: str | None = None, dataset: DataSet | No
 
 
 def _class_count_mismatch(data_set: DataSet) -> str:
-    return (f"its meta field 'extra.class_names' names {data_set.num_classes} classes, "
+    return (f"meta field 'extra.class_names' names {data_set.num_classes} classes, "
             "which the weights' outputs do not fit")
 
 
@@ -181,6 +181,14 @@ def _folder_of(ckpt: checkpoints.Checkpoint, path: Path, wanted: DataSet | None)
         names = check_class_names(ckpt.extra.get("class_names"), f"{path.name}: meta field 'extra.class_names'")
     except UserError as exc:
         raise checkpoints.CheckpointError(str(exc)) from None
+    from explorer.core.kuzushiji.image_folder import PREPARATIONS
+
+    preparation = ckpt.extra.get("preparation", PREPARATIONS[0])
+    if preparation not in PREPARATIONS:
+        shown = repr(preparation[:40]) if isinstance(preparation, str) else checkpoints.kind_of(preparation)
+        raise checkpoints.CheckpointError(
+            f"{path.name}: meta field 'extra.preparation' should be {' or '.join(PREPARATIONS)}, not {shown}"
+        )
     found = folder_dataset(names)
     if wanted is not None:
         if wanted.key != FOLDER_KEY:

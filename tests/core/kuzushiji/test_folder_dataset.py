@@ -138,3 +138,13 @@ def test_class_names_are_checked_as_a_strangers_input():
         check_class_names(["..", "b"], "x")
     with pytest.raises(UserError, match="x holds 1,001 class names"):
         check_class_names([f"c{i}" for i in range(1001)], "x")
+
+
+@pytest.mark.parametrize(("preparation", "shown"), [("blur", "'blur'"), (3, "a number"), (["resize"], "a list")])
+def test_a_crafted_preparation_is_refused_naming_the_field(tmp_path, preparation, shown):
+    path = craft(tmp_path / "crafted.pt", list(SHAPES), preparation=preparation)
+    with pytest.raises(UserError) as refused:
+        trained.load(path)
+    assert str(refused.value) == (
+        f"crafted.pt: meta field 'extra.preparation' should be drawing or resize, not {shown}"
+    )
