@@ -324,6 +324,45 @@ class Preloader:
             app.processEvents()
 
 
+TORCH_FREE_TABS = ("kuzushiji",)
+"""Tabs whose module and construction import no torch (tests/qt/test_startup.py builds each in a fresh
+process to check): when one is shown first, the window is built while torch imports in the background,
+and the tab restores its trained nets once torch is there (:func:`when_torch_is_loaded`)."""
+
+
+def torch_is_loaded() -> bool:
+    """Whether torch is imported and done initialising (while a thread imports it, it is in
+    ``sys.modules`` already, half made: using it then would wait for the import to end)."""
+    torch = sys.modules.get("torch")
+    return torch is not None and not getattr(getattr(torch, "__spec__", None), "_initializing", False)
+
+
+def when_torch_is_loaded(owner, then: Callable[[], object], interval_ms: int = 50) -> None:
+    """Call ``then()`` on the GUI thread once torch is imported: at once when it is, otherwise when the
+    import running in the background (the start-up's :class:`Preloader`, or one started here) ends.
+
+    The first tab is built while torch still loads and restores its trained nets this way: it is on
+    screen and usable meanwhile. A timer owned by ``owner`` (a widget) waits: a tab closed before
+    then is never called back, and quitting never waits for the import (a daemon thread).
+    """
+    if torch_is_loaded():
+        then()
+        return
+    from PySide6.QtCore import QTimer
+
+    loading = Preloader([("importing PyTorch…", "torch")], name="torch-import")  # waits on a running import
+    timer = QTimer(owner, interval=interval_ms)
+
+    def check() -> None:
+        if loading.done.is_set():
+            timer.stop()
+            timer.deleteLater()
+            then()
+
+    timer.timeout.connect(check)  # same thread as the timer: a plain function is fine
+    timer.start()
+
+
 def preload_steps(slot) -> list[tuple[str, str]]:
     """What :class:`Preloader` imports before ``slot``'s tab is built, with the words for each."""
     return [("importing PyTorch…", "torch")] + [(f"loading the {slot.title} nets…", m)
@@ -399,14 +438,16 @@ def run_gui(qt_args: list[str]) -> int:
         splash = startup_window(app)
         _probe("first-window")
         stage = "loading the experiments (torch, plots, tabs)"
-        preload = Preloader(preload_steps(_first_tab_slot()))  # off the GUI thread
+        first = _first_tab_slot()
+        preload = Preloader(preload_steps(first))  # off the GUI thread
         startup_step(splash, preload.steps[0][0])
         startup_step(splash, "loading the plots…")
         import pyqtgraph  # noqa: F401 - meanwhile, here: Qt's own modules load on the GUI thread
 
         from explorer.qt.main_window import MainWindow
 
-        preload.wait(app, splash)
+        if first.key not in TORCH_FREE_TABS:  # its module imports torch: wait, saying what loads
+            preload.wait(app, splash)
         stage = "building the main window"
         window = MainWindow(on_step=lambda text: startup_step(splash, text))
         install_excepthook(window)

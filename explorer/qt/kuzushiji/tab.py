@@ -26,6 +26,7 @@ from explorer.core.kuzushiji.model import KuzushijiModel
 from explorer.core.kuzushiji.results import NetResult, load_result, save_result
 from explorer.core.progress import Progress
 from explorer.core.work_store import WorkStore
+from explorer.qt.app import torch_is_loaded, when_torch_is_loaded
 from explorer.qt.kuzushiji import exports
 from explorer.qt.kuzushiji.banner import GettingStartedBanner
 from explorer.qt.kuzushiji.controls import SETTINGS_KEYS
@@ -42,6 +43,7 @@ from explorer.qt.tab import ExperimentTab, run_alone
 from explorer.qt.workers import Task, shutdown_tasks
 
 ALL_NETS = tuple(nets.NETS)
+LOADING_NETS = "Loading PyTorch… the trained nets appear when it is ready"
 
 
 class KuzushijiTab(ExperimentTab):
@@ -77,12 +79,25 @@ class KuzushijiTab(ExperimentTab):
         self._build(download_md5s)
         self._connect()
         self._restore_settings()
+        self.pages.setCurrentWidget(self.data_page)  # a newcomer starts at the data
         if load_at_start:
-            self._load_latest_weights()
-            self.data_page.load_stored_async()
+            # Reading the trained nets and the stored data needs torch: at start-up it is still loading
+            # in the background, and the tab is up and usable meanwhile (its modules import no torch).
+            # No task waits on the import either, so quitting meanwhile is not held up.
+            if not torch_is_loaded():
+                self.controls.task_panel.label.setText(LOADING_NETS)
+            when_torch_is_loaded(self, self._restore_work)
+            when_torch_is_loaded(self, self.data_page.load_stored_async)
         self._update_banner()
-        self.pages.setCurrentWidget(self.train_page if self.results else self.data_page)
-        if self.results:  # a returning user gets the page they left (a newcomer starts at the data)
+
+    def _restore_work(self) -> None:
+        """The last trained nets and runs; a returning user then gets the page they left."""
+        on_first_page = self.pages.currentWidget() is self.data_page
+        self._load_latest_weights()
+        if self.controls.task_panel.label.text() == LOADING_NETS:
+            self.controls.task_panel.label.setText("Idle")
+        if self.results and on_first_page:  # (unless they went elsewhere while torch loaded)
+            self.pages.setCurrentWidget(self.train_page)
             self.settings.restore("page", self.pages)
 
     @property
