@@ -20,11 +20,21 @@ import numpy as np
 
 from explorer.core.atomic import atomic_write
 from explorer.core.errors import UserError
-from explorer.core.kuzushiji.dataset import PARTS, ImageData, _check_split, store_path
-from explorer.core.kuzushiji.datasets import FOLDER_KEY, FOLDER_TITLE, folder_dataset  # noqa: F401 (re-exported)
-from explorer.core.kuzushiji.datasets import MAX_CLASS_NAME as MAX_NAME
+from explorer.core.kuzushiji.dataset import (
+    PARTS,
+    ImageData,
+    _check_split,
+    from_image_folder,
+    store_path,
+)
+from explorer.core.kuzushiji.datasets import (  # noqa: F401 (re-exported)
+    FOLDER_KEY,
+    FOLDER_TITLE,
+    check_class_names,
+    folder_dataset,
+)
 from explorer.core.kuzushiji.formats import read_npy_stream
-from explorer.core.kuzushiji.image_folder import MAX_CLASSES, PREPARATIONS, read_image_folder
+from explorer.core.kuzushiji.image_folder import PREPARATIONS, read_image_folder
 from explorer.core.progress import ProgressGenerator
 
 MAX_LEFT_OUT = 100_000
@@ -54,20 +64,8 @@ def import_image_folder(
     root: str | os.PathLike, preparation: str = "drawing", seed: int = 0
 ) -> ProgressGenerator[FolderData]:
     """Read the class folders in ``root`` (progress per picture, cancel at any yield), then store them."""
-    import torch
-
     folder = yield from read_image_folder(root, preparation=preparation, seed=seed)
-    if len(folder.test_images) == 0:
-        raise UserError(f"{root}: too few pictures for a test set (a class needs two pictures or more)")
-    described = folder_dataset(folder.class_names)
-    data = ImageData(
-        train_images=torch.from_numpy(np.ascontiguousarray(folder.train_images)),
-        train_labels=torch.from_numpy(np.ascontiguousarray(folder.train_labels)).long(),
-        test_images=torch.from_numpy(np.ascontiguousarray(folder.test_images)),
-        test_labels=torch.from_numpy(np.ascontiguousarray(folder.test_labels)).long(),
-        source=folder.source,
-        dataset=described,
-    )
+    data = from_image_folder(folder)  # names a checkpoint can keep, a training and a test set
     result = FolderData(data, [u.describe() for u in folder.unreadable], folder.preparation)
     store_folder(result)
     return result
@@ -101,12 +99,8 @@ def _text(archive: zipfile.ZipFile, name: str, label: str, ndim: int) -> np.ndar
 
 
 def _class_names(archive: zipfile.ZipFile, label: str) -> tuple[str, ...]:
-    names = tuple(str(n) for n in _text(archive, "class_names", label, 1))
-    if not 2 <= len(names) <= MAX_CLASSES:
-        raise UserError(f"{label}: {len(names)} classes, expected 2 to {MAX_CLASSES}")
-    if any(not n or len(n) > MAX_NAME for n in names) or len(set(names)) != len(names):
-        raise UserError(f"{label}: its class names are empty, too long or repeated")
-    return names
+    names = [str(n) for n in _text(archive, "class_names", label, 1)]
+    return check_class_names(names, f"{label}: its class names")  # short, distinct, plain names; 2 to 1000
 
 
 def stored_class_names() -> tuple[str, ...] | None:

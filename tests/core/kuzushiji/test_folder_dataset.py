@@ -148,3 +148,41 @@ def test_a_crafted_preparation_is_refused_naming_the_field(tmp_path, preparation
     assert str(refused.value) == (
         f"crafted.pt: meta field 'extra.preparation' should be drawing or resize, not {shown}"
     )
+
+
+def test_an_imported_folder_is_kept_and_another_import_replaces_it(tmp_path):
+    from explorer.core.kuzushiji import folder_data
+
+    first = run_to_end(folder_data.import_image_folder(shapes_folder(tmp_path / "shapes"), "resize", seed=2))
+    assert first.unreadable == ["circle/broken.png: not a readable image (not a picture format the app knows)"]
+    back = folder_data.load_stored_folder()
+    assert back.data.dataset.class_names == SHAPES and back.preparation == "resize"
+    assert back.unreadable == first.unreadable and back.data.counts == first.data.counts
+    assert (back.data.train_images == first.data.train_images).all()
+    # One imported folder at a time: the next import takes its place.
+    for name in ("cat", "dog"):
+        (tmp_path / "pets" / name).mkdir(parents=True)
+        for i in range(3):
+            shape_picture("circle" if name == "cat" else "square", 80 + 9 * i).save(tmp_path / "pets" / name / f"{i}.png")
+    run_to_end(folder_data.import_image_folder(tmp_path / "pets"))
+    assert folder_data.load_stored_folder().data.dataset.class_names == ("cat", "dog")
+    assert folder_data.stored_class_names() == ("cat", "dog")
+
+
+@pytest.mark.parametrize(
+    ("change", "names"),
+    [("a name with a line break", ["circle", "squa\nre", "triangle"]), ("fewer names than labels", ["circle", "square"]),
+     ("names that are not text", None), ("a repeated name", ["circle", "circle", "triangle"])],
+)
+def test_a_stored_folder_that_was_tampered_with_is_not_used(tmp_path, change, names):
+    import numpy as np
+
+    from explorer.core.kuzushiji import folder_data
+
+    run_to_end(folder_data.import_image_folder(shapes_folder(tmp_path / "shapes")))
+    path = folder_data.folder_path()
+    with np.load(path) as stored:
+        arrays = dict(stored)
+    arrays["class_names"] = np.arange(3) if names is None else np.array(names)
+    np.savez(path, **arrays)
+    assert folder_data.load_stored_folder() is None, change
