@@ -135,6 +135,9 @@ class ConfusionMatrixView(pg.GraphicsLayoutWidget):
 
     def _show_numbers(self) -> None:
         shown = self.numbers_shown()
+        if shown != getattr(self, "_labels_in_full", None):  # zoomed in: room for "あ a" again
+            self._labels_in_full = shown
+            self._set_ticks()
         for row in self.texts:
             for text in row:
                 text.setVisible(shown)
@@ -143,9 +146,9 @@ class ConfusionMatrixView(pg.GraphicsLayoutWidget):
         """Zoom in around cell (true, predicted), ``cells`` rows and columns in view."""
         n = len(self.labels)
         r, c = self._position(true), self._position(predicted)
-        half = cells / 2
-        x0 = min(max(0.0, c + 0.5 - half), max(0.0, n - cells))
-        y0 = min(max(0.0, r + 0.5 - half), max(0.0, n - cells))
+        # whole cells only, so that every tick label in view belongs to a whole row or column
+        x0 = min(max(0, c - cells // 2), max(0, n - cells))
+        y0 = min(max(0, r - cells // 2), max(0, n - cells))
         self.plot.setRange(xRange=(x0, x0 + cells), yRange=(y0, y0 + cells), padding=0)
 
     def zoom_out(self) -> None:
@@ -161,7 +164,7 @@ class ConfusionMatrixView(pg.GraphicsLayoutWidget):
         :data:`NUMBERS_UP_TO` classes only the glyph ("を"), so that more of them fit.
         """
         label = self.labels[i]
-        if len(self.labels) > NUMBERS_UP_TO:
+        if len(self.labels) > NUMBERS_UP_TO and not self.numbers_shown():
             return label.split(" ", 1)[0]
         return label.replace(" ", "\n", 1) if side == "bottom" else label
 
