@@ -35,10 +35,12 @@ def register(experiments) -> None:
         "--import",
         dest="import_dir",
         metavar="DIR",
-        help="folder with KMNIST's four IDX (.gz) or .npz files, or Kuzushiji-49's four .npz files",
+        help="folder with KMNIST's four IDX (.gz) or .npz files, or Kuzushiji-49's four .npz files, "
+        "or pictures in one sub-folder per class (it replaces the folder of images imported before)",
     )
     source.add_argument("--download", action="store_true", help="download from the mirrors")
     _dataset_option(data, "which data set --download fetches")
+    _folder_options(data, test_fraction=False)
     data.set_defaults(run=run_data)
 
     params = commands.add_parser("params", help="trainable parameters of each net")
@@ -69,21 +71,7 @@ def register(experiments) -> None:
     )
     _dataset_option(train, "which stored data to train on (with --data: the data set the folder must hold)",
                     default=None, folder=True)
-    train.add_argument(
-        "--preparation",
-        metavar="HOW",
-        help="a folder of pictures: 'drawing' prepares each picture as a drawing is (cropped to the ink, "
-        "strokes brought to KMNIST's width, centred; the default), 'resize' shrinks the whole picture",
-    )
-    train.add_argument(
-        "--split-seed", type=int, metavar="N", help="a folder of pictures: the seed of its train/test split (default 0)"
-    )
-    train.add_argument(
-        "--test-fraction",
-        type=float,
-        metavar="F",
-        help="a folder of pictures: the share of each class's pictures kept for testing (default 0.2)",
-    )
+    _folder_options(train, test_fraction=True)
     train.add_argument("--save", metavar="FILE", help="also write the trained weights to FILE")
     train.add_argument(
         "--force",
@@ -105,11 +93,50 @@ def register(experiments) -> None:
     add_classify_parser(commands)
 
 
+def _folder_options(parser, test_fraction: bool) -> None:
+    parser.add_argument(
+        "--preparation",
+        metavar="HOW",
+        help="a folder of pictures: 'drawing' prepares each picture as a drawing is (cropped to the ink, "
+        "strokes brought to KMNIST's width, centred; the default), 'resize' shrinks the whole picture",
+    )
+    parser.add_argument(
+        "--split-seed", type=int, metavar="N", help="a folder of pictures: the seed of its train/test split (default 0)"
+    )
+    if test_fraction:
+        parser.add_argument(
+            "--test-fraction",
+            type=float,
+            metavar="F",
+            help="a folder of pictures: the share of each class's pictures kept for testing (default 0.2)",
+        )
+
+
+def _folder_settings(args: argparse.Namespace) -> dict:
+    """The folder options given, checked, as ``read_image_folder``'s keyword arguments."""
+    settings = {}
+    if args.preparation is not None:
+        settings["preparation"] = args.preparation
+    if args.split_seed is not None:
+        settings["seed"] = check_int("--split-seed", args.split_seed, 0, 2**32 - 1)
+    share = getattr(args, "test_fraction", None)
+    if share is not None:
+        if not 0.0 < share < 1.0:  # NaN too
+            raise UserError(f"--test-fraction must be between 0 and 1 (got {share})")
+        settings["test_fraction"] = share
+    return settings
+
+
+def _given_folder_options(args: argparse.Namespace) -> list[str]:
+    names = ("preparation", "split_seed", "test_fraction")
+    return [f"--{name.replace('_', '-')}" for name in names if getattr(args, name, None) is not None]
+
+
 def _dataset_option(parser, what: str, default: str | None = "", folder: bool = False) -> None:
     from explorer.core.kuzushiji.datasets import DATASETS, FOLDER_KEY, FOLDER_TITLE, KMNIST
 
     keys = [*DATASETS, FOLDER_KEY] if folder else list(DATASETS)
-    titles = {**{k: d.title for k, d in DATASETS.items()}, FOLDER_KEY: f"{FOLDER_TITLE.lower()}, with --data"}
+    titles = {**{k: d.title for k, d in DATASETS.items()}, FOLDER_KEY: f"{FOLDER_TITLE.lower()}: --data DIR, else the imported one"}
     choices = ", ".join(f"{k} ({titles[k]})" for k in keys)
     parser.add_argument("--dataset", choices=keys, default=KMNIST.key if default == "" else default,
                         help=f"{what}: {choices}; default {KMNIST.key}")
@@ -126,7 +153,20 @@ def run_data(args: argparse.Namespace) -> int:
     from explorer.core.kuzushiji import dataset
     from explorer.core.kuzushiji.datasets import dataset as data_set
 
-    if args.import_dir:
+    if args.import_dir and _is_class_folder(args.import_dir):
+        from explorer.core.kuzushiji.folder_data import import_image_folder
+
+        settings = _folder_settings(args)
+        tty = sys.stderr.isatty()
+        folder = run_to_end(import_image_folder(args.import_dir, **settings), _print_progress if tty else None)
+        if tty:
+            print(file=sys.stderr)
+        for line in folder.unreadable:
+            print(f"note: left out {line}", file=sys.stderr)
+        data = folder.data
+    elif _given_folder_options(args):
+        raise UserError(f"{', '.join(_given_folder_options(args))}: only for a folder of pictures in class sub-folders")
+    elif args.import_dir:
         data = dataset.import_folder(args.import_dir)
     else:
         from explorer.core.kuzushiji import download
@@ -157,23 +197,35 @@ def _load_data(args: argparse.Namespace):
     from explorer.core.kuzushiji.datasets import FOLDER_KEY
 
     folder, key = args.data, args.dataset
-    folder_options = [f"--{name.replace('_', '-')}" for name in ("preparation", "split_seed", "test_fraction")
-                      if getattr(args, name) is not None]
     if folder and (key == FOLDER_KEY or (key is None and _is_class_folder(folder))):
         return _read_class_folder(folder, args)
-    return _load_files(folder, key, folder_options), None
+    if key == FOLDER_KEY:
+        return _stored_class_folder(args)
+    return _load_files(folder, key, _given_folder_options(args)), None
+
+
+def _stored_class_folder(args: argparse.Namespace):
+    """The imported folder of images (``data --import``), and what its nets keep."""
+    from explorer.core.kuzushiji.folder_data import load_stored_folder
+
+    if _given_folder_options(args):
+        raise UserError(f"{', '.join(_given_folder_options(args))}: the imported folder was prepared and split "
+                        "when it was imported (import it again, or pass --data DIR)")
+    stored = load_stored_folder()
+    if stored is None:
+        raise UserError("no folder of images yet: run `python -m explorer kuzushiji data --import DIR` "
+                        "(pictures in one sub-folder per class), or pass --data DIR")
+    return stored.data, {"preparation": stored.preparation}
 
 
 def _load_files(folder: str | None, key: str | None, folder_options: list[str]):
     """KMNIST's or Kuzushiji-49's data: read from ``folder``'s four files, else the stored data."""
     from explorer.core.kuzushiji import dataset
-    from explorer.core.kuzushiji.datasets import FOLDER_KEY, KMNIST
+    from explorer.core.kuzushiji.datasets import KMNIST
     from explorer.core.kuzushiji.datasets import dataset as data_set
 
     if folder_options:
         raise UserError(f"{', '.join(folder_options)}: only for a folder of pictures in class sub-folders (--data DIR)")
-    if key == FOLDER_KEY:
-        raise UserError("--dataset folder needs --data DIR: a folder of pictures in one sub-folder per class")
     if folder:
         try:
             return dataset.read_folder(folder, data_set(key) if key else None)
@@ -216,15 +268,7 @@ def _read_class_folder(folder: str, args: argparse.Namespace):
     from explorer.core.kuzushiji.dataset import from_image_folder
     from explorer.core.kuzushiji.image_folder import read_image_folder
 
-    options = {}
-    if args.preparation is not None:
-        options["preparation"] = args.preparation
-    if args.split_seed is not None:
-        options["seed"] = check_int("--split-seed", args.split_seed, 0, 2**32 - 1)
-    if args.test_fraction is not None:
-        if not 0.0 < args.test_fraction < 1.0:  # NaN too
-            raise UserError(f"--test-fraction must be between 0 and 1 (got {args.test_fraction})")
-        options["test_fraction"] = args.test_fraction
+    options = _folder_settings(args)
     tty = sys.stderr.isatty()  # a picture-by-picture count only where it can be redrawn in place
     read = run_to_end(read_image_folder(folder, **options), _print_progress if tty else None)
     print(f"\r{read.describe()}".ljust(79) if tty else read.describe(), file=sys.stderr)

@@ -140,8 +140,8 @@ def test_folder_options_without_a_folder_are_refused(capsys):
     assert one_error_line(capsys, ["kuzushiji", "train", "--net", "lin", "--preparation", "resize"]) == (
         "error: --preparation: only for a folder of pictures in class sub-folders (--data DIR)"
     )
-    assert one_error_line(capsys, ["kuzushiji", "train", "--net", "lin", "--dataset", "folder"]) == (
-        "error: --dataset folder needs --data DIR: a folder of pictures in one sub-folder per class"
+    assert one_error_line(capsys, ["kuzushiji", "data", "--download", "--split-seed", "2"]) == (
+        "error: --split-seed: only for a folder of pictures in class sub-folders"
     )
 
 
@@ -161,3 +161,29 @@ def test_classify_refuses_a_crafted_folder_net_naming_the_field(tmp_path, class_
     assert done.returncode == 2
     lines = done.stderr.splitlines()
     assert len(lines) == 1 and lines[0].startswith(f"error: crafted.pt: {message}")
+
+
+def test_an_imported_folder_is_trained_on_with_dataset_folder_and_the_next_import_replaces_it(shapes, tmp_path, capsys):
+    assert one_error_line(capsys, ["kuzushiji", "train", "--net", "lin", "--dataset", "folder"]).startswith(
+        "error: no folder of images yet: run `python -m explorer kuzushiji data --import DIR`"
+    )
+    assert main(["kuzushiji", "data", "--import", str(shapes), "--preparation", "resize", "--split-seed", "3"]) == 0
+    captured = capsys.readouterr()
+    assert captured.out == f"stored: Folder of images: 18 training / 6 test images, imported from {shapes} (resize)\n"
+    assert "note: left out circle/broken.png: " in captured.err
+    assert main(["kuzushiji", "train", *FAST, "--dataset", "folder", "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert (result["classes"], result["class_names"]) == (3, list(SHAPES))
+    assert checkpoints.load(trained.checkpoint_path(folder_dataset(SHAPES), "lin")).extra["preparation"] == "resize"
+    # The split was made on import: it cannot be changed at training time.
+    assert one_error_line(capsys, ["kuzushiji", "train", "--net", "lin", "--dataset", "folder", "--split-seed", "1"]) \
+        .startswith("error: --split-seed: the imported folder was prepared and split when it was imported")
+    pets = tmp_path / "pets"
+    for name in ("cat", "dog"):
+        (pets / name).mkdir(parents=True)
+        for i in range(3):
+            shape_picture("circle" if name == "cat" else "square", 80 + 9 * i).save(pets / name / f"{i}.png")
+    assert main(["kuzushiji", "data", "--import", str(pets)]) == 0
+    assert capsys.readouterr().out.startswith("stored: Folder of images: ")
+    assert main(["kuzushiji", "train", "--net", "lin", "--epochs", "1", "--dataset", "folder", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["class_names"] == ["cat", "dog"]
