@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -259,24 +260,32 @@ class OwnDrawingsPanel(QWidget):
         buttons.addWidget(self.evaluate_button)
         buttons.addWidget(self.csv_button)
         buttons.addWidget(self.status, 1)
-        table_side = QWidget()
-        table_layout = QVBoxLayout(table_side)
-        table_layout.setContentsMargins(0, 0, 0, 0)
-        table_layout.addLayout(buttons)
-        table_layout.addWidget(self.table, 1)
         matrix_side = QWidget()
+        self.matrix_box.setContentsMargins(0, 0, 0, 0)
         matrix_side.setLayout(self.matrix_box)
-        evaluation = QSplitter(Qt.Orientation.Horizontal)
-        evaluation.addWidget(table_side)
-        evaluation.addWidget(matrix_side)
-        evaluation.setSizes([420, 380])
+        # The table above the matrix: side by side, neither is readable in a 1024-pixel window.
         split = QSplitter(Qt.Orientation.Vertical)
-        split.addWidget(browse)
-        split.addWidget(evaluation)
-        split.setSizes([260, 340])
+        split.addWidget(self.table)
+        split.addWidget(matrix_side)
+        split.setStretchFactor(1, 1)
+        split.setSizes([130, 400])
+        evaluation = QWidget()
+        evaluation_layout = QVBoxLayout(evaluation)
+        evaluation_layout.setContentsMargins(0, 0, 0, 0)
+        evaluation_layout.addLayout(buttons)
+        evaluation_layout.addWidget(split, 1)
+
+        # The drawings and how the nets read them are two pages: each gets the whole height.
+        self.views = QTabWidget()
+        self.views.setObjectName("keptViews")
+        self.views.setDocumentMode(True)
+        self.views.addTab(browse, "Drawings")
+        self.views.addTab(evaluation, "How the nets read them")
+        self.views.setTabToolTip(1, "Accuracy, balanced accuracy and the gap to the test images, per net, and "
+                                    "the confusion matrix of the net chosen in the table")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
-        layout.addWidget(split)
+        layout.addWidget(self.views)
         self._update_buttons()
 
     # the data set and the nets ----------------------------------------------------------------------
@@ -534,6 +543,7 @@ class OwnDrawingsPanel(QWidget):
         self.evaluations = dict(found)
         self._evaluated_version = version
         self._show_table()
+        self.views.setCurrentIndex(1)
         self.evaluated.emit()
 
     @Slot(str)
@@ -604,7 +614,7 @@ class OwnDrawingsPanel(QWidget):
         labels = [class_label(self.data_set, i) for i in range(self.data_set.num_classes)]
         self.matrix = ConfusionMatrixView(labels, kana_font(10))
         self.matrix.setObjectName("keptConfusionMatrix")
-        self.matrix.setMinimumSize(220, 220)
+        self.matrix.setMinimumSize(320, 260)
         self.matrix.highlight.setVisible(False)
         self.matrix_box.addWidget(self.matrix, 1)
         install_export_action(self.matrix, self.matrix_figure)
