@@ -152,6 +152,12 @@ class Drawing(QWidget):
             self.counting.mark()
         show_history(self.curves, m)
 
+    def discard(self) -> None:
+        """Done with this drawing: it and its 3-D view go at the next turn of the event loop."""
+        self.view3d._drawing = None
+        self.view3d.deleteLater()
+        self.deleteLater()
+
     def keep_alive(self, widget: QWidget) -> QWidget:
         """``widget`` (one of this drawing's) keeps the whole drawing alive as long as it is referenced."""
         widget._drawing = self

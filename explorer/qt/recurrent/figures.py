@@ -282,6 +282,13 @@ def export_all(model: RecurrentModel, folder: Path, formats: Sequence[str] = ("p
     """
     folder = Path(folder)
     drawing = Drawing(model)
+    try:
+        return _export_drawn(model, drawing, folder, formats, size, say)
+    finally:
+        drawing.discard()
+
+
+def _export_drawn(model: RecurrentModel, drawing: Drawing, folder: Path, formats, size, say) -> list[Path]:
     shown = figures(model, drawing.set)
     flat = [f for f in shown if f.kind != "3d" and not f.name.endswith("_counting")
             and (not f.name.endswith("_training_curves") or model.history)]
@@ -310,8 +317,11 @@ def _other_state_pairs(model: RecurrentModel, folder: Path, formats, size) -> li
     # A shallow copy with the other state plotted: the machine, extracted from one kind, is over neither.
     twin = replace(model, views=replace(model.views, state_kind=other, overlays=dict(model.views.overlays)))
     drawing = Drawing(twin)
-    pairs = [f for f in pair_figures(twin, drawing.views) if f.kind != "3d"]
-    return export_figures(pairs, folder, formats=formats, size=size)
+    try:
+        pairs = [f for f in pair_figures(twin, drawing.views) if f.kind != "3d"]
+        return export_figures(pairs, folder, formats=formats, size=size)
+    finally:
+        drawing.discard()
 
 
 def _export_3d(drawing: Drawing, views: list[Figure], folder: Path, size, say) -> list[Path]:
@@ -340,6 +350,14 @@ def recurrent_section(model: RecurrentModel) -> ReportSection:
                 "net": model.moment, "state plotted": model.state_kind, "coordinates": model.views.coordinates}
     settings.update(model.run_settings())
     drawing = Drawing(model)
+    try:
+        return _section_drawn(model, drawing, settings)
+    finally:
+        drawing.discard()
+
+
+def _section_drawn(model: RecurrentModel, drawing: Drawing, settings: dict) -> ReportSection:
+    s = model.state
     shown = {f.name: f for f in figures(model, drawing.set)}
     pictures = [report_figure(f) for f in shown.values() if f.target in drawing.views.pairs.views]
     try:
