@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import html
 import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -66,6 +67,12 @@ def class_label(data_set: DataSet, i: int) -> str:
     """Class ``i`` as ``"お o"`` (as the confusion matrix and the tables label it); a folder's class by its name."""
     glyph, name = data_set.glyphs[i], data_set.class_names[i]
     return name if glyph == name else f"{glyph} {name}"
+
+
+def undo_name(data_set: DataSet, i: int) -> str:
+    """Class ``i``'s label for an undo step's text, which the Undo button's tooltip shows as rich text when it
+    looks like markup: a folder's class name cannot bring tags into it (angle brackets become ‹ ›)."""
+    return class_label(data_set, i).replace("<", "‹").replace(">", "›").replace("&", "+")
 
 
 def store_key(data_set: DataSet) -> str:
@@ -176,6 +183,7 @@ class OwnDrawingsPanel(QWidget):
         self.filter.setFont(kana_font(10))
         self.filter.currentIndexChanged.connect(self._show_drawings)
         self.count_label = QLabel()
+        self.count_label.setTextFormat(Qt.TextFormat.PlainText)  # class names may come from a stranger's folders
         self.count_label.setObjectName("keptCount")
         self.relabel_class = QComboBox()
         self.relabel_class.setFont(kana_font(10))
@@ -213,6 +221,7 @@ class OwnDrawingsPanel(QWidget):
         self.csv_button.setToolTip("The evaluation table as a CSV file")
         self.csv_button.clicked.connect(self._ask_csv)
         self.status = QLabel()
+        self.status.setTextFormat(Qt.TextFormat.PlainText)  # it names folders chosen by the user
         self.status.setObjectName("keptStatus")
         self.status.setWordWrap(True)
         self.table = QTableWidget(0, len(COLUMNS))
@@ -233,6 +242,7 @@ class OwnDrawingsPanel(QWidget):
         self.table.addActions([copy_action, csv_action])
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         self.matrix_title = QLabel()
+        self.matrix_title.setTextFormat(Qt.TextFormat.PlainText)
         self.matrix_title.setObjectName("keptMatrixTitle")
         self.matrix_title.setFont(kana_font(9))
         self.matrix_title.setWordWrap(True)
@@ -352,7 +362,7 @@ class OwnDrawingsPanel(QWidget):
         def undo() -> None:
             store.delete(self._current_id(store, kept["id"]))
 
-        text = f"Keep the drawing as {class_label(self.data_set, label)}"
+        text = f"Keep the drawing as {undo_name(self.data_set, label)}"
         self.undo_stack.push(_Change(self, text, do, undo))
 
     def delete_selected(self) -> None:
@@ -395,7 +405,7 @@ class OwnDrawingsPanel(QWidget):
                 store.relabel(self._current_id(store, i), old)
 
         what = "a kept drawing" if len(ids) == 1 else f"{len(ids)} kept drawings"
-        self.undo_stack.push(_Change(self, f"Relabel {what} as {class_label(self.data_set, label)}", do, undo))
+        self.undo_stack.push(_Change(self, f"Relabel {what} as {undo_name(self.data_set, label)}", do, undo))
 
     def _current_id(self, store: OwnDrawings, number: int) -> int:
         aliases = self._aliases.get(id(store), {})
@@ -463,7 +473,7 @@ class OwnDrawingsPanel(QWidget):
                 continue
             item = QListWidgetItem(QIcon(grey_pixmap(drawing.image, THUMB_ZOOM)), class_label(data_set, drawing.label))
             item.setData(Qt.ItemDataRole.UserRole, drawing.id)
-            item.setToolTip(f"Drawing {drawing.id}: an example of {data_set.label(drawing.label)}")
+            item.setToolTip(html.escape(f"Drawing {drawing.id}: an example of {data_set.label(drawing.label)}"))
             self.list.addItem(item)
         if store is None:
             self.count_label.setText("")

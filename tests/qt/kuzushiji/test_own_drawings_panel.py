@@ -283,3 +283,37 @@ def test_a_store_that_cannot_be_written_says_why_and_leaves_no_undo_step(qtbot):
     assert len(boxes) == 2 and boxes[1].windowTitle() == "Could not keep the drawing as す su"
     assert panel.own_drawings.shown_drawings() == [] and store.is_dir()
     assert panel.canvas.undo_stack.undoText() == stroke_step
+
+
+def test_a_folder_data_set_keeps_its_own_set_and_its_class_names_stay_text(qtbot):
+    """A folder data set's classes are its folders' names (a stranger's): each folder's classes get a store of
+    their own, and a name that looks like markup is shown as the text it is."""
+    from PySide6.QtGui import QUndoStack
+
+    from explorer.core.kuzushiji.datasets import DataSet
+    from explorer.qt.kuzushiji.own_drawings_panel import OwnDrawingsPanel, store_key
+
+    names = ("<b>loud</b>", "plain")
+    folder = DataSet(key="folder", title="my shapes", class_names=names, glyphs=names, files=(), layouts=(),
+                     train_size=0, test_size=0, mirrors=(), mirrors_env="")
+    stack = QUndoStack()
+    own = OwnDrawingsPanel(stack)
+    qtbot.addWidget(own)
+    own.show()
+    own.set_data_set(folder)
+    qtbot.waitUntil(lambda: not own.is_loading(), timeout=WAIT_MS)
+    image = np.zeros((28, 28), np.uint8)
+    image[4:24, 12:16] = 255
+    own.keep(image, 0)
+    assert own.shown_drawings() == [(1, "<b>loud</b>")]
+    assert "<" not in stack.undoText() and stack.undoText() == "Keep the drawing as ‹b›loud‹/b›"
+    assert own.list.item(0).toolTip().startswith("Drawing 1: an example of &lt;b&gt;loud&lt;/b&gt;")
+    assert own.count_label.textFormat() == Qt.TextFormat.PlainText
+    key = store_key(folder)
+    assert key.startswith("folder-") and (paths.data_dir() / "drawings" / key / "drawings.npz").is_file()
+    other = DataSet(key="folder", title="other", class_names=("x", "y"), glyphs=("x", "y"), files=(), layouts=(),
+                    train_size=0, test_size=0, mirrors=(), mirrors_env="")
+    assert store_key(other) != key
+    own.set_data_set(other)
+    qtbot.waitUntil(lambda: not own.is_loading(), timeout=WAIT_MS)
+    assert own.shown_drawings() == [] and error_boxes(own) == []
