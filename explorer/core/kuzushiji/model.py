@@ -15,6 +15,7 @@ the user's work with :meth:`KuzushijiModel.from_store` and kept in it through
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -102,6 +103,8 @@ class RunCurve:
     test_loss: list[float] = field(default_factory=list)
     accuracy: list[float] = field(default_factory=list)
     smoothed: float | None = None
+    balanced: list[float] = field(default_factory=list)
+    """Test balanced accuracy per epoch (percent), beside :attr:`accuracy`; empty for runs kept without it."""
 
     def add_batch(self, x: float, loss: float) -> None:
         """One training-loss value at ``x`` epochs, smoothed (an exponential moving average)."""
@@ -109,11 +112,17 @@ class RunCurve:
         self.batch_x.append(float(x))
         self.batch_loss.append(max(self.smoothed, 1e-6))
 
-    def add_epoch(self, epoch: int, test_loss: float, accuracy: float) -> None:
-        """The test loss and accuracy after ``epoch``."""
+    def add_epoch(self, epoch: int, test_loss: float, accuracy: float, balanced: float | None = None) -> None:
+        """The test loss and accuracy (and balanced accuracy, when known) after ``epoch``."""
         self.epoch_x.append(float(epoch))
         self.test_loss.append(max(float(test_loss), 1e-6))
         self.accuracy.append(float(accuracy))
+        if balanced is not None and math.isfinite(balanced) and len(self.balanced) == len(self.epoch_x) - 1:
+            self.balanced.append(float(balanced))
+
+    def has_balanced(self) -> bool:
+        """Whether every epoch has its balanced accuracy."""
+        return bool(self.balanced) and len(self.balanced) == len(self.epoch_x)
 
     def is_of(self, name: str) -> bool:
         """Whether this is a run of net ``name`` (the label names it: "#3 NetConv · ADAM …")."""
@@ -121,14 +130,22 @@ class RunCurve:
 
     def as_data(self) -> dict[str, Any]:
         """Plain lists, as :func:`explorer.core.kuzushiji.work.save_runs` keeps them."""
-        return {"label": self.label, "batch_x": self.batch_x, "batch_loss": self.batch_loss,
+        data = {"label": self.label, "batch_x": self.batch_x, "batch_loss": self.batch_loss,
                 "epoch_x": self.epoch_x, "test_loss": self.test_loss, "accuracy": self.accuracy}
+        if self.has_balanced():
+            data["balanced"] = self.balanced
+        return data
 
     @classmethod
     def from_data(cls, data: dict[str, Any]) -> RunCurve:
         """A kept run (checked by :func:`~explorer.core.kuzushiji.work.load_runs`)."""
-        return cls(str(data["label"]), *([float(v) for v in data[key]]
-                                         for key in ("batch_x", "batch_loss", "epoch_x", "test_loss", "accuracy")))
+        curve = cls(str(data["label"]), *([float(v) for v in data[key]]
+                                          for key in ("batch_x", "batch_loss", "epoch_x", "test_loss", "accuracy")))
+        balanced = data.get("balanced")  # a stranger's file: kept only as finite numbers, one per epoch
+        if (isinstance(balanced, list) and len(balanced) == len(curve.epoch_x)
+                and all(isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v) for v in balanced)):
+            curve.balanced = [float(v) for v in balanced]
+        return curve
 
 
 def curves_owners(runs: Iterable[RunCurve]) -> tuple[str, str]:
@@ -249,7 +266,8 @@ class KuzushijiModel:
         """A finished epoch of the run under way."""
         self.run_history.append(record)
         if self.run_key in self.runs:
-            self.runs[self.run_key].add_epoch(record.epoch, record.test_loss, record.accuracy)
+            self.runs[self.run_key].add_epoch(record.epoch, record.test_loss, record.accuracy,
+                                              record.balanced_accuracy)
 
     def history_seconds(self) -> float:
         return sum(r.seconds for r in self.run_history)
@@ -389,4 +407,6 @@ class KuzushijiModel:
         for run in self.runs.values():
             columns[f"{run.label}: test loss"] = (run.epoch_x, run.test_loss)
             columns[f"{run.label}: test accuracy (%)"] = (run.epoch_x, run.accuracy)
+            if run.has_balanced():
+                columns[f"{run.label}: test balanced accuracy (%)"] = (run.epoch_x, run.balanced)
         return curves_to_csv(columns, x_name="epoch")

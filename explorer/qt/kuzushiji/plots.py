@@ -36,6 +36,8 @@ ACCURACY_TOP = 104.0
 ACCURACY_BOTTOM = -4.0
 """…and starts here, so that the label "0" shows whole."""
 ACCURACY_TITLE = "Test accuracy"
+BALANCED_KEY = "dotted: balanced accuracy"
+"""The legend line that says what the dotted lines of the accuracy chart are."""
 LEGEND_MARGIN = 10
 """Pixels between the accuracy legend and the corner of the plot it sits in."""
 
@@ -95,6 +97,8 @@ class _Run:
     accuracy: pg.PlotDataItem
     curve: RunCurve
     dirty: bool = True
+    balanced: pg.PlotDataItem | None = None
+    """The run's balanced accuracy per epoch, dotted, in the run's colour."""
 
     @property
     def label(self) -> str:
@@ -156,6 +160,8 @@ class RunCurves(pg.GraphicsLayoutWidget):
         self.legend_corner = ((1, 1), LEGEND_MARGIN)
         self._placing = False
         self._legend_key: tuple | None = None
+        self.balanced_key: pg.PlotDataItem | None = None
+        """The legend's sample of the dotted balanced-accuracy lines (``None`` until a run has them)."""
         self.legend_compact = False
         self.runs: dict[str, _Run] = {}
         self.note = ""
@@ -239,6 +245,7 @@ class RunCurves(pg.GraphicsLayoutWidget):
             accuracy=self.accuracy_plot.plot(pen=pen, symbol="o", symbolSize=6, symbolBrush=color, symbolPen=None,
                                              name=label),
             curve=curve if curve is not None else RunCurve(label),
+            balanced=self.accuracy_plot.plot(pen=pg.mkPen(color, width=1.5, style=Qt.PenStyle.DotLine)),
         )
         run.label = label
         self.runs[key] = run
@@ -298,6 +305,11 @@ class RunCurves(pg.GraphicsLayoutWidget):
                 run.train.setData(run.batch_x, run.batch_loss)
                 run.test.setData(run.epoch_x, run.test_loss)
                 run.accuracy.setData(run.epoch_x, run.accuracies)
+                if run.balanced is not None:
+                    shown = run.curve.has_balanced()
+                    run.balanced.setData(run.epoch_x if shown else [], run.curve.balanced if shown else [])
+                    if shown and self.balanced_key is None:
+                        self._add_balanced_key()
                 run.dirty = False
         self._place_legend()
 
@@ -404,11 +416,14 @@ class RunCurves(pg.GraphicsLayoutWidget):
                 head, rest = text.split(" · ", 1)
                 text = head + (rest[rest.rfind(" ("):] if rest.endswith(")") and " (" in rest else "")
             texts.append(text)
-        if texts != [label.text for _, label in self.legend.items]:
+        keys = [BALANCED_KEY] if self.balanced_key is not None else []
+        if texts + keys != [label.text for _, label in self.legend.items]:
             # Built afresh: a label given shorter text keeps the width the legend's layout gave it.
             self.legend.clear()
             for run, text in zip(self.runs.values(), texts, strict=True):
                 self.legend.addItem(run.accuracy, text)
+            if self.balanced_key is not None:
+                self.legend.addItem(self.balanced_key, BALANCED_KEY)
 
     def _set_legend_columns(self, columns: int) -> None:
         columns = min(columns, max(len(self.legend.items), 1))
@@ -420,12 +435,21 @@ class RunCurves(pg.GraphicsLayoutWidget):
         self.flush()
         self._timer.stop()
 
+    def _add_balanced_key(self) -> None:
+        """One legend line saying what the dotted lines are (once a run has them)."""
+        self.balanced_key = pg.PlotDataItem(pen=pg.mkPen((90, 90, 90), width=1.5, style=Qt.PenStyle.DotLine))
+        self.legend.addItem(self.balanced_key, BALANCED_KEY)
+        self._legend_key = None
+
     def clear_runs(self) -> None:
         """Remove every run's curves."""
         for run in self.runs.values():
             for item in (run.train, run.test):
                 self.loss_plot.removeItem(item)
             self.accuracy_plot.removeItem(run.accuracy)
+            if run.balanced is not None:
+                self.accuracy_plot.removeItem(run.balanced)
         self.legend.clear()
+        self.balanced_key = None
         self.runs.clear()
         self._show_values(False)

@@ -166,7 +166,8 @@ def test_the_stored_format_is_the_one_earlier_versions_read(data, store):
     model.keep_run(model.run_history, 1.0, False, "", store, always)
     model.save_runs(store)
     work = json.loads((store.folder / "work.json").read_text())["work"]
-    assert set(work["runs"][0]) == {"label", "batch_x", "batch_loss", "epoch_x", "test_loss", "accuracy"}
+    # plus "balanced" (issue 21), a key earlier versions' readers pass over (they read the six by name)
+    assert set(work["runs"][0]) == {"label", "batch_x", "batch_loss", "epoch_x", "test_loss", "accuracy", "balanced"}
     assert work["histories"]["lin"]["file"] == "lin_epochs.npz" and len(work["histories"]["lin"]["epochs"]) == 1
 
 

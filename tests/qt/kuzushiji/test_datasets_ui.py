@@ -18,6 +18,7 @@ from explorer.core.kuzushiji import trained
 from explorer.core.kuzushiji.datasets import K49, KMNIST
 from explorer.core.kuzushiji.folder_data import FOLDER_KEY
 from explorer.core.kuzushiji.metrics import balanced_accuracy
+from explorer.qt.kuzushiji.plots import BALANCED_KEY
 from explorer.qt.kuzushiji.tab import KuzushijiTab
 from tests.core.kuzushiji import fakedata
 from tests.core.kuzushiji.shapes import SHAPES, write_shapes_folder
@@ -113,6 +114,12 @@ def test_k49_chosen_imported_and_trained_shows_49_classes_and_balanced_accuracy(
     row = tab.results_table.row_texts("lin")
     assert row["Test accuracy"] == f"{evaluation.accuracy:.2f} %"
     assert row["Balanced accuracy"] == f"{balanced:.2f} %"
+    # the accuracy chart: the run's balanced accuracy dotted beside its accuracy, said in the legend
+    curves = tab.curves
+    run = curves.runs[tab.model.run_key]
+    assert list(run.balanced.getData()[1]) == pytest.approx([balanced])
+    assert BALANCED_KEY in [label.text for _, label in curves.legend.items]
+    assert "test balanced accuracy (%)" in tab.model.curves_csv().splitlines()[0]
     evaluate = tab.evaluation_page
     tab.pages.setCurrentWidget(evaluate)
     assert f"balanced accuracy <b>{balanced:.2f} %</b>" in evaluate.summary.text()
