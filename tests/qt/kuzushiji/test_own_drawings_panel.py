@@ -69,6 +69,14 @@ def keep(qtbot, panel: DrawingPanel, strokes, label: int) -> None:
         click(qtbot, panel.keep_button)
 
 
+def click_thumbnail(qtbot, own, number: int) -> None:
+    """Click the thumbnail of drawing ``number`` (selecting it alone)."""
+    row = [n for n, _ in own.shown_drawings()].index(number)
+    rect = own.list.visualItemRect(own.list.item(row))
+    qtbot.mouseClick(own.list.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert own.selected_ids() == [number]
+
+
 def labels_shown(panel: DrawingPanel) -> list[str]:
     return [text for _number, text in panel.own_drawings.shown_drawings()]
 
@@ -123,12 +131,14 @@ def test_keep_restart_relabel_delete_evaluate_and_export(qtbot, folder, tmp_path
 
     # Relabel the second す as は, then delete the first は (Delete; Undo brings it back).
     numbers = [number for number, _ in own.shown_drawings()]
-    own.select_ids([numbers[1]])
+    panel.insides.setCurrentWidget(own)
+    qtbot.waitUntil(own.list.isVisible)
+    click_thumbnail(qtbot, own, numbers[1])
     own.relabel_class.setCurrentIndex(HA)
     click(qtbot, own.relabel_button)
     assert labels_shown(panel) == ["す su", "は ha", "は ha"]
     assert [d.label for d in OwnDrawings.of(KMNIST).drawings()] == [SU, HA, HA]
-    own.select_ids([numbers[1]])
+    click_thumbnail(qtbot, own, numbers[1])
     click(qtbot, own.delete_button)
     assert labels_shown(panel) == ["す su", "は ha"] and len(OwnDrawings.of(KMNIST)) == 2
     tab.undo_stack.undo()
@@ -199,8 +209,13 @@ def test_changes_after_an_evaluation_are_said_and_nothing_runs_without_a_net(pan
     expected = OwnDrawings.of(KMNIST).evaluate(net_classifier(model), 62.5)
     assert [own.table.item(0, c).text() for c in range(6)] == evaluation_row("conv", expected)
     assert "62.5 %" in own.table.item(0, 4).text()
-    own.select_ids([own.shown_drawings()[0][0]])
-    own.delete_selected()
+    panel.insides.setCurrentWidget(own)
+    own.views.setCurrentIndex(0)
+    qtbot.waitUntil(own.list.isVisible)
+    click_thumbnail(qtbot, own, own.shown_drawings()[0][0])
+    own.list.setFocus()
+    qtbot.keyClick(own.list, Qt.Key.Key_Delete)  # the Delete key deletes the selected drawing
+    assert len(own.shown_drawings()) == 1
     assert own.is_stale() and "changed since this evaluation" in own.status.text()
 
 
