@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from explorer.core.kuzushiji import nets
+from explorer.core.kuzushiji.datasets import KMNIST
 from explorer.core.kuzushiji.engine import TrainConfig, speed
 from explorer.core.progress import Progress
 from explorer.qt.widgets.buttons import button as _button
@@ -37,6 +38,8 @@ class TrainingControls(QWidget):
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
+        self.num_classes = KMNIST.num_classes
+        """The chosen data set's classes: the nets' output count."""
         self.net = QComboBox()
         self.net.setObjectName("netChoice")
         for name in nets.NETS:
@@ -136,7 +139,18 @@ class TrainingControls(QWidget):
 
     def _describe_net(self) -> None:
         name = self.net.currentData()
-        self.net_description.setText(f"{DESCRIPTIONS[name]}; {PARAMETERS[name]:,} trainable parameters.")
+        count = nets.parameters_of(name, self.num_classes)
+        self.net_description.setText(f"{DESCRIPTIONS[name]}; {count:,} trainable parameters.")
+
+    def set_classes(self, num_classes: int) -> None:
+        """The nets' sizes for a data set of ``num_classes`` classes (NetLin has 38,465 parameters for 49)."""
+        if num_classes < 2:  # a folder data set before any folder: keep the sizes shown
+            return
+        self.num_classes = num_classes
+        for i in range(self.net.count()):
+            name = self.net.itemData(i)
+            self.net.setItemText(i, f"{nets.display_name(name)}  ·  {nets.parameters_of(name, num_classes):,} parameters")
+        self._describe_net()
 
     def _on_optimizer(self) -> None:
         self.momentum.setEnabled(self.optimizer.currentData() == "sgd")

@@ -212,6 +212,10 @@ class DataPage(QWidget):
             raise ValueError(f"unknown data set {key!r}")
         self.dataset_choice.setCurrentIndex(index)
 
+    def can_download(self) -> bool:
+        """Whether the chosen data set can be downloaded (a folder of images cannot)."""
+        return self.key() in DATASETS
+
     def show_choice(self) -> None:
         """Show the chosen data set's state (after the choice was restored quietly)."""
         self._show_state()

@@ -177,6 +177,7 @@ class KuzushijiTab(ExperimentTab):
         self.data = self.evaluator.data = None
         self.model.use_dataset(description, self.work if restore else None)
         self.evaluation_page.set_dataset(description)
+        self.controls.set_classes(description.num_classes)
         self._show_results()
         if restore:
             self.report_problems(self.work)
@@ -309,6 +310,11 @@ class KuzushijiTab(ExperimentTab):
         config = TrainConfig(device=self.device)
         if epochs is not None:
             config = dataclasses.replace(config, epochs=epochs)
+        if self.data is None and not self.data_page.busy() and not self.data_page.can_download():
+            show_error(self, "No images to train on",
+                       "Choose a folder of images on the Data page and import it first.")
+            self.pages.setCurrentWidget(self.data_page)
+            return
         self.first_run = True
         if self.data_page.busy():  # data is on its way: training starts when it arrives
             self.queue_config, self.queue = config, list(ALL_NETS)

@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 import torch
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
 
 from explorer.core.kuzushiji import trained
 from explorer.core.kuzushiji.datasets import K49, KMNIST
@@ -92,6 +93,7 @@ def test_k49_chosen_imported_and_trained_shows_49_classes_and_balanced_accuracy(
     assert "No Kuzushiji-49 data yet" in page.status.text() and "balanced accuracy" in page.status.text()
     assert page.download_button.isVisible() and page.import_button.isVisible()
     assert not page.folder_panel.isVisible()
+    assert tab.controls.net.itemText(0) == "NetLin  ·  38,465 parameters"  # 49 outputs
     import_k49(tab, qtbot, folder)
     assert "Kuzushiji-49 data ready" in page.status.text() and "49 classes" in page.status.text()
 
@@ -207,6 +209,11 @@ def test_a_folder_of_images_imports_with_its_unreadable_file_listed(tab, qtbot, 
     panel = page.folder_panel
     assert panel.isVisible() and not page.download_button.isVisible()
     assert "No folder of images yet" in page.status.text()
+    # Get started cannot download a folder: it says what to do instead of waiting for ever
+    qtbot.mouseClick(tab.get_started_button, Qt.MouseButton.LeftButton)
+    assert tab.task is None and page.task is None and not tab.first_run
+    boxes = [b for b in tab.findChildren(QMessageBox) if b.objectName() == "errorBox"]
+    assert boxes and "Choose a folder of images" in boxes[-1].text()
     panel.set_folder(shapes_folder)  # what Choose folder… does once the folder is picked
     qtbot.waitUntil(lambda: panel.examples.count() > 0, timeout=WAIT_MS)
     # each example shown both ways
