@@ -330,3 +330,28 @@ def test_a_damaged_stored_folder_set_is_said_and_the_choice_stays(qtbot):
         assert target.read_bytes().startswith(b"PK")  # the file is left as it was
     finally:
         assert tab.shutdown()
+
+
+def test_cancel_stops_a_folder_import_and_keeps_the_folder_imported_before(tab, qtbot, tmp_path, shapes_folder):
+    from explorer.core.kuzushiji.folder_data import folder_path
+
+    choose(tab, qtbot, FOLDER_KEY)
+    page, panel = tab.data_page, tab.data_page.folder_panel
+    panel.set_folder(shapes_folder)
+    qtbot.waitUntil(lambda: panel.task is None, timeout=WAIT_MS)
+    with qtbot.waitSignal(page.data_changed, timeout=WAIT_MS):
+        panel.import_button.click()
+    before = folder_path().read_bytes()
+    big = tmp_path / "many"
+    write_shapes_folder(big, per_class=400)
+    panel.set_folder(big)
+    qtbot.waitUntil(lambda: panel.task is None, timeout=WAIT_MS)
+    panel.import_button.click()
+    qtbot.waitUntil(lambda: "reading pictures" in page.task_panel.label.text(), timeout=WAIT_MS)
+    with qtbot.waitSignal(page.data_failed, timeout=WAIT_MS) as failed:
+        qtbot.mouseClick(page.task_panel.cancel_button, Qt.MouseButton.LeftButton)
+    assert failed.args == ["cancelled"]
+    qtbot.waitUntil(lambda: page.task is None, timeout=WAIT_MS)
+    assert folder_path().read_bytes() == before  # the folder imported before is kept, whole
+    assert tab.data.dataset.class_names == SHAPES and len(tab.data.train_images) + len(tab.data.test_images) == 18
+    assert page.dataset_choice.isEnabled() and panel.import_button.isEnabled()
