@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 from PySide6.QtCore import QSize, Qt, Signal, Slot
-from PySide6.QtGui import QAction, QIcon, QKeySequence, QShortcut, QUndoCommand, QUndoStack
+from PySide6.QtGui import QIcon, QKeySequence, QShortcut, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -30,9 +30,6 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
-    QSplitter,
-    QTableWidget,
-    QTableWidgetItem,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -41,26 +38,20 @@ from PySide6.QtWidgets import (
 from explorer.core.errors import UserError
 from explorer.core.kuzushiji import nets
 from explorer.core.kuzushiji.datasets import DATASETS, DataSet
-from explorer.core.kuzushiji.own_drawings import DrawingsEvaluation, OwnDrawings, net_classifier
+from explorer.core.kuzushiji.own_drawings import DrawingsEvaluation, OwnDrawings
 from explorer.core.progress import Progress, ProgressGenerator
 from explorer.qt.dialogs import choose_folder
+from explorer.qt.kuzushiji.own_drawings_evaluation import DrawingsEvaluationView, evaluate_nets_on
 from explorer.qt.kuzushiji.prediction_panel import grey_pixmap, kana_font
 from explorer.qt.messages import show_error
-from explorer.qt.widgets.export_dialog import install_export_action
 from explorer.qt.widgets.figure_export import Figure
-from explorer.qt.widgets.table_export import copy_table, save_table_as
 from explorer.qt.workers import Task
-
-if TYPE_CHECKING:
-    from torch import nn
 
 if TYPE_CHECKING:
     from torch import nn
 
 THUMB_ZOOM = 2
 ALL_CLASSES = -1
-COLUMNS = ("Net", "Drawings", "Accuracy", "Balanced accuracy", "Test accuracy", "Gap (points)")
-CSV_NAME = "kuzushiji_own_drawings_evaluation.csv"
 
 
 def class_label(data_set: DataSet, i: int) -> str:
@@ -92,32 +83,10 @@ def load_store(key: str, class_names: tuple[str, ...]) -> ProgressGenerator[OwnD
     return OwnDrawings(key, class_names)
 
 
-def evaluate_nets_on(store: OwnDrawings, models: dict[str, nn.Module], test_accuracy: dict[str, float | None]
-                     ) -> ProgressGenerator[dict[str, DrawingsEvaluation]]:
-    """Each net's reading of the kept drawings (``models`` are copies: the Draw page goes on using its own)."""
-    found = {}
-    for done, (name, model) in enumerate(models.items()):
-        yield Progress(done, len(models), f"{nets.display_name(name)} reads your drawings")
-        found[name] = store.evaluate(net_classifier(model), test_accuracy.get(name))
-    return found
-
-
 def export_store(store: OwnDrawings, folder: str) -> ProgressGenerator[list]:
     """Write the kept drawings as an image folder (``folder/<class>/drawing-<n>.png``)."""
     yield Progress(0, len(store), f"writing {len(store):,} pictures")
     return store.export(folder)
-
-
-def percent(value: float | None) -> str:
-    return "–" if value is None or value != value else f"{value:.1f} %"
-
-
-def evaluation_row(name: str, evaluation: DrawingsEvaluation) -> list[str]:
-    """One row of the evaluation table (and of its CSV), as shown."""
-    gap = evaluation.gap
-    return [nets.display_name(name), str(evaluation.count), percent(evaluation.accuracy),
-            percent(evaluation.balanced_accuracy), percent(evaluation.test_accuracy),
-            "–" if gap is None else f"{gap:+.1f}"]
 
 
 # undo steps ------------------------------------------------------------------------------------------
@@ -171,7 +140,6 @@ class OwnDrawingsPanel(QWidget):
         self.load_task: Task | None = None
         self.evaluate_task: Task | None = None
         self.export_task: Task | None = None
-        self.matrix = None
         self._note = ""
         """What the status line says while there is no evaluation (a store set aside)."""
         self._build()
@@ -213,41 +181,11 @@ class OwnDrawingsPanel(QWidget):
         delete_key.setContext(Qt.ShortcutContext.WidgetShortcut)
         delete_key.activated.connect(self.delete_selected)
 
-        self.evaluate_button = QPushButton("Evaluate every net")
-        self.evaluate_button.setToolTip("Read the kept drawings with each trained net: accuracy, balanced "
-                                        "accuracy and the gap to its test accuracy")
+        self.evaluation = DrawingsEvaluationView()
+        self.evaluate_button = self.evaluation.evaluate_button
         self.evaluate_button.clicked.connect(self.evaluate)
-        self.csv_button = QPushButton("Export as CSV…")
-        self.csv_button.setToolTip("The evaluation table as a CSV file")
-        self.csv_button.clicked.connect(self._ask_csv)
-        self.status = QLabel()
-        self.status.setTextFormat(Qt.TextFormat.PlainText)  # it names folders chosen by the user
-        self.status.setObjectName("keptStatus")
-        self.status.setWordWrap(True)
-        self.table = QTableWidget(0, len(COLUMNS))
-        self.table.setObjectName("keptEvaluation")
-        # Two-line titles leave the numbers the width; the CSV and Copy use the one-line names.
-        self.table.setHorizontalHeaderLabels([title.replace(" ", "\n", 1) if len(title) > 8 else title
-                                              for title in COLUMNS])
-        self.table.verticalHeader().setVisible(False)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.currentCellChanged.connect(self._on_row_changed)
-        copy_action = QAction("Copy table", self.table)
-        copy_action.setToolTip("Copy every cell as tab-separated text (pastes into a spreadsheet)")
-        copy_action.triggered.connect(lambda: copy_table(self.table_rows()))
-        csv_action = QAction("Export as CSV…", self.table)
-        csv_action.triggered.connect(self._ask_csv)
-        self.table.addActions([copy_action, csv_action])
-        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
-        self.matrix_title = QLabel()
-        self.matrix_title.setTextFormat(Qt.TextFormat.PlainText)
-        self.matrix_title.setObjectName("keptMatrixTitle")
-        self.matrix_title.setFont(kana_font(9))
-        self.matrix_title.setWordWrap(True)
-        self.matrix_box = QVBoxLayout()
-        self.matrix_box.addWidget(self.matrix_title)
+        self.csv_button, self.status, self.table = self.evaluation.csv_button, self.evaluation.status, self.evaluation.table
+        self.matrix_title = self.evaluation.matrix_title
 
         # Two short rows rather than one long one: the panel fits the Draw page of a 1024-pixel window.
         top = QHBoxLayout()
@@ -266,31 +204,12 @@ class OwnDrawingsPanel(QWidget):
         browse_layout.addWidget(self.list, 1)
         browse_layout.addLayout(edit)
 
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.evaluate_button)
-        buttons.addWidget(self.csv_button)
-        buttons.addWidget(self.status, 1)
-        matrix_side = QWidget()
-        self.matrix_box.setContentsMargins(0, 0, 0, 0)
-        matrix_side.setLayout(self.matrix_box)
-        # The table above the matrix: side by side, neither is readable in a 1024-pixel window.
-        split = QSplitter(Qt.Orientation.Vertical)
-        split.addWidget(self.table)
-        split.addWidget(matrix_side)
-        split.setStretchFactor(1, 1)
-        split.setSizes([130, 400])
-        evaluation = QWidget()
-        evaluation_layout = QVBoxLayout(evaluation)
-        evaluation_layout.setContentsMargins(0, 0, 0, 0)
-        evaluation_layout.addLayout(buttons)
-        evaluation_layout.addWidget(split, 1)
-
         # The drawings and how the nets read them are two pages: each gets the whole height.
         self.views = QTabWidget()
         self.views.setObjectName("keptViews")
         self.views.setDocumentMode(True)
         self.views.addTab(browse, "Drawings")
-        self.views.addTab(evaluation, "How the nets read them")
+        self.views.addTab(self.evaluation, "How the nets read them")
         self.views.setTabToolTip(1, "Accuracy, balanced accuracy and the gap to the test images, per net, and "
                                     "the confusion matrix of the net chosen in the table")
         layout = QVBoxLayout(self)
@@ -306,7 +225,7 @@ class OwnDrawingsPanel(QWidget):
         self.data_set, self.store = data_set, None
         self.evaluations.clear()
         self._fill_class_combos()
-        self._new_matrix()
+        self.evaluation.set_classes([class_label(data_set, i) for i in range(data_set.num_classes)])
         self._show_table()
         self._show_drawings()
         self.status.setText("Reading your kept drawings…")
@@ -509,7 +428,6 @@ class OwnDrawingsPanel(QWidget):
         self.export_button.setEnabled(ready and len(self.store) > 0 and self.export_task is None)
         self.evaluate_button.setEnabled(ready and bool(self.models) and len(self.store) > 0
                                         and self.evaluate_task is None)
-        self.csv_button.setEnabled(bool(self.evaluations))
         if not self.models:
             self.evaluate_button.setToolTip("Train a net first (Train page): then every trained net reads "
                                             "your kept drawings")
@@ -569,27 +487,8 @@ class OwnDrawingsPanel(QWidget):
         """Whether the evaluations shown are of an earlier kept set."""
         return bool(self.evaluations) and self._evaluated_version != self.version
 
-    def table_rows(self) -> tuple[list[str], list[list[str]]]:
-        """The evaluation table as shown: headers and one row per net."""
-        return list(COLUMNS), [evaluation_row(name, ev) for name, ev in self.evaluations.items()]
-
     def _show_table(self) -> None:
-        current = self.current_net()
-        _, rows = self.table_rows()
-        self.table.blockSignals(True)
-        self.table.setRowCount(len(rows))
-        for r, row in enumerate(rows):
-            for c, text in enumerate(row):
-                item = QTableWidgetItem(text)
-                if c:
-                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-                self.table.setItem(r, c, item)
-        self.table.resizeColumnsToContents()
-        names = list(self.evaluations)
-        row = names.index(current) if current in names else (names.index("conv") if "conv" in names else 0)
-        if names:
-            self.table.setCurrentCell(row, 0)
-        self.table.blockSignals(False)
+        self.evaluation.show_evaluations(self.evaluations, self.is_stale())
         if self.is_stale():
             self.status.setText("Your kept drawings changed since this evaluation: Evaluate every net again.")
         elif self.evaluations:
@@ -597,79 +496,19 @@ class OwnDrawingsPanel(QWidget):
                                 f"{len(self.evaluations)} net{'s' if len(self.evaluations) != 1 else ''}")
         elif self.store is not None and self.load_task is None:
             self.status.setText(self._note)
-        self._show_matrix()
         self._update_buttons()
 
-    def current_net(self) -> str | None:
-        """The net whose confusion matrix is shown."""
-        row = self.table.currentRow()
-        names = list(self.evaluations)
-        return names[row] if 0 <= row < len(names) else None
+    @property
+    def matrix(self):
+        """The kept drawings' confusion matrix (a new one for each data set)."""
+        return self.evaluation.matrix
 
-    def select_net(self, name: str) -> None:
-        names = list(self.evaluations)
-        if name in names:
-            self.table.setCurrentCell(names.index(name), 0)
-
-    @Slot(int, int, int, int)
-    def _on_row_changed(self, *_args) -> None:
-        self._show_matrix()
-
-    def _new_matrix(self) -> None:
-        from explorer.qt.kuzushiji.confusion_matrix import ConfusionMatrixView
-
-        if self.matrix is not None:
-            self.matrix_box.removeWidget(self.matrix)
-            self.matrix.deleteLater()
-        labels = [class_label(self.data_set, i) for i in range(self.data_set.num_classes)]
-        self.matrix = ConfusionMatrixView(labels, kana_font(10))
-        self.matrix.setObjectName("keptConfusionMatrix")
-        self.matrix.setMinimumSize(320, 260)
-        self.matrix.highlight.setVisible(False)
-        self.matrix_box.addWidget(self.matrix, 1)
-        install_export_action(self.matrix, self.matrix_figure)
-
-    def _show_matrix(self) -> None:
-        if self.matrix is None:
-            return
-        name = self.current_net()
-        n = self.data_set.num_classes
-        evaluation = self.evaluations.get(name) if name else None
-        self.matrix.set_matrix(evaluation.confusion if evaluation is not None else np.zeros((n, n), np.int64))
-        self.matrix_title.setText(self.matrix_heading())
-
-    def matrix_heading(self) -> str:
-        """What the confusion matrix shows, in one line."""
-        name = self.current_net()
-        if name is None:
-            return "Confusion matrix of your drawings: evaluate the nets to see it"
-        return f"{nets.display_name(name)} on your drawings: {self.evaluations[name].describe()}"
-
-    def matrix_figure(self) -> Figure:
-        """The confusion matrix on show, as a figure (right-click Export…, File → Export figure)."""
-        name = self.current_net()
-
-        def chrome(exporting: bool) -> None:
-            self.matrix.highlight.setVisible(not exporting and self.matrix.selected is not None)
-
-        note = "rows: the class each drawing was kept as, columns: the class the net read"
-        if self.is_stale():
-            note += " (of the kept set before its latest changes)"
-        title = (f"{nets.display_name(name)} confusion matrix on your kept drawings" if name else
-                 "Confusion matrix of your kept drawings: not evaluated yet")
-        return Figure(self.matrix, title=title, note=f"{self.matrix_heading()}; {note}", kind="image",
-                      chrome=chrome, aspect=1.15,
-                      name=f"kuzushiji_own_drawings_{name}_confusion_matrix" if name
-                      else "kuzushiji_own_drawings_confusion_matrix")
+    def table_rows(self) -> tuple[list[str], list[list[str]]]:
+        return self.evaluation.table_rows()
 
     def figures(self) -> dict[str, Figure]:
         """Exportable views by file name."""
-        figure = self.matrix_figure()
-        return {figure.name: figure} if self.matrix is not None else {}
-
-    @Slot()
-    def _ask_csv(self):
-        return save_table_as(self, self.table_rows, CSV_NAME, "Export the evaluation on your drawings")
+        return self.evaluation.figures()
 
     # export as a folder -----------------------------------------------------------------------------
     @Slot()

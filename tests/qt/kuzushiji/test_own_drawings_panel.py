@@ -19,7 +19,7 @@ from explorer.core.kuzushiji.image_folder import read_image_folder
 from explorer.core.kuzushiji.own_drawings import OwnDrawings, net_classifier
 from explorer.core.progress import run_to_end
 from explorer.qt.kuzushiji.drawing_panel import DrawingPanel
-from explorer.qt.kuzushiji.own_drawings_panel import evaluation_row
+from explorer.qt.kuzushiji.own_drawings_evaluation import evaluation_row
 from explorer.qt.kuzushiji.tab import KuzushijiTab
 from explorer.qt.widgets import figure_export
 from explorer.qt.workers import wait_for_tasks
