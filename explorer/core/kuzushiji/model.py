@@ -312,7 +312,8 @@ class KuzushijiModel:
             path = trained.save(result.model, config.net, result.config, last.evaluation, seconds,
                                 dataset=self.description)
             result.source = f"trained here, saved as {path.name}"
-            work.save_history(store, config.net, history)  # the epoch replay, back after a restart
+            # the epoch replay, back after a restart (each data set's under its own key)
+            work.save_history(store, work.history_key(config.net, self.description), history)
         except (UserError, OSError) as exc:
             result.source = "trained here (not saved)"  # File → Save weights can still write it elsewhere
             error = str(exc)

@@ -175,6 +175,12 @@ def _run_is_whole(run: object) -> bool:
     return True
 
 
+def history_key(name: str, dataset: DataSet = KMNIST) -> str:
+    """Under which key net ``name``'s epochs on ``dataset`` are kept: KMNIST's under the net's name as
+    always, another data set's with its key in front, so one data set's run never replaces another's."""
+    return name if dataset.key == KMNIST.key else f"{dataset.key}_{name}"
+
+
 def restore_results(store: WorkStore, dataset: DataSet = KMNIST) -> dict[str, NetResult]:
     """Each net's last trained weights for ``dataset``, with the epoch history kept for exactly those weights.
 
@@ -193,7 +199,8 @@ def restore_results(store: WorkStore, dataset: DataSet = KMNIST) -> dict[str, Ne
         store.set_aside(META, exc)
         histories = {}
     for name, result in results.items():
-        history = load_history(store, name, result.accuracy, result.test_loss, histories, result.dataset)
+        history = load_history(store, history_key(name, result.dataset), result.accuracy, result.test_loss,
+                               histories, result.dataset)
         if history:
             result.history, result.evaluation = history, history[-1].evaluation
     return results
