@@ -188,7 +188,7 @@ def with_state(coords: np.ndarray, states, L: float) -> np.ndarray:
     return np.column_stack([coords, 2 * np.asarray(states, float) / max(float(L), 1e-6) - 1])
 
 
-@dataclass
+@dataclass(eq=False)  # one experiment is itself, not equal to another with the same fields
 class RecurrentModel:
     """The whole recurrent experiment, no Qt (see the module's docstring)."""
 
