@@ -12,7 +12,6 @@ import ast
 from pathlib import Path
 
 import networkx as nx
-import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "explorer"
@@ -118,11 +117,6 @@ def test_type_hint_imports_are_seen_when_asked_for():
     assert [n.module for n in _import_nodes(tree, everywhere=True)] == ["typing"]
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="type-hint cycles tab <-> compare_panel/counting_panel/figures/layout/parting in explorer/qt/recurrent "
-    "on main, being removed by the recurrent-model work of issue 18 (remove this mark once they are gone)",
-)
 def test_no_import_cycles_even_through_type_hint_imports():
     """A module that needs another's names even only for type hints depends on it: no loops there either
     (e.g. a figures module must not import its tab, even under TYPE_CHECKING)."""
