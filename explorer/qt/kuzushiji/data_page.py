@@ -158,6 +158,7 @@ class DataPage(QWidget):
         box_layout.addWidget(self.task_panel)
         box_layout.addWidget(self.error)
         box_layout.addWidget(self.class_counts, 1)
+        box_layout.addStretch(0)
 
         self.gallery = ImageGallery(zoom=3, font=kana_font(11))
         self.gallery.setObjectName("trainingGallery")

@@ -12,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pyqtgraph as pg
 from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import (
     QComboBox,
@@ -21,9 +22,11 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QPushButton,
+    QSizePolicy,
     QSpinBox,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -93,6 +96,8 @@ class FolderPanel(QGroupBox):
         layout.addLayout(split_row)
         layout.addWidget(self.unreadable_title)
         layout.addWidget(self.unreadable_list)
+        # as tall as its contents: the room below goes to the class counts (or stays empty), not between rows
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         self.show_unreadable([])
 
     def buttons(self) -> list[QWidget]:
@@ -156,47 +161,79 @@ class FolderPanel(QGroupBox):
         self.unreadable_list.setVisible(bool(lines))
 
 
-class ClassCounts(QTableWidget):
-    """Training and test images per class, and how imbalanced the classes are."""
+class ClassCounts(QWidget):
+    """Training and test images per class (a table, and bars), and how imbalanced the classes are."""
 
     COLUMNS = ("Class", "Training", "Test")
 
     def __init__(self, parent: QWidget | None = None):
-        super().__init__(0, len(self.COLUMNS), parent)
-        self.setObjectName("classCounts")
-        self.setHorizontalHeaderLabels(self.COLUMNS)
-        self.verticalHeader().setVisible(False)
-        self.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.setFont(kana_font(10))
-        self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        super().__init__(parent)
+        self.table = QTableWidget(0, len(self.COLUMNS))
+        self.table.setObjectName("classCounts")
+        self.table.setHorizontalHeaderLabels(self.COLUMNS)
+        self.table.verticalHeader().setVisible(False)
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.setFont(kana_font(10))
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.setToolTip("Images per class: an imbalanced data set is better judged by balanced accuracy")
+        self.bars = pg.PlotWidget()
+        self.bars.setObjectName("classCountBars")
+        self.bars.setBackground("w")
+        self.bars.setMenuEnabled(False)
+        self.bars.setMouseEnabled(x=False, y=False)
+        self.bars.hideButtons()
+        self.bars.setLabel("left", "training images")
+        self.bars.setLabel("bottom", "class")
+        self.bars.getAxis("bottom").setStyle(tickFont=kana_font(8))
+        self.bar_item = pg.BarGraphItem(x=np.zeros(0), height=np.zeros(0), width=0.7, brush=(66, 133, 194), pen=None)
+        self.bars.addItem(self.bar_item)
+        self.pages = QTabWidget()
+        self.pages.addTab(self.table, "Images per class")
+        self.pages.addTab(self.bars, "Bars")
+        self.summary_label = QLabel("", wordWrap=True)
+        self.summary_label.setObjectName("classImbalance")
+        self.summary_label.setFont(kana_font(10))
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.summary_label)
+        layout.addWidget(self.pages, 1)
         self.summary = ""
 
     def show_counts(self, data) -> None:
         """The counts of ``data`` (an ``ImageData``), or none."""
         if data is None:
-            self.setRowCount(0)
+            self.table.setRowCount(0)
             self.summary = ""
             self.setVisible(False)
             return
         n = data.dataset.num_classes
         train = class_counts(data.train_labels.numpy(), n)
         test = class_counts(data.test_labels.numpy(), n)
-        self.setRowCount(n)
+        self.table.setRowCount(n)
         for i in range(n):
             for c, text in enumerate((data.dataset.label(i), f"{int(train[i]):,}", f"{int(test[i]):,}")):
                 item = QTableWidgetItem(text)
                 if c:
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-                self.setItem(i, c, item)
+                self.table.setItem(i, c, item)
         big, small = int(np.argmax(train)), int(np.argmin(train))
         ratio = train[big] / max(int(train[small]), 1)
         self.summary = (f"Largest class {data.dataset.label(big)}: {int(train[big]):,} training images; "
                         f"smallest {data.dataset.label(small)}: {int(train[small]):,} ({ratio:.1f}× fewer)")
-        self.setToolTip(self.summary)
+        self.summary_label.setText(self.summary if ratio > 1 else
+                                   f"Every class has {int(train[big]):,} training images: the classes are balanced")
+        self.bar_item.setOpts(x=np.arange(n), height=train.astype(float))
+        self.bars.getAxis("bottom").setTicks([[(i, g) for i, g in enumerate(data.dataset.glyphs)]])
+        self.bars.setXRange(-0.6, n - 0.4, padding=0)
+        self.bars.setYRange(0, max(1, int(train.max())) * 1.05, padding=0)
         self.setVisible(True)
+
+    def heights(self) -> list[int]:
+        """The bars' heights: training images per class."""
+        return [int(h) for h in self.bar_item.opts["height"]]
 
     def counts(self) -> list[tuple[str, int, int]]:
         """What the table shows: (class, training images, test images) per row."""
-        return [(self.item(r, 0).text(), int(self.item(r, 1).text().replace(",", "")),
-                 int(self.item(r, 2).text().replace(",", ""))) for r in range(self.rowCount())]
+        t = self.table
+        return [(t.item(r, 0).text(), int(t.item(r, 1).text().replace(",", "")),
+                 int(t.item(r, 2).text().replace(",", ""))) for r in range(t.rowCount())]

@@ -103,6 +103,8 @@ def test_k49_chosen_imported_and_trained_shows_49_classes_and_balanced_accuracy(
     assert counts[0] == ("あ (a)", 2, 1) and counts[48] == ("ゝ (odoriji)", int(2 + 48 // 4), int(1 + 48 // 12))
     assert [c[1] for c in counts] == np.bincount(arrays["train_labels"], minlength=49).tolist()
     assert "smallest" in page.class_counts.summary and "7.0× fewer" in page.class_counts.summary
+    assert page.class_counts.summary_label.text() == page.class_counts.summary
+    assert page.class_counts.heights() == [c[1] for c in counts]
 
     result = train_one_epoch(tab, qtbot, "lin", weighted=True)
     assert result.dataset is K49 and result.model.linear.out_features == 49
