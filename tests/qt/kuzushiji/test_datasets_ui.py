@@ -357,3 +357,16 @@ def test_cancel_stops_a_folder_import_and_keeps_the_folder_imported_before(tab, 
     assert folder_path().read_bytes() == before  # the folder imported before is kept, whole
     assert tab.data.dataset.class_names == SHAPES and len(tab.data.train_images) + len(tab.data.test_images) == 18
     assert page.dataset_choice.isEnabled() and panel.import_button.isEnabled()
+
+
+def test_importing_kmnist_files_while_k49_is_chosen_switches_the_choice_to_kmnist(tab, qtbot, tmp_path):
+    folder = tmp_path / "kmnist"
+    fakedata.write_kmnist_folder(folder, "npz", 120, 40)
+    choose(tab, qtbot, K49.key)
+    with qtbot.waitSignal(tab.data_page.data_changed, timeout=WAIT_MS):
+        tab.data_page.import_folder(folder)
+    assert tab.data_page.dataset_choice.currentData() == KMNIST.key
+    assert tab.data.dataset is KMNIST and tab.model.dataset == KMNIST.key
+    assert "Kuzushiji-MNIST data ready" in tab.data_page.status.text()
+    assert tab.evaluation_page.matrix.size_in_classes == 10 and len(tab.data_page.class_counts.counts()) == 10
+    assert tab.controls.net.itemText(0) == "NetLin  ·  7,850 parameters"
