@@ -10,11 +10,7 @@ from PySide6.QtWidgets import QMessageBox
 from explorer.core.mlp.network import reference_step_network
 from explorer.qt.main_window import MainWindow
 from explorer.qt.mlp.tab import MLPTab
-
-
-def _edit_cell(tab, row, col, text):
-    editor = tab.controls.network.editor
-    editor.item(row, col).setText(text)
+from tests.qt.mlp.driver import MLPUser
 
 
 def test_reference_net_classifies_all_nine_points(tab, qtbot):
@@ -29,8 +25,8 @@ def test_reference_net_classifies_all_nine_points(tab, qtbot):
 def test_editing_a_weight_cell_changes_table_and_accuracy_at_once(tab, qtbot):
     tab.load_reference()
     # output weight of hidden unit 1 from 1.1 to -1.1: the points where only unit 1 differs flip
-    _edit_cell(tab, 1, 3, "-1.1")
-    assert tab.state.weights.hid_out_weight[0, 1] == -1.1
+    MLPUser(tab).edit_cell(1, 3, "-1.1")
+    assert tab.model.state.weights.hid_out_weight[0, 1] == -1.1
     marks = tab.table.column_texts("correct")
     assert "✗" in marks
     wrong = marks.count("✗")
@@ -41,63 +37,68 @@ def test_editing_a_weight_cell_changes_table_and_accuracy_at_once(tab, qtbot):
 
 
 def test_invalid_cell_is_refused_with_a_message_and_last_net_stays(tab):
+    user = MLPUser(tab)
     tab.load_reference()
-    before = tab.state.weights
+    before = tab.model.state.weights
     for text in ("abc", "nan", "inf"):
-        _edit_cell(tab, 0, 2, text)
-        assert tab.state.weights == before
-        assert tab.controls.network.editor.item(0, 2).text() == "-1.4"
-        assert "not a finite number" in tab.controls.network.refusal.text()
+        user.edit_cell(0, 2, text)
+        assert tab.model.state.weights == before
+        assert user.cell(0, 2) == "-1.4"
+        assert "not a finite number" in user.refusal()
 
 
 def test_hidden_count_adds_and_removes_rows(tab):
+    user = MLPUser(tab)
     tab.load_reference()
-    tab.controls.network.hidden.setValue(6)
-    assert tab.controls.network.editor.rowCount() == 7
+    user.set_hidden(6)
+    assert user.editor_rows() == 7
     assert tab.accuracy_label.text().startswith("Accuracy 100 %")  # new units are all zero weights
-    tab.controls.network.hidden.setValue(2)
-    assert tab.controls.network.editor.rowCount() == 3 and len(tab.region_plots) == 3
+    user.set_hidden(2)
+    assert user.editor_rows() == 3 and len(tab.region_plots) == 3
 
 
 def test_rescaled_sigmoid_approaches_the_step_net(tab):
+    user = MLPUser(tab)
     tab.load_reference()
-    tab.controls.network.activation.setCurrentIndex(tab.controls.network.activation.findData("sigmoid"))
-    tab.controls.rescale.factor.setValue(1)
-    readout_1 = float(tab.controls.rescale.readout.text().rsplit(" ", 1)[1])
-    tab.controls.rescale.slider.setValue(10)
-    assert tab.controls.rescale.factor.value() == 10
-    readout_10 = float(tab.controls.rescale.readout.text().rsplit(" ", 1)[1])
+    user.set_activation("sigmoid")
+    user.set_scale(1)
+    readout_1 = float(user.scale_readout().rsplit(" ", 1)[1])
+    user.slide_scale(10)
+    assert user.scale() == 10 and tab.model.scale == 10
+    readout_10 = float(user.scale_readout().rsplit(" ", 1)[1])
     assert readout_10 < readout_1 < 1
     assert tab.accuracy_label.text().startswith("Accuracy 100 %")
 
 
 def test_training_runs_to_the_end_through_the_worker(tab, qtbot):
-    tab.controls.network.hidden.setValue(5)
-    tab.controls.train.seed.setValue(0)
+    user = MLPUser(tab, qtbot)
+    user.set_hidden(5)
+    user.set_seed(0)
     with qtbot.waitSignal(tab.undo_stack.indexChanged, timeout=120_000):
-        qtbot.mouseClick(tab.controls.train.train_button, Qt.MouseButton.LeftButton)
+        user.train()
         assert tab.task is not None
     qtbot.waitUntil(lambda: tab.task is None, timeout=10_000)
     assert tab.state.activation == "sigmoid"
     assert tab.accuracy_label.text().startswith("Accuracy 100 %")
     assert tab.curves.points("loss") > 2
-    assert tab.controls.train.task_panel.bar.value() == 1000
+    assert user.progress() == 1000
 
 
 def test_cancel_keeps_the_last_weights(tab, qtbot):
-    tab.controls.train.max_epochs.setValue(1_000_000)
-    tab.controls.network.hidden.setValue(1)  # one line cannot solve the checkerboard: runs until cancelled
-    start = tab.state.weights
+    user = MLPUser(tab, qtbot)
+    user.set_max_epochs(1_000_000)
+    user.set_hidden(1)  # one line cannot solve the checkerboard: runs until cancelled
+    start = tab.model.state.weights
     tab.start_training()
     qtbot.waitUntil(lambda: tab.curves.points("loss") >= 3, timeout=30_000)
     with qtbot.waitSignal(tab.task.cancelled, timeout=10_000):
-        qtbot.mouseClick(tab.controls.train.task_panel.cancel_button, Qt.MouseButton.LeftButton)
+        user.cancel()
     qtbot.waitUntil(lambda: tab.task is None, timeout=10_000)
     assert tab.state.weights != start
     assert tab.undo_stack.undoText() == "train (cancelled)"
     assert tab.timeline.snapshots[-1].weights == tab.state.weights  # the timeline of what was received
     assert tab.timeline.snapshots[0].epoch < tab.timeline.snapshots[-1].epoch
-    assert tab.controls.train.train_button.isEnabled()
+    assert user.can_train()
 
 
 def test_bad_csv_gets_a_message_naming_the_line_and_data_stays(qtbot, tmp_path):
@@ -126,15 +127,16 @@ def test_clicking_points_toggles_and_adds(tab):
 
 
 def test_weights_round_trip_through_json_and_python_block(tab, tmp_path, qtbot):
+    user = MLPUser(tab, qtbot)
     tab.load_reference()
     path = tmp_path / "net.json"
     tab.save_weights(path)
     assert json.loads(path.read_text())["hid_bias"] == [-1.4, -0.6, 0.6, 1.4]
-    tab.controls.network.hidden.setValue(2)
+    user.set_hidden(2)
     tab.open_weights(path)
     assert tab.state.weights == reference_step_network() and tab.state.activation == "step"
     tab.copy_python()
-    tab.controls.network.hidden.setValue(3)
+    user.set_hidden(3)
     tab.paste_python()
     assert tab.state.weights == reference_step_network()
 
@@ -152,9 +154,9 @@ def test_export_all_writes_course_names(tab, tmp_path):
 def test_training_settings_are_remembered(qtbot):
     first = MLPTab()
     qtbot.addWidget(first)
-    first.controls.train.lr.setValue(0.005)
-    first.controls.train.seed.setValue(42)
+    MLPUser(first).set_learning_rate(0.005)
+    MLPUser(first).set_seed(42)
     assert first.shutdown()
     again = MLPTab()
     qtbot.addWidget(again)
-    assert again.controls.train.lr.value() == 0.005 and again.controls.train.seed.value() == 42
+    assert MLPUser(again).learning_rate() == 0.005 and MLPUser(again).seed() == 42
