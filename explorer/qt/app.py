@@ -16,17 +16,22 @@ import os
 import sys
 import time
 import traceback
-from collections.abc import Callable
 from pathlib import Path
 
 from explorer.core import paths
 from explorer.core.logfile import LogFileHandler
+from explorer.qt.preloading import (  # noqa: F401 - also used from here
+    Preloader,
+    still_loading,
+    torch_is_loaded,
+    when_torch_is_loaded,
+)
 
 log = logging.getLogger("explorer")
 
 STARTUP_PROBE_ENV = "EXPLORER_STARTUP_PROBE"
 """Set to ``1`` to print ``startup <stage> <unix time>`` lines to stderr (``bench/startup.py``);
-``quit`` also quits as soon as the tabs are ready."""
+``quit`` also quits as soon as the tabs are ready, ``quit-torch`` once torch is loaded too."""
 
 USAGE = """usage: neural-explorer [--self-test | --cli COMMAND… | --help]
 
@@ -279,88 +284,10 @@ def _startup_pixmap(app, steps: list[str]):
     return pixmap
 
 
-class Preloader:
-    """Imports modules (or runs other one-off start-up work) on a background thread while the GUI
-    thread shows what it is doing: the one way the start-up works in the background.
-
-    torch takes seconds to import; on a thread of its own it loads while the
-    GUI thread imports the plots and keeps the getting-ready window painted.
-    A failed step is only logged here: the GUI thread imports the module again
-    when it needs it and reports the failure there, at the step that failed.
-    The thread is a daemon, not a :class:`~explorer.qt.workers.Task`: the
-    start-up runs before there is a window to own a task, and closing the
-    window must not wait for an import to end.
-    """
-
-    def __init__(self, steps: list[tuple[str, str | Callable[[], object]]], name: str = "explorer-preload"):
-        import threading
-
-        self.steps = list(steps)  # (what the window says, the module or the work)
-        self.now = self.steps[0][0] if self.steps else ""
-        self.done = threading.Event()
-        self._thread = threading.Thread(target=self._run, name=name, daemon=True)
-        self._thread.start()
-
-    def _run(self) -> None:
-        import importlib
-
-        try:
-            for text, step in self.steps:
-                self.now = text
-                try:
-                    step() if callable(step) else importlib.import_module(step)
-                except Exception:  # noqa: BLE001 - said again, with its stage, where it is needed
-                    log.warning("could not preload %s", step if isinstance(step, str) else text, exc_info=True)
-        finally:
-            self.done.set()
-
-    def wait(self, app, splash, timeout: float = 600.0) -> None:
-        """Until the imports are done, turning the event loop: ``splash`` says which one is loading."""
-        deadline = time.monotonic() + timeout
-        while not self.done.wait(0.02) and time.monotonic() < deadline:
-            now = self.now
-            if splash is not None and splash.steps and splash.steps[-1] not in (now, f"still {now}"):
-                startup_step(splash, f"still {now}" if now in splash.steps else now)
-            app.processEvents()
-
-
 TORCH_FREE_TABS = ("kuzushiji",)
 """Tabs whose module and construction import no torch (tests/qt/test_startup.py builds each in a fresh
 process to check): when one is shown first, the window is built while torch imports in the background,
 and the tab restores its trained nets once torch is there (:func:`when_torch_is_loaded`)."""
-
-
-def torch_is_loaded() -> bool:
-    """Whether torch is imported and done initialising (while a thread imports it, it is in
-    ``sys.modules`` already, half made: using it then would wait for the import to end)."""
-    torch = sys.modules.get("torch")
-    return torch is not None and not getattr(getattr(torch, "__spec__", None), "_initializing", False)
-
-
-def when_torch_is_loaded(owner, then: Callable[[], object], interval_ms: int = 50) -> None:
-    """Call ``then()`` on the GUI thread once torch is imported: at once when it is, otherwise when the
-    import running in the background (the start-up's :class:`Preloader`, or one started here) ends.
-
-    The first tab is built while torch still loads and restores its trained nets this way: it is on
-    screen and usable meanwhile. A timer owned by ``owner`` (a widget) waits: a tab closed before
-    then is never called back, and quitting never waits for the import (a daemon thread).
-    """
-    if torch_is_loaded():
-        then()
-        return
-    from PySide6.QtCore import QTimer
-
-    loading = Preloader([("importing PyTorch…", "torch")], name="torch-import")  # waits on a running import
-    timer = QTimer(owner, interval=interval_ms)
-
-    def check() -> None:
-        if loading.done.is_set():
-            timer.stop()
-            timer.deleteLater()
-            then()
-
-    timer.timeout.connect(check)  # same thread as the timer: a plain function is fine
-    timer.start()
 
 
 def preload_steps(slot) -> list[tuple[str, str]]:
@@ -404,7 +331,7 @@ def report_startup_failure(stage: str, exc: BaseException, log_path: Path | None
         box.setObjectName("startupErrorBox")
         box.setInformativeText(details)
         box.setDetailedText("".join(traceback.format_exception(type(exc), exc, exc.__traceback__)))
-        if os.environ.get(STARTUP_PROBE_ENV) != "quit":  # a measured/tested launch has nobody to click OK
+        if not os.environ.get(STARTUP_PROBE_ENV, "").startswith("quit"):  # a measured launch has nobody to click OK
             box.exec()
     except Exception:  # noqa: BLE001 - no Qt at all: the log and stderr must do
         log.exception("could not show the start-up error box")
@@ -447,7 +374,7 @@ def run_gui(qt_args: list[str]) -> int:
         from explorer.qt.main_window import MainWindow
 
         if first.key not in TORCH_FREE_TABS:  # its module imports torch: wait, saying what loads
-            preload.wait(app, splash)
+            preload.wait(app, splash, startup_step)
         stage = "building the main window"
         window = MainWindow(on_step=lambda text: startup_step(splash, text))
         install_excepthook(window)
@@ -466,19 +393,44 @@ def run_gui(qt_args: list[str]) -> int:
         warm.timeout.connect(warm_up_torch)
         warm.start()
         QTimer.singleShot(0, window, _ready)
+        if os.environ.get(STARTUP_PROBE_ENV):  # (after the tab's own restore: its timer was started first)
+            QTimer.singleShot(0, window, lambda: when_torch_is_loaded(window, _torch_ready))
     except Exception as exc:  # noqa: BLE001 - whatever it is, the user must see it
         if splash is not None:
             splash.close()
         return report_startup_failure(stage, exc, log_path)
-    return app.exec()
+    code = app.exec()
+    loading = still_loading()
+    if loading and not torch_is_loaded():
+        # Quitting does not wait for torch's import (seconds), but the interpreter's own exit
+        # crashes (SIGSEGV) while a thread is inside torch's initialisation. The window has
+        # saved everything and ended the training children on closing: end the process here.
+        log.info("quitting while %s: ending the process without waiting", ", ".join(loading))
+        logging.shutdown()
+        for stream in (sys.stdout, sys.stderr):
+            if stream is not None:
+                stream.flush()
+        os._exit(code)
+    return code
 
 
 def _ready() -> None:
     """The main window has been shown and the event loop has turned once: the tabs are usable."""
     _probe("ready")
-    if os.environ.get(STARTUP_PROBE_ENV) == "quit":
+    if os.environ.get(STARTUP_PROBE_ENV) == "quit":  # torch may still be importing: quitting must not wait
         from PySide6.QtWidgets import QApplication
 
+        _probe("quit")
+        QApplication.instance().quit()
+
+
+def _torch_ready() -> None:
+    """(Measured launches only) torch is imported and the first tab has restored its work."""
+    _probe("torch-ready")
+    if os.environ.get(STARTUP_PROBE_ENV) == "quit-torch":
+        from PySide6.QtWidgets import QApplication
+
+        _probe("quit")
         QApplication.instance().quit()
 
 

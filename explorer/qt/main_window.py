@@ -220,15 +220,15 @@ class MainWindow(QMainWindow):
         self._action(help_menu, "&About Neural Dynamics Explorer", self.show_about, None, "Versions and where files are kept")
 
     def _build_status_bar(self) -> None:
-        from explorer.core import device as devices  # imports torch: only once the window is wanted
+        from explorer.qt.preloading import when_torch_is_loaded
 
         status = self.statusBar()
         self.device_combo = QComboBox()
         self.device_combo.setObjectName("deviceCombo")
         self.device_combo.setToolTip("Where training and evaluation run")
-        for name in devices.available_devices():
-            self.device_combo.addItem(devices.describe(name), name)
+        self.device_combo.addItem("CPU", "cpu")
         self.device_combo.currentIndexChanged.connect(self._on_device_changed)
+        when_torch_is_loaded(self, self._add_gpus)  # asking torch for GPUs waits for it: it loads meanwhile
         status.addPermanentWidget(QLabel("Compute:"))
         status.addPermanentWidget(self.device_combo)
         status.showMessage("Ready", 3000)
@@ -238,6 +238,18 @@ class MainWindow(QMainWindow):
             note.setToolTip(self.read_only)
             status.insertPermanentWidget(0, note)
             QTimer.singleShot(0, self, lambda: show_error(self, "Data folder in use", self.read_only))
+
+    def _add_gpus(self) -> None:
+        """The GPUs torch sees, in the device choice; the saved choice again if it was one of them."""
+        from explorer.core import device as devices
+
+        for name in devices.available_devices():
+            if self.device_combo.findData(name) < 0:
+                self.device_combo.addItem(devices.describe(name), name)
+        saved = self.settings.value("compute/device", "cpu")
+        found = self.device_combo.findData(saved) if isinstance(saved, str) else -1
+        if found > 0 and self.device_combo.currentIndex() == 0:
+            self.device_combo.setCurrentIndex(found)
 
     # settings --------------------------------------------------------------
     def _restore_settings(self) -> None:

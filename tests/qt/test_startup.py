@@ -202,3 +202,17 @@ def test_at_start_up_the_trained_nets_and_data_come_back_once_torch_has_loaded_o
     assert seen["restored"] and seen["stored_accuracy"] == accuracy
     assert seen["page"] == "Train"  # a returning user is taken to the nets
     assert seen["trained"] and seen["nets"] == ["lin"]
+
+
+def test_quitting_as_soon_as_the_window_is_ready_ends_the_process_cleanly(tmp_path):
+    """torch is usually still importing then: quitting neither waits for it nor crashes on the way out."""
+    import os
+    from pathlib import Path
+
+    main = Path(__file__).resolve().parents[2] / "main.py"
+    env = {**os.environ, "EXPLORER_DATA_DIR": str(tmp_path), "EXPLORER_STARTUP_PROBE": "quit",
+           "QT_QPA_PLATFORM": "offscreen"}
+    out = subprocess.run([sys.executable, str(main)], env=env, capture_output=True, text=True, timeout=300)
+    stages = [line.split()[1] for line in out.stderr.splitlines() if line.startswith("startup ")]
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert stages[0] == "first-window" and "ready" in stages and stages[-1] == "quit"

@@ -14,7 +14,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import ndimage
 
 STROKE_UPSAMPLE = 4
 """Stroke widths are measured on images upsampled this many times, for sub-pixel precision."""
@@ -79,6 +78,8 @@ def stroke_width_of(mask: np.ndarray) -> float:
     its ridge (pixels not smaller than any neighbour) is the typical half
     width, whatever the strokes' length or shape.
     """
+    from scipy import ndimage  # here: importing it takes ~0.5 s of the start-up
+
     if not mask.any():
         return 0.0
     distance = ndimage.distance_transform_edt(np.pad(mask, 1))
@@ -88,6 +89,8 @@ def stroke_width_of(mask: np.ndarray) -> float:
 
 def stroke_width(images: np.ndarray, level: float = 0.5) -> np.ndarray:
     """Stroke width (28×28 pixels) of each image's ink above ``level``, measured at 4× resolution."""
+    from scipy import ndimage
+
     images = as_float(images)
     big = ndimage.zoom(images, (1, STROKE_UPSAMPLE, STROKE_UPSAMPLE), order=1)
     return np.array([stroke_width_of(b > level) for b in big]) / STROKE_UPSAMPLE

@@ -50,17 +50,19 @@ import warnings
 from collections.abc import Generator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-import torch
 from PIL import Image, UnidentifiedImageError
-from scipy import ndimage
-from torch import nn
 
 from explorer.core.errors import UserError
 from explorer.core.kuzushiji.ink_stats import extent, stroke_width_of
 from explorer.core.progress import Progress
 from explorer.core.user_files import regular_file
+
+if TYPE_CHECKING:
+    import torch
+    from torch import nn
 
 log = logging.getLogger(__name__)
 
@@ -121,6 +123,8 @@ def to_kmnist_input(
     ``invert``: ``"auto"`` (invert light-background images), ``True`` or
     ``False``. ``source`` names the file in the error for an empty image.
     """
+    import torch
+
     grey = grey_array(image)
     ink, inverted = ink_on_black(grey, invert=invert, source=source)
     rows = np.flatnonzero((ink > INK_LEVEL).any(axis=1))
@@ -187,6 +191,9 @@ def normalise_strokes(cropped: np.ndarray) -> np.ndarray:
     that also lost KMNIST's fine strokes read 4.4 points worse than the raw
     images, 3.3 with the exact widening).
     """
+    import torch
+    from scipy import ndimage  # here: importing it takes ~0.5 s of the start-up
+
     h, w = cropped.shape
     scale = WORK / max(h, w)
     size = [max(1, round(h * scale)), max(1, round(w * scale))]
@@ -224,6 +231,8 @@ def thin_strokes(mask: np.ndarray, by: float, keep: float, width: float) -> np.n
     one, which was then eroded by the full ``by`` and deleted: a simulated
     thin pen lost KMNIST's fine connecting strokes that way.)
     """
+    from scipy import ndimage
+
     inside = ndimage.distance_transform_edt(mask)
     reach = min(by + keep, width)
     ridge = ndimage.maximum_filter(inside, size=2 * int(np.ceil(reach)) + 1)
@@ -232,6 +241,8 @@ def thin_strokes(mask: np.ndarray, by: float, keep: float, width: float) -> np.n
 
 def _fit(strokes: np.ndarray) -> torch.Tensor:
     """``strokes`` cropped to their box, resized so the larger side is :data:`FILL` pixels, box-centred in 28×28."""
+    import torch
+
     rows = np.flatnonzero(strokes.any(axis=1))
     cols = np.flatnonzero(strokes.any(axis=0))
     box = strokes[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1]
@@ -250,6 +261,8 @@ def resize(image: torch.Tensor, size: list[int]) -> torch.Tensor:
     antialias=True)`` computes for a float tensor: it calls this same
     ``interpolate``.
     """
+    from torch import nn
+
     out = nn.functional.interpolate(image[None], size=list(size), mode="bilinear", align_corners=False, antialias=True)
     return out[0]
 
@@ -261,6 +274,8 @@ def centre_in(image: torch.Tensor, side: int) -> torch.Tensor:
     padding puts the extra pixel right/bottom, an odd crop rounds the offset
     half to even.
     """
+    from torch import nn
+
     h, w = image.shape[-2:]
     if h < side or w < side:
         pad_h, pad_w = max(side - h, 0), max(side - w, 0)
@@ -276,6 +291,9 @@ def gaussian_blur(image: torch.Tensor, sigma: float, kernel: int = 3) -> torch.T
     torchvision's ``gaussian_blur`` (same kernel, normalised to sum 1, same
     reflect padding), written with ``conv2d``.
     """
+    import torch
+    from torch import nn
+
     half = (kernel - 1) * 0.5
     x = torch.linspace(-half, half, kernel)
     k1 = torch.exp(-0.5 * (x / sigma) ** 2)
@@ -378,6 +396,8 @@ def preprocess_file(path: str | os.PathLike, *, invert: bool | str = "auto") -> 
 
 def classify(models: dict[str, nn.Module], pre: Preprocessed) -> dict[str, np.ndarray]:
     """Probabilities of every class per net (exp of the nets' log-softmax output)."""
+    import torch
+
     result = {}
     with torch.no_grad():
         for name, model in models.items():

@@ -12,6 +12,7 @@ from __future__ import annotations
 import statistics
 import time
 from collections import deque
+from typing import TYPE_CHECKING
 
 import numpy as np
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
@@ -27,7 +28,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 from superqt import QLabeledSlider
-from torch import nn
 
 from explorer.core.errors import UserError
 from explorer.core.kuzushiji import dataset as kmnist
@@ -50,6 +50,9 @@ from explorer.qt.kuzushiji.prediction_panel import PredictionPanel, kana_font
 from explorer.qt.kuzushiji.ten_characters import TenCharacters
 from explorer.qt.messages import show_error
 from explorer.qt.workers import Task, shutdown_tasks
+
+if TYPE_CHECKING:
+    from torch import nn
 
 LIVE_BUDGET_MS = 30.0
 """Classify while the pen moves only when one update takes less than this."""
