@@ -63,6 +63,10 @@ class MLPUser:
         return self.task_panel.label.text()
 
     # the Network box ------------------------------------------------------------------------
+    def press_reference(self) -> None:
+        """Press "Reference step net"."""
+        self.qtbot.mouseClick(self.network.reference_button, Qt.MouseButton.LeftButton)
+
     def set_hidden(self, count: int) -> None:
         self.network.hidden.setValue(count)
 

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QMessageBox
 from explorer.core.mlp.network import reference_step_network
 from explorer.qt.main_window import MainWindow
 from explorer.qt.mlp.tab import MLPTab
+from tests.qt.mlp.driver import MLPUser
 
 
 def open_window(qtbot) -> tuple[MainWindow, MLPTab]:
@@ -20,9 +21,9 @@ def open_window(qtbot) -> tuple[MainWindow, MLPTab]:
 
 def test_weights_and_data_set_are_back_after_a_restart(qtbot):
     window, tab = open_window(qtbot)
-    qtbot.mouseClick(tab.controls.network.reference_button, Qt.MouseButton.LeftButton)
+    MLPUser(tab, qtbot).press_reference()
     tab.add_point(0.3, 0.7, Qt.KeyboardModifier.NoModifier)
-    tab.controls.train.lr.setValue(0.25)
+    MLPUser(tab).set_learning_rate(0.25)
     dataset = tab.state.dataset
     window.close()
 
@@ -30,17 +31,17 @@ def test_weights_and_data_set_are_back_after_a_restart(qtbot):
     assert tab.state.weights == reference_step_network() and tab.state.activation == "step"
     assert tab.state.dataset == dataset and len(tab.state.dataset) == 10
     assert tab.accuracy_label.text().startswith("Accuracy")
-    assert tab.controls.train.lr.value() == pytest.approx(0.25)
+    assert MLPUser(tab).learning_rate() == pytest.approx(0.25)
     window.close()
 
 
 def test_training_over_hand_made_weights_can_be_undone_and_the_result_is_kept(qtbot):
     window, tab = open_window(qtbot)
-    qtbot.mouseClick(tab.controls.network.reference_button, Qt.MouseButton.LeftButton)
+    MLPUser(tab, qtbot).press_reference()
     hand_made = tab.state.weights
-    tab.controls.train.max_epochs.setValue(300)
+    MLPUser(tab).set_max_epochs(300)
     with qtbot.waitSignal(tab.undo_stack.indexChanged, timeout=120_000):
-        qtbot.mouseClick(tab.controls.train.train_button, Qt.MouseButton.LeftButton)
+        MLPUser(tab, qtbot).train()
     qtbot.waitUntil(lambda: tab.task is None, timeout=10_000)
     trained = tab.state.weights
     assert trained != hand_made and tab.undo_stack.undoText().startswith("train")
@@ -51,10 +52,10 @@ def test_training_over_hand_made_weights_can_be_undone_and_the_result_is_kept(qt
     window.close()
 
     window, tab = open_window(qtbot)
-    qtbot.mouseClick(tab.controls.network.reference_button, Qt.MouseButton.LeftButton)
-    tab.controls.train.max_epochs.setValue(300)
+    MLPUser(tab, qtbot).press_reference()
+    MLPUser(tab).set_max_epochs(300)
     with qtbot.waitSignal(tab.undo_stack.indexChanged, timeout=120_000):
-        qtbot.mouseClick(tab.controls.train.train_button, Qt.MouseButton.LeftButton)
+        MLPUser(tab, qtbot).train()
     qtbot.waitUntil(lambda: tab.task is None, timeout=10_000)
     tab.undo_stack.undo()
     assert tab.state.weights == hand_made
@@ -80,17 +81,18 @@ def test_a_killed_training_child_fails_the_task_and_train_comes_back(qtbot):
     import signal
 
     window, tab = open_window(qtbot)
-    tab.controls.train.max_epochs.setValue(1_000_000)
-    tab.controls.network.hidden.setValue(1)  # cannot solve the checkerboard: runs until stopped
+    user = MLPUser(tab, qtbot)
+    user.set_max_epochs(1_000_000)
+    user.set_hidden(1)  # cannot solve the checkerboard: runs until stopped
     tab.start_training()
-    assert not tab.controls.train.train_button.isEnabled()
+    assert not user.can_train()
     qtbot.waitUntil(lambda: tab.curves.points("loss") >= 2, timeout=60_000)
     children = _training_children()
     assert children
     with qtbot.waitSignal(tab.task.finished, timeout=30_000):
         for pid in children:
             os.kill(pid, signal.SIGKILL)
-    qtbot.waitUntil(lambda: tab.controls.train.train_button.isEnabled(), timeout=5_000)
+    qtbot.waitUntil(lambda: user.can_train(), timeout=5_000)
     assert tab.task is None
     box = [b for b in window.findChildren(QMessageBox) if b.objectName() == "errorBox"][-1]
     assert "stopped unexpectedly" in box.text()
@@ -113,7 +115,7 @@ def test_opening_weights_over_hand_made_ones_can_be_undone(qtbot, tmp_path):
     from explorer.core.mlp import weights_io
 
     window, tab = open_window(qtbot)
-    tab.controls.network.editor.item(0, 0).setText("2.5")  # a hand-made change
+    MLPUser(tab).edit_cell(0, 0, "2.5")  # a hand-made change
     hand_made = tab.state.weights
     path = weights_io.save_json(reference_step_network(), tmp_path / "ref.json", "step")
     assert window._run_file_action("Could not open the weights", tab.open_weights, path)
