@@ -7,6 +7,7 @@ import re
 from PySide6.QtCore import Qt
 
 from explorer.core.mlp.network import forward
+from tests.qt.mlp.driver import MLPUser
 
 
 def _column(tab, header: str) -> int:
@@ -16,8 +17,9 @@ def _column(tab, header: str) -> int:
 
 def test_at_x10_tiny_activations_read_as_four_decimals_with_the_full_value_in_the_tooltip(tab):
     tab.load_reference()
-    tab.controls.network.activation.setCurrentIndex(tab.controls.network.activation.findData("sigmoid"))
-    tab.controls.rescale.factor.setValue(10)
+    user = MLPUser(tab)
+    user.set_activation("sigmoid")
+    user.set_scale(10)
     model = tab.table.model_
     hidden, output = forward(tab.network(), tab.state.dataset.points, "sigmoid")
     assert hidden.min() < 1e-6  # the 8.32e-07 and 1.71e-15 are there
@@ -60,7 +62,7 @@ def test_the_weights_editor_shows_every_value_whole(tab, qtbot):
 
 def test_while_training_the_curves_note_says_so_and_the_curves_page_shows(tab, qtbot):
     assert "No training run yet" in tab.curves_note.text()
-    tab.controls.train.max_epochs.setValue(1000)
+    MLPUser(tab).set_max_epochs(1000)
     tab.start_training()
     assert tab.bottom.currentWidget().isAncestorOf(tab.curves) and tab.curves.isVisible()
     assert "No training run yet" not in tab.curves_note.text() and "Training" in tab.curves_note.text()
@@ -69,7 +71,7 @@ def test_while_training_the_curves_note_says_so_and_the_curves_page_shows(tab, q
 
 
 def test_the_train_box_says_the_weights_were_edited_by_hand_after_a_run(tab, qtbot):
-    tab.controls.train.max_epochs.setValue(1000)
+    MLPUser(tab).set_max_epochs(1000)
     tab.start_training()
     qtbot.waitUntil(lambda: tab.task is None, timeout=120_000)
     panel = tab.controls.train.task_panel
@@ -92,7 +94,8 @@ def test_help_says_the_step_convention_at_zero_and_titles_name_the_rescale(tab):
     guide = guide_markdown("mlp")
     assert "1 where its input sum z is ≥ 0" in guide and "(z = 0) counts as on" in guide
     tab.load_reference()
-    tab.controls.rescale.factor.setValue(10)
+    user = MLPUser(tab)
+    user.set_scale(10)
     assert all(plot.title_text().endswith("(×10)") for plot in tab.region_plots)  # as Help says
-    tab.controls.rescale.factor.setValue(1)
+    user.set_scale(1)
     assert not any("×" in plot.title_text() for plot in tab.region_plots)
