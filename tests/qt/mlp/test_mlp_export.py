@@ -9,6 +9,7 @@ from PySide6.QtGui import QImage
 
 from explorer.core.report import build_report
 from explorer.qt.widgets.table_export import table_rows
+from tests.qt.mlp.driver import MLPUser
 
 
 def _action_texts(widget) -> list[str]:
@@ -24,7 +25,7 @@ def test_every_plot_and_the_table_offer_export_on_right_click(tab):
 
 def test_exported_plots_carry_unit_activation_scale_equation_and_axis_labels(tab, tmp_path):
     tab.load_reference()
-    tab.controls.rescale.factor.setValue(10)
+    MLPUser(tab).set_scale(10)
     written = tab.export_all(tmp_path)
     svg = (tmp_path / "hid_4_0.svg").read_text()
     ET.fromstring(svg)  # parses
@@ -40,7 +41,7 @@ def test_exported_plots_carry_unit_activation_scale_equation_and_axis_labels(tab
 
 
 def test_the_csvs_hold_the_numbers_shown_with_real_column_names(tab, tmp_path, qtbot):
-    tab.controls.network.hidden.setValue(5)
+    MLPUser(tab).set_hidden(5)
     with qtbot.waitSignal(tab.undo_stack.indexChanged, timeout=120_000):
         tab.start_training()
     qtbot.waitUntil(lambda: tab.task is None, timeout=10_000)
