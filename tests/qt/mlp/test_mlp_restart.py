@@ -11,6 +11,7 @@ import json
 from explorer.core.mlp.work import load_run
 from explorer.core.work_store import WorkStore
 from explorer.qt.mlp.tab import MLPTab
+from tests.qt.mlp.driver import MLPUser
 
 
 def _build(qtbot) -> MLPTab:
@@ -23,7 +24,7 @@ def _build(qtbot) -> MLPTab:
 
 def test_rescale_and_curves_come_back(qtbot):
     tab = _build(qtbot)
-    tab.controls.train.max_epochs.setValue(300)
+    MLPUser(tab).set_max_epochs(300)
     tab.start_training()
     qtbot.waitUntil(lambda: tab.task is None, timeout=120_000)
     history = tab.model.run.rows()
@@ -31,7 +32,7 @@ def test_rescale_and_curves_come_back(qtbot):
     epochs = [snap.epoch for snap in tab.timeline.snapshots]
     assert len(epochs) > 1
     assert tab.bottom.currentWidget() is tab.curves.parentWidget()  # a run shows its curves
-    tab.controls.rescale.factor.setValue(10)  # the user's ×10
+    MLPUser(tab).set_scale(10)  # the user's ×10
     shown = tab.accuracy_label.text()
     assert "×10" in shown
     assert tab.shutdown()
@@ -39,8 +40,8 @@ def test_rescale_and_curves_come_back(qtbot):
 
     again = _build(qtbot)
     try:
-        assert again.controls.rescale.factor.value() == 10 and again.scale == 10
-        assert again.controls.rescale.slider.value() == 10
+        assert MLPUser(again).scale() == 10 and again.scale == 10
+        assert MLPUser(again).scale_slider() == 10
         assert again.accuracy_label.text() == shown  # the same accuracy at ×10, not 1×
         assert again.model.run.rows() == [(int(e), float(loss), float(a)) for e, loss, a in history]
         assert again.curves.points("loss") == len(history) and not again.curves.isHidden()
@@ -61,7 +62,7 @@ def _kept(folder) -> dict:
 def _trained_and_closed(qtbot) -> tuple[WorkStore, object, dict]:
     """Train a short run, close the tab; the store, its work.json and what it kept."""
     tab = _build(qtbot)
-    tab.controls.train.max_epochs.setValue(200)
+    MLPUser(tab).set_max_epochs(200)
     tab.start_training()
     qtbot.waitUntil(lambda: tab.task is None, timeout=120_000)
     assert tab.shutdown()
