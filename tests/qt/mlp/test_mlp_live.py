@@ -14,6 +14,7 @@ from explorer.core.mlp import analysis, weights_io
 from explorer.core.mlp.network import forward
 from explorer.core.mlp.training import initial_weights
 from explorer.qt.widgets.wheel_guard import install_wheel_guard
+from tests.qt.mlp.driver import MLPUser
 
 
 def _shown(value: float) -> str:
@@ -42,8 +43,9 @@ def _assert_views_show(tab, weights, activation="sigmoid"):
 
 
 def test_after_live_updates_every_plot_title_and_number_shows_the_training_net(tab, qtbot):
-    tab.controls.train.max_epochs.setValue(1_000_000)
-    tab.controls.network.hidden.setValue(2)  # two lines cannot solve the checkerboard: it runs until cancelled
+    user = MLPUser(tab, qtbot)
+    user.set_max_epochs(1_000_000)
+    user.set_hidden(2)  # two lines cannot solve the checkerboard: it runs until cancelled
     tab.start_training()
     for updates in (3, 6, 9):
         qtbot.waitUntil(lambda n=updates: len(tab.model.live.history) >= n, timeout=30_000)
@@ -54,7 +56,7 @@ def test_after_live_updates_every_plot_title_and_number_shows_the_training_net(t
         panel = tab.controls.train.task_panel
         assert "left" not in panel.bar.format()
         assert "epoch" in panel.label.text() and "accuracy" in panel.label.text() and "at most" in panel.label.text()
-    tab.controls.train.task_panel.cancel()
+    user.cancel()
     qtbot.waitUntil(lambda: tab.task is None, timeout=10_000)
     _assert_views_show(tab, tab.state.weights)
 
@@ -72,8 +74,9 @@ def test_the_shading_covers_the_whole_view_after_a_coarse_live_frame(tab):
 
 def test_copy_as_python_copies_the_scaled_weights_the_view_shows_and_says_so(tab):
     tab.load_reference()
-    tab.controls.rescale.factor.setValue(10)
-    assert "×10" in tab.controls.network.copy_button.text()
+    user = MLPUser(tab)
+    user.set_scale(10)
+    assert "×10" in user.copy_button_text()
     tab.copy_python()
     text = QGuiApplication.clipboard().text()
     assert "×10" in text.splitlines()[0]
@@ -83,7 +86,7 @@ def test_copy_as_python_copies_the_scaled_weights_the_view_shows_and_says_so(tab
 def test_old_curves_are_labelled_next_to_a_hand_designed_net(tab, qtbot):
     assert not tab.curves.isVisible()  # no empty axes with made-up ticks before any run
     assert "No training run yet" in tab.curves_note.text()
-    tab.controls.network.hidden.setValue(5)
+    MLPUser(tab).set_hidden(5)
     with qtbot.waitSignal(tab.undo_stack.indexChanged, timeout=120_000):
         tab.start_training()
     qtbot.waitUntil(lambda: tab.task is None, timeout=10_000)
@@ -96,8 +99,9 @@ def test_old_curves_are_labelled_next_to_a_hand_designed_net(tab, qtbot):
 
 
 def test_the_timeline_scrubs_every_view_back_to_the_first_snapshot_and_forward(tab, qtbot):
-    tab.controls.network.hidden.setValue(5)
-    tab.controls.train.seed.setValue(0)
+    user = MLPUser(tab, qtbot)
+    user.set_hidden(5)
+    user.set_seed(0)
     with qtbot.waitSignal(tab.undo_stack.indexChanged, timeout=120_000):
         tab.start_training()
     qtbot.waitUntil(lambda: tab.task is None, timeout=10_000)
@@ -105,7 +109,7 @@ def test_the_timeline_scrubs_every_view_back_to_the_first_snapshot_and_forward(t
     assert tab.timeline.isVisible() and 2 < len(snapshots) <= 200
     assert snapshots[-1].weights == tab.state.weights
     tab.timeline.scrub_to(0)
-    first = initial_weights(5, tab.controls.train.init_std.value(), 0)
+    first = initial_weights(5, user.init_std(), 0)
     assert snapshots[0].epoch == 0 and snapshots[0].weights == first
     _assert_views_show(tab, first)
     assert "timeline: epoch 0" in tab.accuracy_label.text()
