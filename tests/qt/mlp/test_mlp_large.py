@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QMessageBox, QTableView, QTableWidget, QWidget
 
+from tests.qt.mlp.driver import MLPUser
+
 
 def test_a_100000_row_csv_is_read_in_the_background_into_a_model_table(tab, tmp_path, qtbot):
     rows = 100_000
@@ -31,19 +33,20 @@ def test_a_100000_row_csv_is_read_in_the_background_into_a_model_table(tab, tmp_
 
 
 def test_a_diverging_run_keeps_the_last_finite_weights_and_says_so(tab, qtbot):
-    tab.controls.network.hidden.setValue(3)
-    tab.controls.train.lr.setValue(100.0)  # the loss passes 20 within 100 epochs
-    assert tab.controls.train.lr.value() == 100.0
+    user = MLPUser(tab, qtbot)
+    user.set_hidden(3)
+    user.set_learning_rate(100.0)  # the loss passes 20 within 100 epochs
+    assert user.learning_rate() == 100.0
     start = tab.state.weights
     tab.start_training()
     qtbot.waitUntil(lambda: tab.task is None, timeout=60_000)
     boxes = [b for b in tab.findChildren(QMessageBox) if b.objectName() == "errorBox"]
     assert boxes and "diverged" in boxes[-1].text() and "last finite weights are kept" in boxes[-1].text()
     assert tab.state.weights != start and tab.undo_stack.undoText() == "train (diverged)"
-    assert tab.controls.train.task_panel.label.text().startswith("Failed")
+    assert user.task_message().startswith("Failed")
     tab.undo_stack.undo()
     assert tab.state.weights == start
-    assert tab.controls.train.task_panel.label.text() == "Idle"  # the old run's error is not left beside this net
+    assert user.task_message() == "Idle"  # the old run's error is not left beside this net
 
 
 def test_a_large_data_set_is_kept_in_the_background_and_comes_back_after_close(tab, tmp_path, qtbot):
