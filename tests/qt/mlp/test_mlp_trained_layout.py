@@ -7,6 +7,7 @@ back to the reference net's four once left the removed plot on screen.
 from __future__ import annotations
 
 from explorer.qt.mlp.tab import MLPTab
+from tests.qt.mlp.driver import MLPUser
 from tests.qt.test_layout import _problems, _settle, open_window
 
 SIZE = (1024, 700)
@@ -15,8 +16,9 @@ SIZE = (1024, 700)
 def test_trained_then_reference_net_fits_at_1024x700(qtbot):
     window, tab = open_window(qtbot, SIZE, MLPTab)
     tab.load_reference()
-    tab.controls.network.hidden.setValue(5)
-    tab.controls.train.seed.setValue(5)
+    user = MLPUser(tab, qtbot)
+    user.set_hidden(5)
+    user.set_seed(5)
     tab.start_training()
     qtbot.waitUntil(lambda: tab.task is None, timeout=120_000)
     window.resize(*SIZE)
@@ -30,7 +32,7 @@ def test_trained_then_reference_net_fits_at_1024x700(qtbot):
     window.resize(*SIZE)
     _settle()
     shown = [p for p in tab.region_grid.findChildren(type(tab.region_grid.plots[0])) if p.isVisible()]
-    assert len(shown) == len(tab.region_grid.plots) == tab.controls.network.hidden.value() + 1
+    assert len(shown) == len(tab.region_grid.plots) == user.hidden() + 1
     problems += _problems(window, "reference net after training")
     assert (window.width(), window.height()) == SIZE
     assert not problems, "\n".join(dict.fromkeys(problems))
