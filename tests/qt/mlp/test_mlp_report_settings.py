@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication
 from explorer.core.report import build_report
 from explorer.qt.exports import write_lab_report
 from explorer.qt.mlp import figures as mlp_figures
+from tests.qt.mlp.driver import MLPUser
 
 
 def _train(tab, qtbot) -> None:
@@ -20,7 +21,7 @@ def _train(tab, qtbot) -> None:
     train.seed.setValue(3)
     train.max_epochs.setValue(300)
     train.init_std.setValue(0.2)
-    tab.controls.network.hidden.setValue(2)
+    MLPUser(tab).set_hidden(2)
     tab.start_training()
     qtbot.waitUntil(lambda: tab.task is None, timeout=120_000)
     assert tab.undo_stack.undoText() == "train"
@@ -43,7 +44,7 @@ def _states_the_run(settings: dict, seed) -> None:
 def test_the_report_states_the_runs_settings_after_the_spin_boxes_change(tab, qtbot, tmp_path):
     _train(tab, qtbot)
     _change_the_spin_boxes(tab)
-    tab.controls.network.hidden.setValue(3)  # an edit of the net: three units shown, the run had two
+    MLPUser(tab).set_hidden(3)  # an edit of the net: three units shown, the run had two
     (section,) = tab.report_sections()
     _states_the_run(section.settings, section.seed)
     assert section.settings["hidden units"] == 3
