@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from torch import nn
 
     from explorer.core.kuzushiji.dataset import KMNIST
+    from explorer.core.kuzushiji.own_drawings import DrawingsEvaluation, OwnDrawings
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +43,9 @@ SMOOTHING = 0.1
 """Weight of the newest batch in the exponential moving average of the training loss."""
 RESULT_COLUMNS = ("Net", "Parameters", "Test accuracy", "Balanced accuracy", "Test loss", "Training time", "Epochs",
                   "Weights")
+DRAWINGS_COLUMNS = ("Net", "Drawings", "Accuracy (%)", "Balanced accuracy (%)", "Test accuracy (%)",
+                    "Gap (points)")
+"""The columns of the kept drawings' evaluation as numbers (the CSV File → Export figures… writes)."""
 
 
 def class_labels(key: str | DataSet = KMNIST_KEY) -> list[str]:
@@ -182,6 +186,10 @@ class KuzushijiModel:
     selected_epoch: int | None = None
     """The epoch whose evaluation is looked at (``None``: the last)."""
     notes: list[str] = field(default_factory=list)
+    drawings: OwnDrawings | None = None
+    """The data set's kept drawings (the Draw page's test set of the user's own), once read."""
+    drawings_evaluations: dict[str, DrawingsEvaluation] = field(default_factory=dict)
+    """Net name → how it reads :attr:`drawings` (accuracy, balanced accuracy, confusion, gap)."""
 
     @property
     def description(self) -> DataSet:
@@ -392,6 +400,49 @@ class KuzushijiModel:
             return None
         value = balanced_accuracy(evaluation.confusion)
         return None if value != value else 100.0 * value
+
+    # the kept drawings --------------------------------------------------------------------------------
+    def load_drawings(self, folder=None) -> OwnDrawings | None:
+        """Read the data set's kept drawings (``folder``: the store's, by default in the data folder).
+
+        A damaged store is set aside by :class:`~explorer.core.kuzushiji.own_drawings.OwnDrawings`; its
+        message is kept in :attr:`notes`. Earlier evaluations are forgotten.
+        """
+        from explorer.core.kuzushiji.own_drawings import OwnDrawings, store_key
+
+        described = self.description
+        self.drawings, self.drawings_evaluations = None, {}
+        if not described.num_classes:
+            return None
+        try:
+            self.drawings = OwnDrawings(store_key(described), described.class_names, folder)
+        except (UserError, OSError) as exc:  # the data folder cannot hold the store
+            self.notes.append(f"Your kept drawings could not be read ({exc})")
+            return None
+        self.notes.extend(self.drawings.notes)
+        return self.drawings
+
+    def drawings_nets(self) -> dict[str, NetResult]:
+        """The trained nets that can read the kept drawings: those of the data set in use (its classes)."""
+        names = self.description.class_names
+        return {name: self.results[name] for name in self.names() if self.results[name].dataset.class_names == names}
+
+    def evaluate_drawings(self) -> dict[str, DrawingsEvaluation]:
+        """Every trained net of the data set reads the kept drawings, now (as "Evaluate every net" does)."""
+        from explorer.core.kuzushiji.own_drawings import net_classifier
+
+        found = {}
+        if self.drawings is not None and len(self.drawings):
+            for name, result in self.drawings_nets().items():
+                found[name] = self.drawings.evaluate(net_classifier(result.model), result.accuracy)
+        self.drawings_evaluations = found
+        return found
+
+    def drawings_rows(self) -> tuple[list[str], list[list]]:
+        """The kept drawings' evaluation as numbers: :data:`DRAWINGS_COLUMNS` and a row per net."""
+        rows = [[nets.display_name(name), ev.count, ev.accuracy, ev.balanced_accuracy, ev.test_accuracy, ev.gap]
+                for name, ev in self.drawings_evaluations.items()]
+        return list(DRAWINGS_COLUMNS), rows
 
     # the runs' curves ----------------------------------------------------------------------------------
     def runs_of(self, name: str) -> list[RunCurve]:

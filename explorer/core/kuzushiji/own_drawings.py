@@ -17,6 +17,7 @@ that fails any check is renamed aside to ``drawings.npz.damaged`` with a message
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import re
@@ -33,6 +34,7 @@ from explorer.core import paths
 from explorer.core.atomic import atomic_write
 from explorer.core.errors import UserError
 from explorer.core.kuzushiji import metrics
+from explorer.core.kuzushiji.datasets import DATASETS, DataSet
 from explorer.core.kuzushiji.formats import read_npy_stream
 from explorer.core.kuzushiji.image_folder import write_image_folder
 from explorer.core.kuzushiji.inputs import normalise
@@ -51,6 +53,16 @@ MAX_ORIGINAL_PIXELS = 4_000_000
 MAX_STROKE_POINTS = 200_000
 _KEY = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
 _PART = re.compile(r"(original|strokes)_(\d{1,9})\.npy")
+
+
+def store_key(data_set: DataSet) -> str:
+    """The name of ``data_set``'s store of kept drawings: its key, and for a folder of images (whose classes
+    are its folders') a fingerprint of the class names too, so each folder's drawings are kept apart."""
+    if data_set.key in DATASETS and DATASETS[data_set.key] == data_set:
+        return data_set.key
+    fingerprint = hashlib.sha256("\n".join(data_set.class_names).encode()).hexdigest()[:12]
+    plain = re.sub(r"[^a-z0-9_-]", "", data_set.key.lower())[:40] or "data"
+    return f"{plain}-{fingerprint}"
 
 
 @dataclass(frozen=True)
@@ -119,9 +131,9 @@ class OwnDrawings:
         self._load()
 
     @classmethod
-    def of(cls, data_set) -> OwnDrawings:
-        """The store of a :class:`~explorer.core.kuzushiji.datasets.DataSet`."""
-        return cls(data_set.key, data_set.class_names)
+    def of(cls, data_set: DataSet) -> OwnDrawings:
+        """The store of a :class:`~explorer.core.kuzushiji.datasets.DataSet` (:func:`store_key`)."""
+        return cls(store_key(data_set), data_set.class_names)
 
     @property
     def num_classes(self) -> int:

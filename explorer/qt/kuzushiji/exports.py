@@ -34,7 +34,7 @@ from explorer.core.kuzushiji.datasets import KMNIST_KEY, dataset
 from explorer.core.kuzushiji.evaluation import Evaluation, most_confused_pairs
 from explorer.core.kuzushiji.model import KuzushijiModel, class_labels, curves_owners
 from explorer.core.report import ReportSection, ReportTable
-from explorer.core.table_export import rows_to_tsv
+from explorer.core.table_export import rows_to_tsv, write_csv
 from explorer.core.work_store import WorkStore
 from explorer.qt.widgets import figure_export
 from explorer.qt.widgets.export_dialog import install_export_action
@@ -43,6 +43,8 @@ from explorer.qt.widgets.table_export import install_table_actions, save_table_a
 
 LABELS = class_labels()
 PAIRS_IN_REPORT = 5
+DRAWINGS_CSV = "kuzushiji_own_drawings.csv"
+"""The kept drawings' evaluation as numbers, written by :func:`export_all`."""
 
 
 # figures ---------------------------------------------------------------------------------------
@@ -324,6 +326,8 @@ def load_model(store: WorkStore | None = None) -> KuzushijiModel:
     data = folder.data if folder is not None else kmnist.load_stored(described)
     if data is not None and model.results:
         model.evaluate_on(data)
+    model.load_drawings()  # a damaged store is set aside, one line in model.notes
+    model.evaluate_drawings()  # at most thousands of 28×28 pictures: quick on the CPU
     return model
 
 
@@ -390,6 +394,25 @@ def results_table_figure(model: KuzushijiModel) -> Figure:
     return _kept_alive(Figure(table, name="kuzushiji_results_table"), table)
 
 
+def drawings_matrix_figure(model: KuzushijiModel, name: str) -> Figure:
+    """Net ``name``'s confusion matrix on the kept drawings, as the Draw page's Kept tab exports it."""
+    from explorer.qt.kuzushiji.confusion_matrix import ConfusionMatrixView
+    from explorer.qt.kuzushiji.own_drawings_evaluation import MATRIX_NOTE
+    from explorer.qt.kuzushiji.prediction_panel import kana_font
+
+    evaluation = model.drawings_evaluations[name]
+    view = ConfusionMatrixView(model.labels(), kana_font(10))
+    view.resize(560, 500)
+    view.highlight.setVisible(False)
+    view.set_matrix(evaluation.confusion)
+    view.grab()  # painted once, so the axes make room for their two-line labels (as on screen)
+    display = nets.display_name(name)
+    figure = Figure(view, title=f"{display} confusion matrix on your kept drawings",
+                    note=f"{display} on your drawings: {evaluation.describe()}; {MATRIX_NOTE}", kind="image",
+                    aspect=1.15, name=f"kuzushiji_own_drawings_{name}_confusion_matrix")
+    return _kept_alive(figure, view)
+
+
 def figures(model: KuzushijiModel) -> list[Figure]:
     """The standard set: per net its loss curves and confusion matrix; every run's loss curves, the
     confusion matrix looked at and the results table (File → Export figures… writes these)."""
@@ -405,6 +428,7 @@ def figures(model: KuzushijiModel) -> list[Figure]:
         found.append(model_curves_figure(model, None, "loss", chart))
     found.append(matrix_figure(model))
     found.append(results_table_figure(model))
+    found.extend(drawings_matrix_figure(model, name) for name in model.drawings_evaluations)
     return found
 
 
@@ -419,6 +443,8 @@ def export_all(model: KuzushijiModel, folder: str | Path, formats: Sequence[str]
     if model.runs:
         _, stem = model.curves_who()
         written.append(write_text(folder / f"kuzushiji_{stem}_training_curves.csv", model.curves_csv()))
+    if model.drawings_evaluations:
+        written.append(write_csv(folder / DRAWINGS_CSV, *model.drawings_rows()))
     return written
 
 
@@ -453,4 +479,30 @@ def report_sections(model: KuzushijiModel) -> list[ReportSection]:
         sections.append(ReportSection(f"{model.description.title}: {nets.display_name(name)}", settings=settings,
                                       seed=getattr(result.config, "seed", None), text=text, tables=tables,
                                       figures=report_figures))
+    if model.drawings_evaluations:
+        sections.append(drawings_section(model))
     return sections
+
+
+def drawings_section(model: KuzushijiModel) -> ReportSection:
+    """"Your own drawings": how every trained net reads the kept drawings, the drawings per class, and each
+    net's confusion matrix on them."""
+    from explorer.qt.kuzushiji.own_drawings_evaluation import COLUMNS, evaluation_row
+    from explorer.qt.widgets.report_figures import report_figure
+
+    labels = model.labels()
+    evaluations = model.drawings_evaluations
+    counts = model.drawings.counts() if model.drawings is not None else np.zeros(len(labels), np.int64)
+    tables = [
+        ReportTable("Your own drawings", list(COLUMNS),
+                    [evaluation_row(name, ev) for name, ev in evaluations.items()]),
+        ReportTable("Your drawings per class", ["class", "drawings"],
+                    [[labels[i], int(c)] for i, c in enumerate(counts) if c]),
+    ]
+    count = next(iter(evaluations.values())).count
+    text = [f"{count} drawing{'s' if count != 1 else ''} of your own, kept on the Draw page, read by each trained "
+            "net. The gap is the drawings' accuracy less the net's accuracy on the data set's test images "
+            "(negative: your drawings are read worse)."]
+    text += [f"{nets.display_name(name)}: {ev.describe()}." for name, ev in evaluations.items()]
+    figures = [report_figure(drawings_matrix_figure(model, name)) for name in evaluations]
+    return ReportSection(f"{model.description.title}: your own drawings", text=text, tables=tables, figures=figures)

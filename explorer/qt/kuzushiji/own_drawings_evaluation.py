@@ -38,6 +38,7 @@ if TYPE_CHECKING:
 
 COLUMNS = ("Net", "Drawings", "Accuracy", "Balanced accuracy", "Test accuracy", "Gap (points)")
 CSV_NAME = "kuzushiji_own_drawings_evaluation.csv"
+MATRIX_NOTE = "rows: the class each drawing was kept as, columns: the class the net read"
 
 
 def evaluate_nets_on(store: OwnDrawings, models: dict[str, nn.Module], test_accuracy: dict[str, float | None]
@@ -202,7 +203,7 @@ class DrawingsEvaluationView(QWidget):
         def chrome(exporting: bool) -> None:
             self.matrix.highlight.setVisible(not exporting and self.matrix.selected is not None)
 
-        note = "rows: the class each drawing was kept as, columns: the class the net read"
+        note = MATRIX_NOTE
         if self.stale:
             note += " (of the kept set before its latest changes)"
         title = (f"{nets.display_name(name)} confusion matrix on your kept drawings" if name else

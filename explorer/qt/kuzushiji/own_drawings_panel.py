@@ -12,9 +12,7 @@ with ``save_table_as``) and the chosen net's confusion matrix (right-click Expor
 from __future__ import annotations
 
 import copy
-import hashlib
 import html
-import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -37,8 +35,8 @@ from PySide6.QtWidgets import (
 
 from explorer.core.errors import UserError
 from explorer.core.kuzushiji import nets
-from explorer.core.kuzushiji.datasets import DATASETS, DataSet
-from explorer.core.kuzushiji.own_drawings import DrawingsEvaluation, OwnDrawings
+from explorer.core.kuzushiji.datasets import DataSet
+from explorer.core.kuzushiji.own_drawings import DrawingsEvaluation, OwnDrawings, store_key
 from explorer.core.progress import Progress, ProgressGenerator
 from explorer.qt.dialogs import choose_folder
 from explorer.qt.kuzushiji.own_drawings_evaluation import DrawingsEvaluationView, evaluate_nets_on
@@ -64,16 +62,6 @@ def undo_name(data_set: DataSet, i: int) -> str:
     """Class ``i``'s label for an undo step's text, which the Undo button's tooltip shows as rich text when it
     looks like markup: a folder's class name cannot bring tags into it (angle brackets become ‹ ›)."""
     return class_label(data_set, i).replace("<", "‹").replace(">", "›").replace("&", "+")
-
-
-def store_key(data_set: DataSet) -> str:
-    """The name of ``data_set``'s store of kept drawings: its key, and for a folder of images (whose classes
-    are its folders') a fingerprint of the class names too, so each folder's drawings are kept apart."""
-    if data_set.key in DATASETS and DATASETS[data_set.key] == data_set:
-        return data_set.key
-    fingerprint = hashlib.sha256("\n".join(data_set.class_names).encode()).hexdigest()[:12]
-    plain = re.sub(r"[^a-z0-9_-]", "", data_set.key.lower())[:40] or "data"
-    return f"{plain}-{fingerprint}"
 
 
 # background work (no Qt) ---------------------------------------------------------------------------
