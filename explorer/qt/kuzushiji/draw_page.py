@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Slot
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QFrame, QScrollArea, QVBoxLayout, QWidget
 
@@ -48,8 +48,19 @@ class DrawPage(QWidget):
             self.scroll.setWidget(self.panel)
             # The tab's Data page loads the stored data (a task) and feeds it here: the panel loads none itself.
             self.panel.set_dataset(self._data)
+            self.panel.own_drawings.changed.connect(self._on_kept_changed)
+            self.panel.own_drawings.evaluated.connect(self._on_kept_changed)
             self.feed(self._data, self._results)
         return self.panel
+
+    @Slot()
+    def _on_kept_changed(self) -> None:
+        """The model knows the kept drawings and their evaluation, so File → Export figures… and the report
+        include them; an evaluation of an earlier kept set is not exported as this one's."""
+        own = self.panel.own_drawings
+        if self.model is not None:
+            self.model.drawings = own.store
+            self.model.drawings_evaluations = {} if own.is_stale() else dict(own.evaluations)
 
     def feed(self, data: KMNIST | None, results: dict) -> None:
         """The data set and the nets (name → ``NetResult``) the panel shows."""

@@ -130,3 +130,39 @@ def test_explorer_report_and_export_in_a_process_of_their_own_include_the_drawin
                            "--format", "png"], env=env, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr[-2000:]
     assert (out / "kuzushiji_own_drawings.csv").is_file() and (out / f"{MATRIX}.png").is_file()
+
+
+def test_the_windows_export_figures_includes_the_evaluation_on_show(stored_work, qtbot, tmp_path):
+    """File → Export figures… (the tab's export_all): the kept set's evaluation once "Evaluate every net"
+    has run, and none of an earlier kept set's after a drawing is kept since."""
+    from PySide6.QtCore import Qt
+
+    from explorer.qt.kuzushiji.tab import KuzushijiTab
+    from explorer.qt.workers import wait_for_tasks
+
+    tab = KuzushijiTab()
+    qtbot.addWidget(tab)
+    tab.resize(1440, 920)
+    tab.show()
+    qtbot.waitExposed(tab)
+    assert wait_for_tasks([tab])
+    qtbot.waitUntil(lambda: "lin" in tab.results, timeout=30_000)
+    tab.pages.setCurrentWidget(tab.draw_holder)
+    own = tab.draw_page.own_drawings
+    qtbot.waitUntil(lambda: not own.is_loading() and own.evaluate_button.isEnabled(), timeout=30_000)
+    with qtbot.waitSignal(own.evaluated, timeout=30_000):
+        qtbot.mouseClick(own.evaluate_button, Qt.MouseButton.LeftButton)
+    expected = own.evaluations["lin"]
+    first = tmp_path / "first"
+    assert {"kuzushiji_own_drawings.csv", f"{MATRIX}.svg"} <= {p.name for p in tab.export_all(first, ("svg",))}
+    (row,) = list(csv.DictReader((first / "kuzushiji_own_drawings.csv").open(encoding="utf-8")))
+    assert int(row["Drawings"]) == 7 and float(row["Accuracy (%)"]) == pytest.approx(expected.accuracy)
+    assert [s.title for s in tab.report_sections()][-1] == "Kuzushiji-MNIST: your own drawings"
+
+    own.select_ids([own.store.drawings()[0].id])
+    with qtbot.waitSignal(own.changed):
+        own.delete_selected()  # the Delete button's and key's action
+    assert own.is_stale() and len(own.store) == 6
+    later = tmp_path / "later"
+    assert not [p for p in tab.export_all(later, ("svg",)) if "own_drawings" in p.name]
+    assert tab.shutdown()
