@@ -366,14 +366,17 @@ def run_gui(qt_args: list[str]) -> int:
         _probe("first-window")
         stage = "loading the experiments (torch, plots, tabs)"
         first = _first_tab_slot()
-        preload = Preloader(preload_steps(first))  # off the GUI thread
-        startup_step(splash, preload.steps[0][0])
+        # A first tab that needs no torch is built at once; torch is imported after the window's
+        # first paint (when_torch_is_loaded). Another loads torch meanwhile, off the GUI thread.
+        preload = None if first.key in TORCH_FREE_TABS else Preloader(preload_steps(first))
+        if preload is not None:
+            startup_step(splash, preload.steps[0][0])
         startup_step(splash, "loading the plots…")
         import pyqtgraph  # noqa: F401 - meanwhile, here: Qt's own modules load on the GUI thread
 
         from explorer.qt.main_window import MainWindow
 
-        if first.key not in TORCH_FREE_TABS:  # its module imports torch: wait, saying what loads
+        if preload is not None:  # its module imports torch: wait, saying what loads
             preload.wait(app, splash, startup_step)
         stage = "building the main window"
         window = MainWindow(on_step=lambda text: startup_step(splash, text))

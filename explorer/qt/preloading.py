@@ -78,22 +78,27 @@ def torch_is_loaded() -> bool:
 
 def when_torch_is_loaded(owner, then: Callable[[], object], interval_ms: int = 50) -> None:
     """Call ``then()`` on the GUI thread once torch is imported: at once when it is, otherwise when the
-    import running in the background (the start-up's :class:`Preloader`, or one started here) ends.
+    import in the background ends.
 
-    The first tab is built while torch still loads and restores its trained nets this way: it is on
-    screen and usable meanwhile. A timer owned by ``owner`` (a widget) waits: a tab closed before
-    then is never called back, and quitting never waits for the import (a daemon thread).
+    The first tab is built without torch and restores its trained nets this way: it is on screen
+    and usable meanwhile. The import starts (or joins one under way) at the timer's first tick, so
+    at start-up once the event loop runs, after the window's first paint: importing torch on a
+    thread still takes the GIL from the GUI thread for seconds, and the window comes first. A timer
+    owned by ``owner`` (a widget) waits: a tab closed before then is never called back, and
+    quitting never waits for the import (a daemon thread).
     """
     if torch_is_loaded():
         then()
         return
     from PySide6.QtCore import QTimer
 
-    loading = Preloader([("importing PyTorch…", "torch")], name="torch-import")  # waits on a running import
     timer = QTimer(owner, interval=interval_ms)
+    loading: list[Preloader] = []
 
     def check() -> None:
-        if loading.done.is_set():
+        if not loading:
+            loading.append(Preloader([("importing PyTorch…", "torch")], name="torch-import"))
+        elif loading[0].done.is_set():
             timer.stop()
             timer.deleteLater()
             then()
