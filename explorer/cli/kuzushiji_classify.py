@@ -154,16 +154,10 @@ def _prepared(path: Path, preparation: str) -> Preprocessed:
     """The picture as the net's input: as a drawing, or (a folder net's ``"resize"``) the whole picture shrunk."""
     if preparation == "drawing":
         return preprocess_file(path)
-    import torch
+    from explorer.core.kuzushiji.image_folder import READ_SIDE, net_input
+    from explorer.core.kuzushiji.preprocess import read_image
 
-    from explorer.core.kuzushiji.image_folder import READ_SIDE, picture_to_28
-    from explorer.core.kuzushiji.preprocess import ink_on_black, read_image
-
-    grey = read_image(path, READ_SIDE)
-    array28 = picture_to_28(grey, preparation, source=path.name).astype("float32") / 255.0
-    _, inverted = ink_on_black(grey, source=path.name)
-    tensor = ((torch.from_numpy(array28) - 0.5) / 0.5).reshape(1, 1, *array28.shape)
-    return Preprocessed(array28=array28, tensor=tensor, inverted=inverted)
+    return net_input(read_image(path, READ_SIDE), preparation, source=path.name)
 
 
 def _verdict(chosen: trained.TrainedNet, i: int, p: float) -> str:

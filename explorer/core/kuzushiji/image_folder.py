@@ -33,6 +33,7 @@ from explorer.core.errors import UserError
 from explorer.core.kuzushiji.formats import MAX_IMAGES
 from explorer.core.kuzushiji.preprocess import (
     SIDE,
+    Preprocessed,
     grey_array,
     ink_on_black,
     read_image,
@@ -181,6 +182,21 @@ def picture_to_28(grey: np.ndarray, preparation: str, source: str | None = None)
     else:
         raise UserError(f"unknown preparation {preparation!r}; choose one of {', '.join(PREPARATIONS)}")
     return (np.clip(array, 0.0, 1.0) * 255).round().astype(np.uint8)
+
+
+def net_input(picture: np.ndarray, preparation: str, source: str | None = None) -> Preprocessed:
+    """A picture (a drawing, an opened file) as a net's input, prepared as the net's training pictures were:
+    as a drawing (:func:`~explorer.core.kuzushiji.preprocess.to_kmnist_input`, every step kept), or, for a
+    folder net trained on ``"resize"`` pictures, the whole picture shrunk to 28×28 (:func:`picture_to_28`)."""
+    if preparation == "drawing":
+        return to_kmnist_input(picture, source=source)
+    import torch
+
+    grey = grey_array(picture)
+    array28 = picture_to_28(grey, preparation, source=source).astype(np.float32) / 255.0
+    _, inverted = ink_on_black(grey, source=source)
+    tensor = ((torch.from_numpy(array28) - 0.5) / 0.5).reshape(1, 1, *array28.shape)
+    return Preprocessed(array28=array28, tensor=tensor, inverted=inverted)
 
 
 def _reason(exc: UserError, path: Path) -> str:

@@ -9,6 +9,7 @@ from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QFrame, QScrollArea, QVBoxLayout, QWidget
 
 from explorer.core.kuzushiji.dataset import KMNIST
+from explorer.core.kuzushiji.datasets import FOLDER_KEY
 from explorer.qt.kuzushiji.drawing_panel import DrawingPanel
 
 if TYPE_CHECKING:
@@ -76,4 +77,6 @@ class DrawPage(QWidget):
         in_use = self.panel.own_drawings.data_set
         mine = {n: r for n, r in results.items() if r.dataset.class_names == in_use.class_names}
         self.panel.set_models({n: r.model for n, r in results.items()}, {n: r.source for n, r in results.items()},
-                              {n: r.accuracy for n, r in mine.items()})
+                              {n: r.accuracy for n, r in mine.items()},
+                              {n: r.extra.get("preparation", "drawing") for n, r in results.items()
+                               if r.dataset.key == FOLDER_KEY})  # checked on loading a folder net's file

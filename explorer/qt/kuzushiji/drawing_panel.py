@@ -100,6 +100,8 @@ class DrawingPanel(QWidget):
     def __init__(self, parent: QWidget | None = None, undo_stack: QUndoStack | None = None):
         super().__init__(parent)
         self.models: dict[str, nn.Module] = {}
+        self.preparations: dict[str, str] = {}
+        """Net name → how its training pictures became 28×28, where not as a drawing (a folder net's "resize")."""
         self.preprocessed: Preprocessed | None = None
         self.probabilities: dict[str, np.ndarray] = {}
         self.last_update_ms = 0.0
@@ -205,11 +207,14 @@ class DrawingPanel(QWidget):
 
     # public ----------------------------------------------------------------------------
     def set_models(self, models: dict[str, nn.Module], captions: dict[str, str] | None = None,
-                   test_accuracy: dict[str, float | None] | None = None) -> None:
-        """The nets to classify with (name → module), with a caption each (e.g. where the weights came from)
-        and, where known, their test accuracy (percent; the kept drawings' gap is measured from it)."""
+                   test_accuracy: dict[str, float | None] | None = None,
+                   preparations: dict[str, str] | None = None) -> None:
+        """The nets to classify with (name → module), with a caption each (e.g. where the weights came from),
+        where known their test accuracy (percent; the kept drawings' gap is measured from it) and how their
+        training pictures were prepared (a folder net's ``"resize"``: it reads the canvas shrunk, not as a drawing)."""
         order = [name for name in ("lin", "full", "conv") if name in models]
         self.models = {name: models[name] for name in order}
+        self.preparations = {n: p for n, p in (preparations or {}).items() if n in self.models and p != "drawing"}
         captions = captions or {}
         self.prediction.set_nets({name: captions.get(name, "") for name in order})
         self.insides.set_models(self.models)
@@ -352,7 +357,7 @@ class DrawingPanel(QWidget):
         else:
             message = "the canvas is empty: draw a character first"
         self.preprocessed = pre
-        self.probabilities = classify(self.models, pre) if pre is not None else {}
+        self.probabilities = self._read(pre) if pre is not None else {}
         if pre is None:
             self.prediction.show_message(message)
         else:
@@ -371,6 +376,20 @@ class DrawingPanel(QWidget):
             self.insides.show_input(pre)
             self._show_examples()
         self.classified.emit(dict(self.probabilities))
+
+    def _read(self, pre: Preprocessed) -> dict[str, np.ndarray]:
+        """Each net's probabilities, each reading the canvas prepared as its training pictures were."""
+        from explorer.core.kuzushiji.image_folder import net_input
+
+        as_drawing = {n: m for n, m in self.models.items() if n not in self.preparations}
+        found = classify(as_drawing, pre)
+        for name, preparation in self.preparations.items():
+            try:
+                own = net_input(self.canvas.image(), preparation)
+            except UserError:
+                continue
+            found.update(classify({name: self.models[name]}, own))
+        return {n: found[n] for n in self.models if n in found}
 
     def _show_examples(self) -> None:
         top = next((int(np.argmax(self.probabilities[n])) for n in PREFERRED if n in self.probabilities), None)
