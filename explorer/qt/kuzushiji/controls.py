@@ -26,10 +26,11 @@ COURSE = TrainConfig()
 PARAMETERS = {name: nets.parameters_of(name) for name in nets.NETS}
 """Trainable parameters per net (7,850 / 101,770 / 431,242)."""
 DESCRIPTIONS = {
-    "lin": "784 → 10 linear, log-softmax",
-    "full": "784 → 128 tanh → 10, log-softmax",
-    "conv": "conv 32 3×3 → pool → conv 64 3×3 → pool → 256 ReLU → 10",
+    "lin": "784 → {classes} linear, log-softmax",
+    "full": "784 → 128 tanh → {classes}, log-softmax",
+    "conv": "conv 32 3×3 → pool → conv 64 3×3 → pool → 256 ReLU → {classes}",
 }
+"""Each net's layers; ``{classes}`` is the chosen data set's class count."""
 SETTINGS_KEYS = ("net", "optimizer", "lr", "momentum", "batch", "epochs", "seed", "shuffle", "class_weighted")
 
 
@@ -140,7 +141,8 @@ class TrainingControls(QWidget):
     def _describe_net(self) -> None:
         name = self.net.currentData()
         count = nets.parameters_of(name, self.num_classes)
-        self.net_description.setText(f"{DESCRIPTIONS[name]}; {count:,} trainable parameters.")
+        layers = DESCRIPTIONS[name].format(classes=self.num_classes)
+        self.net_description.setText(f"{layers}; {count:,} trainable parameters.")
 
     def set_classes(self, num_classes: int) -> None:
         """The nets' sizes for a data set of ``num_classes`` classes (NetLin has 38,465 parameters for 49)."""
