@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 from explorer.core.errors import UserError
 from explorer.core.recurrent.languages import parse_string
 from explorer.core.recurrent.models import trace
+from tests.qt.recurrent.driver import RecurrentUser
 
 
 @pytest.fixture
@@ -31,8 +32,9 @@ def _type(qtbot, tab, text: str) -> None:
 
 
 def test_starts_alive_with_the_pretrained_net(tab):
-    assert "pretrained" in tab.controls.network.describe.text()
-    assert "100.0 %" in tab.controls.network.accuracy.text()
+    user = RecurrentUser(tab)
+    assert "pretrained" in user.description()
+    assert "100.0 %" in user.accuracy()
     assert tab.generalisation.per_n[1] == 100.0 and max(tab.generalisation.per_n) == 12  # n up to 3L
     assert len(tab.views.pairs.views) == 1 and tab.views.pairs.views[0].pair == (0, 1)
     assert tab.views.pairs.views[0].initial.data.size == 1  # the SRN's initial state ×
@@ -115,30 +117,30 @@ def test_play_advances_and_pause_stops(qtbot, tab):
 
 
 def test_fast_training_draws_the_loss_curve_and_ends(qtbot, tab):
-    train = tab.controls.train
-    train.sequences.setValue(320)
-    qtbot.mouseClick(train.train_button, Qt.MouseButton.LeftButton)
-    assert not train.train_button.isEnabled()
+    user = RecurrentUser(tab, qtbot)
+    user.set_sequences(320)
+    user.train()
+    assert not user.can_train()
     with qtbot.waitSignal(tab.task.finished, timeout=30000):
         pass
     assert tab.controls.curves.points("training") >= 2
     assert len(tab.controls.curves.accuracy_points[0]) >= 2
-    assert "trained" in tab.controls.network.describe.text()
-    assert train.train_button.isEnabled()
+    assert "trained" in user.description()
+    assert user.can_train()
     assert tab.undo_stack.count() == 1
 
 
 def test_cancel_keeps_the_last_weights(qtbot, tab):
-    train = tab.controls.train
-    train.lr.setValue(0.0001)  # never solves: it must be cancelled
-    train.sequences.setValue(1_000_000)
+    user = RecurrentUser(tab, qtbot)
+    user.set_learning_rate(0.0001)  # never solves: it must be cancelled
+    user.set_sequences(1_000_000)
     tab.start_training()
     qtbot.waitUntil(lambda: tab._latest is not None, timeout=20000)
-    qtbot.keyClick(train.task_panel.cancel_button, Qt.Key.Key_Escape)
+    user.escape_cancel()
     qtbot.waitUntil(lambda: tab.task is None, timeout=20000)
-    assert "cancelled" in tab.controls.network.describe.text()
+    assert "cancelled" in user.description()
     kept, seen, _ = tab._latest
-    assert f"{seen:,} sequences" in tab.controls.network.describe.text()
+    assert f"{seen:,} sequences" in user.description()
     assert all(torch.equal(kept[k], v) for k, v in tab.state.model.state_dict().items())
 
 
@@ -153,9 +155,10 @@ def test_save_and_open_course_and_app_weights(qtbot, tab, tmp_path):
     tab.change("scramble", untrained_state("anb2n", "srn", 2, seed=3))
     tab.open_weights(course)
     assert all(torch.equal(original[k], v) for k, v in tab.state.model.state_dict().items())
-    assert "anb2n_srn2_7.pth" in tab.controls.network.describe.text()
+    user = RecurrentUser(tab, qtbot)
+    assert "anb2n_srn2_7.pth" in user.description()
     tab.open_weights(app_file)
-    assert "100.0 %" in tab.controls.network.accuracy.text()
+    assert "100.0 %" in user.accuracy()
     with pytest.raises(UserError, match="LSTM-3|lstm"):
         tab.open_weights(course.rename(tmp_path / "anb2nc3n_lstm3_7.pth"))
 
@@ -193,8 +196,9 @@ def test_without_shipped_weights_the_net_is_labelled_untrained(qtbot, monkeypatc
     monkeypatch.setattr(recurrent_state, "shipped_weights", lambda *args: None)
     widget = RecurrentTab()
     qtbot.addWidget(widget)
-    assert "untrained" in widget.controls.network.describe.text()
-    assert "not solved" in widget.controls.network.accuracy.text()
+    user = RecurrentUser(widget, qtbot)
+    assert "untrained" in user.description()
+    assert "not solved" in user.accuracy()
 
 
 def test_clicking_a_batch_point_steps_through_its_string(tab):
