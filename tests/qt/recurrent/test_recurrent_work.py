@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import torch
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
 from explorer.qt.main_window import MainWindow
 from explorer.qt.recurrent.tab import RecurrentTab
+from tests.qt.recurrent.driver import RecurrentUser
 
 
 def open_window(qtbot) -> tuple[MainWindow, RecurrentTab]:
@@ -29,17 +29,17 @@ def same_weights(a, b) -> bool:
 
 def test_a_trained_net_survives_a_language_switch_and_a_restart(qtbot):
     window, tab = open_window(qtbot)
-    tab.controls.train.sequences.setValue(320)
-    qtbot.mouseClick(tab.controls.train.train_button, Qt.MouseButton.LeftButton)
+    RecurrentUser(tab).set_sequences(320)
+    RecurrentUser(tab, qtbot).train()
     with qtbot.waitSignal(tab.task.finished, timeout=60_000):
         pass
     trained = tab.state.model
-    assert "trained" in tab.controls.network.describe.text()
+    assert "trained" in RecurrentUser(tab).description()
 
     choose_language(tab, "anb2nc3n")
-    assert tab.state.language.name == "anb2nc3n" and "pretrained" in tab.controls.network.describe.text()
+    assert tab.state.language.name == "anb2nc3n" and "pretrained" in RecurrentUser(tab).description()
     choose_language(tab, "anb2n")
-    assert tab.state.model is trained and "trained" in tab.controls.network.describe.text()
+    assert tab.state.model is trained and "trained" in RecurrentUser(tab).description()
 
     choose_language(tab, "anb2nc3n")  # the language on display is kept too
     window.close()
@@ -47,14 +47,14 @@ def test_a_trained_net_survives_a_language_switch_and_a_restart(qtbot):
     assert tab.state.language.name == "anb2nc3n"
     choose_language(tab, "anb2n")
     assert same_weights(tab.state.model, trained)
-    assert "trained" in tab.controls.network.describe.text()
+    assert "trained" in RecurrentUser(tab).description()
     window.close()
 
 
 def test_a_damaged_kept_net_is_set_aside_and_the_tab_starts(qtbot, user_data_dir):
     window, tab = open_window(qtbot)
-    tab.controls.train.sequences.setValue(320)
-    qtbot.mouseClick(tab.controls.train.train_button, Qt.MouseButton.LeftButton)
+    RecurrentUser(tab).set_sequences(320)
+    RecurrentUser(tab, qtbot).train()
     with qtbot.waitSignal(tab.task.finished, timeout=60_000):
         pass
     window.close()
@@ -62,7 +62,7 @@ def test_a_damaged_kept_net_is_set_aside_and_the_tab_starts(qtbot, user_data_dir
     weights.write_bytes(weights.read_bytes()[:100])  # cut short, as by a full disk in another program
 
     window, tab = open_window(qtbot)
-    assert "pretrained" in tab.controls.network.describe.text()
+    assert "pretrained" in RecurrentUser(tab).description()
     assert (weights.parent / "anb2n_srn2.pt.damaged").is_file()
     qtbot.waitUntil(lambda: any(b.objectName() == "errorBox" for b in window.findChildren(QMessageBox)))
     window.close()
