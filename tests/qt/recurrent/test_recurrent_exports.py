@@ -9,6 +9,8 @@ import numpy as np
 import pytest
 from PySide6.QtGui import QImage
 
+from tests.qt.recurrent.driver import RecurrentUser, machine_found
+
 
 @pytest.fixture
 def tab(machine_tab):
@@ -53,7 +55,7 @@ def test_csvs_round_trip_with_the_numbers_shown(tab, tmp_path):
     assert float(rows[0]["accuracy (%)"]) == pytest.approx(tab.generalisation.per_n[1])
     with open(tmp_path / "anb2n_srn2_fsm_states.csv", newline="") as fh:
         states = list(csv.DictReader(fh))
-    assert len(states) == tab.machine.study.found.machine.size
+    assert len(states) == machine_found(tab).machine.size
     with open(tmp_path / "anb2n_srn2_steps.csv", newline="") as fh:
         steps = list(csv.DictReader(fh))
     assert len(steps) == len(tab.sequence.text) - 1  # every step of the string, not just the one shown
@@ -75,7 +77,7 @@ def test_report_section_has_settings_machine_and_length_chart(tab):
     assert section.settings["model"] == "SRN-2" and section.settings["largest n (L)"] == 4
     captions = " ".join(f.caption for f in section.figures)
     assert "state machine" in captions and "length generalisation" in captions and "01" not in section.title
-    assert any(t.caption == "fsm states" and len(t.rows) == tab.machine.study.found.machine.size for t in section.tables)
+    assert any(t.caption == "fsm states" and len(t.rows) == machine_found(tab).machine.size for t in section.tables)
     assert all(f.svg is not None for f in section.figures if "3-D" not in f.caption)
     assert "chance" in section.text[0]
 
@@ -87,7 +89,7 @@ def test_export_right_after_opening_does_not_wait_for_the_background_extraction(
     qtbot.addWidget(fresh)
     names = {p.name for p in fresh.export_all(tmp_path, formats=("png",), size=(300, 200))}
     assert {"anb2n_srn2_fsm.png", "anb2n_srn2_fsm_states.csv", "anb2n_srn2_states_needed.csv"} <= names
-    assert fresh.machine.study.found.machine.size == 12
+    assert machine_found(fresh).machine.size == 12
     assert fresh.shutdown()
 
 
@@ -113,7 +115,7 @@ def test_markup_in_an_opened_checkpoint_is_shown_as_text(tab, tmp_path):
     path = tmp_path / "anb2n_srn2_<b>bold<i>.pt"
     save_net(path, tab.state.model, "anb2n", hyperparameters={"recipe": markup, "seed": 5, "L": 4})
     tab.open_weights(path)
-    header = tab.controls.network.describe.text()
+    header = RecurrentUser(tab).description()
     assert "&lt;b&gt;bold&lt;i&gt;" in header and "&lt;img" in header and "<img" not in header
     section = tab.report_sections()[0]  # the counting units follow in a section of their own
     html = build_report([section])
