@@ -19,6 +19,7 @@ from explorer.core.recurrent.weights import NetState
 from explorer.core.recurrent.work import MAX_SNAPSHOTS, KeptRun, load_work_runs, save_net_state
 from explorer.core.work_store import WorkStore
 from explorer.qt.recurrent.tab import RecurrentTab
+from tests.qt.recurrent.driver import RecurrentUser
 from tests.qt.recurrent.helpers import wait_machine
 
 
@@ -36,7 +37,7 @@ def test_a_trained_nets_curves_timeline_and_view_choice_come_back(qtbot):
     net.model.setCurrentIndex(net.model.findData("lstm"))
     net.model.activated.emit(net.model.currentIndex())  # LSTM-2 on a^n b^2n, as a user picks it
     wait_machine(qtbot, tab)
-    tab.controls.train.sequences.setValue(400)
+    RecurrentUser(tab).set_sequences(400)
     tab.start_training()
     qtbot.waitUntil(lambda: tab.task is None, timeout=180_000)
     wait_machine(qtbot, tab)
