@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt
 
 from explorer.core.recurrent.languages import parse_string
 from explorer.core.recurrent.models import trace
+from tests.qt.recurrent.driver import RecurrentUser, machine_found
 
 
 @pytest.fixture
@@ -20,14 +21,6 @@ def tab(qtbot):
     widget.show()
     yield widget
     assert widget.shutdown()
-
-
-def _choose(combo, data) -> None:
-    """Pick the item holding ``data`` as a user does (the combo's ``activated``)."""
-    index = combo.findData(data)
-    assert index >= 0, f"{data} is not offered"
-    combo.setCurrentIndex(index)
-    combo.activated.emit(index)
 
 
 def _type(qtbot, tab, text: str) -> None:
@@ -45,10 +38,11 @@ def test_model_combo_offers_every_kind(tab):
 
 
 def test_gru_chosen_and_stepped_shows_its_three_gates(qtbot, tab):
-    _choose(tab.controls.network.model, "gru")
+    user = RecurrentUser(tab, qtbot)
+    user.choose_model("gru")
     assert tab.state.kind == "gru" and tab.state.hidden == 2
-    assert "pretrained" in tab.controls.network.describe.text()  # the shipped GRU-2 on a^n b^2n
-    assert "GRU-2" in tab.controls.network.describe.text()
+    assert "pretrained" in user.description()  # the shipped GRU-2 on a^n b^2n
+    assert "GRU-2" in user.description()
     text = "AABBBBA"
     _type(qtbot, tab, text)
     qtbot.keyClick(tab.sequence_bar.strip, Qt.Key.Key_Right)
@@ -65,21 +59,22 @@ def test_gru_chosen_and_stepped_shows_its_three_gates(qtbot, tab):
     assert "z = " in panel.numbers.text() and "c = " not in panel.numbers.text()
     assert ">r<" in panel.gates_plot.getPlotItem().titleLabel.text
     # back to the LSTM: its own gates, and the GRU's are hidden again
-    _choose(tab.controls.network.model, "lstm")
+    user.choose_model("lstm")
     assert [g for g, item in panel.gate_bars.items() if item.isVisible()] == ["i", "f", "o"]
     assert panel.cell_plot.isVisibleTo(tab)
 
 
 def test_gru_on_the_c_language_is_the_shipped_gru3(qtbot, tab):
-    _choose(tab.controls.network.language, "anb2nc3n")
-    _choose(tab.controls.network.model, "gru")
+    user = RecurrentUser(tab, qtbot)
+    user.choose_language("anb2nc3n")
+    user.choose_model("gru")
     assert (tab.state.language.name, tab.state.kind, tab.state.hidden) == ("anb2nc3n", "gru", 3)
-    assert "pretrained" in tab.controls.network.describe.text()
-    assert "100.0 %" in tab.controls.network.accuracy.text()
+    assert "pretrained" in user.description()
+    assert "100.0 %" in user.accuracy()
 
 
 def test_dyck1_steps_with_brackets(qtbot, tab):
-    _choose(tab.controls.network.language, "dyck1")
+    RecurrentUser(tab).choose_language("dyck1")
     assert tab.state.language.name == "dyck1"
     _type(qtbot, tab, "(()())(")
     assert tab.sequence_bar.text == "AABABBA"  # brackets read as A and B
@@ -87,7 +82,7 @@ def test_dyck1_steps_with_brackets(qtbot, tab):
     assert tab.step_panel.shown["step"] == 5
     assert len(tab.views.pairs.views) >= 1
     qtbot.waitUntil(lambda: not tab.machine.busy() and tab.machine.study is not None, timeout=60_000)
-    assert tab.machine.study.found.visited.language.name == "dyck1"
+    assert machine_found(tab).visited.language.name == "dyck1"
 
 
 def _wait_probe(qtbot, tab) -> None:
@@ -97,8 +92,9 @@ def _wait_probe(qtbot, tab) -> None:
 def test_counting_page_describes_the_shipped_lstm3s_cell_unit_2(qtbot, tab, tmp_path):
     from explorer.qt.widgets.table_export import export_table_csv
 
-    _choose(tab.controls.network.language, "anb2nc3n")
-    _choose(tab.controls.network.model, "lstm")
+    user = RecurrentUser(tab, qtbot)
+    user.choose_language("anb2nc3n")
+    user.choose_model("lstm")
     assert (tab.state.kind, tab.state.hidden) == ("lstm", 3)
     _wait_probe(qtbot, tab)
     panel = tab.counting_panel
@@ -141,7 +137,7 @@ def test_counting_page_describes_the_shipped_lstm3s_cell_unit_2(qtbot, tab, tmp_
 def test_counting_follows_the_net_and_goes_into_exports_and_report(qtbot, tab, tmp_path):
     _wait_probe(qtbot, tab)  # the shipped SRN-2
     assert tab.counting_panel.probe.units[0].state == "hidden" and len(tab.counting_panel.probe.units) == 2
-    _choose(tab.controls.network.model, "gru")
+    RecurrentUser(tab).choose_model("gru")
     assert tab.counting_panel.probe is None or tab.counting.busy()  # the SRN's fit is not shown beside the GRU
     _wait_probe(qtbot, tab)
     assert tab.counting_panel.probe.units and "hidden unit" in tab.counting_panel.sentence.text()
@@ -173,8 +169,9 @@ def test_find_where_they_part_puts_the_string_in_the_stepper(qtbot, machine_tab)
 
 
 def test_find_where_they_part_says_when_they_agree(qtbot, tab):
-    _choose(tab.controls.network.language, "anb2nc3n")
-    _choose(tab.controls.network.model, "lstm")
+    user = RecurrentUser(tab, qtbot)
+    user.choose_language("anb2nc3n")
+    user.choose_model("lstm")
     qtbot.waitUntil(lambda: not tab.machine.busy() and tab.machine.study is not None, timeout=60_000)
     finder = tab.parting
     qtbot.mouseClick(finder.button, Qt.MouseButton.LeftButton)
@@ -185,7 +182,7 @@ def test_find_where_they_part_says_when_they_agree(qtbot, tab):
         assert "agrees with the net on all" in finder.label.text() and "up to length" in finder.label.text()
         assert not finder.step_button.isEnabled()
     # a new machine (another net) clears the result
-    _choose(tab.controls.network.model, "gru")
+    user.choose_model("gru")
     qtbot.waitUntil(lambda: not tab.machine.busy() and tab.machine.study is not None, timeout=60_000)
     assert finder.result is None and not finder.step_button.isEnabled()
 
@@ -235,7 +232,7 @@ def test_compare_cancel_stops_and_keeps_what_finished(qtbot, tab):
 
 
 def test_dyck1_gets_a_depth_count_and_a_parting_search(qtbot, tab):
-    _choose(tab.controls.network.language, "dyck1")
+    RecurrentUser(tab).choose_language("dyck1")
     _wait_probe(qtbot, tab)
     probe = tab.counting_panel.probe
     assert probe.language.name == "dyck1" and {u.counter for u in probe.units} == {"depth"}
