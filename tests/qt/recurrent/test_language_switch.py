@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from explorer.core.recurrent.languages import sequence_for_ns
 from explorer.qt.recurrent.tab import DEFAULT_NS, RecurrentTab
+from tests.qt.recurrent.driver import machine_found
 from tests.qt.recurrent.helpers import wait_machine
 
 
@@ -49,7 +50,7 @@ def test_switching_language_after_the_machine_is_computed(qtbot, kind):
         assert points.data.size > 0  # the 2-D view shows the new net's batch
         assert tab.machine.lockstep is None or tab.machine.lockstep.text == expected
         wait_machine(qtbot, tab)  # the new language's machine follows, beside its own string
-        assert tab.machine.study.found.visited.language.name == lang
+        assert machine_found(tab).visited.language.name == lang
         assert tab.machine.lockstep is not None and tab.machine.lockstep.text == expected
     assert tab.shutdown()
 
@@ -108,6 +109,6 @@ def test_a_view_setting_during_extraction_does_not_extract_the_same_machine_twic
     mode.setCurrentIndex(mode.findData("pca"))  # a view setting: same net, same state kind
     wait_machine(qtbot, tab)
     assert len(started) == 1  # one extraction for the new net, not a second one queued behind it
-    assert tab.machine.study.found.visited.language.name == "anb2nc3n"
+    assert machine_found(tab).visited.language.name == "anb2nc3n"
     assert tab.machine.lockstep is not None
     assert tab.shutdown()
