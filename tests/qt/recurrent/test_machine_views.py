@@ -9,6 +9,7 @@ from explorer.core.recurrent.fsm_lockstep import follow_string
 from explorer.core.recurrent.models import make_model
 from explorer.core.recurrent.snapshots import Snapshot
 from explorer.core.recurrent.state_machine import extract_state_machine
+from tests.qt.recurrent.driver import RecurrentUser, machine_found
 from tests.qt.recurrent.helpers import wait_machine
 
 
@@ -41,7 +42,7 @@ def test_diagram_and_overlays_show_the_extracted_machine(tab):
 
 
 def test_the_current_state_moves_with_the_stepper_in_lockstep(tab):
-    expected = follow_string(tab.machine.study.found, tab.state.model, tab.sequence.text)
+    expected = follow_string(machine_found(tab), tab.state.model, tab.sequence.text)
     diagram, (overlay,) = tab.machine_panel.diagram, tab.machine.pair_overlays
     seen = set()
     for position in range(6):
@@ -57,8 +58,8 @@ def test_the_current_state_moves_with_the_stepper_in_lockstep(tab):
 
 
 def test_disagreements_are_marked_red(tab):
-    tab.machine_panel.slider.setValue(3)  # a machine too small to agree with the net
-    assert tab.machine.study.found.k == 3
+    RecurrentUser(tab).set_k(3)  # a machine too small to agree with the net
+    assert machine_found(tab).k == 3
     bad = tab.machine.disagreements()
     assert bad, "a 3-cluster machine should part ways with the net somewhere on the string"
     assert tab.sequence_bar.strip.marks == set(bad)  # underlined in the string
@@ -71,8 +72,8 @@ def test_disagreements_are_marked_red(tab):
 def test_overlays_follow_k(tab):
     (overlay,) = tab.machine.pair_overlays
     before = len(overlay.regions)
-    tab.machine_panel.slider.setValue(4)
-    found = tab.machine.study.found
+    RecurrentUser(tab).set_k(4)
+    found = machine_found(tab)
     assert found.k == 4 and found.machine.size < before
     assert len(overlay.regions) == found.machine.size == len(tab.machine_panel.diagram.nodes)
     assert tab.machine_panel.curve.now.value() == 4 and tab.machine_panel.curve.auto.value() == tab.machine.study.auto_k
@@ -94,11 +95,11 @@ def test_states_needed_chart_beside_the_language(tab):
     assert [r["language_states"] for r in rows] == [3, 6, 9, 12]
     x, y = tab.needed_chart.untrained.getData()
     assert len(x) == 4
-    assert tab.needed_chart.parts.isVisible() == (tab.machine.study.found.agreement.parts_ways is not None)
+    assert tab.needed_chart.parts.isVisible() == (machine_found(tab).agreement.parts_ways is not None)
 
 
 def test_chance_baseline_on_readout_and_length_chart(tab):
-    assert "chance: 80 %" in tab.controls.network.accuracy.text()
+    assert "chance: 80 %" in RecurrentUser(tab).accuracy()
     assert tab.generalisation.chance_n[10] == pytest.approx(95.0)
     assert tab.generalisation.chance.isVisible()
     assert "counter" in tab.views.legend.toolTip() and "A's" in tab.views.legend.toolTip()  # what "state" colours mean
@@ -115,12 +116,12 @@ def test_timeline_restores_an_earlier_snapshots_machine(qtbot, tab):
     tab.timeline.choose(0)
     wait_machine(qtbot, tab)
     expected = extract_state_machine(early, tab.state.language, tab.state.L)
-    assert tab.machine.study.found.machine.size == expected.machine.size
-    assert tab.machine.study.found.machine.labels == expected.machine.labels
+    assert machine_found(tab).machine.size == expected.machine.size
+    assert machine_found(tab).machine.labels == expected.machine.labels
     assert "0 sequences" in tab.timeline.where.text()
     tab.timeline.go_latest()
     wait_machine(qtbot, tab)
-    assert tab.machine.study.found.machine.size == 12
+    assert machine_found(tab).machine.size == 12
 
 
 def test_shipped_button_disabled_without_a_shipped_net(tab):
@@ -130,8 +131,9 @@ def test_shipped_button_disabled_without_a_shipped_net(tab):
     if missing is None:
         pytest.skip("every size is shipped")
     tab._set_state(untrained_state("anb2n", "lstm", missing, 4))
-    assert not tab.controls.network.shipped_button.isEnabled()
-    assert "train one" in tab.controls.network.shipped_button.toolTip()
+    user = RecurrentUser(tab)
+    assert not user.can_load_shipped()
+    assert "train one" in user.shipped_tooltip()
 
 
 def test_dragging_a_state_drags_its_arrows(tab):
@@ -151,14 +153,14 @@ def test_live_training_views_show_no_stale_machine(qtbot, tab):
     assert "Training" in tab.machine_panel.summary.text()
     tab.refresh_net(tab.state.model)  # training over: extracted again
     wait_machine(qtbot, tab)
-    assert len(overlay.regions) == tab.machine.study.found.machine.size
+    assert len(overlay.regions) == machine_found(tab).machine.size
 
 
 def test_a_real_training_run_gives_a_timeline_to_scrub(qtbot, tab):
-    from PySide6.QtCore import Qt
 
-    tab.controls.train.sequences.setValue(320)
-    qtbot.mouseClick(tab.controls.train.train_button, Qt.MouseButton.LeftButton)
+    user = RecurrentUser(tab, qtbot)
+    user.set_sequences(320)
+    user.train()
     with qtbot.waitSignal(tab.task.finished, timeout=120_000):
         pass
     wait_machine(qtbot, tab)
@@ -170,5 +172,5 @@ def test_a_real_training_run_gives_a_timeline_to_scrub(qtbot, tab):
     first = make_model("srn", 2, 2)
     first.load_state_dict(snapshots[0].state_dict)
     expected = extract_state_machine(first, tab.state.language, tab.state.L)
-    assert tab.machine.study.found.machine.labels == expected.machine.labels
+    assert machine_found(tab).machine.labels == expected.machine.labels
     assert "snapshot" in tab.figures()["anb2n_srn2_fsm"].note  # exported figures say which moment they show
