@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from explorer.core.recurrent.fsm_lockstep import follow_string
+from tests.qt.recurrent.driver import machine_found
 
 pytestmark = pytest.mark.gl
 
@@ -17,7 +18,7 @@ def tab(qtbot, machine_tab):
 
 
 def test_3d_overlay_follows_the_stepper_and_k(tab):
-    overlay, found = tab.machine.gl_overlay, tab.machine.study.found
+    overlay, found = tab.machine.gl_overlay, machine_found(tab)
     assert overlay.centres.visible() and len(overlay.centres.pos) == found.machine.size
     # Every state's number is written, except where it would sit on a lower state's number on screen.
     shown = [s for s, label in enumerate(overlay.labels[:found.machine.size]) if label.visible()]
@@ -36,7 +37,7 @@ def test_3d_overlay_follows_the_stepper_and_k(tab):
     tab.machine_panel.boxes["transitions"].setChecked(False)
     assert not overlay.shafts.visible() and not overlay.heads.visible()
     tab.machine_panel.slider.setValue(4)
-    assert len(overlay.centres.pos) == tab.machine.study.found.machine.size < found.machine.size
+    assert len(overlay.centres.pos) == machine_found(tab).machine.size < found.machine.size
     image = tab.views.view3d.grabFramebuffer()
     assert image.width() > 0
 
