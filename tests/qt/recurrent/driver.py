@@ -26,6 +26,7 @@ class RecurrentUser:
         self.tab, self.qtbot = tab, qtbot
         self.network, self.training = tab.controls.network, tab.controls.train
         self.task_panel = self.training.task_panel
+        self.machine_panel = tab.machine_panel
 
     # the Network box ------------------------------------------------------------------------
     def choose_language(self, name: str) -> None:
@@ -61,7 +62,16 @@ class RecurrentUser:
     # the machine page -----------------------------------------------------------------------
     def set_k(self, k: int) -> None:
         """Move the machine page's slider to ``k`` clusters."""
-        self.tab.machine_panel.slider.setValue(k)
+        self.machine_panel.slider.setValue(k)
+
+    def ring_colour(self):
+        """The colour of the ring around the machine diagram's current state (red where the net parts ways)."""
+        return self.machine_panel.diagram.ring.pen().color()
+
+    def k_marks(self) -> tuple[float, float]:
+        """Where the states-per-k chart marks the k shown and the k chosen automatically."""
+        curve = self.machine_panel.curve
+        return curve.now.value(), curve.auto.value()
 
     # the Training box -----------------------------------------------------------------------
     def set_sequences(self, count: int) -> None:

@@ -58,7 +58,8 @@ def test_the_current_state_moves_with_the_stepper_in_lockstep(tab):
 
 
 def test_disagreements_are_marked_red(tab):
-    RecurrentUser(tab).set_k(3)  # a machine too small to agree with the net
+    user = RecurrentUser(tab)
+    user.set_k(3)  # a machine too small to agree with the net
     assert machine_found(tab).k == 3
     bad = tab.machine.disagreements()
     assert bad, "a 3-cluster machine should part ways with the net somewhere on the string"
@@ -66,17 +67,18 @@ def test_disagreements_are_marked_red(tab):
     tab.sequence_bar.set_position(bad[0])
     (overlay,) = tab.machine.pair_overlays
     assert len(overlay.cross.data) == 1
-    assert tab.machine_panel.diagram.ring.pen().color().red() == 230
+    assert user.ring_colour().red() == 230
 
 
 def test_overlays_follow_k(tab):
     (overlay,) = tab.machine.pair_overlays
     before = len(overlay.regions)
-    RecurrentUser(tab).set_k(4)
+    user = RecurrentUser(tab)
+    user.set_k(4)
     found = machine_found(tab)
     assert found.k == 4 and found.machine.size < before
     assert len(overlay.regions) == found.machine.size == len(tab.machine_panel.diagram.nodes)
-    assert tab.machine_panel.curve.now.value() == 4 and tab.machine_panel.curve.auto.value() == tab.machine.study.auto_k
+    assert user.k_marks() == (4, tab.model.study.auto_k)
 
 
 def test_hovering_a_state_highlights_it_everywhere(tab):
