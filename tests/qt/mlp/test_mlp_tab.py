@@ -96,8 +96,11 @@ def test_cancel_keeps_the_last_weights(tab, qtbot):
     qtbot.waitUntil(lambda: tab.task is None, timeout=10_000)
     assert tab.state.weights != start
     assert tab.undo_stack.undoText() == "train (cancelled)"
-    assert tab.timeline.snapshots[-1].weights == tab.state.weights  # the timeline of what was received
-    assert tab.timeline.snapshots[0].epoch < tab.timeline.snapshots[-1].epoch
+    run = tab.model.run  # the run as it is kept: the timeline of what was received
+    assert run.outcome == "cancelled" and run.trained == tab.model.state.weights
+    assert run.timeline[-1].weights == tab.model.state.weights
+    assert run.timeline[0].epoch < run.timeline[-1].epoch
+    assert tab.timeline.snapshots == list(run.timeline)  # and the timeline bar offers it to scrub
     assert user.can_train()
 
 
