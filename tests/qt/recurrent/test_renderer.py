@@ -19,11 +19,13 @@ def model(tmp_path_factory):
     return renderer.load_model(WorkStore("recurrent", tmp_path_factory.mktemp("work")))
 
 
-def _no_tab_built() -> bool:
-    return not any(type(w).__name__ == "RecurrentTab" for w in QApplication.allWidgets())
+def _tabs_alive() -> int:
+    """Recurrent tabs alive now. Counted before and after, as an earlier test's closed tab may await deletion."""
+    return sum(type(w).__name__ == "RecurrentTab" for w in QApplication.allWidgets())
 
 
 def test_export_all_writes_the_tabs_files_from_the_model_alone(qapp, model, tmp_path):
+    tabs = _tabs_alive()
     said = []
     written = renderer.export_all(model, tmp_path, formats=("png", "svg"), size=(400, 300), say=said.append)
     names = {p.name for p in written}
@@ -44,10 +46,11 @@ def test_export_all_writes_the_tabs_files_from_the_model_alone(qapp, model, tmp_
         assert len(said) == 1 and "3-D" in said[0]
     else:
         assert {"anb2n_srn2_3d_front.png", "anb2n_srn2_3d_side.png", "anb2n_srn2_3d_top.png"} <= names
-    assert _no_tab_built()
+    assert _tabs_alive() == tabs  # the renderer built no tab
 
 
 def test_report_sections_state_plain_numbers_from_the_model(qapp, model):
+    tabs = _tabs_alive()
     sections = renderer.report_sections(model)
     assert [s.title.split(":")[0] for s in sections] == ["Recurrent dynamics", "Counting units"]
     first = sections[0]
@@ -57,7 +60,7 @@ def test_report_sections_state_plain_numbers_from_the_model(qapp, model):
     assert first.settings["model"] == "SRN-2" and first.settings["net"] == "pretrained (shipped with the app)"
     html = build_report(sections)
     assert "&lt;span" not in html and "&lt;br" not in html and "chance: 80 %" in html
-    assert _no_tab_built()
+    assert _tabs_alive() == tabs  # the renderer built no tab
 
 
 def test_the_report_follows_the_models_choices_not_a_widget(qapp, model):
@@ -84,6 +87,7 @@ def test_with_opengl_the_3d_views_are_drawn_from_the_model_alone(qapp, model, tm
     import numpy as np
     from PySide6.QtGui import QImage
 
+    tabs = _tabs_alive()
     said = []
     names = {p.name for p in renderer.export_all(model, tmp_path, formats=("png",), size=(400, 300), say=said.append)}
     assert said == []
@@ -91,4 +95,4 @@ def test_with_opengl_the_3d_views_are_drawn_from_the_model_alone(qapp, model, tm
     image = QImage(str(tmp_path / "anb2n_srn2_3d_top.png")).convertToFormat(QImage.Format.Format_RGB32)
     pixels = np.frombuffer(image.constBits(), np.uint8).reshape(image.height(), image.width(), 4)[..., :3]
     assert (pixels.sum(axis=2) < 600).mean() > 0.01  # points drawn, not a blank frame
-    assert _no_tab_built()
+    assert _tabs_alive() == tabs  # the renderer built no tab
