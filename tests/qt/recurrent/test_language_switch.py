@@ -12,14 +12,8 @@ from PySide6.QtWidgets import QMessageBox
 
 from explorer.core.recurrent.languages import sequence_for_ns
 from explorer.qt.recurrent.tab import DEFAULT_NS, RecurrentTab
-from tests.qt.recurrent.driver import machine_found
+from tests.qt.recurrent.driver import RecurrentUser, machine_found
 from tests.qt.recurrent.helpers import wait_machine
-
-
-def _pick(combo, data) -> None:
-    """Choose an entry as a user's pick does: the index changes, then ``activated`` fires."""
-    combo.setCurrentIndex(combo.findData(data))
-    combo.activated.emit(combo.currentIndex())
 
 
 def _error_boxes(widget) -> list:
@@ -32,15 +26,15 @@ def test_switching_language_after_the_machine_is_computed(qtbot, kind):
     qtbot.addWidget(tab)
     tab.resize(1280, 860)
     tab.show()
-    net = tab.controls.network
+    user = RecurrentUser(tab)
     if kind == "lstm":
-        _pick(net.model, "lstm")
+        user.choose_model("lstm")
     wait_machine(qtbot, tab)
     tab.bottom.setCurrentWidget(tab.machine_panel)  # the user looks at the state machine
-    assert tab.machine.study is not None and tab.machine.lockstep is not None
+    assert tab.model.study is not None and tab.model.lockstep is not None
 
     for lang in ("anb2nc3n", "anb2n"):
-        _pick(net.language, lang)
+        user.choose_language(lang)
         assert not _error_boxes(tab)
         language = tab.state.language
         assert language.name == lang and tab.state.kind == kind
@@ -48,10 +42,10 @@ def test_switching_language_after_the_machine_is_computed(qtbot, kind):
         assert tab.sequence_bar.edit.text().replace(" ", "") == expected
         points = tab.views.pairs.views[0].points
         assert points.data.size > 0  # the 2-D view shows the new net's batch
-        assert tab.machine.lockstep is None or tab.machine.lockstep.text == expected
+        assert tab.model.lockstep is None or tab.model.lockstep.text == expected
         wait_machine(qtbot, tab)  # the new language's machine follows, beside its own string
         assert machine_found(tab).visited.language.name == lang
-        assert tab.machine.lockstep is not None and tab.machine.lockstep.text == expected
+        assert tab.model.lockstep is not None and tab.model.lockstep.text == expected
     assert tab.shutdown()
 
 
@@ -65,9 +59,9 @@ def test_states_needed_says_computing_until_the_new_nets_machine_is_there(qtbot)
     chart = tab.needed_chart
     tab.controls.charts.setCurrentWidget(chart)
     assert "computing" not in chart.plotItem.titleLabel.text and chart.net.getData()[0].size
-    net = tab.controls.network
-    _pick(net.language, "anb2nc3n")
-    _pick(net.model, "lstm")  # the course's LSTM-3, shipped
+    user = RecurrentUser(tab)
+    user.choose_language("anb2nc3n")
+    user.choose_model("lstm")  # the course's LSTM-3, shipped
     assert tab.state.kind == "lstm" and tab.state.hidden == 3
     assert "computing…" in chart.plotItem.titleLabel.text
     assert all(line.getData()[0] is None or not len(line.getData()[0])
@@ -83,12 +77,12 @@ def test_choosing_lstm_on_anb2n_shows_the_shipped_trained_net(qtbot):
     tab = RecurrentTab()
     qtbot.addWidget(tab)
     tab.show()
-    net = tab.controls.network
-    _pick(net.model, "lstm")
+    user = RecurrentUser(tab)
+    user.choose_model("lstm")
     assert (tab.state.language.name, tab.state.kind, tab.state.hidden) == ("anb2n", "lstm", 2)
-    assert "pretrained" in net.describe.text() and "untrained" not in net.describe.text()
-    assert net.shipped_button.isEnabled()
-    assert "100.0 %" in net.accuracy.text() and "solves the language" in net.accuracy.text()
+    assert "pretrained" in user.description() and "untrained" not in user.description()
+    assert user.can_load_shipped()
+    assert "100.0 %" in user.accuracy() and "solves the language" in user.accuracy()
     assert all(tab.generalisation.per_n[n] == 100.0 for n in range(1, 9))  # right up to twice L
     wait_machine(qtbot, tab)
     assert tab.shutdown()
@@ -103,12 +97,12 @@ def test_a_view_setting_during_extraction_does_not_extract_the_same_machine_twic
     started = []
     real_start = tab.machine.jobs._start
     tab.machine.jobs._start = lambda generation, request: (started.append(request), real_start(generation, request))
-    _pick(tab.controls.network.language, "anb2nc3n")
-    assert tab.machine.busy() and tab.machine.study is None
+    RecurrentUser(tab).choose_language("anb2nc3n")
+    assert tab.machine.busy() and tab.model.study is None
     mode = tab.views.mode
     mode.setCurrentIndex(mode.findData("pca"))  # a view setting: same net, same state kind
     wait_machine(qtbot, tab)
     assert len(started) == 1  # one extraction for the new net, not a second one queued behind it
     assert machine_found(tab).visited.language.name == "anb2nc3n"
-    assert tab.machine.lockstep is not None
+    assert tab.model.lockstep is not None
     assert tab.shutdown()
