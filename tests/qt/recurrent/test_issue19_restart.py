@@ -24,9 +24,7 @@ def _build(qtbot) -> RecurrentTab:
 
 def test_a_trained_nets_curves_timeline_and_view_choice_come_back(qtbot):
     tab = _build(qtbot)
-    net = tab.controls.network
-    net.model.setCurrentIndex(net.model.findData("lstm"))
-    net.model.activated.emit(net.model.currentIndex())  # LSTM-2 on a^n b^2n, as a user picks it
+    RecurrentUser(tab).choose_model("lstm")  # LSTM-2 on a^n b^2n, as a user picks it
     wait_machine(qtbot, tab)
     RecurrentUser(tab).set_sequences(400)
     tab.start_training()

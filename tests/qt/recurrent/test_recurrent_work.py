@@ -17,44 +17,41 @@ def open_window(qtbot) -> tuple[MainWindow, RecurrentTab]:
     return window, window.current_tab()
 
 
-def choose_language(tab: RecurrentTab, lang: str) -> None:
-    combo = tab.controls.network.language
-    combo.setCurrentIndex(combo.findData(lang))
-    combo.activated.emit(combo.currentIndex())  # as a user's pick does
-
-
 def same_weights(a, b) -> bool:
     return all(torch.equal(v, b.state_dict()[k]) for k, v in a.state_dict().items())
 
 
 def test_a_trained_net_survives_a_language_switch_and_a_restart(qtbot):
     window, tab = open_window(qtbot)
-    RecurrentUser(tab).set_sequences(320)
-    RecurrentUser(tab, qtbot).train()
+    user = RecurrentUser(tab, qtbot)
+    user.set_sequences(320)
+    user.train()
     with qtbot.waitSignal(tab.task.finished, timeout=60_000):
         pass
     trained = tab.state.model
-    assert "trained" in RecurrentUser(tab).description()
+    assert "trained" in user.description()
 
-    choose_language(tab, "anb2nc3n")
-    assert tab.state.language.name == "anb2nc3n" and "pretrained" in RecurrentUser(tab).description()
-    choose_language(tab, "anb2n")
-    assert tab.state.model is trained and "trained" in RecurrentUser(tab).description()
+    user.choose_language("anb2nc3n")
+    assert tab.state.language.name == "anb2nc3n" and "pretrained" in user.description()
+    user.choose_language("anb2n")
+    assert tab.state.model is trained and "trained" in user.description()
 
-    choose_language(tab, "anb2nc3n")  # the language on display is kept too
+    user.choose_language("anb2nc3n")  # the language on display is kept too
     window.close()
     window, tab = open_window(qtbot)
+    user = RecurrentUser(tab, qtbot)
     assert tab.state.language.name == "anb2nc3n"
-    choose_language(tab, "anb2n")
+    user.choose_language("anb2n")
     assert same_weights(tab.state.model, trained)
-    assert "trained" in RecurrentUser(tab).description()
+    assert "trained" in user.description()
     window.close()
 
 
 def test_a_damaged_kept_net_is_set_aside_and_the_tab_starts(qtbot, user_data_dir):
     window, tab = open_window(qtbot)
-    RecurrentUser(tab).set_sequences(320)
-    RecurrentUser(tab, qtbot).train()
+    user = RecurrentUser(tab, qtbot)
+    user.set_sequences(320)
+    user.train()
     with qtbot.waitSignal(tab.task.finished, timeout=60_000):
         pass
     window.close()
@@ -62,7 +59,8 @@ def test_a_damaged_kept_net_is_set_aside_and_the_tab_starts(qtbot, user_data_dir
     weights.write_bytes(weights.read_bytes()[:100])  # cut short, as by a full disk in another program
 
     window, tab = open_window(qtbot)
-    assert "pretrained" in RecurrentUser(tab).description()
+    user = RecurrentUser(tab, qtbot)
+    assert "pretrained" in user.description()
     assert (weights.parent / "anb2n_srn2.pt.damaged").is_file()
     qtbot.waitUntil(lambda: any(b.objectName() == "errorBox" for b in window.findChildren(QMessageBox)))
     window.close()
