@@ -21,27 +21,30 @@ def open_window(qtbot) -> tuple[MainWindow, MLPTab]:
 
 def test_weights_and_data_set_are_back_after_a_restart(qtbot):
     window, tab = open_window(qtbot)
-    MLPUser(tab, qtbot).press_reference()
+    user = MLPUser(tab, qtbot)
+    user.press_reference()
     tab.add_point(0.3, 0.7, Qt.KeyboardModifier.NoModifier)
-    MLPUser(tab).set_learning_rate(0.25)
+    user.set_learning_rate(0.25)
     dataset = tab.state.dataset
     window.close()
 
     window, tab = open_window(qtbot)
+    user = MLPUser(tab, qtbot)
     assert tab.state.weights == reference_step_network() and tab.state.activation == "step"
     assert tab.state.dataset == dataset and len(tab.state.dataset) == 10
     assert tab.accuracy_label.text().startswith("Accuracy")
-    assert MLPUser(tab).learning_rate() == pytest.approx(0.25)
+    assert user.learning_rate() == pytest.approx(0.25)
     window.close()
 
 
 def test_training_over_hand_made_weights_can_be_undone_and_the_result_is_kept(qtbot):
     window, tab = open_window(qtbot)
-    MLPUser(tab, qtbot).press_reference()
+    user = MLPUser(tab, qtbot)
+    user.press_reference()
     hand_made = tab.state.weights
-    MLPUser(tab).set_max_epochs(300)
+    user.set_max_epochs(300)
     with qtbot.waitSignal(tab.undo_stack.indexChanged, timeout=120_000):
-        MLPUser(tab, qtbot).train()
+        user.train()
     qtbot.waitUntil(lambda: tab.task is None, timeout=10_000)
     trained = tab.state.weights
     assert trained != hand_made and tab.undo_stack.undoText().startswith("train")
@@ -52,10 +55,11 @@ def test_training_over_hand_made_weights_can_be_undone_and_the_result_is_kept(qt
     window.close()
 
     window, tab = open_window(qtbot)
-    MLPUser(tab, qtbot).press_reference()
-    MLPUser(tab).set_max_epochs(300)
+    user = MLPUser(tab, qtbot)
+    user.press_reference()
+    user.set_max_epochs(300)
     with qtbot.waitSignal(tab.undo_stack.indexChanged, timeout=120_000):
-        MLPUser(tab, qtbot).train()
+        user.train()
     qtbot.waitUntil(lambda: tab.task is None, timeout=10_000)
     tab.undo_stack.undo()
     assert tab.state.weights == hand_made
@@ -115,7 +119,8 @@ def test_opening_weights_over_hand_made_ones_can_be_undone(qtbot, tmp_path):
     from explorer.core.mlp import weights_io
 
     window, tab = open_window(qtbot)
-    MLPUser(tab).edit_cell(0, 0, "2.5")  # a hand-made change
+    user = MLPUser(tab, qtbot)
+    user.edit_cell(0, 0, "2.5")  # a hand-made change
     hand_made = tab.state.weights
     path = weights_io.save_json(reference_step_network(), tmp_path / "ref.json", "step")
     assert window._run_file_action("Could not open the weights", tab.open_weights, path)
