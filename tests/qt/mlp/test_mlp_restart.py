@@ -24,7 +24,8 @@ def _build(qtbot) -> MLPTab:
 
 def test_rescale_and_curves_come_back(qtbot):
     tab = _build(qtbot)
-    MLPUser(tab).set_max_epochs(300)
+    user = MLPUser(tab)
+    user.set_max_epochs(300)
     tab.start_training()
     qtbot.waitUntil(lambda: tab.task is None, timeout=120_000)
     history = tab.model.run.rows()
@@ -32,7 +33,7 @@ def test_rescale_and_curves_come_back(qtbot):
     epochs = [snap.epoch for snap in tab.timeline.snapshots]
     assert len(epochs) > 1
     assert tab.bottom.currentWidget() is tab.curves.parentWidget()  # a run shows its curves
-    MLPUser(tab).set_scale(10)  # the user's ×10
+    user.set_scale(10)  # the user's ×10
     shown = tab.accuracy_label.text()
     assert "×10" in shown
     assert tab.shutdown()
@@ -40,8 +41,8 @@ def test_rescale_and_curves_come_back(qtbot):
 
     again = _build(qtbot)
     try:
-        assert MLPUser(again).scale() == 10 and again.scale == 10
-        assert MLPUser(again).scale_slider() == 10
+        user = MLPUser(again)
+        assert user.scale() == 10 and user.scale_slider() == 10 and again.model.scale == 10
         assert again.accuracy_label.text() == shown  # the same accuracy at ×10, not 1×
         assert again.model.run.rows() == [(int(e), float(loss), float(a)) for e, loss, a in history]
         assert again.curves.points("loss") == len(history) and not again.curves.isHidden()
