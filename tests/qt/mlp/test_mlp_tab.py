@@ -157,9 +157,11 @@ def test_export_all_writes_course_names(tab, tmp_path):
 def test_training_settings_are_remembered(qtbot):
     first = MLPTab()
     qtbot.addWidget(first)
-    MLPUser(first).set_learning_rate(0.005)
-    MLPUser(first).set_seed(42)
+    user = MLPUser(first)
+    user.set_learning_rate(0.005)
+    user.set_seed(42)
     assert first.shutdown()
     again = MLPTab()
     qtbot.addWidget(again)
-    assert MLPUser(again).learning_rate() == 0.005 and MLPUser(again).seed() == 42
+    user = MLPUser(again)
+    assert user.learning_rate() == 0.005 and user.seed() == 42
