@@ -24,9 +24,10 @@ def _build(qtbot) -> RecurrentTab:
 
 def test_a_trained_nets_curves_timeline_and_view_choice_come_back(qtbot):
     tab = _build(qtbot)
-    RecurrentUser(tab).choose_model("lstm")  # LSTM-2 on a^n b^2n, as a user picks it
+    user = RecurrentUser(tab)
+    user.choose_model("lstm")  # LSTM-2 on a^n b^2n, as a user picks it
     wait_machine(qtbot, tab)
-    RecurrentUser(tab).set_sequences(400)
+    user.set_sequences(400)
     tab.start_training()
     qtbot.waitUntil(lambda: tab.task is None, timeout=180_000)
     wait_machine(qtbot, tab)
