@@ -115,6 +115,24 @@ def stored_class_names() -> tuple[str, ...] | None:
         return None
 
 
+def stored_preparation(class_names: tuple[str, ...]) -> str | None:
+    """How the stored folder's pictures were prepared (a cheap read), if its classes are ``class_names``.
+
+    ``None`` when there is no usable stored folder, or it is of other classes (imported since).
+    """
+    target = folder_path()
+    if not target.is_file():
+        return None
+    try:
+        with zipfile.ZipFile(target) as archive:
+            if _class_names(archive, target.name) != tuple(class_names):
+                return None
+            preparation = str(_text(archive, "preparation", target.name, 0))
+    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile, zlib.error, UserError):
+        return None
+    return preparation if preparation in PREPARATIONS else None
+
+
 def load_stored_folder() -> FolderData | None:
     """The stored folder data set, every part checked; ``None`` when nothing (usable) was stored."""
     import torch

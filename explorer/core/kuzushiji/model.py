@@ -295,13 +295,15 @@ class KuzushijiModel:
                                        self.description)
 
     def keep_run(self, history: list[EpochRecord], seconds: float, stopped: bool, why: str, store: WorkStore,
-                 may_replace: Callable[[str, float, str], bool]) -> tuple[NetResult | None, str]:
+                 may_replace: Callable[[str, float, str], bool],
+                 extra: dict[str, Any] | None = None) -> tuple[NetResult | None, str]:
         """Keep the run's last finished epoch as net's latest: ``(result, save_error)``.
 
         Nothing is kept for a run stopped before its first epoch, or when ``may_replace(name,
         accuracy, why)`` says the stored net stays. A checkpoint that cannot be written still leaves the
         net here (``save_error`` says why). :attr:`run_note` says what happened; ``why`` (a
-        divergence message) is said first.
+        divergence message) is said first. ``extra`` is what the net's checkpoint and result keep besides
+        its numbers (a folder net's ``{"preparation": "resize"}``, as ``kuzushiji train`` keeps it).
         """
         config = self.run_config
         display = nets.display_name(config.net)
@@ -314,11 +316,12 @@ class KuzushijiModel:
                              + (f" ({why})" if why else ""))
             return None, ""
         result = result_of_run(config, history, seconds, stopped, self.description)
+        result.extra.update(extra or {})  # the Draw page reads the canvas as the net's pictures were prepared
         error = ""
         try:
             store.check_writable()  # a second window on the data folder keeps nothing, weights included
             path = trained.save(result.model, config.net, result.config, last.evaluation, seconds,
-                                dataset=self.description)
+                                dataset=self.description, extra=extra)
             result.source = f"trained here, saved as {path.name}"
             # the epoch replay, back after a restart (each data set's under its own key)
             work.save_history(store, work.history_key(config.net, self.description), history)

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 from explorer.core.errors import UserError
 from explorer.core.kuzushiji import nets
+from explorer.core.kuzushiji.folder_data import FOLDER_KEY, stored_preparation
 from explorer.core.kuzushiji.model import KuzushijiModel
 from explorer.core.kuzushiji.results import NetResult
 from explorer.core.kuzushiji.work import load_drawing, save_drawing
@@ -40,6 +41,16 @@ def may_replace(parent: QWidget, model: KuzushijiModel, name: str, accuracy: flo
     return answer == QMessageBox.StandardButton.Yes
 
 
+def run_extra(model: KuzushijiModel) -> dict[str, str] | None:
+    """What a net trained on the data in use keeps in its checkpoint's ``extra``, as ``kuzushiji train`` does:
+    a folder net the preparation of the stored folder it was trained on (a "resize" net reads the Draw
+    page's canvas shrunk whole); ``None`` for the other data sets."""
+    if model.dataset != FOLDER_KEY:
+        return None
+    preparation = stored_preparation(model.description.class_names)
+    return None if preparation is None else {"preparation": preparation}
+
+
 def keep_run(tab: ExperimentTab, model: KuzushijiModel, store: WorkStore, history: list, seconds: float,
              stopped: bool, why: str = "") -> NetResult | None:
     """The net a run leaves, kept in ``model`` and saved as the net's latest; ``None`` when nothing is kept.
@@ -49,7 +60,8 @@ def keep_run(tab: ExperimentTab, model: KuzushijiModel, store: WorkStore, histor
     ``model.run_note``.
     """
     kept, error = model.keep_run(history, seconds, stopped, why, store,
-                                 lambda name, accuracy, why: may_replace(tab, model, name, accuracy, why))
+                                 lambda name, accuracy, why: may_replace(tab, model, name, accuracy, why),
+                                 run_extra(model))
     if error:
         display = nets.display_name(model.run_config.net)
         show_error(tab, "Could not save the trained weights",
