@@ -31,7 +31,6 @@ from superqt import QLabeledSlider
 
 from explorer.core.errors import UserError
 from explorer.core.kuzushiji import dataset as kmnist
-from explorer.core.kuzushiji.classes import CLASSES
 from explorer.core.kuzushiji.datasets import KMNIST as KMNIST_SET
 from explorer.core.kuzushiji.datasets import DataSet
 from explorer.core.kuzushiji.preprocess import (
@@ -45,8 +44,8 @@ from explorer.qt.dialogs import open_file
 from explorer.qt.kuzushiji.data_page import load_stored
 from explorer.qt.kuzushiji.drawing_canvas import DEFAULT_PEN, RESOLUTION, DrawingCanvas
 from explorer.qt.kuzushiji.net_insides import NetInsides
-from explorer.qt.kuzushiji.own_drawings_panel import OwnDrawingsPanel, class_label
-from explorer.qt.kuzushiji.prediction_panel import PredictionPanel, kana_font
+from explorer.qt.kuzushiji.own_drawings_panel import OwnDrawingsPanel, class_label, undo_name
+from explorer.qt.kuzushiji.prediction_panel import PredictionPanel, class_text, kana_font
 from explorer.qt.kuzushiji.ten_characters import TenCharacters
 from explorer.qt.messages import show_error
 from explorer.qt.workers import Task, shutdown_tasks
@@ -230,7 +229,13 @@ class DrawingPanel(QWidget):
         self.classify_now()
 
     def set_data_set(self, data_set: DataSet) -> None:
-        """The data set in use: its classes to keep drawings as, and its own kept drawings."""
+        """The data set in use: the classes the nets' answers and bars name, the classes to keep drawings as,
+        and its own kept drawings."""
+        if data_set != self.prediction.data_set:
+            self.prediction.set_data_set(data_set)
+            self.insides.set_data_set(data_set)
+            self._examples.clear()  # cached by class number: another data set's numbers mean other classes
+            self.classify_now()
         if self.keep_class.count() != data_set.num_classes or self.own_drawings.data_set is not data_set:
             chosen = self.keep_class.currentIndex()
             self.keep_class.clear()
@@ -318,18 +323,29 @@ class DrawingPanel(QWidget):
     def put_sample(self, cls: int) -> None:
         """Put a random test image of class ``cls`` on the canvas."""
         data = self._dataset()
+        described = self.prediction.data_set
         if data is None:
             if self._data_task is not None:
-                show_error(self, "Samples", "the stored KMNIST data is still loading: try again in a moment")
+                show_error(self, "Samples", f"the stored {self._data_name()} data is still loading: try again in a "
+                                            "moment")
             else:
-                show_error(self, "Samples", "no KMNIST data yet: import it in the Kuzushiji tab (File → Open data)")
+                show_error(self, "Samples", f"no {self._data_name()} data yet: import it in the Kuzushiji tab "
+                                            "(File → Open data)")
             return
         indices = np.flatnonzero(data.test_labels.numpy() == cls)
         if not len(indices):
-            show_error(self, "Samples", f"the test data holds no {CLASSES[cls][0]} ({CLASSES[cls][1]})")
+            show_error(self, "Samples", f"the test data holds no {class_text(described, cls)}")
             return
         image = data.test_images[int(self._rng.choice(indices))].numpy()
-        self.canvas.set_background(image, f"Put a real {CLASSES[cls][1]} on the canvas")
+        # A kana by its romaji (the Undo tooltip's text); a folder's class by its name, made tag-free.
+        kana, name = described.glyphs[cls], described.class_names[cls]
+        self.canvas.set_background(image, f"Put a real {name if kana != name else undo_name(described, cls)} "
+                                          "on the canvas")
+
+    def _data_name(self) -> str:
+        """The data set in use as messages name it: "KMNIST", "Kuzushiji-49", "Folder of images"."""
+        described = self.prediction.data_set
+        return "KMNIST" if described.key == KMNIST_SET.key else described.title
 
     # updates ---------------------------------------------------------------------------------
     @Slot()
@@ -397,21 +413,29 @@ class DrawingPanel(QWidget):
         if top is None:
             self.prediction.show_examples(None, [])
         elif data is None:
-            self.prediction.show_examples(top, [], "Loading the stored KMNIST data…" if self._data_task is not None
-                                          else "Import the KMNIST data to see real examples.")
+            self.prediction.show_examples(top, [], f"Loading the stored {self._data_name()} data…"
+                                          if self._data_task is not None
+                                          else f"Import the {self._data_name()} data to see real examples.")
         else:
             if top not in self._examples:
                 indices = np.flatnonzero(data.test_labels.numpy() == top)
                 chosen = np.random.default_rng(top).choice(indices, size=min(3, len(indices)), replace=False)
                 self._examples[top] = [data.test_images[int(i)].numpy() for i in chosen]
-            self.prediction.show_examples(top, self._examples[top])
+            # Only what exists: a class with no test image (a small folder's) shows none, and says so.
+            self.prediction.show_examples(top, self._examples[top], "" if self._examples[top] else
+                                          f"The test data holds no {class_text(self.prediction.data_set, top)}.")
 
     def _dataset(self) -> kmnist.KMNIST | None:
-        """The data in use; the first call starts loading the stored data in the background (``None`` till then)."""
+        """The data in use; the first call starts loading the stored data in the background (``None`` till then).
+
+        Data of another data set than the one in use (its class numbers mean other classes) is none.
+        """
         if not self._data_checked and self._data_task is None:
             self._data_task = Task(load_stored, name="draw-load-data", parent=self).bind(
                 succeeded=self._on_stored_data, finished=self._on_stored_data_finished)
             self._data_task.start()
+        if self._data is None or self._data.dataset.class_names != self.prediction.data_set.class_names:
+            return None
         return self._data
 
     @Slot(object)

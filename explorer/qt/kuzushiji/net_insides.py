@@ -7,6 +7,7 @@ once and updated with ``setImage``.
 
 from __future__ import annotations
 
+import html
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -15,9 +16,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QStackedWidget, QTabWidget, QWidget
 
 from explorer.core.kuzushiji import net_insides
-from explorer.core.kuzushiji.classes import CLASSES
+from explorer.core.kuzushiji.datasets import KMNIST, DataSet
 from explorer.core.kuzushiji.preprocess import Preprocessed
-from explorer.qt.kuzushiji.prediction_panel import kana_font
+from explorer.qt.kuzushiji.prediction_panel import class_text, kana_font
 
 if TYPE_CHECKING:
     from torch import nn
@@ -100,12 +101,10 @@ class NetInsides(QTabWidget):
             self.templates_page.figure, "weights of each class (red +, blue −)", 0, 0
         )
         self.templates_image.setColorMap(DIVERGING)
-        for i, (kana, romaji) in enumerate(CLASSES):
-            r, c = divmod(i, TEMPLATE_COLUMNS)
-            text = pg.TextItem(f"{kana} {romaji}", color="k", anchor=(0.5, 1.0))
-            text.setFont(kana_font(9))
-            text.setPos(c * (28 + TEMPLATE_GAP) + 14, r * (28 + TEMPLATE_GAP) + TEMPLATE_GAP - 1)
-            view.addItem(text)
+        self._templates_view = view
+        self._template_labels: list[pg.TextItem] = []
+        self.data_set: DataSet | None = None
+        self.set_data_set(KMNIST)
 
         self.hidden_page = _Page("Train NetFull to see its 128 hidden units.")
         _, _, self.hidden_image = _image_view(
@@ -122,6 +121,22 @@ class NetInsides(QTabWidget):
         self.setTabToolTip(3, "NetFull's 128 hidden units for the drawing (tanh activations, 8 × 16)")
         self._models: dict[str, nn.Module] = {}
         self.set_models({})
+
+    def set_data_set(self, data_set: DataSet) -> None:
+        """The classes the nets' outputs are: NetLin's templates are labelled, and the saliency titled, by them."""
+        if data_set == self.data_set:
+            return
+        self.data_set = data_set
+        for text in self._template_labels:
+            self._templates_view.removeItem(text)
+        self._template_labels = []
+        for i, (kana, name) in enumerate(zip(data_set.glyphs, data_set.class_names, strict=True)):
+            r, c = divmod(i, TEMPLATE_COLUMNS)
+            text = pg.TextItem(name if kana == name else f"{kana} {name}", color="k", anchor=(0.5, 1.0))  # plain
+            text.setFont(kana_font(9))
+            text.setPos(c * (28 + TEMPLATE_GAP) + 14, r * (28 + TEMPLATE_GAP) + TEMPLATE_GAP - 1)
+            self._templates_view.addItem(text)
+            self._template_labels.append(text)
 
     def set_models(self, models: dict[str, nn.Module]) -> None:
         """The nets to look inside; NetLin's templates are drawn at once."""
@@ -159,8 +174,10 @@ class NetInsides(QTabWidget):
         )
         if drawn and explained is not None:
             cls, grad = net_insides.saliency(explained, pre)
-            kana, romaji = CLASSES[cls]
-            self.saliency_title.setText(f"{type(explained).__name__}: pixels that sway “{kana} {romaji}”", color="k")
+            known = cls < self.data_set.num_classes  # "を wo" as the templates are labelled; a folder's by its name
+            answer = self._template_labels[cls].toPlainText() if known else class_text(self.data_set, cls)
+            answer = html.escape(answer)  # the title is rich text; a folder's name is not
+            self.saliency_title.setText(f"{type(explained).__name__}: pixels that sway “{answer}”", color="k")
             self.saliency_input.setImage(pre.array28, levels=(0.0, 1.0), autoLevels=False)
             self.saliency_base.setImage(pre.array28, levels=(0.0, 1.0), autoLevels=False)
             peak = float(grad.max()) or 1.0
