@@ -186,7 +186,8 @@ class ConfusionMatrixView(pg.GraphicsLayoutWidget):
         if self.matrix.shape != (n, n):
             raise ValueError(f"a {n}×{n} matrix is needed, not {self.matrix.shape}")
         top = max(1, int(self.matrix.max())) if self.matrix.size else 1
-        shown = self.matrix[np.ix_(self.order, self.order)] if n else self.matrix
+        # No classes yet (a folder data set before its import): one empty cell, as pyqtgraph cannot scale 0×0.
+        shown = self.matrix[np.ix_(self.order, self.order)] if n else np.zeros((1, 1), np.int64)
         self.image.setImage(shown.astype(np.float32), levels=(0, top), rect=QRectF(0, 0, max(n, 1), max(n, 1)))
         self.colorbar.setLevels((0, top))
         # An empty matrix (nothing evaluated yet) has no scale to read: a 0–1 key would mean nothing.

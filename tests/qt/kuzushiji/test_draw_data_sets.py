@@ -194,3 +194,15 @@ def test_folder_class_names_are_shown_as_plain_text_and_many_classes_show_the_li
     assert len(tick_labels(card)) == TOP_BARS
     assert "The 10 likeliest of 60 classes" in card.bars.toolTip()
     assert panel.prediction.sample_class.count() == 60 and panel.keep_class.count() == 60
+
+
+def test_the_draw_page_opens_and_reads_a_drawing_while_the_folder_set_has_no_classes_yet(tab, qtbot):
+    """A folder of images chosen but not imported yet: the Draw page opens (it raised ZeroDivisionError while
+    drawing the kept drawings' empty confusion matrix) and a drawing is read with no class to name."""
+    choose(tab, qtbot, FOLDER_KEY)
+    assert tab.model.description.num_classes == 0
+    panel = open_draw_page_and_draw(tab, qtbot)
+    assert panel.prediction.no_net.isVisible()
+    assert panel.prediction.sample_class.count() == 0 and not panel.prediction.sample_button.isEnabled()
+    assert panel.keep_class.count() == 0
+    assert all(len(card.bar_item.opts["height"]) == 0 for card in panel.prediction.cards.values())
