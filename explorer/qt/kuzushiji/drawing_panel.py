@@ -90,7 +90,7 @@ class _StackAction(QAction):
 class DrawingPanel(QWidget):
     """Canvas + controls + every net's verdict + a look inside.
 
-    ``classified`` carries ``{net name: probabilities (10,)}`` after each
+    ``classified`` carries ``{net name: probabilities (one per class)}`` after each
     classification (an empty dict when the canvas is empty or no net is set).
     """
 
