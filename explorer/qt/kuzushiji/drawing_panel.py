@@ -234,6 +234,7 @@ class DrawingPanel(QWidget):
         if data_set != self.prediction.data_set:
             self.prediction.set_data_set(data_set)
             self.insides.set_data_set(data_set)
+            self.characters.set_data_set(data_set)
             self._examples.clear()  # cached by class number: another data set's numbers mean other classes
             self.classify_now()
         if self.keep_class.count() != data_set.num_classes or self.own_drawings.data_set is not data_set:

@@ -1,7 +1,7 @@
 """Looking inside the nets for the current drawing.
 
-NetConv: both conv layers' feature maps and a saliency map; NetLin: its ten
-weight templates; NetFull: its 128 hidden activations. Items are created
+NetConv: both conv layers' feature maps and a saliency map; NetLin: its weight
+templates, one per class; NetFull: its 128 hidden activations. Items are created
 once and updated with ``setImage``.
 """
 
@@ -47,6 +47,12 @@ def _image_view(figure: pg.GraphicsLayoutWidget, title: str, row: int, col: int)
 def _note(model: nn.Module | None, name: str, what: str) -> str:
     """What to do to see ``what`` of net ``name``: train it, or (trained) draw a character."""
     return f"Train {name} to see {what}." if model is None else f"Draw a character to see {name}'s {what[4:]}."
+
+
+def templates_note(data_set: DataSet) -> str:
+    """What the NetLin page says before NetLin is trained: one weight template per class of ``data_set``."""
+    n = data_set.num_classes
+    return f"Train NetLin to see its {'ten' if n == 10 else f'{n:,}'} weight templates."
 
 
 class _Page(QStackedWidget):
@@ -127,6 +133,7 @@ class NetInsides(QTabWidget):
         if data_set == self.data_set:
             return
         self.data_set = data_set
+        self.templates_page.note.setText(templates_note(data_set))
         for text in self._template_labels:
             self._templates_view.removeItem(text)
         self._template_labels = []

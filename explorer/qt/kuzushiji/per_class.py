@@ -81,6 +81,8 @@ class PerClassView(QTabWidget):
         self.bar_item = pg.BarGraphItem(x=np.arange(len(CLASSES)), height=np.zeros(len(CLASSES)), width=0.7,
                                         brush=BAR_COLOR, pen=None)
         plot.addItem(self.bar_item)
+        self._tick_key: tuple | None = None
+        plot.vb.sigResized.connect(self._fit_ticks)
         self.addTab(self.table, "Table")
         self.addTab(self.bars, "Bars")
         self.show_evaluation(None)
@@ -94,9 +96,42 @@ class PerClassView(QTabWidget):
             self.table.setItem(i, 0, QTableWidgetItem(label))
         plot = self.bars.getPlotItem()
         plot.setXRange(-0.6, n - 0.4, padding=0)
-        plot.getAxis("bottom").setTicks([[(i, g) for i, g in enumerate(glyphs)]])
         self.bar_item.setOpts(x=np.arange(n), height=np.zeros(n))
+        self._tick_key = None
+        self._fit_ticks()
         self.show_evaluation(None)
+
+    def tick_labels(self) -> list[tuple[int, str]]:
+        """(class, text) of every tick shown under the bars."""
+        levels = self.bars.getPlotItem().getAxis("bottom")._tickLevels
+        return [(int(i), str(t)) for i, t in levels[0]] if levels else []
+
+    def _fit_ticks(self, *_) -> None:
+        """Every class's glyph under its bar where they fit side by side, else every step-th one.
+
+        Ten kana always fit (the chart's minimum width holds them); Kuzushiji-49's 49 in a narrow
+        column do not. A folder's class names (its glyphs are its names) are elided to a few letters
+        first; the table names every class whole.
+        """
+        axis = self.bars.getPlotItem().getAxis("bottom")
+        n = len(self.glyphs)
+        if not n:
+            axis.setTicks([[]])
+            return
+        metrics = QFontMetrics(axis.style.get("tickFont") or QFont())
+        width = axis.width() if axis.width() > 1 else self.bars.minimumWidth() - 48
+        per_bar = max(width / (n + 0.2), 1.0)  # the x range is -0.6 … n - 0.4
+        names = list(self.glyphs)
+        if any(len(name) > 2 for name in names):  # a folder's names, not kana
+            room = max(int(per_bar) - 4, metrics.horizontalAdvance("Ab…"))
+            names = [metrics.elidedText(name, Qt.TextElideMode.ElideRight, room) for name in names]
+        widest = max(metrics.horizontalAdvance(name) for name in names)
+        step = max(1, int(np.ceil((widest + 3) / per_bar)))
+        key = (step, tuple(names))
+        if key == self._tick_key:
+            return
+        self._tick_key = key
+        axis.setTicks([[(i, name) for i, name in enumerate(names) if i % step == 0]])
 
     def header_lines(self) -> int:
         """Lines the column headers need at their current widths (1, or 2 when one must wrap)."""
