@@ -72,7 +72,7 @@ class TenCharacters(QGroupBox):
 
     ``chosen`` carries ``(image, description)`` (a uint8 28×28 array and e.g.
     ``"Put a real tsu on the canvas"``) when an example is clicked. Another data set
-    (:meth:`set_data_set`) has no shipped examples: Kuzushiji-49 shows its 49 kana over their
+    (:meth:`set_data_set`) has no shipped examples: Kuzushiji-49 shows its 49 kana and their
     romaji, seven a row; a folder of images its class names as plain text, three a row.
     """
 
@@ -160,8 +160,7 @@ class TenCharacters(QGroupBox):
                 label.setToolTip(rich_tooltip(f"class {cls + 1}: {name}"))
             else:
                 label.setFont(kana_font(12))
-                label.setText(f"{glyph}\n{name}")
-                label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+                label.setText(f"{glyph} {name}")  # as KMNIST's: one line keeps the 7 rows short
                 label.setToolTip(rich_tooltip(f"class {cls}: {glyph} ({name})"))
             grid.addWidget(label, *divmod(cls, columns))
             self.class_labels.append(label)

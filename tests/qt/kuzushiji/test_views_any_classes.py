@@ -38,13 +38,13 @@ def _evaluation(n: int) -> Evaluation:
                       np.zeros(0), np.zeros((0, n)), np.zeros(0))
 
 
-def test_the_draw_page_lists_kuzushiji_49s_characters_and_back_to_kmnists_ten(panel):
+def test_the_draw_page_lists_kuzushiji_49s_characters_and_back_to_kmnists_ten(panel, qtbot):
     characters = panel.characters
     panel.set_data_set(K49)
     _settle()
     assert characters.title() == "The 49 characters"
     assert len(characters.class_labels) == 49
-    assert characters.texts() == [f"{g}\n{n}" for g, n in zip(K49.glyphs, K49.class_names, strict=True)]
+    assert characters.texts() == [f"{g} {n}" for g, n in zip(K49.glyphs, K49.class_names, strict=True)]
     assert all(label.isVisible() for label in characters.class_labels)
     # No shipped examples of K49: no example buttons, no KMNIST credit.
     assert characters.buttons == {} and not characters.findChildren(QToolButton)
@@ -54,6 +54,10 @@ def test_the_draw_page_lists_kuzushiji_49s_characters_and_back_to_kmnists_ten(pa
     rows = {label.geometry().top() for label in characters.class_labels}
     assert len(rows) == 7
     assert characters.width() <= panel.width() // 2
+    kmnist = TenCharacters()
+    qtbot.addWidget(kmnist)
+    kmnist_height = kmnist.minimumSizeHint().height()
+    assert characters.minimumSizeHint().height() <= kmnist_height  # the canvas's column keeps its room
     assert panel.insides.templates_page.note.text() == "Train NetLin to see its 49 weight templates."
 
     panel.set_data_set(KMNIST)
