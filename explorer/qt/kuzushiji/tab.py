@@ -26,7 +26,6 @@ from explorer.core.kuzushiji.model import KuzushijiModel
 from explorer.core.kuzushiji.results import NetResult, load_result, save_result
 from explorer.core.progress import Progress
 from explorer.core.work_store import WorkStore
-from explorer.qt.app import torch_is_loaded, when_torch_is_loaded
 from explorer.qt.kuzushiji import exports
 from explorer.qt.kuzushiji.banner import GettingStartedBanner
 from explorer.qt.kuzushiji.controls import SETTINGS_KEYS
@@ -38,6 +37,7 @@ from explorer.qt.kuzushiji.evaluator import NetEvaluator
 from explorer.qt.kuzushiji.keeping import keep_drawing, keep_run
 from explorer.qt.kuzushiji.train_page import TrainPage
 from explorer.qt.messages import show_error
+from explorer.qt.preloading import torch_is_loaded, when_torch_is_loaded
 from explorer.qt.settings import SettingsBinder
 from explorer.qt.tab import ExperimentTab, run_alone
 from explorer.qt.workers import Task, shutdown_tasks
