@@ -14,6 +14,7 @@ import numpy as np
 
 from explorer.core.kuzushiji.datasets import KMNIST, DataSet
 from explorer.core.kuzushiji.inputs import normalise
+from explorer.core.kuzushiji.metrics import most_confused_pairs  # noqa: F401 - the one way, used from here too
 
 if TYPE_CHECKING:
     import torch
@@ -115,16 +116,6 @@ def evaluate(
         probabilities=log_probs.exp().numpy(),
         labels=truth.numpy(),
     )
-
-
-def most_confused_pairs(confusion: np.ndarray, k: int = 5) -> list[tuple[int, int, int]]:
-    """The ``k`` largest off-diagonal cells as (true, predicted, count), largest first; empty cells left out."""
-    off = np.array(confusion, dtype=np.int64, copy=True)
-    np.fill_diagonal(off, 0)
-    order = np.argsort(-off, axis=None, kind="stable")[:k]
-    classes = off.shape[1]
-    pairs = [(int(i // classes), int(i % classes), int(off.flat[i])) for i in order]
-    return [p for p in pairs if p[2] > 0]
 
 
 def format_pair(true: int, predicted: int, count: int, dataset: DataSet = KMNIST) -> str:
