@@ -46,6 +46,7 @@ if TYPE_CHECKING:
     import torch
 
 MAX_CELL_IMAGES = 300
+CELL_HINT = "Click a cell of the matrix to see its test images."
 PAIRS = 10
 
 
@@ -116,7 +117,7 @@ class EvaluationPage(QWidget):
                                 "click one to see it large with every net's reading")
         self.gallery.itemClicked.connect(lambda item: self.open_image(self.gallery.row(item)))
         self.image_dialog: TestImageDialog | None = None
-        self.gallery_title = QLabel("Click a cell of the matrix to see its test images.")
+        self.gallery_title = QLabel(CELL_HINT)
         self.gallery_title.setObjectName("cellTitle")
         self.gallery_title.setFont(kana_font(11))
         self.gallery_title.setWordWrap(True)
@@ -251,6 +252,7 @@ class EvaluationPage(QWidget):
             self.open_cell(*self.cell)
         else:
             self.gallery.set_images([], [])
+            self.gallery_title.setText(CELL_HINT)  # not the caption of a cell of another data set or net
 
     @Slot(int, int)
     def open_cell(self, true: int, predicted: int) -> None:

@@ -164,6 +164,11 @@ def test_confusion_order_click_and_pairs_on_49_classes(tab, qtbot, k49_folder):
     assert matrix.cell_text(true, predicted) == str(confusion[true, predicted])
     assert evaluate.gallery.count() == confusion[true, predicted]
     assert K49.label(true) in evaluate.gallery_title.text()
+    # back to KMNIST (no data here): no caption of a Kuzushiji-49 cell is left over the empty gallery
+    choose(tab, qtbot, KMNIST.key)
+    tab.pages.setCurrentWidget(evaluate)
+    assert evaluate.gallery.count() == 0
+    assert evaluate.gallery_title.text() == "Click a cell of the matrix to see its test images."
 
 
 def test_the_chosen_data_set_and_its_nets_come_back_after_a_restart(qtbot, k49_folder):
