@@ -34,7 +34,7 @@ def _settle(app, rounds: int = 30) -> None:
         app.processEvents()
 
 
-def font_standin_arrays(n_train: int = 3000, n_test: int = 500, seed: int = 0) -> dict:
+def font_standin_arrays(n_train: int = 3000, n_test: int = 500, seed: int = 0, glyphs=None) -> dict:
     """Stand-in KMNIST: each hiragana rendered from the shipped (printed, not cursive) font.
 
     Random size, position, rotation, stroke weight and noise make the classes
@@ -46,6 +46,7 @@ def font_standin_arrays(n_train: int = 3000, n_test: int = 500, seed: int = 0) -
 
     from explorer.core.kuzushiji.classes import CLASSES, kana_font_path
 
+    glyphs = [kana for kana, _ in CLASSES] if glyphs is None else list(glyphs)
     rng = np.random.default_rng(seed)
 
     def render(cls: int) -> np.ndarray:
@@ -53,7 +54,7 @@ def font_standin_arrays(n_train: int = 3000, n_test: int = 500, seed: int = 0) -
         canvas = Image.new("L", (112, 112), 0)
         draw = ImageDraw.Draw(canvas)
         stroke = int(rng.integers(0, 4))
-        draw.text((56 + rng.normal(0, 4), 56 + rng.normal(0, 4)), CLASSES[cls][0], fill=255, font=font,
+        draw.text((56 + rng.normal(0, 4), 56 + rng.normal(0, 4)), glyphs[cls], fill=255, font=font,
                   anchor="mm", stroke_width=stroke, stroke_fill=255)
         canvas = canvas.rotate(rng.normal(0, 10), resample=Image.BILINEAR)
         canvas = canvas.filter(ImageFilter.GaussianBlur(rng.uniform(0.8, 2.0)))
@@ -63,7 +64,7 @@ def font_standin_arrays(n_train: int = 3000, n_test: int = 500, seed: int = 0) -
 
     arrays = {}
     for split, count in (("train", n_train), ("test", n_test)):
-        labels = rng.integers(0, 10, count)
+        labels = rng.integers(0, len(glyphs), count)
         arrays[f"{split}_images"] = np.stack([render(int(c)) for c in labels])
         arrays[f"{split}_labels"] = labels.astype(np.uint8)
     return arrays
@@ -117,6 +118,56 @@ def shots(app, window, shoot) -> None:
 
     draw_tsu(app, tab)
     shoot(window, "kuzushiji_draw")
+
+    kept_drawings(app, tab)
+    shoot(window, "kuzushiji_kept_drawings")
+
+    k49_evaluation(app, tab)
+    shoot(window, "kuzushiji_k49_evaluation")
+
+
+def kept_drawings(app, tab) -> None:
+    """Keep the drawn つ and two more as examples, then have every trained net read them (the Kept tab)."""
+    panel = tab.draw_page
+    own = panel.own_drawings
+    for label in (3, 3, 1):  # つ, つ again, then the same drawing kept as き: one the nets will get wrong
+        panel.keep_class.setCurrentIndex(label)
+        panel.keep_button.click()
+        _settle(app)
+    panel.insides.setCurrentWidget(own)
+    own.views.setCurrentIndex(1)
+    _wait(app, lambda: own.evaluate_button.isEnabled())
+    own.evaluate_button.click()
+    _wait(app, lambda: own.evaluate_button.isEnabled() and own.table.rowCount() > 0)
+    _settle(app, 60)
+
+
+def k49_evaluation(app, tab) -> None:
+    """Choose Kuzushiji-49 (stand-in images of its 49 glyphs), train NetLin and show its 49×49 matrix."""
+    from explorer.core.kuzushiji.datasets import K49
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from tests.core.kuzushiji.fakedata import write_k49_folder
+
+    page = tab.data_page
+    tab.pages.setCurrentWidget(page)
+    page.dataset_choice.setCurrentIndex(page.dataset_choice.findData(K49.key))
+    _wait(app, lambda: not page.busy())
+    if tab.data is None or tab.data.dataset is not K49:
+        folder = Path(tempfile.mkdtemp(prefix="k49-standin-"))
+        write_k49_folder(folder, arrays=font_standin_arrays(4900, 980, glyphs=K49.glyphs))
+        page.import_folder(folder)
+        _wait(app, lambda: not page.busy() and tab.data is not None)
+    tab.controls.reset_to_course()
+    tab.controls.net.setCurrentIndex(tab.controls.net.findData("lin"))
+    tab.controls.epochs.setValue(3)
+    tab.controls.train_button.click()
+    _wait(app, lambda: tab.task is None)
+    evaluate = tab.evaluation_page
+    tab.pages.setCurrentWidget(evaluate)
+    evaluate.select_net("lin")
+    evaluate.order_choice.setCurrentIndex(evaluate.order_choice.findData("confusion"))
+    _settle(app, 60)
 
 
 def draw_tsu(app, tab) -> None:
