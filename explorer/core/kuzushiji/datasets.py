@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from explorer.core.checkpoints import kind_of
 from explorer.core.errors import UserError
 
 ROLES = ("train_images", "train_labels", "test_images", "test_labels")
@@ -199,12 +200,12 @@ def check_class_names(names: object, what: str) -> tuple[str, ...]:
     (e.g. ``"x.pt: meta field 'extra.class_names'"``).
     """
     if isinstance(names, str) or not isinstance(names, list | tuple):
-        raise UserError(f"{what} should be a list of class names, not {_kind(names)}")
+        raise UserError(f"{what} should be a list of class names, not {kind_of(names)}")
     if not 2 <= len(names) <= MAX_FOLDER_CLASSES:
         raise UserError(f"{what} holds {len(names):,} class names, expected 2 to {MAX_FOLDER_CLASSES:,}")
     for i, name in enumerate(names):
         if not isinstance(name, str):
-            raise UserError(f"{what}: class name {i + 1} should be text, not {_kind(name)}")
+            raise UserError(f"{what}: class name {i + 1} should be text, not {kind_of(name)}")
         if not name.strip() or len(name) > MAX_CLASS_NAME:
             raise UserError(f"{what}: class name {i + 1} is empty or longer than {MAX_CLASS_NAME} characters")
         if name in (".", "..") or any(c in "/\\" or not c.isprintable() for c in name):
@@ -212,20 +213,6 @@ def check_class_names(names: object, what: str) -> tuple[str, ...]:
     if len(set(names)) != len(names):
         raise UserError(f"{what}: a class name is repeated")
     return tuple(names)
-
-
-def _kind(value: object) -> str:
-    if isinstance(value, bool):
-        return "true/false"
-    if isinstance(value, int | float):
-        return "a number"
-    if isinstance(value, str):
-        return "text"
-    if isinstance(value, list | tuple):
-        return "a list"
-    if isinstance(value, dict):
-        return "a table"
-    return "empty (null)" if value is None else f"a {type(value).__name__}"
 
 
 def dataset(key: str) -> DataSet:
