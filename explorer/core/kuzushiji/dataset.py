@@ -182,7 +182,11 @@ def store_path(data_set: DataSet = KMNIST_SET) -> Path:
 
 def store(data: ImageData) -> Path:
     """Save ``data`` atomically in the user data folder (beside other data sets, not over them)."""
-    target = store_path(data.dataset)
+    return write_store(store_path(data.dataset), data)
+
+
+def write_store(target: Path, data: ImageData, **extra: np.ndarray) -> Path:
+    """Write ``data``'s four arrays, its source and ``extra`` arrays as one ``.npz``, all or nothing."""
     with atomic_write(target) as out:
         np.savez(
             out,
@@ -191,6 +195,7 @@ def store(data: ImageData) -> Path:
             test_images=data.test_images.numpy(),
             test_labels=data.test_labels.numpy(),
             source=np.array(data.source),
+            **extra,
         )
     return target
 

@@ -18,7 +18,6 @@ from pathlib import Path
 
 import numpy as np
 
-from explorer.core.atomic import atomic_write
 from explorer.core.errors import UserError
 from explorer.core.kuzushiji.dataset import (
     PARTS,
@@ -26,6 +25,7 @@ from explorer.core.kuzushiji.dataset import (
     _check_split,
     from_image_folder,
     store_path,
+    write_store,
 )
 from explorer.core.kuzushiji.datasets import (  # noqa: F401 (re-exported)
     FOLDER_KEY,
@@ -73,21 +73,13 @@ def import_image_folder(
 
 def store_folder(folder: FolderData) -> Path:
     """Keep ``folder`` in the data folder (atomically, replacing the folder imported before)."""
-    target = folder_path()
-    data = folder.data
-    with atomic_write(target) as out:
-        np.savez(
-            out,
-            train_images=data.train_images.numpy(),
-            train_labels=data.train_labels.numpy(),
-            test_images=data.test_images.numpy(),
-            test_labels=data.test_labels.numpy(),
-            source=np.array(data.source),
-            class_names=np.array(data.dataset.class_names, dtype=str),
-            preparation=np.array(folder.preparation),
-            unreadable=np.array(folder.unreadable[:MAX_LEFT_OUT], dtype=str).reshape(-1),
-        )
-    return target
+    return write_store(
+        folder_path(),
+        folder.data,
+        class_names=np.array(folder.data.dataset.class_names, dtype=str),
+        preparation=np.array(folder.preparation),
+        unreadable=np.array(folder.unreadable[:MAX_LEFT_OUT], dtype=str).reshape(-1),
+    )
 
 
 def _text(archive: zipfile.ZipFile, name: str, label: str, ndim: int) -> np.ndarray:
