@@ -152,4 +152,6 @@ def shown_points(n: int) -> np.ndarray:
     """Indices of the points drawn: all of them, or an even sample of :data:`MAX_SHOWN_POINTS`."""
     if n <= MAX_SHOWN_POINTS:
         return np.arange(n)
-    return np.unique(np.linspace(0, n - 1, MAX_SHOWN_POINTS).astype(np.int64))
+    # Steps of (n - 1) / (MAX_SHOWN_POINTS - 1) > 1 never repeat an index once floored, so no np.unique
+    # (its sort let go of the GIL and the window waited for a worker to hand it back, on every redraw).
+    return np.linspace(0, n - 1, MAX_SHOWN_POINTS).astype(np.int64)

@@ -104,3 +104,31 @@ def test_edits_return_new_sets_and_leave_the_old_one_alone():
 def test_dataset_rejects_bad_targets():
     with pytest.raises(UserError):
         Dataset2D([[0, 0], [1, 1]], [0, 2])
+
+
+def test_edited_sets_stay_read_only_and_an_added_point_is_still_checked():
+    data = checkerboard()
+    for edited in (with_toggled(data, 4), with_point(data, 3, 3, 1)):
+        with pytest.raises(ValueError):
+            edited.targets[0] = 1
+        with pytest.raises(ValueError):
+            edited.points[0, 0] = 5.0
+        assert edited.points.dtype == np.float64 and edited.targets.dtype == np.int64
+    with pytest.raises(UserError, match="finite"):
+        with_point(data, float("nan"), 0.0, 1)
+    with pytest.raises(UserError, match="between"):
+        with_point(data, 1e300, 0.0, 1)
+    with pytest.raises(UserError, match="0 or 1"):
+        with_point(data, 1.0, 0.0, 2)
+
+
+def test_a_csv_longer_than_one_progress_step_keeps_every_row_in_order(tmp_path):
+    # 45,001 rows: the reader turns its lists into arrays every 20,000 lines; the seams must not show.
+    rows = 45_001
+    path = tmp_path / "long.csv"
+    path.write_text("x, y, t\n" + "".join(f"{i}, {-i / 4}, {i % 3 == 0:d}\n" for i in range(rows)), encoding="utf-8")
+    data = load_csv(path)
+    assert len(data) == rows and data.name == "long"
+    assert data.points[:, 0].tolist() == list(range(rows))
+    assert data.points[:, 1].tolist() == [-i / 4 for i in range(rows)]
+    assert data.targets.tolist() == [int(i % 3 == 0) for i in range(rows)]
