@@ -30,6 +30,7 @@ from PIL import Image
 
 from explorer.core.atomic import write_bytes
 from explorer.core.errors import UserError
+from explorer.core.kuzushiji.datasets import MAX_FOLDER_CLASSES
 from explorer.core.kuzushiji.formats import MAX_IMAGES
 from explorer.core.kuzushiji.preprocess import (
     SIDE,
@@ -46,8 +47,8 @@ PICTURE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff")
 """File name endings read as pictures (any case)."""
 PREPARATIONS = ("drawing", "resize")
 """How each picture becomes 28×28: as a drawing is preprocessed, or a plain resize of the whole picture."""
-MAX_CLASSES = 1000
-"""Most class folders accepted: each class is one output of the nets."""
+MAX_CLASSES = MAX_FOLDER_CLASSES
+"""Most class folders accepted: each class is one output of the nets (the data-set description's limit)."""
 MAX_ENTRIES = 4 * MAX_IMAGES
 """Most folder entries looked at, pictures or not, before the folder is refused as too large."""
 READ_SIDE = 1024

@@ -383,7 +383,8 @@ class DataPage(QWidget):
     @Slot(object)
     def _on_succeeded(self, data) -> None:
         if data is None:  # nothing usable was stored
-            self.task_panel.label.setText("The stored data could not be read: download or import it again")
+            again = "import the folder again" if self.key() == folder_data.FOLDER_KEY else "download or import it again"
+            self.task_panel.label.setText(f"The stored data could not be read: {again}")
             return
         done = {"kmnist-download": "Downloaded, checked and stored", "kmnist-import": "Imported and stored",
                 "kmnist-folder": "Imported and stored"}

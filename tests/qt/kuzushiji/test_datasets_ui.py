@@ -333,7 +333,7 @@ def test_a_damaged_stored_folder_set_is_said_and_the_choice_stays(qtbot):
         choose(tab, qtbot, FOLDER_KEY)
         qtbot.waitUntil(lambda: tab.data_page.task is None, timeout=WAIT_MS)
         assert tab.data is None
-        assert "could not be read" in tab.data_page.task_panel.label.text()
+        assert tab.data_page.task_panel.label.text() == "The stored data could not be read: import the folder again"
         assert tab.data_page.dataset_choice.currentData() == FOLDER_KEY
         assert target.read_bytes().startswith(b"PK")  # the file is left as it was
     finally:
