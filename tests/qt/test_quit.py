@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QApplication
 from explorer.core import subprocess_runner
 from explorer.qt.main_window import MainWindow
 from explorer.qt.mlp.tab import MLPTab
+from tests.qt.mlp.driver import MLPUser
 
 
 def _gone(pid: int) -> bool:
@@ -52,8 +53,9 @@ def test_closing_the_window_mid_training_ends_the_training_processes(qtbot):
     qtbot.addWidget(window)
     window.show()
     tab = window.tabs.widget(0)
-    tab.controls.train.max_epochs.setValue(1_000_000)
-    tab.controls.network.hidden.setValue(1)  # one line cannot solve the checkerboard: runs until stopped
+    user = MLPUser(tab, qtbot)
+    user.set_max_epochs(1_000_000)
+    user.set_hidden(1)  # one line cannot solve the checkerboard: runs until stopped
     tab.start_training()
     qtbot.waitUntil(lambda: tab.curves.points("loss") >= 2, timeout=120_000)  # the child is training
     runner = subprocess_runner.default_runner()
@@ -83,8 +85,9 @@ def test_closing_the_window_before_the_child_is_ready_ends_it_too(qtbot, stage):
     qtbot.addWidget(window)
     window.show()
     tab = window.tabs.widget(0)
-    tab.controls.train.max_epochs.setValue(1_000_000)
-    tab.controls.network.hidden.setValue(1)
+    user = MLPUser(tab, qtbot)
+    user.set_max_epochs(1_000_000)
+    user.set_hidden(1)
     runner = subprocess_runner.default_runner()
     if stage == "warm":
         runner.warm_up()

@@ -16,6 +16,7 @@ from explorer.core.report import ReportSection
 from explorer.qt import app as app_module
 from explorer.qt.main_window import MainWindow
 from explorer.qt.tab import ExperimentTab, PendingTab, PlaceholderTab, TabSlot
+from tests.qt.mlp.driver import MLPUser
 
 
 def _click_tab(qtbot, window, index: int) -> None:
@@ -41,7 +42,7 @@ def test_second_and_third_tabs_are_built_when_their_tab_is_clicked(qtbot):
     assert isinstance(mlp, MLPTab) and window.current_tab() is mlp and mlp.isVisible()
     assert isinstance(window.tabs.widget(2), PendingTab)
     # usable: its Train button is on screen and enabled, and the window's menus act on it
-    assert mlp.controls.train.train_button.isVisible() and mlp.controls.train.train_button.isEnabled()
+    assert MLPUser(mlp, qtbot).train_button_ready()
     assert window.undo_group.activeStack() is mlp.undo_stack
     assert window.open_data_action.isEnabled() == mlp.supports_data
 

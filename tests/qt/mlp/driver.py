@@ -47,6 +47,10 @@ class MLPUser:
         """Whether the Train button can be pressed."""
         return self.training.train_button.isEnabled()
 
+    def train_button_ready(self) -> bool:
+        """Whether the Train button is on screen and can be pressed."""
+        return self.training.train_button.isVisible() and self.can_train()
+
     def cancel(self) -> None:
         """Press the task panel's Cancel."""
         self.qtbot.mouseClick(self.task_panel.cancel_button, Qt.MouseButton.LeftButton)
