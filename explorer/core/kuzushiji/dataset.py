@@ -208,7 +208,7 @@ def load_stored(data_set: DataSet = KMNIST_SET) -> ImageData | None:
     if not target.is_file():
         return None
     try:
-        arrays, source = _read_store(target)
+        arrays, source, _ = _read_store(target)
         _check_split(arrays["train_images"], arrays["train_labels"], target, target, data_set)
         _check_split(arrays["test_images"], arrays["test_labels"], target, target, data_set)
     except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile, zlib.error, NotImplementedError,
@@ -226,8 +226,9 @@ def load_stored(data_set: DataSet = KMNIST_SET) -> ImageData | None:
     )
 
 
-def _read_store(target: Path) -> tuple[dict[str, np.ndarray], str]:
-    """The four arrays and the source line of the store, each header checked before allocation."""
+def _read_store(target: Path, more=None) -> tuple[dict[str, np.ndarray], str, object]:
+    """The four arrays, the source line and ``more(archive)`` (``None`` without it) of the store,
+    each header checked before allocation; the archive is opened once."""
     with open(target, "rb") as handle:
         if not handle.read(2) == b"PK":
             raise UserError(f"{target.name}: not a .npz archive")
@@ -238,9 +239,10 @@ def _read_store(target: Path) -> tuple[dict[str, np.ndarray], str]:
                 arrays[part] = read_npy_stream(stream, f"{target.name} ({part})")
         with archive.open("source.npy") as stream:
             source = read_npy_stream(stream, f"{target.name} (source)", max_bytes=1 << 20)
+        extra = more(archive) if more is not None else None
     if source.dtype.kind != "U" or source.ndim != 0:
         raise UserError(f"{target.name}: its source is not a line of text")
-    return arrays, str(source)
+    return arrays, str(source), extra
 
 
 def has_data(data_set: DataSet = KMNIST_SET) -> bool:

@@ -20,9 +20,9 @@ import numpy as np
 
 from explorer.core.errors import UserError
 from explorer.core.kuzushiji.dataset import (
-    PARTS,
     ImageData,
     _check_split,
+    _read_store,
     from_image_folder,
     store_path,
     write_store,
@@ -134,18 +134,11 @@ def load_stored_folder() -> FolderData | None:
         return None
     label = target.name
     try:
-        with open(target, "rb") as handle:
-            if handle.read(2) != b"PK":
-                raise UserError(f"{label}: not a .npz archive")
-        with zipfile.ZipFile(target) as archive:
-            arrays = {}
-            for part in PARTS:
-                with archive.open(f"{part}.npy") as stream:
-                    arrays[part] = read_npy_stream(stream, f"{label} ({part})")
-            names = _class_names(archive, label)
-            source = str(_text(archive, "source", label, 0))
-            preparation = str(_text(archive, "preparation", label, 0))
-            unreadable = [str(line) for line in _text(archive, "unreadable", label, 1)]
+        arrays, source, (names, preparation, unreadable) = _read_store(target, lambda archive: (
+            _class_names(archive, label),
+            str(_text(archive, "preparation", label, 0)),
+            [str(line) for line in _text(archive, "unreadable", label, 1)],
+        ))
         if preparation not in PREPARATIONS:
             raise UserError(f"{label}: unknown preparation {preparation[:40]!r}")
         described = folder_dataset(names)
