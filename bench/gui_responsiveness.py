@@ -144,6 +144,7 @@ def main() -> int:
     parser.add_argument("--neighbours", type=int, default=1, help="CPU-bound neighbour processes (default 1)")
     parser.add_argument("--repeats", type=int, default=2, help="trainings of each net, each way (median)")
     parser.add_argument("--profile", action="store_true", help="say where the GUI thread was in the long gaps")
+    parser.add_argument("--only", choices=("mlp", "recurrent"), help="train only this tab's net")
     args = parser.parse_args()
 
     from PySide6.QtWidgets import QApplication
@@ -182,6 +183,8 @@ def main() -> int:
         print(f"{args.neighbours} CPU-bound neighbour process(es); {os.cpu_count()} cores; "
               f"median of {args.repeats} runs each way")
         for name, (tab, func, job_args) in jobs.items():
+            if args.only and tab is not window.tab(args.only):
+                continue
             window.tabs.setCurrentWidget(tab)
             for _ in range(20):
                 app.processEvents()
