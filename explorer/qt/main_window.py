@@ -339,9 +339,19 @@ class MainWindow(QMainWindow):
     def open_weights(self) -> None:
         tab = self.current_tab()
         path = open_file(self, "Open weights", "weights", tab.weights_filter)
-        if path:
+        if not path:
+            return
+        from explorer.qt.preloading import torch_is_loaded, when_torch_is_loaded
+
+        def open_it() -> None:
             if self._run_file_action("Could not open the weights", tab.open_weights, path):
                 self.show_status(f"Loaded weights from {Path(path).name}")
+
+        if not torch_is_loaded():
+            # In the first seconds PyTorch is still loading in the background: reading the
+            # weights now would hold the window until it is there. They open when it is.
+            self.show_status(f"Loading PyTorch… {Path(path).name} opens when it is ready")
+        when_torch_is_loaded(self, open_it)
 
     @Slot()
     def save_weights(self) -> None:

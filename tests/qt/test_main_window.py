@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from explorer.core.errors import UserError
+from explorer.qt import preloading
 from explorer.qt.main_window import MainWindow, about_text
 from explorer.qt.tab import ExperimentTab, PlaceholderTab
 
@@ -17,6 +18,18 @@ class BadDataTab(ExperimentTab):
 
     def open_data(self, path: Path) -> None:
         raise UserError(f"{path.name} line 4: expected 3 columns, found 2")
+
+
+class WeightsTab(ExperimentTab):
+    title = "Weights"
+    supports_weights = True
+
+    def __init__(self):
+        super().__init__()
+        self.opened: list[str] = []
+
+    def open_weights(self, path: Path) -> None:
+        self.opened.append(path.name)
 
 
 def _window(qtbot, tabs=None):
@@ -65,3 +78,19 @@ def test_menu_actions_follow_what_the_tab_supports(qtbot):
 def test_about_names_qt_torch_and_devices():
     text = about_text()
     assert "Qt 6." in text and "PyTorch 2." in text and "CPU" in text
+
+
+def test_weights_opened_while_torch_still_loads_open_when_it_is_there_without_holding_the_window(
+        qtbot, tmp_path, monkeypatch):
+    """File → Open weights in the first seconds, while PyTorch loads in the background: the window
+    says so and stays free; the weights open once PyTorch is there."""
+    (tmp_path / "net.pt").write_bytes(b"weights")
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(tmp_path / "net.pt"), ""))
+    monkeypatch.setattr(preloading, "torch_is_loaded", lambda: False)  # as in the first seconds
+    tab = WeightsTab()
+    window = _window(qtbot, [tab])
+    window.open_weights()
+    assert tab.opened == []  # not yet: the menu's action returned at once
+    assert window.statusBar().currentMessage() == "Loading PyTorch… net.pt opens when it is ready"
+    qtbot.waitUntil(lambda: tab.opened == ["net.pt"])
+    assert window.statusBar().currentMessage() == "Loaded weights from net.pt"
