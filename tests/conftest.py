@@ -18,7 +18,9 @@ else:
 
     configure_runtime()  # exactly as the app runs: GIL switch interval, shared GL contexts
 
-torch.set_num_threads(2)
+# Two workers (pytest-xdist, `make test` on 2 cores) take a core each: torch's second thread
+# would spin-wait against the other worker and slow both.
+torch.set_num_threads(1 if os.environ.get("PYTEST_XDIST_WORKER") else 2)
 
 
 @pytest.fixture(autouse=True)
