@@ -53,6 +53,24 @@ def test_pooling_before_relu_gives_the_course_nets_numbers_bit_for_bit(layout):
         assert torch.equal(a.grad, b.grad), name
 
 
+def test_the_images_last_two_rows_and_columns_never_reach_netconvs_output():
+    # why NetConv.forward may leave them out: the course's net, on the whole
+    # image, neither reads them nor sends them any gradient
+    course = nets.create("conv", seed=5)
+    x = images_with_blank_borders(16).requires_grad_()
+    out = relu_then_pool(course, x)
+    F.nll_loss(out, torch.arange(16) % 10).backward()
+    used = nets.NetConv.used_input
+    assert used == 26
+    assert torch.count_nonzero(x.grad[:, :, used:, :]) == 0 and torch.count_nonzero(x.grad[:, :, :, used:]) == 0
+    assert torch.count_nonzero(x.grad[:, :, :used, :used]) > 0
+    changed = x.detach().clone()
+    changed[:, :, used:, :] = 1.0
+    changed[:, :, :, used:] = -1.0
+    assert torch.equal(relu_then_pool(course, changed), out)
+    assert torch.equal(course(changed), out)  # the app's NetConv, which crops them
+
+
 @pytest.mark.parametrize("kind", ["sgd", "adam"])
 def test_the_engines_fused_optimizer_steps_match_torchs_default_ones(kind):
     x, y = images_with_blank_borders(64), torch.arange(64) % 10
