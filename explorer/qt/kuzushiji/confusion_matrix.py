@@ -19,7 +19,7 @@ import math
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Signal, Slot
-from PySide6.QtGui import QFont, QImage, QPainter
+from PySide6.QtGui import QFont, QFontMetrics, QImage, QPainter
 from PySide6.QtWidgets import QGraphicsRectItem
 
 COLORS = pg.ColorMap([0.0, 0.5, 1.0], [(255, 255, 255), (107, 174, 214), (8, 48, 107)])
@@ -62,12 +62,15 @@ class ConfusionMatrixView(pg.GraphicsLayoutWidget):
         """What the pool shows now (rows, columns and the matrix's version), to skip redundant updates."""
         self._version = 0
         self._labels_set = False
+        self._ticks_key: tuple | None = None
+        """What the axes' ticks were set for (labels, order, label steps, labels in full)."""
         self.highlight = QGraphicsRectItem(0, 0, 1, 1)
         self.highlight.setPen(pg.mkPen((220, 30, 30), width=3, cosmetic=True))
         self.highlight.setVisible(False)
         self.plot.addItem(self.highlight)
         self.plot.scene().sigMouseClicked.connect(self._on_scene_clicked)
         self.plot.vb.sigRangeChanged.connect(self._on_range_changed)
+        self.plot.vb.sigResized.connect(self._set_ticks)
         self.set_labels(labels)
 
     @property
@@ -113,10 +116,38 @@ class ConfusionMatrixView(pg.GraphicsLayoutWidget):
         self.set_matrix(self.matrix)
         self.select(*(selected or (None, None)))
 
-    def _set_ticks(self) -> None:
-        for side in ("left", "bottom"):
+    def _set_ticks(self, *_) -> None:
+        """Every class's label, or past :data:`NUMBERS_UP_TO` classes every step-th one when the
+        cells in view are too small for all of them side by side (Kuzushiji-49 zoomed out in a
+        small window: 49 glyphs would run into each other)."""
+        steps = tuple(self._tick_step(side) for side in ("left", "bottom"))
+        key = (tuple(self.labels), tuple(self.order), steps,
+               len(self.labels) > NUMBERS_UP_TO and self.numbers_shown())
+        if key == self._ticks_key:
+            return
+        self._ticks_key = key
+        for side, step in zip(("left", "bottom"), steps, strict=True):
             self.plot.getAxis(side).setTicks(
-                [[(i + 0.5, self.tick_label(side, k)) for i, k in enumerate(self.order)]])
+                [[(i + 0.5, self.tick_label(side, k)) for i, k in enumerate(self.order) if i % step == 0]])
+
+    def _tick_step(self, side: str) -> int:
+        """Label every how-many-th class on ``side`` so that the labels do not overlap."""
+        if len(self.labels) <= NUMBERS_UP_TO:
+            return 1
+        axis = self.plot.getAxis(side)
+        metrics = QFontMetrics(axis.style.get("tickFont") or QFont())
+        (x0, x1), (y0, y1) = self.plot.vb.viewRange()
+        cells = (x1 - x0) if side == "bottom" else (y1 - y0)
+        length = self.plot.vb.width() if side == "bottom" else self.plot.vb.height()
+        if length <= 1 or cells <= 0:
+            return 1
+        low, high = (x0, x1) if side == "bottom" else (y0, y1)
+        labels = [self.tick_label(side, k) for i, k in enumerate(self.order) if low - 1 <= i <= high] or [""]
+        if side == "bottom":
+            size = max(metrics.horizontalAdvance(line) for label in labels for line in label.split("\n"))
+        else:
+            size = metrics.height()
+        return max(1, math.ceil((size + 3) / (length / cells)))
 
     def _position(self, cls: int) -> int:
         return self.order.index(cls)
@@ -131,11 +162,8 @@ class ConfusionMatrixView(pg.GraphicsLayoutWidget):
         return max(x1 - x0, y1 - y0) <= NUMBERS_UP_TO + 0.5
 
     def _show_numbers(self) -> None:
-        shown = self.numbers_shown()
-        if shown != getattr(self, "_labels_in_full", None):  # zoomed in: room for "あ a" again
-            self._labels_in_full = shown
-            self._set_ticks()
-        self._place_numbers(shown)
+        self._set_ticks()  # zoomed in: room for "あ a" again, and for every class in view
+        self._place_numbers(self.numbers_shown())
 
     def _place_numbers(self, shown: bool) -> None:
         """Put the pool's items on the cells in view (none when too many cells show)."""

@@ -156,8 +156,9 @@ class EvaluationPage(QWidget):
         # The matrix needs the most room (ten columns of labels); at 1024 px the side
         # panels give way first, down to widths that still show their columns.
         self.matrix.setMinimumWidth(430)
-        # Wide enough at 1024 px for the per-class table's three columns ("1,000 / 1,000" included).
-        side.setMinimumWidth(250)
+        # Wide enough at 1024 px for the per-class table's three columns ("1,000 / 1,000" included),
+        # with Kuzushiji-49's longest name ("ゝ (odoriji)") and the table's scroll bar.
+        side.setMinimumWidth(275)
         cell_box.setMinimumWidth(210)
         split.setSizes([560, 300, 440])
         for i, stretch in enumerate((3, 1, 2)):

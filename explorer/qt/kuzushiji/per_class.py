@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -47,7 +47,9 @@ class PerClassView(QTabWidget):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap)
-        header.sectionResized.connect(self._fit_header)
+        # sectionResized comes before the header stores the new size: measure once it has.
+        self._header_fit_due = False
+        header.sectionResized.connect(self._fit_header_soon)
         self.table.setToolTip("Share of each class's test images the net gets right (right-click: copy, CSV)")
         self.glyphs = [kana for kana, _ in CLASSES]
         for i, (kana, romaji) in enumerate(CLASSES):
@@ -142,7 +144,13 @@ class PerClassView(QTabWidget):
         fits = all(metrics.horizontalAdvance(t) + padding <= header.sectionSize(c) for c, t in enumerate(texts))
         return 1 if fits else 2
 
-    def _fit_header(self, *_) -> None:
+    def _fit_header_soon(self, *_) -> None:
+        if not self._header_fit_due:
+            self._header_fit_due = True
+            QTimer.singleShot(0, self, self._fit_header)
+
+    def _fit_header(self) -> None:
+        self._header_fit_due = False
         header = self.table.horizontalHeader()
         lines = self.header_lines()
         header.setMinimumHeight(lines * header.fontMetrics().lineSpacing() + 8 if lines > 1 else 0)

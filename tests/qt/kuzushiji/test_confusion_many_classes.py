@@ -44,3 +44,33 @@ def test_a_300_class_matrix_draws_only_the_cells_in_view(qtbot):
     assert len(view._pool) <= (NUMBERS_UP_TO + 2) ** 2  # never one item per cell
     view.zoom_out()
     assert view.numbers_drawn() == {}
+
+
+def _no_overlap(view: ConfusionMatrixView) -> None:
+    below = [rect for _, rect in view.shown_tick_labels("bottom")]
+    assert all(a.right() <= b.left() for a, b in zip(below, below[1:], strict=False)), "labels run together"
+    beside = [rect for _, rect in view.shown_tick_labels("left")]
+    assert all(a.bottom() <= b.top() for a, b in zip(beside, beside[1:], strict=False)), "labels run together"
+
+
+def test_kuzushiji_49s_matrix_zoomed_out_in_a_small_window_labels_every_nth_class_without_overlap(qtbot):
+    from explorer.core.kuzushiji.datasets import K49
+
+    view = ConfusionMatrixView(K49.labels())
+    qtbot.addWidget(view)
+    view.resize(430, 420)  # the matrix's share of the Evaluate page at 1024×700
+    view.show()
+    qtbot.waitExposed(view)
+    view.set_matrix(_matrix(49))
+    view.set_order(list(reversed(range(49))))
+    qtbot.wait(20)
+    shown = [text for text, _ in view.shown_tick_labels("bottom")]
+    assert 1 < len(shown) < 49 and shown[0] == K49.glyphs[48]  # every n-th, from the first shown
+    _no_overlap(view)
+    view.zoom_to(20, 20, cells=8)  # zoomed in: every class in view labelled, kana and romaji
+    qtbot.wait(20)
+    (x0, x1), _ = view.plot.vb.viewRange()
+    in_view = [view.order[i] for i in range(49) if x0 <= i + 0.5 <= x1]
+    assert [text for text, _ in view.shown_tick_labels("bottom")] == [K49.labels()[k].replace(" ", "\n", 1)
+                                                                      for k in in_view]
+    _no_overlap(view)

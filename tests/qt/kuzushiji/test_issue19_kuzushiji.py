@@ -151,11 +151,13 @@ def test_the_per_class_bars_leave_room_above_100(qtbot):
     assert drawn_labels(axis) == ["0", "25", "50", "75", "100"]
 
 
-def test_the_per_class_table_headers_fit_their_columns_at_1024(qtbot):
+@pytest.mark.parametrize("classes", [10, 49])
+def test_the_per_class_table_headers_fit_their_columns_at_1024(qtbot, classes):
     import numpy as np
     from PySide6.QtCore import QRect, Qt
     from PySide6.QtWidgets import QStyle
 
+    from explorer.core.kuzushiji.datasets import K49
     from explorer.core.kuzushiji.evaluation import Evaluation
     from explorer.qt.kuzushiji.tab import KuzushijiTab
     from tests.qt.test_layout import _settle, open_window
@@ -163,9 +165,12 @@ def test_the_per_class_table_headers_fit_their_columns_at_1024(qtbot):
     window, tab = open_window(qtbot, (1024, 700), KuzushijiTab)
     page = tab.evaluation_page
     tab.pages.setCurrentWidget(page)
-    confusion = np.diag(np.full(10, 1000))  # the real test set: "1,000 / 1,000" in every row
-    page.per_class_view.show_evaluation(Evaluation(100.0, 10_000, 10_000, 0.1, confusion, np.full(10, 100.0),
-                                                   np.zeros(0), np.zeros((0, 10)), np.zeros(0)))
+    if classes == 49:  # Kuzushiji-49: longer names ("ゝ (odoriji)") and a scroll bar narrow the last column
+        page.per_class_view.set_classes(K49.labels(), list(K49.glyphs))
+    confusion = np.diag(np.full(classes, 1000))  # the real test set: "1,000 / 1,000" in every row
+    page.per_class_view.show_evaluation(Evaluation(
+        100.0, 1000 * classes, 1000 * classes, 0.1, confusion, np.full(classes, 100.0),
+        np.zeros(0), np.zeros((0, classes)), np.zeros(0)))
     window.resize(1024, 700)
     _settle()
     settle(qtbot)
