@@ -31,6 +31,13 @@ def relu_then_pool(model, x):
     return F.log_softmax(model.fc2(F.relu(model.fc1(x.flatten(1)))), dim=1)
 
 
+class CourseNetConv(nets.NetConv):
+    """NetConv with the course's forward (:func:`relu_then_pool`)."""
+
+    def forward(self, x):
+        return relu_then_pool(self, x)
+
+
 def images_with_blank_borders(n: int) -> torch.Tensor:
     """Images whose flat background makes many equal values in each pooling window (ties)."""
     images = torch.randint(0, 256, (n, 28, 28), dtype=torch.uint8, generator=torch.Generator().manual_seed(3))
@@ -137,13 +144,21 @@ def test_speed_text_and_records_that_tell_no_speed():
     assert speed({"epoch": "x", "images": 64, "train_images": 640, "seconds": 1.0}) is None
 
 
-@pytest.mark.parametrize("net", ["lin", "full"])
+@pytest.mark.parametrize(
+    ("net", "layout"),
+    [("lin", None), ("full", None), ("conv", torch.channels_last), ("conv", torch.contiguous_format)],
+)
 @pytest.mark.parametrize("momentum", [0.5, 0.0])
-def test_the_direct_sgd_step_is_autograds_and_torch_optims_bit_for_bit(net, momentum):
-    x = images_with_blank_borders(64 * 4 + 10)
+def test_the_direct_sgd_step_is_autograds_and_torch_optims_bit_for_bit(net, layout, momentum):
+    x = images_with_blank_borders(64 * 4 + 10)  # flat borders: many ties in NetConv's pooling windows
     y = torch.arange(len(x)) % 10
     model = nets.create(net, seed=0)
     reference = copy.deepcopy(model)
+    if net == "conv":  # NetConv as the course writes it: ReLU then pool, on the whole image
+        reference = CourseNetConv()
+        reference.load_state_dict(model.state_dict())
+    if layout is not None:  # the engine trains NetConv channels-last on the CPU
+        model, reference = model.to(memory_format=layout), reference.to(memory_format=layout)
     config = TrainConfig(net=net, lr=0.05, momentum=momentum)
     direct = direct_sgd_step(model, config)
     usual = autograd_step(reference, torch.optim.SGD(reference.parameters(), lr=0.05, momentum=momentum))
@@ -155,8 +170,10 @@ def test_the_direct_sgd_step_is_autograds_and_torch_optims_bit_for_bit(net, mome
     assert all(p.grad is None for p in model.parameters())  # nothing left behind for autograd
 
 
-def test_the_direct_step_is_only_for_netlin_and_netfull_with_sgd_on_the_cpu():
-    assert direct_sgd_step(nets.create("conv", seed=0), TrainConfig(net="conv")) is None
+def test_the_direct_step_is_only_for_sgd_on_the_cpu_in_float32():
+    assert direct_sgd_step(nets.create("conv", seed=0), TrainConfig(net="conv", optimizer="adam")) is None
     assert direct_sgd_step(nets.create("full", seed=0), TrainConfig(net="full", optimizer="adam")) is None
     assert direct_sgd_step(nets.create("full", seed=0).double(), TrainConfig(net="full")) is None
-    assert direct_sgd_step(nets.create("lin", seed=0), TrainConfig(net="lin")) is not None
+    assert direct_sgd_step(nets.create("conv", seed=0).double(), TrainConfig(net="conv")) is None
+    for net in ("lin", "full", "conv"):
+        assert direct_sgd_step(nets.create(net, seed=0), TrainConfig(net=net)) is not None
