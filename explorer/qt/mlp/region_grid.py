@@ -81,6 +81,10 @@ class RegionGrid(QWidget):
 
     def _ensure_plots(self, hidden: int) -> None:
         wanted = hidden + 1
+        if len(self.plots) == wanted and self.grid.count() == wanted:
+            # Already laid out: taking the plots out and back in on every draw made the window
+            # lay itself out again each live frame while a net trained.
+            return
         while len(self.plots) < wanted:
             plot = RegionPlot()
             plot.point_clicked.connect(self.point_clicked)

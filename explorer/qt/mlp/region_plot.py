@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Qt, Signal
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QImage
 
 from explorer.core.mlp.analysis import DividingLine, RegionGrid
 from explorer.qt.widgets.axes import plain_axes
@@ -23,6 +23,22 @@ MAX_SHOWN_POINTS = 2_000
 LEGEND = (("unit on (output ≥ 0.5)", QColor(150, 190, 240)), ("unit off", QColor(236, 236, 236)),
           ("black dot: target 1", QColor(20, 20, 20)), ("white dot: target 0", QColor(255, 255, 255)),
           ("red ring: misclassified", QColor(220, 30, 30)))
+
+
+class RegionImage(pg.ImageItem):
+    """The shading, kept as an RGB32 picture: the format Qt paints fastest.
+
+    pyqtgraph turns a float image with a colour table into an indexed 8-bit QImage,
+    which Qt converts to RGB at every paint: 0.28 ms against 0.04 ms for RGB32 for a
+    60x60 image drawn at 400x300 px here (0.37 against 0.05 ms at 120x120), every
+    plot, every repaint. The region colours are opaque, so the picture is converted
+    once, when it changes.
+    """
+
+    def render(self) -> None:
+        super().render()
+        if self.qimage is not None and self.qimage.format() != QImage.Format.Format_RGB32:
+            self.qimage = self.qimage.convertToFormat(QImage.Format.Format_RGB32)
 
 
 class RegionPlot(pg.PlotWidget):
@@ -44,7 +60,7 @@ class RegionPlot(pg.PlotWidget):
         self.setMouseEnabled(x=False, y=False)
         self.hideButtons()
         self.getPlotItem().setTitle(title)
-        self.image = pg.ImageItem(levels=(0.0, 1.0))
+        self.image = RegionImage(levels=(0.0, 1.0))
         self.image.setLookupTable(REGION_MAP.getLookupTable(nPts=256))
         self.addItem(self.image)
         self.line = pg.PlotDataItem(pen=pg.mkPen(30, 60, 160, width=2, style=Qt.PenStyle.DashLine))

@@ -47,6 +47,8 @@ from explorer.qt.workers import Task
 #: While training, the region plots follow the weights a few times a second (the
 #: curves follow every record); more would take the GIL from the training loop.
 LIVE_REFRESH_MS = 400
+#: The Train box's line and bar follow a run at most this often (records come ~20 times a second).
+PANEL_REFRESH_MS = 250
 #: Over this many points the net is evaluated in a background task (a million took ~0.7 s on the GUI thread).
 BACKGROUND_POINTS = 20_000
 
@@ -84,6 +86,8 @@ class MLPTab(TrainingRuns, ExperimentTab):
         self.region_grid = RegionGrid()
         self._live_timer = QTimer(self, singleShot=True, interval=LIVE_REFRESH_MS)
         self._live_timer.timeout.connect(self._refresh_live)
+        self._panel_timer = QTimer(self, singleShot=True, interval=PANEL_REFRESH_MS)
+        self._panel_timer.timeout.connect(self._show_panel_record)
         build_layout(self)
         self._connect()
         settings = SettingsBinder("mlp")
@@ -390,7 +394,8 @@ class MLPTab(TrainingRuns, ExperimentTab):
             message=f"Training {config.hidden} hidden units…", disable=[self.controls.train.train_button],
         ).start()
         # The panel would time the bar against the 200,000-epoch cap ("1:52 left" for an 8 s
-        # run): the stopping rule cannot be foreseen, so it gets epochs and accuracy, no ETA.
+        # run): the stopping rule cannot be foreseen, so it gets epochs and accuracy, no ETA
+        # (TrainingRuns._show_panel_record).
         self.task.progress.disconnect(panel.on_progress)
         self._update_run_views()
 
@@ -398,7 +403,7 @@ class MLPTab(TrainingRuns, ExperimentTab):
     def open_data(self, path: Path) -> None:
         """Open a CSV: at once when small, in a background task with progress over 10,000 lines."""
         path = Path(path)
-        if mlp_data.count_lines(path) <= mlp_data.LARGE_CSV_ROWS:
+        if mlp_data.reads_at_once(path):
             self._use_data(path, mlp_data.load_csv(path))
             return
         if self.load_task is not None:

@@ -25,15 +25,43 @@ class TrainingRuns:
     @Slot(object)
     def _on_progress(self, record: Progress) -> None:
         epoch = self.model.record(record.data)  # the model's live run; its observer starts the live timer
-        self.curves.add_point("loss", epoch.epoch, epoch.loss, epoch.accuracy)
-        c = self.model.live.config
-        self.controls.train.task_panel.on_progress(Progress(epoch.epoch, 0, (
+        self.curves.add_point("loss", epoch.epoch, epoch.loss, epoch.accuracy)  # drawn by the curves' own timer
+        self._panel_record = epoch
+        if not self._panel_timer.isActive():  # else shown when the timer ends (the newest record then)
+            self._show_panel_record()
+            self._panel_timer.start()
+
+    @Slot()
+    def _show_panel_record(self) -> None:
+        """The Train box's line and bar show the newest record not shown yet (at most every PANEL_REFRESH_MS).
+
+        Each new line re-lays out the controls, and a busy (indeterminate) bar animates
+        all the time (about 5 % of a core in the Fusion style): the bar shows the epochs
+        done against the run's cap instead. No time left is given: the stopping rule
+        cannot be foreseen.
+        """
+        epoch, self._panel_record = getattr(self, "_panel_record", None), None
+        live = self.model.live
+        if epoch is None or live is None:
+            return
+        c = live.config
+        panel = self.controls.train.task_panel
+        panel.label.setText(
             f"epoch {epoch.epoch:,}: loss {epoch.loss:.4f}, accuracy {epoch.accuracy:.0f} % · stops after "
-            f"{c.stable_epochs:,} epochs at 100 %, at most {c.max_epochs:,} epochs")))
+            f"{c.stable_epochs:,} epochs at 100 %, at most {c.max_epochs:,} epochs")
+        panel.bar.setRange(0, 1000)
+        panel.bar.setValue(min(1000, epoch.epoch * 1000 // max(c.max_epochs, 1)))
+        panel.bar.setFormat(f"epoch {epoch.epoch:,} of at most {c.max_epochs:,}")
+
+    def _end_panel_records(self) -> None:
+        """The run ended: its last record is shown now, before the panel says how it ended."""
+        self._panel_timer.stop()
+        self._show_panel_record()
 
     @Slot()
     def _refresh_live(self) -> None:
-        if self.task is not None and self.model.showing_live():
+        # Not while another tab is in front: the next record after it comes back starts the timer again.
+        if self.task is not None and self.model.showing_live() and self.isVisible():
             self.refresh(live=True)
 
     def _keep_run(self, text: str, weights: MLPWeights, outcome: str, result: TrainResult | None = None) -> None:
@@ -47,12 +75,14 @@ class TrainingRuns:
 
     @Slot(object)
     def _on_trained(self, result: TrainResult) -> None:
+        self._end_panel_records()
         verdict = "reached 100 %" if result.stopped_by_rule else f"stopped at {result.accuracy:.0f} %"
         self._keep_run("train", result.weights, "finished", result)
         self.status_message.emit(f"Training {verdict} after {result.epochs:,} epochs, loss {result.loss:.4f}")
 
     @Slot(str)
     def _on_failed(self, message: str) -> None:
+        self._end_panel_records()
         # A diverged run carries its last finite weights: keep them rather than lose the run.
         kept = getattr(self.task.error if self.task is not None else None, "weights", None)
         live = self.model.live
@@ -67,6 +97,7 @@ class TrainingRuns:
 
     @Slot()
     def _on_cancelled(self) -> None:
+        self._end_panel_records()
         live = self.model.live
         if live is not None and live.weights is not None:
             epoch = live.epoch

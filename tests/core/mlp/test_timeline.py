@@ -43,3 +43,17 @@ def test_a_large_csv_is_read_with_progress_and_gives_the_same_set(tmp_path):
     dataset = run_to_end(data.load_csv_steps(path), seen.append)
     assert len(dataset) == rows and dataset == data.load_csv(path)
     assert [r.done for r in seen] == [20_000, 40_000] and all(r.total == rows + 1 for r in seen)
+
+
+def test_only_a_small_csv_is_read_at_once_and_a_big_one_is_not_even_counted(tmp_path):
+    few = tmp_path / "few.csv"
+    few.write_text("x, y, t\n0, 0, 0\n1, 1, 1\n")
+    assert data.reads_at_once(few)
+    many_lines = tmp_path / "many_lines.csv"
+    many_lines.write_text("x, y, t\n" + "0, 0, 0\n" * (data.LARGE_CSV_ROWS + 5))  # small in bytes, many lines
+    assert many_lines.stat().st_size <= data.SMALL_CSV_BYTES and not data.reads_at_once(many_lines)
+    long_rows = tmp_path / "long_rows.csv"  # few lines, but over the size limit: off the GUI thread too
+    long_rows.write_text("x, y, t\n" + "".join(f"{'0' * 200_000}.5, 1, 0\n" for _ in range(6)))
+    assert data.count_lines(long_rows) < data.LARGE_CSV_ROWS and long_rows.stat().st_size > data.SMALL_CSV_BYTES
+    assert not data.reads_at_once(long_rows)
+    assert data.reads_at_once(tmp_path / "missing.csv")  # the read itself says what is wrong

@@ -61,6 +61,68 @@ def test_after_live_updates_every_plot_title_and_number_shows_the_training_net(t
     _assert_views_show(tab, tab.state.weights)
 
 
+def test_the_train_box_follows_a_run_with_a_bar_of_its_epochs_and_ends_on_its_last_line(tab, qtbot):
+    user = MLPUser(tab, qtbot)
+    user.set_max_epochs(1_000_000)
+    user.set_hidden(2)  # cannot solve the checkerboard: runs until cancelled
+    tab.start_training()
+    panel = tab.controls.train.task_panel
+    qtbot.waitUntil(lambda: len(tab.model.live.history) >= 5, timeout=30_000)
+    qtbot.waitUntil(lambda: panel.bar.value() > 0, timeout=10_000)
+    # A bar that fills against the run's cap (not an endless busy animation), epochs but no time left.
+    assert panel.bar.maximum() == 1000 and 0 < panel.bar.value() < 1000
+    assert re.fullmatch(r"epoch [\d,]+ of at most 1,000,000", panel.bar.format())
+    user.cancel()
+    qtbot.waitUntil(lambda: tab.task is None, timeout=10_000)
+    assert panel.label.text() == "Cancelled"  # a later record held back for the next redraw does not cover it
+
+
+def test_a_finished_run_leaves_its_last_record_in_the_train_box(tab, qtbot):
+    MLPUser(tab, qtbot).set_max_epochs(3_000)
+    tab.start_training()
+    qtbot.waitUntil(lambda: tab.task is None, timeout=60_000)
+    last = tab.model.run.history[-1]
+    panel = tab.controls.train.task_panel
+    assert last.epoch == 3_000
+    assert panel.label.text().startswith(f"epoch 3,000: loss {last.loss:.4f}, accuracy {last.accuracy:.0f} %")
+    assert panel.bar.value() == panel.bar.maximum()
+
+
+def test_live_frames_wait_while_another_tab_is_in_front(tab, qtbot):
+    user = MLPUser(tab, qtbot)
+    user.set_max_epochs(1_000_000)
+    user.set_hidden(2)
+    tab.start_training()
+    qtbot.waitUntil(lambda: len(tab.model.live.history) >= 2, timeout=30_000)
+    tab._refresh_live()
+    qtbot.waitUntil(lambda: "training, epoch" in tab.accuracy_label.text(), timeout=10_000)
+    tab.hide()  # another tab in front
+    shown = tab.accuracy_label.text()
+    qtbot.waitUntil(lambda: len(tab.model.live.history) >= 8, timeout=30_000)
+    tab._refresh_live()  # what the live timer does: nothing is drawn for a tab no one sees
+    assert tab.accuracy_label.text() == shown
+    tab.show()
+    qtbot.waitUntil(lambda: tab.accuracy_label.text() != shown, timeout=10_000)  # back in front: it follows again
+    tab._refresh_live()  # (records keep coming: draw the newest before comparing)
+    _assert_views_show(tab, tab.model.live.weights)
+    user.cancel()
+    qtbot.waitUntil(lambda: tab.task is None, timeout=10_000)
+
+
+def test_the_shading_is_painted_from_an_rgb_picture_in_the_two_region_colours(tab):
+    from PySide6.QtGui import QColor, QImage
+
+    tab.load_reference()  # the step net: every cell is exactly on (1) or off (0)
+    plot = tab.region_plots[-1]
+    plot.image.render()  # what its first paint does
+    picture, values = plot.image.qimage, plot.image.image
+    assert picture.format() == QImage.Format.Format_RGB32  # converted once, not at every paint
+    assert (picture.width(), picture.height()) == (values.shape[1], values.shape[0])
+    on, off = np.argwhere(values == 1)[0], np.argwhere(values == 0)[0]
+    assert QColor(picture.pixel(int(on[1]), int(on[0]))).getRgb()[:3] == (150, 190, 240)
+    assert QColor(picture.pixel(int(off[1]), int(off[0]))).getRgb()[:3] == (236, 236, 236)
+
+
 def test_the_shading_covers_the_whole_view_after_a_coarse_live_frame(tab):
     tab.refresh(live=True)
     tab.refresh()
