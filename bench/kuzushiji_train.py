@@ -43,7 +43,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from explorer.core.kuzushiji import nets  # noqa: E402
 from explorer.core.kuzushiji.dataset import read_folder  # noqa: E402
-from explorer.core.kuzushiji.engine import TrainConfig, normalise, train  # noqa: E402
+from explorer.core.kuzushiji.engine import TrainConfig, direct_sgd_step, normalise, train  # noqa: E402
 from explorer.core.kuzushiji.evaluation import evaluate  # noqa: E402
 from explorer.core.threads import use_training_threads  # noqa: E402
 from tests.core.kuzushiji.fakedata import plain_pipeline_dataset, write_kmnist_folder  # noqa: E402
@@ -214,39 +214,62 @@ def relu_then_pool(model: nn.Module, x: torch.Tensor) -> torch.Tensor:
     return F.log_softmax(model.fc2(F.relu(model.fc1(x.flatten(1)))), dim=1)
 
 
+def pool_then_relu_whole_image(model: nn.Module, x: torch.Tensor) -> torch.Tensor:
+    """NetConv's forward before it left out the image's last two rows and columns: each max-pool before its ReLU."""
+    x = F.relu(F.max_pool2d(model.conv1(x), 2))
+    x = F.relu(F.max_pool2d(model.conv2(x), 2))
+    return F.log_softmax(model.fc2(F.relu(model.fc1(x.flatten(1)))), dim=1)
+
+
+FORWARDS = {
+    "course": relu_then_pool,
+    "pool first": pool_then_relu_whole_image,
+    "cropped": lambda model, x: model(x),  # NetConv.forward now: pool first, on the 26×26 the output depends on
+}
+
+
 def step_runner(
-    x_all: torch.Tensor, y_all: torch.Tensor, *, last: bool, mkldnn: bool, pool_first: bool, fused: bool
+    x_all: torch.Tensor, y_all: torch.Tensor, *, last: bool, mkldnn: bool, forward: str, fused: bool, direct: bool
 ) -> Callable[[], None]:
     """A function that trains a fresh NetConv on the given batches of 64 with one combination of choices."""
     model = nets.create("conv", seed=0)
     if last:
         model = model.to(memory_format=torch.channels_last)
         x_all = x_all.contiguous(memory_format=torch.channels_last)
-    optimizer = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.5, **({"fused": True} if fused else {}))
-    forward = model if pool_first else (lambda x: relu_then_pool(model, x))
+    if direct:  # the engine's written-out step (NetConv.forward's operators, fused SGD)
+        step = direct_sgd_step(model, TrainConfig(net="conv"))
+    else:
+        optimizer = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.5, **({"fused": True} if fused else {}))
+        chosen = FORWARDS[forward]
+
+        def step(x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+            optimizer.zero_grad(set_to_none=True)
+            loss = F.nll_loss(chosen(model, x), y)
+            loss.backward()
+            optimizer.step()
+            return loss
+
     batches = len(x_all) // 64
 
     def run() -> None:
         with torch.backends.mkldnn.flags(enabled=mkldnn):
             for b in range(batches):
-                optimizer.zero_grad(set_to_none=True)
-                loss = F.nll_loss(forward(x_all[b * 64 : (b + 1) * 64]), y_all[b * 64 : (b + 1) * 64])
-                loss.backward()
-                optimizer.step()
-                loss.item()
+                step(x_all[b * 64 : (b + 1) * 64], y_all[b * 64 : (b + 1) * 64]).item()
 
     return run
 
 
 VARIANTS = {
-    # label: (channels_last, mkldnn, pool before ReLU, fused SGD)
-    "contiguous, ReLU→pool, SGD (the plain model)": (False, True, False, False),
-    "contiguous, no oneDNN": (False, False, False, False),
-    "channels-last, ReLU→pool, SGD (engine before)": (True, True, False, False),
-    "channels-last, no oneDNN": (True, False, False, False),
-    "channels-last, pool→ReLU, SGD": (True, True, True, False),
-    "channels-last, ReLU→pool, fused SGD": (True, True, False, True),
-    "channels-last, pool→ReLU, fused SGD (engine now)": (True, True, True, True),
+    # label: (channels_last, mkldnn, forward, fused SGD, written-out step)
+    "contiguous, ReLU→pool, SGD (the plain model)": (False, True, "course", False, False),
+    "contiguous, no oneDNN": (False, False, "course", False, False),
+    "channels-last, ReLU→pool, SGD (engine before)": (True, True, "course", False, False),
+    "channels-last, no oneDNN": (True, False, "course", False, False),
+    "channels-last, pool→ReLU, SGD": (True, True, "pool first", False, False),
+    "channels-last, ReLU→pool, fused SGD": (True, True, "course", True, False),
+    "channels-last, pool→ReLU, fused SGD": (True, True, "pool first", True, False),
+    "+ image cropped to the 26×26 it uses": (True, True, "cropped", True, False),
+    "+ the written-out step (engine now)": (True, True, "cropped", True, True),
 }
 
 
@@ -254,7 +277,10 @@ def conv_variants(data, batches: int = 40, repeats: int = 7) -> None:
     """CPU ms per NetConv training step (batch 64) under each variant, interleaved, median of ``repeats``."""
     x_all = normalise(data.train_images[: batches * 64])
     y_all = data.train_labels[: batches * 64].long()
-    runs = {label: step_runner(x_all, y_all, last=a, mkldnn=b, pool_first=c, fused=d) for label, (a, b, c, d) in VARIANTS.items()}
+    runs = {
+        label: step_runner(x_all, y_all, last=a, mkldnn=b, forward=c, fused=d, direct=e)
+        for label, (a, b, c, d, e) in VARIANTS.items()
+    }
     times: dict[str, list[float]] = {label: [] for label in runs}
     for run in runs.values():
         run()  # warm-up
