@@ -5,6 +5,7 @@ PY ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+PYTEST_WORKERS ?= 2
 
 # Debian packages for Qt's xcb platform, Mesa's OpenGL and a virtual screen.
 SYSTEM_PACKAGES := xvfb xauth libgl1 libegl1 libglx-mesa0 libgl1-mesa-dri libfontconfig1 \
@@ -39,11 +40,14 @@ run: $(STAMP)
 
 # ruff first (a lint error fails the run before the long tests start).
 # pytest's exit code 5 (no tests collected) fails the target like any other non-zero code.
+# The offscreen tests run on PYTEST_WORKERS processes (pytest-xdist; each test file stays on one
+# worker, so its module fixtures are made once, and each worker's torch uses one thread): on 2 cores
+# the suite takes about two thirds of the time. PYTEST_WORKERS=0 runs them in this one process.
 # Last, the app's own self-test from the venv, under Xvfb so its OpenGL step runs too,
 # with a fresh data folder and working directory (it must write nowhere else).
 test: system-packages $(STAMP)
 	$(BIN)/ruff check explorer tests bench scripts main.py
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest --no-xvfb -m "not gl" $(PYTEST_ARGS)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest --no-xvfb -m "not gl" -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 	QT_QPA_PLATFORM=xcb $(BIN)/python -m pytest -m gl $(PYTEST_ARGS)
 	@tmp=$$(mktemp -d) && cd $$tmp && EXPLORER_DATA_DIR=$$tmp/data QT_QPA_PLATFORM=xcb \
 	  xvfb-run -a -s "-screen 0 1024x768x24 +extension GLX" $(CURDIR)/$(BIN)/python $(CURDIR)/main.py --self-test \
