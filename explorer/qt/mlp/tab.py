@@ -49,6 +49,8 @@ from explorer.qt.workers import Task
 LIVE_REFRESH_MS = 400
 #: The Train box's line and bar follow a run at most this often (records come ~20 times a second).
 PANEL_REFRESH_MS = 250
+#: The training curves take a run's new records at most this often (each redraw replays their axes).
+CURVES_REFRESH_MS = 500
 #: Over this many points the net is evaluated in a background task (a million took ~0.7 s on the GUI thread).
 BACKGROUND_POINTS = 20_000
 
@@ -88,6 +90,8 @@ class MLPTab(TrainingRuns, ExperimentTab):
         self._live_timer.timeout.connect(self._refresh_live)
         self._panel_timer = QTimer(self, singleShot=True, interval=PANEL_REFRESH_MS)
         self._panel_timer.timeout.connect(self._show_panel_record)
+        self._curves_timer = QTimer(self, singleShot=True, interval=CURVES_REFRESH_MS)
+        self._curves_timer.timeout.connect(self._feed_curves)
         build_layout(self)
         self._connect()
         settings = SettingsBinder("mlp")

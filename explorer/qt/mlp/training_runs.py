@@ -25,11 +25,27 @@ class TrainingRuns:
     @Slot(object)
     def _on_progress(self, record: Progress) -> None:
         epoch = self.model.record(record.data)  # the model's live run; its observer starts the live timer
-        self.curves.add_point("loss", epoch.epoch, epoch.loss, epoch.accuracy)  # drawn by the curves' own timer
         self._panel_record = epoch
         if not self._panel_timer.isActive():  # else shown when the timer ends (the newest record then)
             self._show_panel_record()
             self._panel_timer.start()
+        if not self._curves_timer.isActive():  # else the records wait in the model for the timer
+            self._feed_curves()
+            self._curves_timer.start()
+
+    @Slot()
+    def _feed_curves(self) -> None:
+        """Hand the curves the live run's records they do not have yet (at most every CURVES_REFRESH_MS).
+
+        Every redraw of the curves replays their four axes (ticks, labels, grid): about
+        15 ms of the GUI thread, which at the curves' own five redraws a second was the
+        largest thing the window did while a net trained.
+        """
+        live = self.model.live
+        if live is None:
+            return
+        for record in live.history[self.curves.points("loss"):]:
+            self.curves.add_point("loss", record.epoch, record.loss, record.accuracy)
 
     @Slot()
     def _show_panel_record(self) -> None:
@@ -54,9 +70,13 @@ class TrainingRuns:
         panel.bar.setFormat(f"epoch {epoch.epoch:,} of at most {c.max_epochs:,}")
 
     def _end_panel_records(self) -> None:
-        """The run ended: its last record is shown now, before the panel says how it ended."""
+        """The run ended: its last record is shown now (the Train box's line, the curves), before the panel says
+        how it ended."""
         self._panel_timer.stop()
         self._show_panel_record()
+        self._curves_timer.stop()
+        self._feed_curves()
+        self.curves.flush()
 
     @Slot()
     def _refresh_live(self) -> None:

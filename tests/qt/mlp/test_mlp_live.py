@@ -86,6 +86,22 @@ def test_a_finished_run_leaves_its_last_record_in_the_train_box(tab, qtbot):
     assert last.epoch == 3_000
     assert panel.label.text().startswith(f"epoch 3,000: loss {last.loss:.4f}, accuracy {last.accuracy:.0f} %")
     assert panel.bar.value() == panel.bar.maximum()
+    epochs, losses, _accuracies = tab.curves.run_data("loss")  # fed in batches, the last record included
+    assert epochs[-1] == 3_000 and losses[-1] == pytest.approx(last.loss) and epochs == sorted(set(epochs))
+
+
+def test_the_curves_follow_a_run_while_it_goes(tab, qtbot):
+    user = MLPUser(tab, qtbot)
+    user.set_max_epochs(1_000_000)
+    user.set_hidden(2)
+    tab.start_training()
+    qtbot.waitUntil(lambda: len(tab.model.live.history) >= 3, timeout=30_000)
+    qtbot.waitUntil(lambda: tab.curves.points("loss") >= 3, timeout=10_000)  # without waiting for the end
+    epochs = tab.curves.run_data("loss")[0]
+    assert epochs == [r.epoch for r in tab.model.live.history[:len(epochs)]]
+    user.cancel()
+    qtbot.waitUntil(lambda: tab.task is None, timeout=10_000)
+    assert tab.curves.run_data("loss")[0][-1] == tab.model.run.history[-1].epoch
 
 
 def test_live_frames_wait_while_another_tab_is_in_front(tab, qtbot):
