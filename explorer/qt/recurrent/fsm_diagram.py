@@ -61,28 +61,40 @@ class StateNode(QGraphicsEllipseItem):
     """One state: a draggable circle that tells the diagram when it moves or is hovered."""
 
     def __init__(self, diagram: MachineDiagram, state: int, radius: float, colour: QColor, text: str, start: bool):
-        super().__init__(-radius, -radius, 2 * radius, 2 * radius)
-        self.diagram, self.state, self.radius = diagram, state, radius
-        self.setBrush(QBrush(colour))
-        self.setPen(pg.mkPen((40, 40, 40), width=3 if start else 1.2))
+        super().__init__()
+        self.diagram = diagram
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsMovable)
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemSendsGeometryChanges)
         self.setAcceptHoverEvents(True)
         self.setZValue(10)
         # The number inside the circle, the prediction just under it: two short texts
         # side by side rows of states never run into each other as "11: AB" did.
-        number, _, predicts = text.partition(": ")
-        self.label = pg.TextItem(number, color=(0, 0, 0), anchor=(0.5, 0.5))
+        self.label = pg.TextItem("", color=(0, 0, 0), anchor=(0.5, 0.5))
         self.label.setFont(_font(NODE_FONT_PT, bold=True))
         self.label.setParentItem(self)
-        self.predicts = pg.TextItem(predicts, color=(30, 30, 30), anchor=(0.5, 0.0))
+        self.predicts = pg.TextItem("", color=(30, 30, 30), anchor=(0.5, 0.0))
         self.predicts.setFont(_font(NODE_FONT_PT))
         self.predicts.setParentItem(self)
+        self.start_ring: QGraphicsEllipseItem | None = None
+        self.configure(state, radius, colour, text, start)
+
+    def configure(self, state: int, radius: float, colour: QColor, text: str, start: bool) -> None:
+        """Show state ``state`` (a node is reused from machine to machine: items are costly to make)."""
+        self.state, self.radius, self.start = state, radius, start
+        self.setRect(-radius, -radius, 2 * radius, 2 * radius)
+        self.setBrush(QBrush(colour))
+        self.setPen(pg.mkPen((40, 40, 40), width=3 if start else 1.2))
+        number, _, predicts = text.partition(": ")
+        self.label.setText(number)
+        self.predicts.setText(predicts)
         self.predicts.setPos(0, radius * 1.3 if start else radius)
         self.setToolTip(f"state {state}{' (start)' if start else ''}: predicts {text.split(': ')[-1]}")
-        if start:
-            ring = QGraphicsEllipseItem(-radius * 1.25, -radius * 1.25, 2.5 * radius, 2.5 * radius, self)
-            ring.setPen(pg.mkPen((40, 40, 40), width=1.2))
+        if start and self.start_ring is None:
+            self.start_ring = QGraphicsEllipseItem(self)
+            self.start_ring.setPen(pg.mkPen((40, 40, 40), width=1.2))
+        if self.start_ring is not None:
+            self.start_ring.setRect(-radius * 1.25, -radius * 1.25, 2.5 * radius, 2.5 * radius)
+            self.start_ring.setVisible(start)
 
     def itemChange(self, change, value):  # noqa: N802 - Qt override
         if change == QGraphicsItem.GraphicsItemChange.ItemPositionHasChanged:
@@ -121,6 +133,10 @@ class MachineDiagram(pg.PlotWidget):
         self.machine: MooreMachine | None = None
         self.nodes: dict[int, StateNode] = {}
         self.edges: list[tuple[QGraphicsPathItem, pg.TextItem, int, int, str]] = []
+        # Every node and arrow made so far, shown or not: a new machine reuses them (issue 20: making
+        # and adding ~60 pyqtgraph items for each machine held the window for 100 ms and more).
+        self._node_pool: list[StateNode] = []
+        self._edge_pool: list[tuple[QGraphicsPathItem, pg.TextItem]] = []
         self.layout: dict[int, tuple[float, float]] = {}
         self.dragged = False
         self.current: int | None = None
@@ -137,37 +153,53 @@ class MachineDiagram(pg.PlotWidget):
 
     # building ----------------------------------------------------------------
     def set_machine(self, machine: MooreMachine, layout: dict[int, tuple[float, float]]) -> None:
-        """Draw ``machine`` at ``layout`` (``{state: (x, y)}``, the core's ladder)."""
-        for node in self.nodes.values():
-            self.removeItem(node)
-        for path, label, *_ in self.edges:
-            self.removeItem(path)
-            self.removeItem(label)
+        """Draw ``machine`` at ``layout`` (``{state: (x, y)}``, the core's ladder).
+
+        The items of the machine before are reused (and the ones left over hidden), not made again.
+        """
         self.machine, self.nodes, self.edges = machine, {}, []
         visits = np.asarray(machine.visits or [1] * machine.size, float)
         biggest = max(float(visits.max()), 1.0) if len(visits) else 1.0
         for s in range(machine.size):
             radius = 0.2 + 0.16 * math.sqrt(visits[s] / biggest)
             text = f"{s}: {machine.labels[s] or '–'}"
-            node = StateNode(self, s, radius, state_colour(s, machine.size), text, s == machine.start)
-            self.addItem(node)
+            colour, start = state_colour(s, machine.size), s == machine.start
+            if s < len(self._node_pool):
+                node = self._node_pool[s]
+                node.configure(s, radius, colour, text, start)
+            else:
+                node = StateNode(self, s, radius, colour, text, start)
+                self.addItem(node)
+                self._node_pool.append(node)
+            node.setVisible(True)
             self.nodes[s] = node
+        for node in self._node_pool[machine.size:]:
+            node.setVisible(False)
         self.layout = {s: layout.get(s, (s * 0.5, 3.0)) for s in range(machine.size)}
         self.dragged = False
         self._place()
         counts = [t.count for t in machine.transitions.values()] or [1]
         top = max(counts)
-        for t in machine.transitions.values():
-            path = QGraphicsPathItem()
+        for i, t in enumerate(machine.transitions.values()):
+            if i < len(self._edge_pool):
+                path, label = self._edge_pool[i]
+            else:
+                path = QGraphicsPathItem()
+                path.setZValue(5)
+                label = pg.TextItem("", anchor=(0.5, 0.5), fill=(255, 255, 255, 200))  # readable over arrows
+                label.setFont(_font(EDGE_FONT_PT))
+                label.setZValue(6)
+                self.addItem(path)
+                self.addItem(label)
+                self._edge_pool.append((path, label))
             path.setPen(pg.mkPen(symbol_colour(t.symbol), width=0.8 + 3.2 * t.count / top))
-            path.setZValue(5)
-            label = pg.TextItem(f"{t.symbol} {t.count}", color=symbol_colour(t.symbol), anchor=(0.5, 0.5),
-                                fill=(255, 255, 255, 200))  # readable where it crosses other arrows
-            label.setFont(_font(EDGE_FONT_PT))
-            label.setZValue(6)
-            self.addItem(path)
-            self.addItem(label)
+            label.setText(f"{t.symbol} {t.count}", color=symbol_colour(t.symbol))
+            path.setVisible(True)
+            label.setVisible(True)
             self.edges.append((path, label, t.source, t.target, t.symbol))
+        for path, label in self._edge_pool[len(self.edges):]:
+            path.setVisible(False)
+            label.setVisible(False)
         self._draw_edges()
         self.set_current(self.current if self.current is not None and self.current < machine.size else None)
         self.fit()
@@ -261,8 +293,9 @@ class MachineDiagram(pg.PlotWidget):
             self._placing = False
 
     def node_moved(self, _state: int) -> None:
-        if not getattr(self, "_placing", False):
-            self.dragged = True  # the user's arrangement is kept from now on (no re-stretch on resize)
+        if getattr(self, "_placing", False):
+            return  # laid out by _place: its caller draws the arrows once, not once per node
+        self.dragged = True  # the user's arrangement is kept from now on (no re-stretch on resize)
         self._draw_edges()
         self.set_current(self.current, self._agree)
 

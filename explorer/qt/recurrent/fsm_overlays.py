@@ -8,8 +8,10 @@ coloured by the symbol read (:data:`~explorer.qt.recurrent.fsm_diagram.SYMBOL_CO
 ``GLLinePlotItem`` (arrows: a thin shaft and a thick head segment) and
 ``GLTextItem`` labels, so they rotate with the view. Both ring the
 machine's state at the current step (red where machine and net disagree)
-and emphasise a hovered state. Items are created once per machine; stepping
-only moves the ring.
+and emphasise a hovered state. Items are made once and kept: a new machine
+reuses those of the machine before (the ones it does not need are hidden),
+since making and adding pyqtgraph items cost the window 100 ms and more after
+every training (issue 20); stepping only moves the ring.
 """
 
 from __future__ import annotations
@@ -47,9 +49,13 @@ class PairOverlay(QObject):
         self.cross.setZValue(32)
         for item in (self.centres, self.ring, self.cross):
             view.addItem(item)
+        # The machine's items (the ones shown); the pools hold every item made, shown or not.
         self.labels: list[pg.TextItem] = []
         self.regions: list[QGraphicsEllipseItem] = []
         self.arrows: list[tuple[pg.PlotDataItem, pg.ArrowItem, np.ndarray, np.ndarray]] = []
+        self._label_pool: list[pg.TextItem] = []
+        self._region_pool: list[QGraphicsEllipseItem] = []
+        self._arrow_pool: list[tuple[pg.PlotDataItem, pg.ArrowItem]] = []
         self.xy = np.zeros((0, 2))
         self.shown = {"centroids": True, "transitions": True, "regions": True}
         self.crowded: set[int] = set()  # states whose number would overlap another's: not written
@@ -57,8 +63,9 @@ class PairOverlay(QObject):
         view.getViewBox().sigTransformChanged.connect(self._thin_labels)
 
     def clear(self) -> None:
+        """Show no machine (its items are hidden, kept for the next one)."""
         for item in [*self.labels, *self.regions, *(a for pair in self.arrows for a in pair[:2])]:
-            self.view.removeItem(item)
+            item.setVisible(False)
         self.labels, self.regions, self.arrows = [], [], []
         self.crowded = set()
         self.xy = np.zeros((0, 2))
@@ -75,24 +82,37 @@ class PairOverlay(QObject):
         span = np.ptp(np.vstack([*clouds, self.xy]), axis=0) if count else np.ones(2)
         floor = 0.015 * max(float(span.max()), 1e-3)
         for s in range(count):
-            label = pg.TextItem(str(s), color=(0, 0, 0), anchor=(-0.2, 1.1))
+            if s < len(self._label_pool):
+                label = self._label_pool[s]
+                label.setText(str(s))
+            else:
+                label = pg.TextItem(str(s), color=(0, 0, 0), anchor=(-0.2, 1.1))
+                label.setZValue(33)
+                self.view.addItem(label)
+                self._label_pool.append(label)
             label.setPos(*self.xy[s])
-            label.setZValue(33)
-            self.view.addItem(label)
             self.labels.append(label)
-            self.regions.append(self._region(clouds[s], colours[s], floor))
+            self.regions.append(self._region(s, clouds[s], colours[s], floor))
         for source, target, symbol in transitions:
             if source == target:
                 continue  # a self-loop has no length between centroids; the diagram shows it
             p, q = self.xy[source], self.xy[target]
             colour = symbol_colour(symbol)
             tip = p + 0.85 * (q - p)  # stop short of the centroid square
-            line = pg.PlotDataItem([p[0], tip[0]], [p[1], tip[1]], pen=pg.mkPen(colour, width=1.6))
-            line.setZValue(25)
-            head = pg.ArrowItem(pos=tuple(tip), headLen=11, tipAngle=35, pen=None, brush=colour)
-            head.setZValue(26)
-            self.view.addItem(line)
-            self.view.addItem(head)
+            if len(self.arrows) < len(self._arrow_pool):
+                line, head = self._arrow_pool[len(self.arrows)]
+                line.setData([p[0], tip[0]], [p[1], tip[1]])
+                line.setPen(pg.mkPen(colour, width=1.6))
+                head.setPos(*tip)
+                head.setStyle(brush=colour)
+            else:
+                line = pg.PlotDataItem([p[0], tip[0]], [p[1], tip[1]], pen=pg.mkPen(colour, width=1.6))
+                line.setZValue(25)
+                head = pg.ArrowItem(pos=tuple(tip), headLen=11, tipAngle=35, pen=None, brush=colour)
+                head.setZValue(26)
+                self.view.addItem(line)
+                self.view.addItem(head)
+                self._arrow_pool.append((line, head))
             self.arrows.append((line, head, p, tip))
         self._aim_heads()
         self._thin_labels()
@@ -127,22 +147,26 @@ class PairOverlay(QObject):
         self.crowded = crowded
         self.apply_visibility()
 
-    def _region(self, cloud: np.ndarray, colour, floor: float) -> QGraphicsEllipseItem:
+    def _region(self, state: int, cloud: np.ndarray, colour, floor: float) -> QGraphicsEllipseItem:
         """The 2-σ ellipse of ``cloud`` (M, 2): a unit circle mapped by the covariance's square root."""
         cloud = np.asarray(cloud, float).reshape(-1, 2)
         centre = cloud.mean(axis=0) if len(cloud) else np.zeros(2)
         cov = np.cov(cloud.T) if len(cloud) > 2 else np.zeros((2, 2))
         values, vectors = np.linalg.eigh(np.atleast_2d(cov))
         m = vectors @ np.diag(np.maximum(2 * np.sqrt(np.clip(values, 0, None)), floor))
-        item = QGraphicsEllipseItem(QRectF(-1, -1, 2, 2))
+        if state < len(self._region_pool):
+            item = self._region_pool[state]
+        else:
+            item = QGraphicsEllipseItem(QRectF(-1, -1, 2, 2))
+            item.setZValue(-5)  # under the points
+            self.view.addItem(item)
+            self._region_pool.append(item)
         item.setTransform(QTransform(m[0, 0], m[1, 0], m[0, 1], m[1, 1], centre[0], centre[1]))
         colour = pg.mkColor(colour)
         item.setPen(pg.mkPen(colour, width=1.5))
         fill = pg.mkColor(colour)
         fill.setAlpha(45)
         item.setBrush(QBrush(fill))
-        item.setZValue(-5)  # under the points
-        self.view.addItem(item)
         return item
 
     @Slot()

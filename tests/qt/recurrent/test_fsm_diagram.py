@@ -86,3 +86,31 @@ def test_a_large_machine_writes_no_text_over_another_and_says_how_many_are_hidde
         if t.isVisible():
             rect = diagram._text_rect(t)
             assert rect.width() < 120 and rect.height() < 40
+
+
+def _shown_items(diagram: MachineDiagram) -> tuple[list[str], list[str]]:
+    """The numbers of the states drawn, and the texts of the arrows drawn (hidden items left out)."""
+    numbers = sorted((n.label.textItem.toPlainText() for n in diagram._node_pool if n.isVisible()), key=int)
+    arrows = sorted(label.textItem.toPlainText() for path, label in diagram._edge_pool if path.isVisible())
+    return numbers, arrows
+
+
+def test_a_machine_after_another_shows_its_own_states_and_arrows_only(qtbot, srn_machine):
+    """Items are reused from machine to machine (issue 20): a smaller machine after a larger one,
+    then the larger again, each drawn with exactly its own states, predictions and arrows."""
+    s = shipped_state("anb2nc3n", "lstm", 3, 4)
+    large = extract_state_machine(s.model, s.language, 4)
+    diagram = _drawn(qtbot, large, 600, 260)
+    for found in (srn_machine, large, srn_machine):
+        machine = found.machine
+        diagram.set_machine(machine, machine_layout(found))
+        qtbot.wait(10)
+        numbers, arrows = _shown_items(diagram)
+        assert numbers == [str(s) for s in range(machine.size)] and len(diagram.nodes) == machine.size
+        assert arrows == sorted(f"{t.symbol} {t.count}" for t in machine.transitions.values())
+        for state, node in diagram.nodes.items():
+            assert node.predicts.textItem.toPlainText() == (machine.labels[state] or "–")
+            assert (node.start_ring is not None and node.start_ring.isVisible()) == (state == machine.start)
+            assert "(start)" in node.toolTip() if state == machine.start else "(start)" not in node.toolTip()
+        assert diagram.drawing_rect().isValid()
+    assert len(diagram._node_pool) == large.machine.size  # no item made twice
