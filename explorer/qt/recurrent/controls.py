@@ -257,12 +257,20 @@ class TrainingChart(TrainingCurves):
         self.accuracy_curve.setData(*self.accuracy_points)
 
     def add(self, sequences: int, loss: float, accuracy: float | None) -> None:
+        """One record; drawn with the loss by the base class's timer (a few times a second, not per record)."""
         self.add_point("training", sequences, loss, None)
         if accuracy is not None:
             xs, ys = self.accuracy_points
             xs.append(sequences)
             ys.append(accuracy)
-            self.accuracy_curve.setData(xs, ys)
+            self._accuracy_dirty = True
+
+    @Slot()
+    def flush(self) -> None:
+        super().flush()
+        if getattr(self, "_accuracy_dirty", False):
+            self._accuracy_dirty = False
+            self.accuracy_curve.setData(*self.accuracy_points)
 
 
 #: Rows of the forms this close together: at 1280×860 the controls, down to the progress bar,

@@ -47,6 +47,7 @@ from explorer.core.report import ReportSection, ReportTable
 from explorer.core.table_export import rows_to_csv
 from explorer.qt.recurrent.fsm_diagram import SYMBOL_COLOURS
 from explorer.qt.recurrent.newest import NewestTask
+from explorer.qt.recurrent.when_shown import WhenShown
 from explorer.qt.widgets.axes import plain_axes
 from explorer.qt.widgets.figure_export import Figure
 from explorer.qt.widgets.figure_export import export_all as export_figures
@@ -211,17 +212,26 @@ class CountingPanel(QWidget):
         layout.addWidget(self.sentence)
         layout.addWidget(split, 1)
         layout.addLayout(self.buttons)
+        # The chart and the table are drawn when the page is shown (the sentence at once; see WhenShown).
+        self.drawing = WhenShown(self)
+        self._table_for: CountingProbe | None = None  # the probe the table shows
 
     def show_busy(self, message: str) -> None:
         """No probe for the net on display (yet): say why, and show nothing of the last net's."""
         self.probe, self.fit = None, None
+        self.drawing.cancel()
         self.sentence.setText(escape(message))
         self.chart.clear_chart(message.split(":")[0] if len(message) > 40 else message)
         self.table.setRowCount(0)
+        self._table_for = None
 
     def show_probe(self, probe: CountingProbe) -> None:
         """A new net's probe: its best unit charted and described, every unit in the table."""
         self.probe = probe
+        self.show_unit(probe.best)
+
+    def _fill_table(self, probe: CountingProbe) -> None:
+        self._table_for = probe
         headers, rows = unit_rows(probe)
         self.table.blockSignals(True)
         self.table.clearContents()
@@ -246,14 +256,13 @@ class CountingPanel(QWidget):
         self.table.resizeColumnsToContents()
         room = self.table.horizontalHeader().length() + 2 * self.table.frameWidth()
         self.table.setMinimumWidth(room + self.table.verticalScrollBar().sizeHint().width() + 2)
-        self.show_unit(best)
 
     def show_unit(self, fit: UnitFit) -> None:
-        """Chart and describe one unit of the probe on display."""
+        """Chart and describe one unit of the probe on display (the chart and table when the page is shown)."""
         if self.probe is None:
             return
         self.fit = fit
-        self.chart.show_unit(self.probe, fit)
+        self.drawing.run(self._draw)
         best = " (the best counter of this net)" if fit is self.probe.best else ""
         note = ""
         if self.probe.prediction_holds_to is not None:
@@ -261,7 +270,16 @@ class CountingPanel(QWidget):
                    f"{self.probe.prediction_holds_to}; the fit used n = 1..{self.probe.L}, tested to n = " \
                    f"{self.probe.tested_up_to}.</span>"
         self.sentence.setText(f"<b style='color:{MARK_COLOUR}'>{escape(fit.sentence())}</b>{escape(best)}{note}")
-        row = self.probe.units.index(fit)
+
+    def _draw(self) -> None:
+        """The table of the probe on display (if it shows another) and the chart of its chosen unit."""
+        probe, fit = self.probe, self.fit
+        if probe is None or fit is None:
+            return
+        if self._table_for is not probe:
+            self._fill_table(probe)
+        self.chart.show_unit(probe, fit)
+        row = probe.units.index(fit)
         if self.table.currentRow() != row:
             self.table.blockSignals(True)
             self.table.selectRow(row)
@@ -300,6 +318,7 @@ class CountingController(QObject):
         super().__init__(owner)
         self.owner, self.panel, self.views, self.step_panel, self.data = owner, panel, views, step_panel, model
         self.jobs = NewestTask(self, "recurrent-counting", probe_task, self.show, self._on_failed)
+        self._suspended: str | None = None  # the reason shown while no probe is wanted (training)
         self._step_titles = {plot: plot.getPlotItem().titleLabel.text
                              for plot in (step_panel.hidden_plot, step_panel.cell_plot)}
         panel.unit_chosen.connect(self._on_unit)
@@ -320,12 +339,20 @@ class CountingController(QObject):
 
     def follow(self, model, lang, L: int) -> None:
         """Probe ``model`` (the net now on display) in the background."""
+        self._suspended = None
         self._forget("fitting every unit to the counts…")
         self.jobs.ask(model, lang, L)
 
     def suspend(self, message: str) -> None:
-        """No probe while the net moves (training): say so, drop any result on its way."""
+        """No probe while the net moves (training): say so, drop any result on its way.
+
+        Said once: the live views suspend it every second while a net trains, and emptying the
+        panel and relabelling the views again each time only took the window's time.
+        """
         self.jobs.drop()
+        if self._suspended == message and self.data.probe is None:
+            return
+        self._suspended = message
         self._forget(message)
 
     def _forget(self, message: str) -> None:
@@ -343,6 +370,7 @@ class CountingController(QObject):
 
     def show(self, probe: CountingProbe) -> None:
         """Show ``probe`` (a new net's): its best unit charted, or the unit the model says."""
+        self._suspended = None
         self.data.probe = probe
         self.panel.show_probe(probe)
         fit = self.data.counting_fit()

@@ -24,8 +24,10 @@ from PySide6.QtWidgets import (
 )
 
 from explorer.core.recurrent.machine_study import MachineStudy
+from explorer.core.recurrent.moore import MooreMachine
 from explorer.core.recurrent.state_machine import MIN_DETERMINISM
 from explorer.qt.recurrent.fsm_diagram import MachineDiagram
+from explorer.qt.recurrent.when_shown import WhenShown
 from explorer.qt.widgets.axes import plain_axes
 
 OVERLAYS = {
@@ -205,6 +207,8 @@ class MachinePanel(QWidget):
         layout.addWidget(self.summary)
         layout.addLayout(switches)
         self.study: MachineStudy | None = None
+        # The diagram is drawn when its page is shown (the page is this panel; see WhenShown).
+        self.diagram_drawing = WhenShown(self)
 
     def show_study(self, study: MachineStudy) -> None:
         """Show a new machine (new net, snapshot or k)."""
@@ -215,7 +219,7 @@ class MachinePanel(QWidget):
         self.slider.setValue(found.k)
         self.slider.blockSignals(False)
         self.k_label.setText(f"k = {found.k}")
-        self.diagram.set_machine(found.machine, study.layout)
+        self.diagram_drawing.run(lambda: self.diagram.set_machine(found.machine, study.layout))
         self.curve.show_curve(study.curve, study.auto_k, found.k)
         a = found.agreement
         parts = f"parts ways with the net at n = {a.parts_ways}" if a.parts_ways else f"agrees up to n = {a.tested_up_to}"
@@ -228,6 +232,11 @@ class MachinePanel(QWidget):
 
     def show_busy(self, message: str) -> None:
         self.summary.setText(message)
+
+    def show_no_machine(self) -> None:
+        """An empty diagram at once (its items hidden: cheap), never the machine of a net no longer shown."""
+        self.diagram_drawing.cancel()
+        self.diagram.set_machine(MooreMachine("", [], 0), {})
 
     @Slot(int)
     def _on_slider(self, k: int) -> None:

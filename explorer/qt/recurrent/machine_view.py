@@ -3,7 +3,8 @@
 :class:`MachineController` owns no widgets of its own beyond the overlays it
 adds to the state views. For each net (or timeline snapshot, or state kind)
 it runs :func:`~explorer.core.recurrent.machine_study.study_machine` as a
-:class:`~explorer.qt.workers.Task` (a few seconds: never on the GUI thread);
+:class:`~explorer.qt.workers.Task` in a training child process (a few seconds of
+GIL-holding k-means: neither on the GUI thread nor in a thread beside it);
 a k chosen on the slider re-extracts directly (one k-means, ~50 ms). A
 newer request supersedes an older one still running: its result is dropped.
 
@@ -23,7 +24,6 @@ from explorer.core.recurrent.fsm_lockstep import Lockstep, follow_string
 from explorer.core.recurrent.machine_study import MachineStudy, restudy_at_k, study_machine
 from explorer.core.recurrent.model import RecurrentModel, with_state
 from explorer.core.recurrent.models import RecurrentNet
-from explorer.core.recurrent.moore import MooreMachine
 from explorer.qt.recurrent.fsm_overlays import GLOverlay, PairOverlay
 from explorer.qt.recurrent.fsm_panel import MachinePanel, StatesNeededChart
 from explorer.qt.recurrent.newest import NewestTask
@@ -45,7 +45,8 @@ class MachineController(QObject):
         self.model: RecurrentNet | None = None
         self.text = ""
         self.position = 0
-        self.jobs = NewestTask(self, "recurrent-fsm", study_machine, self.show_study, self._on_failed)
+        # In a child process: the k-means search is seconds of GIL-holding work (see NewestTask).
+        self.jobs = NewestTask(self, "recurrent-fsm", study_machine, self.show_study, self._on_failed, process=True)
         self.pair_overlays: list[PairOverlay] = []
         self.gl_overlay = GLOverlay(views.view3d)
         panel.k_changed.connect(self.set_k)
@@ -115,7 +116,7 @@ class MachineController(QObject):
         """Forget the machine on display (its net is no longer shown): overlays, diagram, chart and lockstep."""
         self.data.study, self.data.lockstep = None, None
         self.refresh_overlays()
-        self.panel.diagram.set_machine(MooreMachine("", [], 0), {})
+        self.panel.show_no_machine()
         self.panel.show_busy(message)
         self.chart.show_busy(chart_note)
 

@@ -6,6 +6,12 @@ running (it stops at its next ``yield``) and starts once that one has
 finished (never two k-means at once), and a result or failure reaches the
 owner only when it answers the newest request. Nothing waits on the GUI
 thread: a result that comes too late is simply ignored.
+
+``process=True`` runs the work in a training child process rather than a
+pool thread: seconds of small-array Python (the machine's k-means search)
+in a thread of the window's process hold the GIL its event loop needs
+(issue 20: 100-400 ms gaps after every training); a child runs at a lower
+priority and holds none of the window's.
 """
 
 from __future__ import annotations
@@ -22,9 +28,9 @@ class NewestTask(QObject):
     """One background job at a time; only the newest request's outcome is handed on."""
 
     def __init__(self, owner: QObject, name: str, work: Callable, shown: Callable[[Any], None],
-                 failed: Callable[[str], None]):
+                 failed: Callable[[str], None], *, process: bool = False):
         super().__init__(owner)
-        self.owner, self.name, self.work = owner, name, work
+        self.owner, self.name, self.work, self.process = owner, name, work, process
         self._shown, self._failed = shown, failed
         self.generation = 0
         self.request: tuple | None = None  # the newest request's arguments (None once dropped)
@@ -62,7 +68,7 @@ class NewestTask(QObject):
 
     def _start(self, generation: int, args: tuple) -> None:
         self._running = generation
-        self.task = Task(self.work, *args, name=self.name, parent=self.owner, threads=1)
+        self.task = Task(self.work, *args, name=self.name, parent=self.owner, threads=1, process=self.process)
         self.task.bind(succeeded=self._on_succeeded, failed=self._on_failed, finished=self._on_finished).start()
 
     @Slot(object)

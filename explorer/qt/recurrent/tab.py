@@ -44,7 +44,7 @@ from explorer.core.recurrent.weights import (
     shipped_state,
     shipped_weights,
 )
-from explorer.core.recurrent.work import KeptRun, save_net_state
+from explorer.core.recurrent.work import KeptRun, save_choice, save_net_state
 from explorer.core.work_store import WorkStore
 from explorer.qt.messages import show_error
 from explorer.qt.recurrent import figures as recurrent_figures
@@ -65,6 +65,7 @@ from explorer.qt.recurrent.newest import NewestTask
 from explorer.qt.recurrent.parting import PartingFinder
 from explorer.qt.recurrent.sequence_bar import SequenceBar
 from explorer.qt.recurrent.step_panel import StepPanel
+from explorer.qt.recurrent.store_writer import StoreWriter
 from explorer.qt.recurrent.timeline import TimelineBar
 from explorer.qt.recurrent.views import StateViews
 from explorer.qt.settings import SettingsBinder
@@ -79,6 +80,9 @@ MAX_STRING = 1000
 SAVE_DELAY_MS = 100
 #: What Train runs in its child process: the training, then the trained net's results (issue 20).
 train = train_and_measure
+#: What the machine and counting pages say while a training moves the net.
+MACHINE_WAITS = "Training: the machine is extracted when training ends (or is cancelled)."
+COUNTING_WAITS = "Training: the units are fitted to the counts when training ends."
 
 
 class RecurrentTab(ExperimentTab):
@@ -115,6 +119,8 @@ class RecurrentTab(ExperimentTab):
         self.live_jobs = NewestTask(self, "recurrent-live", live_results, self._show_live, self._on_live_failed)
         # Writes to the store wait here, in order, while a trained net is first drawn (see _store).
         self._unsaved: list[tuple[str, object, tuple]] = []
+        self.writer = StoreWriter(self)  # the writes themselves run off the GUI thread, in order
+        self.writer.failed.connect(self._on_write_failed)
         self._save_timer = QTimer(self, singleShot=True, interval=SAVE_DELAY_MS)
         self._save_timer.timeout.connect(self._flush_store)
         build_layout(self)
@@ -230,7 +236,7 @@ class RecurrentTab(ExperimentTab):
         self.refresh_net(state.model, results=results)
         ours = self.task is not None or self.model.history_net is state.model
         self.controls.follow_net_shown(state.language.name, state.kind, state.hidden, curves_ours=ours)
-        self._store("the net choice", self.model.save_choice, self.work)
+        self._store("the net choice", save_choice, self.work, state.language.name, state.kind, state.hidden, state.L)
         if same_language:  # keep the string and the step; a new language starts on its own example
             self._show_sequence(parse_string(state.language, self.sequence.text), self.sequence_bar.position)
         else:
@@ -243,13 +249,15 @@ class RecurrentTab(ExperimentTab):
         ``later``: written once the window has drawn it (after training: the drawing first, then the files).
         """
         self.model.keep(None, state, run)
-        self._store("the trained net", save_net_state, self.work, state, self.kept, run, later=later)
+        # A copy of the kept nets as they are now: the write runs on the store's thread.
+        self._store("the trained net", save_net_state, self.work, state, dict(self.kept), run, later=later)
         return state
 
     def _store(self, what: str, save, *args, later: bool = False) -> None:
         """Write to the store now, or (``later``) once the window has drawn what it shows.
 
-        Writes keep their order: one asked for while others wait joins them. Closing the tab writes them.
+        Writes keep their order: one asked for while others wait joins them. They run on the
+        store writer's thread (:class:`StoreWriter`); closing the tab waits until all are written.
         """
         self._unsaved.append((what, save, args))
         if later:
@@ -262,7 +270,11 @@ class RecurrentTab(ExperimentTab):
         self._save_timer.stop()
         unsaved, self._unsaved = self._unsaved, []
         for what, save, args in unsaved:
-            self.keep(what, save, *args)
+            self.writer.write(what, save, *args)
+
+    @Slot(str, str)
+    def _on_write_failed(self, what: str, message: str) -> None:
+        self.status_message.emit(f"Could not keep {what}: {message}")
 
     def _run_record(self, snapshots) -> KeptRun:
         """The run the training chart shows, with ``snapshots``, to keep beside its net."""
@@ -298,9 +310,9 @@ class RecurrentTab(ExperimentTab):
             self.machine.extract(model, lang, L, self.views.state_kind)
             self.counting.follow(model, lang, L)
         elif self.machine.study is not None:  # the net moves on: the old machine would mislead
-            self.machine.suspend("Training: the machine is extracted when training ends (or is cancelled).")
+            self.machine.suspend(MACHINE_WAITS)
         if not extract:
-            self.counting.suspend("Training: the units are fitted to the counts when training ends.")
+            self.counting.suspend(COUNTING_WAITS)
 
     def _note_axes(self) -> None:
         """The 3-D axes the views show, in the model (they change with the coordinates)."""
@@ -432,6 +444,12 @@ class RecurrentTab(ExperimentTab):
         self.controls.curves.start()
         self.controls.curves.set_note("")
         self.controls.charts.setCurrentWidget(self.controls.curves)
+        # An extraction still running for the net shown would only take CPU from the training
+        # (its views follow the training net within a second, and its machine would mislead then).
+        if self.machine.busy():
+            self.machine.suspend(MACHINE_WAITS)
+        if self.counting.busy():
+            self.counting.suspend(COUNTING_WAITS)
         # A child process: small-tensor training holds the GIL the window needs (see subprocess_runner).
         # The trained net's trajectories and accuracy are computed there too: the window only draws them.
         self.task = Task(train, config, process=True, name="recurrent-train", parent=self).bind(
@@ -496,6 +514,7 @@ class RecurrentTab(ExperimentTab):
     def _training_over(self, net: RecurrentNet | None) -> None:
         """The training chart's run belongs to ``net`` now (None: to no net)."""
         self.live_jobs.drop()  # a live result still on its way is for the net before
+        self.controls.curves.flush()  # the last records drawn now, not at the chart's next timer
         self.model.live_net, self.model.training, self.model.history_net = None, False, net
 
     @Slot(object)
@@ -573,6 +592,7 @@ class RecurrentTab(ExperimentTab):
 
     def shutdown(self) -> bool:
         self._flush_store()  # nothing the user made is lost
+        self.writer.wait()
         self.live_jobs.stop()
         self.machine.stop()
         self.counting.stop()

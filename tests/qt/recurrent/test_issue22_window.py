@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt
 
 from explorer.core.recurrent.languages import parse_string
 from explorer.core.recurrent.models import trace
+from explorer.qt.recurrent.counting_panel import unit_name
 from tests.qt.recurrent.driver import RecurrentUser, machine_found
 
 
@@ -134,6 +135,20 @@ def test_counting_page_describes_the_shipped_lstm3s_cell_unit_2(qtbot, tab, tmp_
     assert panel.fit.unit == 0 and panel.fit.state == "hidden"
 
 
+def test_the_counting_page_opened_after_two_nets_shows_the_second(qtbot, tab):
+    """The chart and table are drawn when the page is opened (issue 20): the newest net's units."""
+    tab.bottom.setCurrentWidget(tab.step_panel)
+    _wait_probe(qtbot, tab)  # the shipped SRN-2, its page not shown
+    RecurrentUser(tab).choose_model("gru")
+    _wait_probe(qtbot, tab)
+    panel = tab.counting_panel
+    probe = panel.probe
+    tab.bottom.setCurrentWidget(panel)
+    assert panel.table.rowCount() == len(probe.units) == 2
+    assert panel.chart.getAxis("left").labelText == unit_name(probe.best)
+    assert panel.chart.point_count() > 0 and panel.table.currentRow() == probe.units.index(probe.best)
+
+
 def test_counting_follows_the_net_and_goes_into_exports_and_report(qtbot, tab, tmp_path):
     _wait_probe(qtbot, tab)  # the shipped SRN-2
     assert tab.counting_panel.probe.units[0].state == "hidden" and len(tab.counting_panel.probe.units) == 2
@@ -236,6 +251,7 @@ def test_dyck1_gets_a_depth_count_and_a_parting_search(qtbot, tab):
     _wait_probe(qtbot, tab)
     probe = tab.counting_panel.probe
     assert probe.language.name == "dyck1" and {u.counter for u in probe.units} == {"depth"}
+    tab.bottom.setCurrentWidget(tab.counting_panel)  # the chart is drawn when its page is shown
     assert set(tab.counting_panel.chart.lines) == {"(", ")"}
     assert "per (" in tab.counting_panel.sentence.text() or "does not count" in tab.counting_panel.sentence.text()
     qtbot.waitUntil(lambda: not tab.machine.busy() and tab.machine.study is not None, timeout=60_000)

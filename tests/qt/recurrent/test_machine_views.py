@@ -15,6 +15,7 @@ from tests.qt.recurrent.helpers import wait_machine
 
 @pytest.fixture
 def tab(machine_tab):
+    machine_tab.bottom.setCurrentWidget(machine_tab.machine_panel)  # the user looks at the machine
     return machine_tab
 
 
@@ -176,3 +177,48 @@ def test_a_real_training_run_gives_a_timeline_to_scrub(qtbot, tab):
     expected = extract_state_machine(first, tab.state.language, tab.state.L)
     assert machine_found(tab).machine.labels == expected.machine.labels
     assert "snapshot" in tab.figures()["anb2n_srn2_fsm"].note  # exported figures say which moment they show
+
+
+def test_overlays_after_a_smaller_machine_show_only_its_items(tab):
+    """The overlay's items are reused (issue 20): after k = 4 then the automatic k again, exactly the
+    machine's regions, numbers and arrows are on the pair view, nothing of the machine before."""
+    (overlay,) = tab.machine.pair_overlays
+    auto = machine_found(tab).machine.size
+    user = RecurrentUser(tab)
+    for k in (4, tab.model.study.auto_k):
+        user.set_k(k)
+        found = machine_found(tab)
+        moves = sum(t.source != t.target for t in found.machine.transitions.values())
+        view_items = tab.views.pairs.views[0].getViewBox().addedItems
+        regions = [i for i in view_items if i in overlay._region_pool and i.isVisible()]
+        labels = [i for i in view_items if i in overlay._label_pool and i.isVisible()]
+        heads = [head for _line, head in overlay._arrow_pool if head.isVisible()]
+        assert len(regions) == found.machine.size and len(heads) == moves
+        assert sorted(int(label.textItem.toPlainText()) for label in labels) == \
+            [s for s in range(found.machine.size) if s not in overlay.crowded]
+    assert len(overlay._region_pool) == auto  # the larger machine's items served the smaller one
+
+
+def test_a_machine_page_not_shown_during_training_shows_the_trained_nets_machine_when_opened(qtbot, machine_tab):
+    """The diagram is drawn when its page is opened (issue 20): the page not shown while a net trains
+    and its machine is extracted, then opened, shows that net's machine, not the shipped net's."""
+    tab = machine_tab
+    tab.bottom.setCurrentWidget(tab.step_panel)
+    shipped = machine_found(tab).machine
+    user = RecurrentUser(tab, qtbot)
+    user.set_sequences(320)
+    user.train()
+    with qtbot.waitSignal(tab.task.finished, timeout=120_000):
+        pass
+    wait_machine(qtbot, tab)
+    found = machine_found(tab)
+    assert found.machine is not shipped and "trained" in user.description()
+    tab.bottom.setCurrentWidget(tab.machine_panel)
+    diagram = tab.machine_panel.diagram
+    assert len(diagram.nodes) == found.machine.size
+    assert [n.predicts.textItem.toPlainText() for _, n in sorted(diagram.nodes.items())] == \
+        [label or "–" for label in found.machine.labels]
+    assert sorted(label.textItem.toPlainText() for _path, label, *_ in diagram.edges) == \
+        sorted(f"{t.symbol} {t.count}" for t in found.machine.transitions.values())
+    assert sum(n.isVisible() for n in diagram._node_pool) == found.machine.size
+    assert f"{found.machine.size} states" in tab.machine_panel.summary.text()

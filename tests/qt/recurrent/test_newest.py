@@ -45,3 +45,25 @@ def test_dropped_work_shows_nothing(qtbot):
     with qtbot.waitSignal(task.finished, timeout=30_000):
         pass
     assert shown == []
+
+
+def pid_and_square(x: int):
+    """x² and the process it was computed in."""
+    import os
+
+    yield Progress(0, 1, "squaring")
+    return os.getpid(), x * x
+
+
+def test_work_in_a_process_runs_beside_the_window_and_comes_back(qtbot):
+    """process=True (the machine's extraction): the work runs in a child process, its result shown here."""
+    import os
+
+    owner = QObject()
+    shown, failed = [], []
+    jobs = NewestTask(owner, "test-newest-process", pid_and_square, shown.append, failed.append, process=True)
+    jobs.ask(5)
+    qtbot.waitUntil(lambda: not jobs.busy() and jobs.task is None, timeout=60_000)
+    assert failed == [] and len(shown) == 1
+    pid, square = shown[0]
+    assert square == 25 and pid != os.getpid()

@@ -11,6 +11,7 @@ from explorer.core.errors import UserError
 from explorer.core.recurrent.languages import parse_string
 from explorer.core.recurrent.models import trace
 from tests.qt.recurrent.driver import RecurrentUser
+from tests.qt.recurrent.helpers import wait_machine
 
 
 @pytest.fixture
@@ -199,6 +200,7 @@ def test_without_shipped_weights_the_net_is_labelled_untrained(qtbot, monkeypatc
     user = RecurrentUser(widget, qtbot)
     assert "untrained" in user.description()
     assert "not solved" in user.accuracy()
+    assert widget.shutdown()  # its machine is still being extracted in a child process: ended here
 
 
 def test_clicking_a_batch_point_steps_through_its_string(tab):
@@ -210,3 +212,20 @@ def test_clicking_a_batch_point_steps_through_its_string(tab):
     assert tab.sequence_bar.text == tab.batch.sequences[2].text
     assert tab.sequence_bar.position == 5
     np.testing.assert_allclose(tab.step_panel.shown["hidden"], tab.batch.hidden[row], atol=1e-6)
+
+
+def test_train_stops_the_extraction_of_the_net_it_replaces(qtbot, tab):
+    """The shipped net's machine is still being extracted when Train is pressed: that work stops
+    (issue 20: it took CPU from the training) and the machine page says why there is no machine."""
+    assert tab.machine.busy()  # just opened: the shipped SRN-2's machine is on its way
+    user = RecurrentUser(tab, qtbot)
+    user.set_learning_rate(0.0001)
+    user.set_sequences(1_000_000)
+    user.train()
+    assert not tab.machine.busy() and tab.machine.study is None
+    assert tab.machine_panel.summary.text().startswith("Training")
+    qtbot.waitUntil(lambda: tab._latest is not None, timeout=20000)
+    user.escape_cancel()
+    qtbot.waitUntil(lambda: tab.task is None, timeout=20000)
+    wait_machine(qtbot, tab)  # the cancelled net's machine, extracted after all
+    assert "cancelled" in user.description()
