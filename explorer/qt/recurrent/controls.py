@@ -212,6 +212,11 @@ NO_RUN_TEXT = ("No training run yet. Train draws the loss (every few sequences) 
 class TrainingChart(TrainingCurves):
     """Loss every record, accuracy at each check, joined by lines (checks are sparse)."""
 
+    #: Redrawn twice a second while a net trains (each redraw replays the four axes, ~15 ms of the
+    #: window's thread; at the base class's five a second it was the largest thing the window did
+    #: during a recurrent training). Every record is kept, and all are drawn when training ends.
+    FLUSH_MS = 500
+
     def __init__(self):
         super().__init__("sequences")
         self.setMinimumHeight(150)
