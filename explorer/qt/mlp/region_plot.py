@@ -79,6 +79,10 @@ class RegionPlot(pg.PlotWidget):
         self.setLabel("bottom", "x")
         self.setLabel("left", "y")
         plain_axes(self)
+        for side in ("left", "bottom"):
+            # Room for the tick labels only grows (from pyqtgraph's 30 px): shrinking it to fit "0 1 2", then
+            # growing it for "-3 -2" re-laid out the plot and drew every axis twice on a new data set.
+            self.getAxis(side).setStyle(autoReduceTextSpace=False)
         self.getPlotItem().vb.disableAutoRange()
         self._point_hit = False
         self._shown: dict[str, object] = {}
@@ -132,6 +136,7 @@ class RegionPlot(pg.PlotWidget):
             key = (picked.tobytes(), xy.tobytes())
             if self._shown.get(look) != key:
                 item.setData(x=xy[:, 0], y=xy[:, 1], data=picked)
+                item.setVisible(len(picked) > 0)  # an empty item still costs its bounds and a paint call every repaint
                 self._shown[look] = key
         if title is not None and self._shown.get("title") != title:
             self.getPlotItem().setTitle(title, size="8pt")  # "h0: y = 0.3623·x + 0.1295" fits 165 px

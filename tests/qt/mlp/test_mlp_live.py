@@ -207,3 +207,15 @@ def test_a_wheel_over_the_unfocused_scale_box_leaves_the_scale_alone(tab):
                         Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier, Qt.ScrollPhase.NoScrollPhase, False)
     QApplication.sendEvent(box, event)
     assert box.value() == 10 and tab.scale == 10
+
+
+def test_the_plot_areas_stay_put_when_a_data_set_with_other_tick_labels_comes(tab, qtbot):
+    from explorer.core.mlp.data import Dataset2D
+
+    QApplication.processEvents()
+    before = [plot.getPlotItem().vb.sceneBoundingRect() for plot in tab.region_plots]
+    xy = np.array([[-3.5, -2.0], [3.25, 2.5], [-1.0, 1.5], [2.0, -3.0]])
+    tab.change("use other points", dataset=Dataset2D(xy, np.array([0, 1, 1, 0]), "wide"))
+    QApplication.processEvents()
+    # Wider tick labels ("-3", "-2") do not squeeze the shading sideways (nor make every axis draw twice).
+    assert [plot.getPlotItem().vb.sceneBoundingRect() for plot in tab.region_plots] == before
