@@ -241,7 +241,8 @@ class MLPTab(TrainingRuns, ExperimentTab):
         self.table.show_evaluation(evaluation)
         self.accuracy_label.setText(model.accuracy_text(evaluation))
         self.region_grid.show_network(weights, activation, dataset, evaluation.correct, evaluation.accuracy, live,
-                                      model.scale, model.moment_text(), evaluation.bounds)
+                                      model.scale, model.moment_text(), evaluation.bounds,
+                                      stagger=len(dataset) > BACKGROUND_POINTS)
         if not live:
             self.controls.rescale.readout.setText(
                 f"Largest |sigmoid − step| output difference over the points at ×{evaluation.key[4]}: "

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QMessageBox, QTableView, QTableWidget, QWidget
 
+from explorer.core.mlp.data import checkerboard
 from tests.qt.mlp.driver import MLPUser
 
 
@@ -23,6 +24,11 @@ def test_a_100000_row_csv_is_read_in_the_background_into_a_model_table(tab, tmp_
     assert model.data(model.index(rows - 1, 0)) == f"{((rows - 1) % 97) / 10:.3g}"
     assert len(table.findChildren(QWidget)) < 40  # no widget per row
     assert "showing 2,000 of 100,000 points" in tab.region_plots[-1].title_text()
+    # The plots took the new set at once and repaint one per turn of the event loop: all of them, soon.
+    qtbot.waitUntil(lambda: all(plot.updatesEnabled() for plot in tab.region_plots), timeout=5_000)
+    tab.change("use the course's points", dataset=checkerboard())
+    assert all(plot.updatesEnabled() for plot in tab.region_plots)  # a small set draws at once
+    tab.undo_stack.undo()
     before = model.data(model.index(0, model.columnCount() - 2))
     tab.toggle_point(0)  # a point edit: the table follows once the background evaluation is done
     assert tab.eval_task is not None  # 100,000 points: evaluated off the GUI thread
