@@ -201,7 +201,8 @@ def main() -> int:
         }
         training_without_gui(train_mlp, checkerboard(), MLPConfig(hidden=1, max_epochs=500))  # warm-up (cheap)
         print(f"{args.neighbours} CPU-bound neighbour process(es); {os.cpu_count()} cores; {args.repeats} runs "
-              f"with the GUI interleaved with {args.repeats + 1} without; median [min-max]")
+              f"with the GUI interleaved with {args.repeats + 1} without; median [min-max]; runs of seconds, "
+              "so they measure training speed rather than the fixed costs of starting and ending a run")
         for name, (tab, func, job_args) in jobs.items():
             if args.only and tab is not window.tab(args.only):
                 continue
