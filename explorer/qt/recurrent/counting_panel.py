@@ -423,9 +423,13 @@ class CountingController(QObject):
             for side, unit in (("bottom", j), ("left", k)):
                 fit = marks.get(unit)
                 axis = view.getAxis(side)
+                text = self._label(names[unit], fit)
+                style = {"color": MARK_COLOUR, "font-weight": "bold"} if fit is not None else {}
+                if axis.labelText == text and axis.labelStyle == style and axis.label.isVisible():
+                    continue  # unchanged: set again, the axis would rebuild its drawing for nothing
                 # setLabel keeps the last style when given none: set it (back to plain) each time.
-                axis.labelStyle = {"color": MARK_COLOUR, "font-weight": "bold"} if fit is not None else {}
-                axis.setLabel(self._label(names[unit], fit))
+                axis.labelStyle = style
+                axis.setLabel(text)
         if hasattr(views, "view3d") and hasattr(views, "axes"):
             axes = views.axes()
             full = [*names, f"state 0..{views.L:g}"]
@@ -443,14 +447,16 @@ class CountingController(QObject):
             axis = plot.getAxis("bottom")
             hidden = len(panel.hidden_bars.opts["x"])
             ticks = [(j, f"{j} ◆" if j in marks else str(j)) for j in range(hidden)]
-            axis.setTicks([ticks])
+            if axis._tickLevels != [ticks]:  # set again, the axis would rebuild its drawing for nothing
+                axis.setTicks([ticks])
             tip = ""
             if marks:
                 # Short: a long title widens the plot past its view and cuts off the last bars.
                 unit, fit = next(iter(marks.items()))
                 title = f"{title} · <b style='color:{MARK_COLOUR}'>◆ {unit}</b>"
                 tip = f"◆ {state} unit {unit} counts {fit.counter} (see the Counting page)"
-            plot.setTitle(title, size="10pt")
+            if plot.getPlotItem().titleLabel.text != title or not plot.getPlotItem().titleLabel.isVisible():
+                plot.setTitle(title, size="10pt")
             plot.setToolTip(tip)
 
 

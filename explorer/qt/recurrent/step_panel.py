@@ -106,10 +106,21 @@ class StepPanel(QWidget):
 
         ``gates``: the gate letters to show (``"rzn"`` for a GRU); an LSTM's are ``"ifo"``.
         """
+        gates = gates if gates is not None else ("ifo" if lstm else "")
+        n = len(symbols)
+        if (symbols, hidden, lstm, gates) == getattr(self, "_configured", None):
+            # The same layout (a net of the same kind and size: after every training): only the bars
+            # start empty again. Ticks, ranges and titles set again would make every axis of the
+            # panel rebuild its drawing at the next paint (issue 20: most of the window's paint time).
+            for item in (self.predicted, self.target):
+                item.setOpts(height=np.zeros(n))
+            for item in (self.hidden_bars, self.cell_bars, *self.gate_bars.values()):
+                item.setOpts(height=np.zeros(hidden))
+            return
+        self._configured = (symbols, hidden, lstm, gates)
         self.symbols = symbols
         self.lstm = lstm
-        self.gates = gates if gates is not None else ("ifo" if lstm else "")
-        n = len(symbols)
+        self.gates = gates
         self.prediction_plot.getAxis("bottom").setTicks([[(i, s) for i, s in enumerate(symbols)]])
         self.prediction_plot.setXRange(-0.6, n - 0.4, padding=0)
         self.predicted.setOpts(x=np.arange(n) - 0.19, height=np.zeros(n))

@@ -229,3 +229,22 @@ def test_train_stops_the_extraction_of_the_net_it_replaces(qtbot, tab):
     qtbot.waitUntil(lambda: tab.task is None, timeout=20000)
     wait_machine(qtbot, tab)  # the cancelled net's machine, extracted after all
     assert "cancelled" in user.description()
+
+
+def test_step_panel_follows_a_net_of_the_same_size_and_one_of_another_kind(qtbot, tab):
+    """A net of the same kind and size (every training) keeps the panel's axes (issue 20: set again, every
+    axis was redrawn) and its bars show the new net's step; an LSTM brings the cell plot, an SRN takes it away."""
+    from explorer.core.recurrent.weights import untrained_state
+
+    panel = tab.step_panel
+    tab.change("another SRN-2", untrained_state("anb2n", "srn", 2, seed=5))
+    assert panel.hidden_plot.getAxis("bottom")._tickLevels == [[(0, "0"), (1, "1")]]  # no counting mark yet
+    tab.sequence_bar.set_position(3)
+    np.testing.assert_allclose(panel.hidden_bars.opts["height"], tab.trace.hidden[3])
+    np.testing.assert_allclose(panel.predicted.opts["height"], tab.trace.probabilities[3])
+    user = RecurrentUser(tab, qtbot)
+    user.choose_model("lstm")
+    assert panel.cell_plot.isVisibleTo(panel) and panel.gates_plot.isVisibleTo(panel)
+    assert len(panel.hidden_plot.getAxis("bottom")._tickLevels[0]) == tab.state.hidden
+    user.choose_model("srn")
+    assert not panel.cell_plot.isVisibleTo(panel) and not panel.gates_plot.isVisibleTo(panel)
