@@ -137,8 +137,8 @@ def collect_garbage_on_the_gui_thread():
 
 def warm_up_torch() -> Preloader:
     """Pay the one-off start-up costs in the background: torch's optimiser set-up
-    (it imports torch._dynamo, ~2-8 s), the training-process server and the
-    other tabs' modules (:func:`preload_other_tabs`).
+    (it imports torch._dynamo, ~2-8 s), the training-process server, the
+    other tabs' modules (:func:`preload_other_tabs`) and scipy's image tools.
 
     Otherwise the first click on Train sits on a busy bar for that long. It
     runs as the start-up's imports do (a :class:`Preloader`): nothing waits
@@ -149,6 +149,9 @@ def warm_up_torch() -> Preloader:
             ("preparing torch's optimisers", _prepare_optimisers),
             ("starting the training process server", _start_training_server),
             ("loading the other tabs", preload_other_tabs),
+            # The Draw page measures strokes with it: imported on the GUI thread at the first
+            # opened or drawn character, it held the window for 0.3-0.4 s.
+            ("loading the image tools", "scipy.ndimage"),
         ],
         name="torch-warm-up",
     )

@@ -26,7 +26,7 @@ def test_a_failed_step_is_logged_and_the_next_ones_still_run(caplog):
     assert "could not preload a broken step" in caplog.text and "no such thing" in caplog.text
 
 
-def test_the_warm_up_readies_torch_the_training_child_and_every_tab_off_the_gui_thread():
+def test_the_warm_up_readies_torch_the_training_child_every_tab_and_scipy_off_the_gui_thread():
     code = (
         "import sys, threading\n"
         "from explorer.qt.app import warm_up_torch\n"
@@ -35,9 +35,10 @@ def test_the_warm_up_readies_torch_the_training_child_and_every_tab_off_the_gui_
         "warm = warm_up_torch()\n"
         "print(warm._thread.name, warm._thread is not threading.main_thread(), warm._thread.daemon)\n"
         "print(warm.done.wait(300))\n"
-        "print(all(m in sys.modules for s in tab_slots() for m in s.preload), 'torch.optim' in sys.modules)\n"
+        "print(all(m in sys.modules for s in tab_slots() for m in s.preload), 'torch.optim' in sys.modules,\n"
+        "      'scipy.ndimage' in sys.modules)\n"
         "print(subprocess_runner.default_runner().warm_pid() is not None)\n"
         "subprocess_runner.stop_training_children()\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=400)
-    assert out.stdout.split() == ["torch-warm-up", "True", "True", "True", "True", "True", "True"], out.stderr
+    assert out.stdout.split() == ["torch-warm-up", "True", "True", "True", "True", "True", "True", "True"], out.stderr
