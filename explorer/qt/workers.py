@@ -34,7 +34,7 @@ import threading
 from collections.abc import Callable, Generator, Iterable
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtCore import QObject, QThreadPool, Signal, Slot
 from PySide6.QtWidgets import QWidget
 from superqt.utils import WorkerBase
 from superqt.utils._qthreading import GeneratorWorkerSignals
@@ -88,6 +88,17 @@ class _ThrottledGeneratorWorker(WorkerBase):
         with self._mail_lock:
             records, self._mailbox, self._announced = self._mailbox, [], False
         return records
+
+    def start(self) -> None:
+        """Into the thread pool now. superqt's ``start`` queues it on a 1 ms timer whenever an event
+        loop runs (in the app: always), so a tab closed before that timer fired waited its whole
+        time-out for a task that never reached the pool. A :class:`Task` connects every signal
+        before it starts, so nothing is missed by starting at once."""
+        if self in self._worker_set:
+            raise RuntimeError("This worker is already started!")
+        self._worker_set.add(self)
+        self._finished.connect(self._set_discard)
+        QThreadPool.globalInstance().start(self)
 
     def run(self) -> None:  # noqa: D102 - Qt calls this in the pool thread
         # Not superqt's run: it lets a BaseException escape without `errored` or `finished`.

@@ -99,6 +99,25 @@ def test_shutdown_cancels_and_joins_all_tasks_of_an_owner(qtbot):
     assert not any(t.is_running() for t in tasks)
 
 
+def test_a_tab_closed_right_after_starting_a_task_in_the_running_app_closes(qtbot):
+    """In the app an event loop always runs; a task started there and closed at once (a net chosen,
+    then the window closed) used to wait out the whole time-out for a start that never came."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QWidget
+
+    owner = QWidget()
+    qtbot.addWidget(owner)
+    closed: list[bool] = []
+
+    def inside_the_event_loop() -> None:
+        Task(counting(100_000, delay=0.001), name="chosen", parent=owner).start()
+        closed.append(shutdown_tasks(owner, timeout=5))
+
+    QTimer.singleShot(0, inside_the_event_loop)
+    qtbot.waitUntil(lambda: bool(closed), timeout=15_000)
+    assert closed == [True]
+
+
 def interrupted():
     yield Progress(1, 2, "first")
     raise KeyboardInterrupt
