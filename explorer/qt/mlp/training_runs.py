@@ -62,12 +62,10 @@ class TrainingRuns:
             return
         c = live.config
         panel = self.controls.train.task_panel
-        panel.label.setText(
+        panel.show_progress(  # (only what changed; the bar repainted with the window, not at once)
             f"epoch {epoch.epoch:,}: loss {epoch.loss:.4f}, accuracy {epoch.accuracy:.0f} % · stops after "
-            f"{c.stable_epochs:,} epochs at 100 %, at most {c.max_epochs:,} epochs")
-        panel.bar.setRange(0, 1000)
-        panel.bar.setValue(min(1000, epoch.epoch * 1000 // max(c.max_epochs, 1)))
-        panel.bar.setFormat(f"epoch {epoch.epoch:,} of at most {c.max_epochs:,}")
+            f"{c.stable_epochs:,} epochs at 100 %, at most {c.max_epochs:,} epochs",
+            min(1000, epoch.epoch * 1000 // max(c.max_epochs, 1)), f"epoch {epoch.epoch:,} of at most {c.max_epochs:,}")
 
     def _end_panel_records(self) -> None:
         """The run ended: its last record is shown now (the Train box's line, the curves), before the panel says
