@@ -11,6 +11,7 @@ from html import escape
 from pathlib import Path
 
 import numpy as np
+import pyqtgraph as pg
 from PySide6.QtCore import QTimer, Slot
 from PySide6.QtWidgets import QWidget
 
@@ -64,6 +65,7 @@ from explorer.qt.recurrent.machine_view import MachineController
 from explorer.qt.recurrent.newest import NewestTask
 from explorer.qt.recurrent.parting import PartingFinder
 from explorer.qt.recurrent.sequence_bar import SequenceBar
+from explorer.qt.recurrent.stagger import StaggeredRepaint
 from explorer.qt.recurrent.step_panel import StepPanel
 from explorer.qt.recurrent.store_writer import StoreWriter
 from explorer.qt.recurrent.timeline import TimelineBar
@@ -117,6 +119,7 @@ class RecurrentTab(ExperimentTab):
         self._live_timer.timeout.connect(self._refresh_live)
         # The live net's results are computed in a thread; only the newest snapshot's are drawn.
         self.live_jobs = NewestTask(self, "recurrent-live", live_results, self._show_live, self._on_live_failed)
+        self.stagger = StaggeredRepaint(self)  # the trained net's views repaint one per turn
         # Writes to the store wait here, in order, while a trained net is first drawn (see _store).
         self._unsaved: list[tuple[str, object, tuple]] = []
         self.writer = StoreWriter(self)  # the writes themselves run off the GUI thread, in order
@@ -529,6 +532,9 @@ class RecurrentTab(ExperimentTab):
                                             self._run_record(result.snapshots), later=True))
         finally:
             self._precomputed = None
+            # Every view has the trained net now; the screen repaints them one per turn of the event
+            # loop, not all in one (60-130 ms of the window's thread without a pause).
+            self.stagger.hold(self.findChildren(pg.GraphicsView))
         self.status_message.emit(f"Training {verdict} after {result.sequences:,} sequences")
 
     @Slot(str)

@@ -179,14 +179,12 @@ class TaskPanel(QWidget):
     def on_finished(self) -> None:
         self.show_pending()
         self._busy_timer.stop()
-        if self.bar.format() == self.STARTING:
-            self.bar.setFormat("")
         self.cancel_button.setEnabled(False)
-        if self.bar.maximum() == 0:
-            self.bar.setRange(0, 1000)
-        if self.task is not None and self.task.outcome == "succeeded":
-            self.bar.setValue(1000)
-            self.bar.setFormat("100%")
+        succeeded = self.task is not None and self.task.outcome == "succeeded"
+        value = 1000 if succeeded else (0 if self.bar.maximum() == 0 else self.bar.value())
+        bar_text = "100%" if succeeded else ("" if self.bar.format() == self.STARTING else None)
+        self.show_progress(None, value, bar_text)
+        if succeeded:
             if self.label.text().startswith(("Working", "Cancelling")):
                 self.label.setText("Done")
         self.task = None

@@ -248,3 +248,23 @@ def test_step_panel_follows_a_net_of_the_same_size_and_one_of_another_kind(qtbot
     assert len(panel.hidden_plot.getAxis("bottom")._tickLevels[0]) == tab.state.hidden
     user.choose_model("srn")
     assert not panel.cell_plot.isVisibleTo(panel) and not panel.gates_plot.isVisibleTo(panel)
+
+
+def test_after_a_training_the_views_repaint_one_per_turn_and_all_come_back(qtbot, tab):
+    """The trained net's views all have it at once; their repaints are spread over turns (issue 20)."""
+    import pyqtgraph as pg
+
+    user = RecurrentUser(tab, qtbot)
+    user.set_sequences(320)
+    held_at_end: list[int] = []
+    user.train()
+    tab.task.finished.connect(lambda: held_at_end.append(tab.stagger.held()))
+    with qtbot.waitSignal(tab.task.finished, timeout=30000):
+        pass
+    assert "trained" in user.description()
+    assert held_at_end and held_at_end[0] >= 2  # the visible views wait for their turns
+    qtbot.waitUntil(lambda: tab.stagger.held() == 0, timeout=5000)
+    assert all(view.updatesEnabled() for view in tab.findChildren(pg.GraphicsView))
+    # The training chart, repainted in its turn, shows the run that just ended.
+    assert tab.controls.curves.points("training") >= 2
+    assert not tab.controls.curves.grab().isNull()
