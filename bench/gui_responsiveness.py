@@ -244,7 +244,8 @@ def main() -> int:
             print(f"  GUI thread CPU during the trainings: {spread([r['gui_cpu'] / r['seconds'] for r in runs], '{:.1%}')}"
                   f" of the wall time ({spread([r['gui_cpu'] for r in runs])} s); the whole window process "
                   f"{spread([r['process_cpu'] / r['seconds'] for r in runs], '{:.1%}')}")
-            print(f"  10 ms timer: longest gap {max(gaps):.0f} ms (aim <= 150 ms; per run "
+            # Issue 20's aims: 150 ms with a CPU-bound neighbour, 50 ms on a machine with none.
+            print(f"  10 ms timer: longest gap {max(gaps):.0f} ms (aim <= {150 if args.neighbours else 50} ms; per run "
                   f"{spread([max(r['gaps']) for r in runs], '{:.0f}')}), 99th percentile "
                   f"{percentile(gaps, 99):.0f} ms, median {statistics.median(gaps):.0f} ms, {len(gaps)} ticks")
             print(f"  in the gaps over {LONG_GAP_MS:.0f} ms the GUI thread ran {running:.0%} of the time "
