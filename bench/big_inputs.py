@@ -141,6 +141,8 @@ def main() -> int:
             pictures[side] = folder / f"picture_{side}.png"
             write_png(pictures[side], side)
 
+    from explorer.qt.app import warm_up_torch
+
     configure_runtime()
     app = QApplication.instance() or QApplication(sys.argv)
     busy = neighbours(args.neighbours)
@@ -148,6 +150,11 @@ def main() -> int:
         window = MainWindow()
         window.resize(1400, 950)
         window.show()
+        # As the app does after its first paint (run_gui): torch, the training server, the other
+        # tabs' modules and scipy's image tools load in the background; a user opens a file later.
+        warm = warm_up_torch()
+        while not warm.done.wait(0.02):
+            app.processEvents()
         for _ in range(20):
             app.processEvents()
         print(f"{args.neighbours} CPU-bound neighbour process(es); {os.cpu_count()} cores; "
