@@ -31,3 +31,23 @@ def test_loss_ticks_fit_and_say_something(qtbot, height, low, high):
     assert _crowded_ticks(curves) == []
     shown = [10 ** v for v in values]
     assert min(shown) <= 10 ** math.ceil(math.log10(low) + 1e-9) * 1.01  # the low end is labelled
+
+
+def test_the_y_labels_stay_beside_their_own_plots_when_the_chart_shrinks(qtbot):
+    """At 1024×700 the MLP's chart is short: "loss (log)" hung below its plot and ran into "acc. (%)"."""
+    curves = TrainingCurves("epoch")
+    qtbot.addWidget(curves)
+    curves.resize(600, 500)
+    curves.show()
+    qtbot.waitExposed(curves)
+    _settle()
+    curves.resize(600, 220)  # the window made smaller
+    _settle()
+    rects = {}
+    for key, plot in (("loss", curves.loss_plot), ("accuracy", curves.accuracy_plot)):
+        label = plot.getAxis("left").label
+        rects[key] = label.mapRectToScene(label.boundingRect())
+        area = plot.vb.sceneBoundingRect()
+        assert area.top() - 2 <= rects[key].top() and rects[key].bottom() <= area.bottom() + 2, \
+            (curves.y_label(key), rects[key], area)
+    assert rects["loss"].bottom() + 4 <= rects["accuracy"].top()

@@ -52,6 +52,11 @@ class TrainingCurves(pg.GraphicsLayoutWidget):
         self.ci.layout.setVerticalSpacing(2)
         self._labels = {"loss": "", "accuracy": ""}
         self._fit_labels()
+        # The plots' heights change after the widget's resize, when the layout settles: fit then.
+        self._fit_timer = QTimer(self, singleShot=True, interval=0)
+        self._fit_timer.timeout.connect(self._fit_labels)
+        for plot in (self.loss_plot, self.accuracy_plot):
+            plot.vb.sigResized.connect(self._fit_timer.start)
         self._runs: dict[str, tuple[pg.PlotDataItem, pg.PlotDataItem, list, list, list]] = {}
         self._dirty: set[str] = set()
         self._timer = QTimer(self)
@@ -85,6 +90,7 @@ class TrainingCurves(pg.GraphicsLayoutWidget):
         if hasattr(self, "empty") and not getattr(self, "closed", False):
             self.empty.setGeometry(self.rect())
             self._fit_labels()
+            self._fit_timer.start()
 
     def _fit_labels(self) -> None:
         """The longest y label that fits its plot's height (rotated labels of two short plots met)."""
@@ -97,6 +103,7 @@ class TrainingCurves(pg.GraphicsLayoutWidget):
             if text != self._labels[key]:
                 self._labels[key] = text
                 plot.setLabel("left", text)
+                axis.resizeEvent()  # centred again for its new length (pyqtgraph places it on resize only)
         # Room above 100 and below 0 for half a tick label: pyqtgraph drops a label that would stick out.
         height = self.accuracy_plot.vb.height()
         font = QFontMetrics(self.accuracy_plot.getAxis("left").style.get("tickFont") or self.font())
