@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QTimer, Signal, Slot
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QGridLayout, QWidget
 
 from explorer.core.mlp import analysis
@@ -11,6 +11,7 @@ from explorer.core.mlp.data import Dataset2D
 from explorer.core.mlp.model import MLPModel
 from explorer.core.mlp.network import MLPWeights
 from explorer.qt.mlp.region_plot import MAX_SHOWN_POINTS, RegionPlot
+from explorer.qt.widgets.stagger import StaggeredRepaint
 
 PLOT_COLUMNS = 3
 RESOLUTION = 120
@@ -39,9 +40,7 @@ class RegionGrid(QWidget):
         self.grid.setSpacing(4)
         for column in range(PLOT_COLUMNS):
             self.grid.setColumnStretch(column, 1)
-        self._held: list[RegionPlot] = []  # plots whose repaint waits for its turn (see show_network's stagger)
-        self._release_timer = QTimer(self, singleShot=True, interval=0)
-        self._release_timer.timeout.connect(self._release_next)
+        self._stagger = StaggeredRepaint(self)  # plots whose repaint waits for its turn (show_network's stagger)
 
     def rows(self) -> int:
         """Rows of plots now (three to a row)."""
@@ -65,13 +64,10 @@ class RegionGrid(QWidget):
         plots with new axes and 2,000 points each in one turn kept the window from
         answering for 60-100 ms of CPU, twice that with other programs busy.
         """
-        self._release_all()
+        self._stagger.release_all()
         self._ensure_plots(weights.hidden)
         if stagger:
-            self._held = list(self.plots)
-            for plot in self._held:
-                plot.setUpdatesEnabled(False)
-            self._release_timer.start()
+            self._stagger.hold(self.plots)
         resolution = LIVE_RESOLUTION if live else RESOLUTION
         xr, yr = bounds if bounds is not None else dataset.bounds(0.5)
         factor = f", ×{scale:g}" if scale != 1 else ""
@@ -92,20 +88,6 @@ class RegionGrid(QWidget):
         grid = analysis.region_grid(weights, activation, None, xr, yr, resolution)
         out.show_region(grid, dataset.points, dataset.targets, correct, None,
                         f"output: {accuracy:.0f} % right{times}{shown}")
-
-    @Slot()
-    def _release_next(self) -> None:
-        """The next held plot may repaint now (one per turn of the event loop)."""
-        if self._held:
-            self._held.pop(0).setUpdatesEnabled(True)
-        if self._held:
-            self._release_timer.start()
-
-    def _release_all(self) -> None:
-        self._release_timer.stop()
-        held, self._held = self._held, []
-        for plot in held:
-            plot.setUpdatesEnabled(True)
 
     def _ensure_plots(self, hidden: int) -> None:
         wanted = hidden + 1

@@ -65,7 +65,6 @@ from explorer.qt.recurrent.machine_view import MachineController
 from explorer.qt.recurrent.newest import NewestTask
 from explorer.qt.recurrent.parting import PartingFinder
 from explorer.qt.recurrent.sequence_bar import SequenceBar
-from explorer.qt.recurrent.stagger import StaggeredRepaint
 from explorer.qt.recurrent.step_panel import StepPanel
 from explorer.qt.recurrent.store_writer import StoreWriter
 from explorer.qt.recurrent.timeline import TimelineBar
@@ -73,6 +72,7 @@ from explorer.qt.recurrent.views import StateViews
 from explorer.qt.settings import SettingsBinder
 from explorer.qt.tab import ExperimentTab, run_alone
 from explorer.qt.undo import SetState
+from explorer.qt.widgets.stagger import StaggeredRepaint
 from explorer.qt.workers import Task
 
 #: While training, the views follow the newest weights about once a second.
