@@ -136,6 +136,12 @@ SMALL_CSV_BYTES = 1 << 20
 """Over this size a CSV is read off the GUI thread without counting its lines first (see :func:`reads_at_once`)."""
 
 
+def _brief(text: str, limit: int = 40) -> str:
+    """A stranger's field as a message quotes it: at most ``limit`` characters (a 2 MB field
+    once filled the whole message box)."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def reads_at_once(path: str | os.PathLike) -> bool:
     """Whether ``path`` is small enough to read on the GUI thread: at most :data:`LARGE_CSV_ROWS` lines.
 
@@ -225,12 +231,12 @@ def parse_csv_steps(text: str, name: str = "data") -> Generator[Progress, None, 
         for field_text, value, what in zip(fields, values, ("x", "y", "target"), strict=True):
             if value is None:
                 shown = field_text if field_text else "nothing"
-                raise UserError(f"{where}: {what} is not a number ({shown!r})")
+                raise UserError(f"{where}: {what} is not a number ({_brief(shown)!r})")
             if not math.isfinite(value):
-                raise UserError(f"{where}: {what} is not a finite number ({field_text!r})")
+                raise UserError(f"{where}: {what} is not a finite number ({_brief(field_text)!r})")
             if abs(value) > MAX_COORDINATE:
                 raise UserError(
-                    f"{where}: {what} is out of range ({field_text}; coordinates must be"
+                    f"{where}: {what} is out of range ({_brief(field_text)}; coordinates must be"
                     f" between -{MAX_COORDINATE:g} and {MAX_COORDINATE:g})"
                 )
         x, y, t = values

@@ -38,6 +38,18 @@ def test_csv_without_header_and_with_spaces_and_float_targets(tmp_path):
     assert data.name == "mine"
 
 
+@pytest.mark.parametrize(("field", "expected"), [
+    ("9" * 2_000_000, "line 2: y is not a finite number ('" + "9" * 39 + "…')"),
+    ("<script>" + "x" * 100_000, "line 2: y is not a number ('<script>" + "x" * 31 + "…')"),
+], ids=["2-million-digits", "script-tag"])
+def test_a_huge_field_is_quoted_in_a_few_characters(tmp_path, field, expected):
+    path = tmp_path / "bad.csv"
+    path.write_text(f"X,Y,T\n1,{field},1\n0,0,0\n")
+    with pytest.raises(UserError) as info:
+        load_csv(path)
+    assert str(info.value) == f"bad.csv, {expected}"
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
