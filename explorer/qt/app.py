@@ -384,6 +384,7 @@ def run_gui(qt_args: list[str]) -> int:
         stage = "building the main window"
         window = MainWindow(on_step=lambda text: startup_step(splash, text))
         install_excepthook(window)
+        window.fit_to_screen()
         window.show()
         splash.close()
         window.on_step = None  # later builds (a tab's first visit) have no getting-ready window to tell

@@ -10,6 +10,7 @@ from pathlib import Path
 from PySide6.QtCore import QByteArray, Qt, QTimer, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoGroup
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QInputDialog,
     QLabel,
@@ -34,6 +35,8 @@ from explorer.qt.widgets.figure_export import Figure
 from explorer.qt.widgets.wheel_guard import install_wheel_guard
 
 log = logging.getLogger(__name__)
+
+FIRST_LAUNCH_SIZE = (1280, 860)  # a first launch's window, where the screen has room for it
 
 
 def default_tabs() -> list[ExperimentTab | TabSlot]:
@@ -254,8 +257,9 @@ class MainWindow(QMainWindow):
     # settings --------------------------------------------------------------
     def _restore_settings(self) -> None:
         geometry = _bytes_setting(self.settings.value("window/geometry"))
-        if geometry.isEmpty() or not self.restoreGeometry(geometry):
-            self.resize(1280, 860)
+        self.first_launch = geometry.isEmpty() or not self.restoreGeometry(geometry)
+        if self.first_launch:
+            self.resize(*FIRST_LAUNCH_SIZE)
         state = _bytes_setting(self.settings.value("window/state"))
         if not state.isEmpty():
             self.restoreState(state)
@@ -266,6 +270,21 @@ class MainWindow(QMainWindow):
         found = self.device_combo.findData(device) if isinstance(device, str) else -1
         self.device_combo.setCurrentIndex(found if found >= 0 else 0)
         self._on_device_changed(self.device_combo.currentIndex())
+
+    def fit_to_screen(self) -> None:
+        """On a first launch (no saved geometry), before it is shown: the window's default size, or the
+        screen's available area if that is smaller (a 1024×700 laptop screen), centred on it. A window whose
+        geometry was restored is left where the user put it (Qt's restoreGeometry already keeps it on a
+        screen)."""
+        screen = self.screen() or QApplication.primaryScreen()
+        if not self.first_launch or screen is None:
+            return
+        area = screen.availableGeometry()
+        # The frame (title bar, borders) is not known before the window is shown: leave room for a typical one.
+        width = max(min(FIRST_LAUNCH_SIZE[0], area.width() - 16), self.minimumSizeHint().width())
+        height = max(min(FIRST_LAUNCH_SIZE[1], area.height() - 40), self.minimumSizeHint().height())
+        self.resize(width, height)
+        self.move(area.x() + max(0, (area.width() - width) // 2), area.y() + max(0, (area.height() - height - 32) // 2))
 
     def save_settings(self) -> None:
         self.settings.set_value("window/geometry", bytes(self.saveGeometry().toBase64()).decode("ascii"))

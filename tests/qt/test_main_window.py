@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import QRect
+from PySide6.QtGui import QScreen
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from explorer.core.errors import UserError
 from explorer.qt import preloading
-from explorer.qt.main_window import MainWindow, about_text
+from explorer.qt.main_window import FIRST_LAUNCH_SIZE, MainWindow, about_text
 from explorer.qt.tab import ExperimentTab, PlaceholderTab
 
 
@@ -54,6 +56,32 @@ def test_geometry_and_last_tab_are_remembered(qtbot):
     again = _window(qtbot)
     assert again.tabs.currentIndex() == 2
     assert (again.width(), again.height()) == (700, 520)
+
+
+def test_a_first_launch_fits_a_small_screen_and_a_restored_window_stays_as_the_user_left_it(qtbot, monkeypatch):
+    area = QRect(0, 0, 1024, 700)  # a small laptop screen: the default 1280×860 would hang off its right side
+    monkeypatch.setattr(QScreen, "availableGeometry", lambda screen: area)
+    window = MainWindow([PlaceholderTab("One", "first")])
+    qtbot.addWidget(window)
+    assert window.first_launch and (window.width(), window.height()) == FIRST_LAUNCH_SIZE
+    window.fit_to_screen()
+    window.show()
+    assert area.contains(window.geometry()), (window.geometry(), area)
+    assert window.width() >= 1000 and window.height() >= 640  # fills the screen, not a postage stamp
+    window.resize(700, 520)  # within the test platform's own 800×600 screen, which restoreGeometry keeps it on
+    window.close()
+    area = QRect(0, 0, 1920, 1080)  # a big screen: the default size, centred
+    first = MainWindow([PlaceholderTab("One", "first")])
+    qtbot.addWidget(first)
+    assert not first.first_launch  # the geometry the last window saved
+    first.fit_to_screen()
+    assert (first.width(), first.height()) == (700, 520)
+    first.settings.remove("window/geometry")
+    again = MainWindow([PlaceholderTab("One", "first")])
+    qtbot.addWidget(again)
+    again.fit_to_screen()
+    assert (again.width(), again.height()) == FIRST_LAUNCH_SIZE
+    assert abs(again.geometry().center().x() - area.center().x()) <= 1
 
 
 def test_bad_file_shows_message_and_window_stays(qtbot, tmp_path):
