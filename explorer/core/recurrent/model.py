@@ -4,7 +4,7 @@
 display and the configuration its run used (``state.hyperparameters``), the
 training history the chart shows (typed :class:`TrainingRecord` rows), the
 user's selections that figures depend on (the string and step, hidden or cell
-state, units or principal components, the 3-D axes and camera, the overlays,
+state, units or principal components, the pair views' zoom, the 3-D axes and camera, the overlays,
 the counting unit) and the results computed from the net on display
 (:class:`NetResults`, the string's trace, the machine study and the counting
 probe). The tab observes and renders it; figures, the report and the command
@@ -171,6 +171,8 @@ class ViewChoices:
     axes: tuple[int, int, int] | None = None  # 3-D axes: coordinate indices, the last index = the state value
     overlays: dict[str, bool] = field(default_factory=lambda: dict.fromkeys(OVERLAY_KEYS, True))
     camera: dict | None = None  # the 3-D camera (center, distance, elevation, azimuth); None = fitted
+    #: The pair views' ranges as shown, by pair: ``{(j, k): ((x0, x1), (y0, y1))}`` (a zoom or pan; empty = fitted).
+    pair_ranges: dict[tuple[int, int], tuple[tuple[float, float], tuple[float, float]]] = field(default_factory=dict)
 
 
 def default_axes(count: int) -> tuple[int, int, int]:

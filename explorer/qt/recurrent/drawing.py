@@ -130,6 +130,7 @@ class Drawing(QWidget):
         if m.results is not None:
             views.set_batch(m.results.batch, s.L, srn=m.net.kind == "srn", refit=True)
             views.set_axes(m.axes(len(views.coords.names)))
+            views.pairs.set_ranges(m.views.pair_ranges)  # the zoom on screen, as the 3-D view keeps its camera
             self.generalisation.show_accuracy(m.results.per_n, s.L, m.results.chance_per_n)
         if m.trace is not None and m.sequence is not None:
             views.position = m.position

@@ -315,7 +315,9 @@ def _other_state_pairs(model: RecurrentModel, folder: Path, formats, size) -> li
         return []
     other = "hidden" if model.state_kind == "cell" else "cell"
     # A shallow copy with the other state plotted: the machine, extracted from one kind, is over neither.
-    twin = replace(model, views=replace(model.views, state_kind=other, overlays=dict(model.views.overlays)))
+    # No view on screen shows these pairs, so no zoom of the shown kind's pairs applies: they stay fitted.
+    twin = replace(model, views=replace(model.views, state_kind=other, overlays=dict(model.views.overlays),
+                                        pair_ranges={}))
     drawing = Drawing(twin)
     try:
         pairs = [f for f in pair_figures(twin, drawing.views) if f.kind != "3d"]

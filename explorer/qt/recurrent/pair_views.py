@@ -86,6 +86,8 @@ class PairGrid(QWidget):
 
     #: A batch point was clicked in any view (its row).
     point_clicked = Signal(int)
+    #: Any view's range changed (zoom, pan or a fit to new points).
+    ranges_changed = Signal()
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -120,6 +122,7 @@ class PairGrid(QWidget):
         while len(self.views) < count:
             view = PairView()
             view.point_clicked.connect(self.point_clicked)
+            view.sigRangeChanged.connect(self._on_range)
             self.views.append(view)
         while len(self.views) > count:
             view = self.views.pop()
@@ -131,3 +134,22 @@ class PairGrid(QWidget):
             view.deleteLater()
         self._place()
         return self.views
+
+    @Slot(object, object)
+    def _on_range(self, _view, _range) -> None:
+        self.ranges_changed.emit()
+
+    def ranges(self) -> dict[tuple[int, int], tuple[tuple[float, float], tuple[float, float]]]:
+        """Each view's range as shown, ``((x0, x1), (y0, y1))`` by its pair (kept in the model's view choices)."""
+        found = {}
+        for view in self.views:
+            (x0, x1), (y0, y1) = view.viewRange()
+            found[view.pair] = ((float(x0), float(x1)), (float(y0), float(y1)))
+        return found
+
+    def set_ranges(self, ranges: dict) -> None:
+        """Show each view at its pair's range in ``ranges`` (as the user left it); a pair not in it stays fitted."""
+        for view in self.views:
+            shown = ranges.get(view.pair)
+            if shown is not None:
+                view.setRange(xRange=shown[0], yRange=shown[1], padding=0)

@@ -195,6 +195,7 @@ class RecurrentTab(ExperimentTab):
         for box in self.views.axis_boxes:
             box.currentIndexChanged.connect(self._on_axes)
         self.views.view3d.camera_moved.connect(self._on_camera)
+        self.views.pair_ranges_changed.connect(self._on_pair_ranges)
 
     def _restore_settings(self) -> None:
         settings = SettingsBinder("recurrent")
@@ -328,6 +329,11 @@ class RecurrentTab(ExperimentTab):
     @Slot()
     def _on_camera(self) -> None:
         self.model.views.camera = camera_of(self.views.view3d)
+
+    @Slot()
+    def _on_pair_ranges(self) -> None:
+        """The pair views' ranges as shown (a zoom or pan), so File → Export figures… draws them so too."""
+        self.model.views.pair_ranges = self.views.pairs.ranges()
 
     # strings and stepping ------------------------------------------------------------
     def show_sequence(self, sequence: Sequence, position: int = 0) -> None:

@@ -52,6 +52,8 @@ class StateViews(QWidget):
     settings_changed = Signal()
     #: A batch point was clicked: its row in the batch.
     point_clicked = Signal(int)
+    #: A pair view's range changed (a zoom, a pan, a fit): :meth:`PairGrid.ranges` has the new one.
+    pair_ranges_changed = Signal()
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -73,6 +75,7 @@ class StateViews(QWidget):
         self.mode.currentIndexChanged.connect(self._on_settings)
         self.pairs = PairGrid()
         self.pairs.point_clicked.connect(self.point_clicked)
+        self.pairs.ranges_changed.connect(self.pair_ranges_changed)
         self.pairs.setToolTip("Each dot: the state after one step of a batch string, coloured by state."
                               " Colour: the course's state value (A's counted, then counting down; see the colour bar)."
                               " Squares, ellipses and arrows: the extracted machine's states and moves."

@@ -122,3 +122,83 @@ def test_markup_in_an_opened_checkpoint_is_shown_as_text(tab, tmp_path):
     root = ET.fromstring(html.split("\n", 1)[1])
     assert not [e for e in root.iter() if e.tag.endswith("}img") and e.get("onerror") is not None]
     assert markup in "".join(root.itertext())  # the recipe is in the settings table, as text
+
+
+def _tick_numbers(path) -> list[float]:
+    """Every text of the SVG that is a plain number (the axes' tick labels, the colour key's)."""
+    found = []
+    for text in _svg_text(path).split():
+        try:
+            found.append(float(text.replace("−", "-")))
+        except ValueError:
+            pass
+    return found
+
+
+def _in(numbers, low, high) -> set[float]:
+    return {n for n in numbers if low <= n <= high}
+
+
+# A narrow window no auto-ranged tanh view shows three tick labels in (its ticks are 0.2 or 0.5 apart).
+ZOOM_X, ZOOM_Y = (0.31, 0.37), (-0.57, -0.51)
+
+
+def test_export_all_keeps_the_pair_views_zoom(tab, tmp_path):
+    """Issue 20: File → Export figures… drew the pair views afresh at their full range, not the zoom on screen."""
+    view = tab.views.pairs.views[0]
+    view.getViewBox().setRange(xRange=ZOOM_X, yRange=ZOOM_Y, padding=0)  # what a wheel zoom and a drag end in
+    tab.export_all(tmp_path, formats=("svg",), size=(800, 640))
+    numbers = _tick_numbers(tmp_path / "anb2n_srn2_01.svg")
+    assert len(_in(numbers, *ZOOM_X)) >= 3, numbers  # the x axis of the zoom: 0.32, 0.34, 0.36 …
+    assert len(_in(numbers, *ZOOM_Y)) >= 3, numbers
+    assert not {-1.0, -0.5, 0.5} & set(numbers), numbers  # not the whole tanh square's ticks
+    (x0, x1), (y0, y1) = view.viewRange()
+    assert (x0, x1, y0, y1) == pytest.approx((*ZOOM_X, *ZOOM_Y))  # the view on screen is as the user left it
+
+
+def test_a_wheel_zoom_reaches_the_exported_pair_view(tab, qtbot, tmp_path):
+    from PySide6.QtCore import QPoint, QPointF, Qt
+    from PySide6.QtGui import QWheelEvent
+    from PySide6.QtWidgets import QApplication
+
+    view = tab.views.pairs.views[0]
+    (fx0, fx1), _ = view.viewRange()
+    centre = view.mapFromScene(view.getViewBox().sceneBoundingRect().center())
+    for _ in range(6):  # six notches in: about a third of the width left
+        wheel = QWheelEvent(QPointF(centre), QPointF(view.mapToGlobal(centre)), QPoint(0, 0), QPoint(0, 120),
+                            Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier, Qt.ScrollPhase.NoScrollPhase,
+                            False)
+        QApplication.sendEvent(view.viewport(), wheel)
+    (x0, x1), (y0, y1) = view.viewRange()
+    assert x1 - x0 < 0.6 * (fx1 - fx0)  # the wheel did zoom in
+    tab.export_all(tmp_path, formats=("svg",), size=(800, 640))
+    numbers = _tick_numbers(tmp_path / "anb2n_srn2_01.svg")
+    fractions = [n for n in numbers if n != int(n)]  # the axes' ticks; the colour key's are whole counts
+    assert len(fractions) >= 4, numbers
+    outside = [n for n in fractions if not (min(x0, y0) <= n <= max(x1, y1))]
+    assert not outside, (outside, (x0, x1), (y0, y1))  # the full range's ±0.5 are not in the file
+
+
+def test_lstm_export_keeps_the_zoom_of_the_pairs_shown_and_fits_the_other_kinds(qtbot, tmp_path):
+    """The cell pairs written beside an LSTM's hidden view have no view on screen: they stay fitted."""
+    from explorer.qt.recurrent.tab import RecurrentTab
+    from tests.qt.recurrent.helpers import wait_machine
+
+    lstm = RecurrentTab()
+    qtbot.addWidget(lstm)
+    lstm.resize(1280, 800)
+    lstm.show()
+    net = lstm.controls.network
+    net.model.setCurrentIndex(net.model.findData("lstm"))
+    net.model.activated.emit(net.model.currentIndex())  # the shipped LSTM-2 on a^n b^2n, hidden states shown
+    try:
+        wait_machine(qtbot, lstm)
+        lstm.views.pairs.views[0].getViewBox().setRange(xRange=ZOOM_X, yRange=ZOOM_Y, padding=0)
+        lstm.export_all(tmp_path, formats=("svg",), size=(800, 640))
+        shown = _tick_numbers(tmp_path / "anb2n_lstm2_01.svg")
+        assert len(_in(shown, *ZOOM_X)) >= 3 and len(_in(shown, *ZOOM_Y)) >= 3, shown
+        other = _tick_numbers(tmp_path / "anb2n_lstm2_cell_01.svg")
+        # Its own fitted range (the cells reach past ±1; the colour key has no negative ticks), not the zoom.
+        assert -1.0 in other and not _in(other, *ZOOM_X) and not _in(other, *ZOOM_Y), other
+    finally:
+        assert lstm.shutdown()
