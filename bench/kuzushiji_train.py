@@ -179,7 +179,9 @@ def cpu_peak() -> tuple[float, float, str]:
     Peak = 2 FMA units × float32 lanes × 2 flops per FMA × clock, the clock
     read from /proc/cpuinfo (the "cpu MHz" line; under a hypervisor it is the
     nominal clock, turbo is not seen). The number of FMA units per core is not
-    in /proc/cpuinfo: 2 is assumed (true of recent server cores).
+    in /proc/cpuinfo: 2 is assumed (true of recent server cores). AMD's Zen 4
+    (family 25 with AVX-512) runs each 512-bit FMA on two 256-bit pipes, so
+    there its AVX-512 peak is its AVX2 peak.
     """
     mhz, flags, model = 0.0, set(), "unknown CPU"
     try:
@@ -195,11 +197,14 @@ def cpu_peak() -> tuple[float, float, str]:
     ghz = mhz / 1000
     avx2 = 2 * 8 * 2 * ghz if "fma" in flags and "avx2" in flags else float("nan")
     lanes = 16 if "avx512f" in flags else 8
-    widest = 2 * lanes * 2 * ghz
+    family = re.search(r"^cpu family\s*:\s*(\d+)", text, re.M)
+    zen4 = "AuthenticAMD" in text and family is not None and int(family.group(1)) == 25 and lanes == 16
+    widest = 2 * 8 * 2 * ghz if zen4 else 2 * lanes * 2 * ghz
     how = (
         f"{model}, {ghz:.2f} GHz from /proc/cpuinfo 'cpu MHz'; peak = 2 FMA units × lanes × 2 flops × clock: "
         f"AVX2 (8 lanes) {avx2:.1f} GFLOP/s"
-        + (f", AVX-512 (16 lanes; torch's kernels use it here: {torch.backends.cpu.get_cpu_capability()}) {widest:.1f} GFLOP/s" if lanes == 16 else "")
+        + (f", AVX-512 (16 lanes; torch's kernels use it here: {torch.backends.cpu.get_cpu_capability()}) {widest:.1f} GFLOP/s" if lanes == 16 and not zen4 else "")
+        + (f"; AVX-512 on this AMD Zen 4 runs on two 256-bit pipes: the same {widest:.1f} GFLOP/s" if zen4 else "")
     )
     return avx2, widest, how
 
