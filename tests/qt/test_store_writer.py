@@ -1,4 +1,5 @@
-"""The recurrent tab's writes to its work store run off the window's thread, in order, and none is lost."""
+"""Writes to a store of the user's work run off the window's thread, in order, and none is lost (the recurrent
+tab's work store; the Kuzushiji tab's kept drawings are tested in tests/qt/kuzushiji/test_own_drawings_panel.py)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from PySide6.QtCore import QObject
 from explorer.core.errors import UserError
 from explorer.core.recurrent.work import save_choice
 from explorer.core.work_store import WorkStore
-from explorer.qt.recurrent.store_writer import StoreWriter
+from explorer.qt.store_writer import StoreWriter
 
 
 def test_writes_keep_their_order_and_wait_returns_when_all_are_written(qtbot, tmp_path):

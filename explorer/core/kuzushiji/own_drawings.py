@@ -1,7 +1,8 @@
 """A class's own drawings, kept as a test set of their own.
 
 On the Draw page a drawing can be kept as an example of a chosen class. The kept drawings of a data
-set live in ``<data>/drawings/<key>/drawings.npz`` (written atomically): each drawing's 28×28 input
+set live in ``<data>/drawings/<key>/drawings.npz`` (written atomically, at once or -- with
+:attr:`OwnDrawings.writes` set -- later, in order, by the window's store writer): each drawing's 28×28 input
 (uint8, white on black, as the nets saw it), its class, and where available the original picture
 (the canvas or an opened image, grey uint8) and the strokes (x, y, stroke number). They can be
 listed, deleted, relabelled, loaded as arrays, exported in the ImageFolder layout (which
@@ -17,6 +18,7 @@ that fails any check is renamed aside to ``drawings.npz.damaged`` with a message
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import os
@@ -31,7 +33,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from explorer.core import paths
-from explorer.core.atomic import atomic_write
+from explorer.core.atomic import atomic_write, reason
 from explorer.core.errors import UserError
 from explorer.core.kuzushiji import metrics
 from explorer.core.kuzushiji.datasets import DATASETS, DataSet
@@ -126,9 +128,17 @@ class OwnDrawings:
         self.path = self.folder / STORE_NAME
         self.notes: list[str] = []
         """Messages about a damaged store set aside (one line each)."""
+        self.writes: Callable[[Callable[[], None]], None] | None = None
+        """Where each change's write goes. ``None``: written at once (a failure raises, nothing changes).
+        Else a function handed the write (no arguments; raises :class:`UserError`) that runs it later, in the
+        order given (the window's store writer, off its thread); the change is in :meth:`drawings` at once."""
         self._drawings: list[Drawing] = []
         self._next_id = 1
         self._load()
+        self._written = self._drawings  # what the file holds (the same list object while nothing waits)
+        self.changes = 0
+        """Changes made (in memory); :attr:`changes_written` of them are in the file."""
+        self.changes_written = 0
 
     @classmethod
     def of(cls, data_set: DataSet) -> OwnDrawings:
@@ -191,6 +201,15 @@ class OwnDrawings:
         self._save([new if d.id == drawing_id else d for d in self._drawings])
         return new
 
+    def unwritten(self) -> bool:
+        """Whether the drawings hold changes their file does not (yet): a write waits, or failed."""
+        return self.changes != self.changes_written
+
+    def revert_to_written(self) -> None:
+        """Hold the drawings as the file holds them (after a write failed, with none waiting)."""
+        self._drawings = self._written
+        self.changes_written = self.changes
+
     def export(self, folder: str | os.PathLike) -> list[Path]:
         """Write the drawings as PNGs in the ImageFolder layout (``folder/<class name>/drawing-<n>.png``)."""
         images, labels = self.arrays()
@@ -229,21 +248,34 @@ class OwnDrawings:
         return int(label)
 
     def _save(self, drawings: list[Drawing]) -> None:
+        next_id = max(self._next_id, max((d.id for d in drawings), default=0) + 1)
+        if self.writes is None:
+            self._write(drawings, next_id, self.changes + 1)
+            self._drawings, self.changes = drawings, self.changes + 1
+            return
+        self._drawings, self.changes = drawings, self.changes + 1
+        self.writes(functools.partial(self._write, drawings, next_id, self.changes))
+
+    def _write(self, drawings: list[Drawing], next_id: int, change: int) -> None:
+        """Write ``drawings`` (change number ``change``) as the store file, atomically; on any thread."""
         arrays: dict[str, np.ndarray] = {
             "images": np.stack([d.image for d in drawings]) if drawings else np.zeros((0, SIDE, SIDE), np.uint8),
             "labels": np.array([d.label for d in drawings], np.int64),
             "ids": np.array([d.id for d in drawings], np.int64),
             "class_names": np.array(self.class_names, dtype=str),
-            "next_id": np.array(max(self._next_id, max((d.id for d in drawings), default=0) + 1), np.int64),
+            "next_id": np.array(next_id, np.int64),
         }
         for d in drawings:
             if d.original is not None:
                 arrays[f"original_{d.id}"] = d.original
             if d.strokes is not None:
                 arrays[f"strokes_{d.id}"] = d.strokes
-        with atomic_write(self.path) as out:
-            np.savez_compressed(out, **arrays)
-        self._drawings = drawings
+        try:
+            with atomic_write(self.path) as out:
+                np.savez_compressed(out, **arrays)
+        except OSError as exc:  # atomic_write says why in words; an OSError before it (the folder) is said here
+            raise UserError(f"could not write {self.path}: {reason(exc)}") from exc
+        self._written, self.changes_written = drawings, change
 
     def _load(self) -> None:
         if not os.path.lexists(self.path):

@@ -39,6 +39,7 @@ from explorer.qt.kuzushiji.train_page import TrainPage
 from explorer.qt.messages import show_error
 from explorer.qt.preloading import torch_is_loaded, when_torch_is_loaded
 from explorer.qt.settings import SettingsBinder
+from explorer.qt.store_writer import StoreWriter
 from explorer.qt.tab import ExperimentTab, run_alone
 from explorer.qt.workers import Task, shutdown_tasks
 
@@ -462,7 +463,8 @@ class KuzushijiTab(ExperimentTab):
         self.queue.clear()
         self.curves.stop_updates()
         self.data_page.cancel()  # a download ends now, not after its read timeout
-        return shutdown_tasks(self)
+        written = all(writer.wait() for writer in self.findChildren(StoreWriter))  # the kept drawings' last change
+        return shutdown_tasks(self) and written
 
 
 if __name__ == "__main__":  # a quick look at this tab alone

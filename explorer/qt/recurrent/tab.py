@@ -66,10 +66,10 @@ from explorer.qt.recurrent.newest import NewestTask
 from explorer.qt.recurrent.parting import PartingFinder
 from explorer.qt.recurrent.sequence_bar import SequenceBar
 from explorer.qt.recurrent.step_panel import StepPanel
-from explorer.qt.recurrent.store_writer import StoreWriter
 from explorer.qt.recurrent.timeline import TimelineBar
 from explorer.qt.recurrent.views import StateViews
 from explorer.qt.settings import SettingsBinder
+from explorer.qt.store_writer import StoreWriter
 from explorer.qt.tab import ExperimentTab, run_alone
 from explorer.qt.undo import SetState
 from explorer.qt.widgets.stagger import StaggeredRepaint
@@ -122,7 +122,7 @@ class RecurrentTab(ExperimentTab):
         self.stagger = StaggeredRepaint(self)  # the trained net's views repaint one per turn
         # Writes to the store wait here, in order, while a trained net is first drawn (see _store).
         self._unsaved: list[tuple[str, object, tuple]] = []
-        self.writer = StoreWriter(self)  # the writes themselves run off the GUI thread, in order
+        self.writer = StoreWriter(self, "recurrent-store")  # the writes themselves run off the GUI thread, in order
         self.writer.failed.connect(self._on_write_failed)
         self._save_timer = QTimer(self, singleShot=True, interval=SAVE_DELAY_MS)
         self._save_timer.timeout.connect(self._flush_store)

@@ -85,6 +85,12 @@ def error_boxes(widget) -> list[QMessageBox]:
     return [b for b in widget.findChildren(QMessageBox) if b.objectName() == "errorBox"]
 
 
+def on_disk(own) -> OwnDrawings:
+    """The kept drawings as their file holds them, once the changes made so far are written (off the GUI thread)."""
+    assert own.wait_for_writes(30)
+    return OwnDrawings(own.store.key, own.store.class_names)
+
+
 def test_keep_restart_relabel_delete_evaluate_and_export(qtbot, folder, tmp_path, monkeypatch):
     tab = make_tab(qtbot)
     with qtbot.waitSignal(tab.data_page.data_changed, timeout=WAIT_MS):
@@ -137,24 +143,24 @@ def test_keep_restart_relabel_delete_evaluate_and_export(qtbot, folder, tmp_path
     own.relabel_class.setCurrentIndex(HA)
     click(qtbot, own.relabel_button)
     assert labels_shown(panel) == ["す su", "は ha", "は ha"]
-    assert [d.label for d in OwnDrawings.of(KMNIST).drawings()] == [SU, HA, HA]
+    assert [d.label for d in on_disk(own).drawings()] == [SU, HA, HA]
     click_thumbnail(qtbot, own, numbers[1])
     click(qtbot, own.delete_button)
-    assert labels_shown(panel) == ["す su", "は ha"] and len(OwnDrawings.of(KMNIST)) == 2
+    assert labels_shown(panel) == ["す su", "は ha"] and len(on_disk(own)) == 2
     tab.undo_stack.undo()
-    assert len(OwnDrawings.of(KMNIST)) == 3
+    assert len(on_disk(own)) == 3
     tab.undo_stack.undo()  # the relabel, on the drawing the delete's undo brought back
-    assert sorted(d.label for d in OwnDrawings.of(KMNIST).drawings()) == [SU, SU, HA]
+    assert sorted(d.label for d in on_disk(own).drawings()) == [SU, SU, HA]
     tab.undo_stack.redo()
     tab.undo_stack.redo()
-    assert sorted(d.label for d in OwnDrawings.of(KMNIST).drawings()) == [SU, HA]
+    assert sorted(d.label for d in on_disk(own).drawings()) == [SU, HA]
     assert labels_shown(panel) == ["す su", "は ha"]
 
     # Evaluate: the table and the matrix show own_drawings' own numbers for the trained net.
     with qtbot.waitSignal(own.evaluated, timeout=WAIT_MS):
         click(qtbot, own.evaluate_button)
     result = tab.results["lin"]
-    expected = OwnDrawings.of(KMNIST).evaluate(net_classifier(result.model), result.accuracy)
+    expected = on_disk(own).evaluate(net_classifier(result.model), result.accuracy)
     assert expected.count == 2 and expected.gap is not None
     shown = [own.table.item(0, c).text() for c in range(own.table.columnCount())]
     assert shown == evaluation_row("lin", expected)
@@ -206,7 +212,7 @@ def test_changes_after_an_evaluation_are_said_and_nothing_runs_without_a_net(pan
     panel.set_models({"conv": model}, {"conv": "untrained"}, {"conv": 62.5})
     with qtbot.waitSignal(own.evaluated, timeout=WAIT_MS):
         click(qtbot, own.evaluate_button)
-    expected = OwnDrawings.of(KMNIST).evaluate(net_classifier(model), 62.5)
+    expected = on_disk(own).evaluate(net_classifier(model), 62.5)
     assert [own.table.item(0, c).text() for c in range(6)] == evaluation_row("conv", expected)
     assert "62.5 %" in own.table.item(0, 4).text()
     panel.insides.setCurrentWidget(own)
@@ -243,7 +249,7 @@ def test_a_damaged_store_is_set_aside_with_one_message_and_new_drawings_are_kept
     draw(qtbot, panel.canvas, BAR)
     panel.keep_class.setCurrentIndex(SU)
     click(qtbot, panel.keep_button)
-    assert [d.label for d in OwnDrawings.of(KMNIST).drawings()] == [SU]
+    assert [d.label for d in on_disk(panel.own_drawings).drawings()] == [SU]
     assert len(error_boxes(panel)) == 1
 
 
@@ -275,13 +281,15 @@ def test_the_kept_set_follows_the_data_set_in_use(qtbot):
     panel.keep_class.setCurrentIndex(48)
     click(qtbot, panel.keep_button)
     assert labels_shown(panel) == ["ゝ odoriji"]
+    assert panel.own_drawings.wait_for_writes(30)
     assert [d.label for d in OwnDrawings.of(K49).drawings()] == [48]
     assert [d.label for d in OwnDrawings.of(KMNIST).drawings()] == [SU]
 
 
 def test_a_store_that_cannot_be_written_says_why_and_leaves_no_undo_step(qtbot):
     """A folder where the store should be (or a full disk): keeping fails with a message, nothing is shown
-    as kept and Undo undoes the stroke, not a keep that never happened."""
+    as kept and Undo undoes the stroke, not a keep that never happened (the write fails a moment later, off
+    the GUI thread: the drawing shown at once goes again)."""
     store = paths.data_dir() / "drawings" / "kmnist" / "drawings.npz"
     store.mkdir(parents=True)
     panel = DrawingPanel()
@@ -294,6 +302,7 @@ def test_a_store_that_cannot_be_written_says_why_and_leaves_no_undo_step(qtbot):
     stroke_step = panel.canvas.undo_stack.undoText()
     panel.keep_class.setCurrentIndex(SU)
     click(qtbot, panel.keep_button)
+    qtbot.waitUntil(lambda: len(error_boxes(panel)) == 2, timeout=WAIT_MS)
     boxes = error_boxes(panel)
     assert len(boxes) == 2 and boxes[1].windowTitle() == "Could not keep the drawing as す su"
     assert panel.own_drawings.shown_drawings() == [] and store.is_dir()
@@ -320,7 +329,7 @@ def test_a_folder_data_set_keeps_its_own_set_and_its_class_names_stay_text(qtbot
     image = np.zeros((28, 28), np.uint8)
     image[4:24, 12:16] = 255
     own.keep(image, 0)
-    assert own.shown_drawings() == [(1, "<b>loud</b>")]
+    assert own.shown_drawings() == [(1, "<b>loud</b>")] and own.wait_for_writes(30)
     assert "<" not in stack.undoText() and stack.undoText() == "Keep the drawing as ‹b›loud‹/b›"
     assert own.list.item(0).toolTip().startswith("Drawing 1: an example of &lt;b&gt;loud&lt;/b&gt;")
     assert own.count_label.textFormat() == Qt.TextFormat.PlainText
