@@ -206,6 +206,7 @@ class StateViews(QWidget):
             view.set_axes((j, k), coords.names[j], coords.names[k], title)
             initial = None if coords.initial is None else coords.initial[[j, k]]
             view.set_points(coords.batch[:, [j, k]], point_brushes, initial, labels)
+        self.pair_ranges_changed.emit()  # each view fitted to its new pair (a fit equal to the old range says nothing)
         self._fill_axis_boxes(coords.names)
         self._set_3d_points()
         if refit:

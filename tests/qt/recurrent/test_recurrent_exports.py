@@ -202,3 +202,14 @@ def test_lstm_export_keeps_the_zoom_of_the_pairs_shown_and_fits_the_other_kinds(
         assert -1.0 in other and not _in(other, *ZOOM_X) and not _in(other, *ZOOM_Y), other
     finally:
         assert lstm.shutdown()
+
+
+def test_a_zoom_does_not_outlive_the_points_it_was_of(tab, tmp_path):
+    """Principal components after a zoom of the units: the views fit the new points, and so does the file."""
+    tab.views.pairs.views[0].getViewBox().setRange(xRange=ZOOM_X, yRange=ZOOM_Y, padding=0)
+    tab.views.mode.setCurrentIndex(tab.views.mode.findData("pca"))
+    (x0, x1), (y0, y1) = tab.views.pairs.views[0].viewRange()
+    assert x1 - x0 > 10 * (ZOOM_X[1] - ZOOM_X[0])  # fitted to the components on screen
+    tab.export_all(tmp_path, formats=("svg",), size=(800, 640))
+    numbers = _tick_numbers(tmp_path / "anb2n_srn2_pc12.svg")
+    assert len(_in(numbers, *ZOOM_X)) < 3 and len(_in(numbers, *ZOOM_Y)) < 3, numbers
