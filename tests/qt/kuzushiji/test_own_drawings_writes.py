@@ -142,3 +142,48 @@ def test_closing_the_tab_waits_for_the_last_change(qtbot, slow_disk):
     threading.Timer(0.3, slow_disk.set).start()  # the disk answers while the window is closing
     assert tab.shutdown()
     assert not own.writer.busy() and from_disk() == [(1, HA)]
+
+
+def test_a_set_chosen_again_is_read_with_its_last_change(own, qtbot, slow_disk):
+    """Kuzushiji-49 and back at once: the Kuzushiji-MNIST file is read again only once its last change is in it."""
+    from explorer.core.kuzushiji.datasets import K49
+
+    own.keep(picture(4), HA)
+    threading.Timer(0.3, slow_disk.set).start()
+    own.set_data_set(K49)
+    qtbot.waitUntil(lambda: not own.is_loading(), timeout=WAIT_MS)
+    assert shown(own) == []
+    own.set_data_set(KMNIST)
+    qtbot.waitUntil(lambda: not own.is_loading(), timeout=WAIT_MS)
+    assert shown(own) == [(1, HA)] and from_disk() == [(1, HA)]
+    own.keep(picture(12), SU)  # the next change keeps the first one too
+    assert own.wait_for_writes(30) and from_disk() == [(1, HA), (2, SU)]
+
+
+def test_a_change_leaves_the_other_thumbnails_as_they_were(qtbot):
+    """Keeping or deleting a drawing in a long list changes that thumbnail only (not 2,000 new ones, ~0.1 s): the
+    list stays where it was scrolled to and the drawings the user had selected stay selected."""
+    store = OwnDrawings.of(KMNIST)
+    for n in range(240):
+        store.add(picture(n % 24), n % 10)
+    panel = OwnDrawingsPanel(QUndoStack())
+    qtbot.addWidget(panel)
+    panel.resize(700, 420)
+    panel.show()
+    panel.set_data_set(KMNIST)
+    qtbot.waitUntil(lambda: not panel.is_loading(), timeout=WAIT_MS)
+    bar = panel.list.verticalScrollBar()
+    qtbot.waitUntil(lambda: bar.maximum() > 0)
+    bar.setValue(bar.maximum() * 3 // 4)
+    where = bar.value()
+    row = panel.list.indexAt(panel.list.viewport().rect().center()).row()
+    number = panel.shown_drawings()[row][0]
+    panel.select_ids([number])
+    panel.delete_selected()
+    assert number not in [n for n, _ in panel.shown_drawings()] and len(panel.shown_drawings()) == 239
+    assert bar.value() == where and panel.selected_ids() == []
+    panel.select_ids([7, 8])  # chosen to be relabelled; meanwhile a drawing from the canvas is kept
+    panel.keep(picture(3), 9)
+    assert len(panel.shown_drawings()) == 240 and bar.value() == where
+    assert sorted(panel.selected_ids()) == [7, 8] and panel.relabel_button.isEnabled()
+    assert panel.wait_for_writes(30) and len(from_disk()) == 240
