@@ -258,6 +258,8 @@ class OwnDrawings:
 
     def _write(self, drawings: list[Drawing], next_id: int, change: int) -> None:
         """Write ``drawings`` (change number ``change``) as the store file, atomically; on any thread."""
+        if self.writes is not None and change < self.changes:
+            return  # a later change's write is queued behind this one, and it writes every drawing (~0.8 s saved)
         arrays: dict[str, np.ndarray] = {
             "images": np.stack([d.image for d in drawings]) if drawings else np.zeros((0, SIDE, SIDE), np.uint8),
             "labels": np.array([d.label for d in drawings], np.int64),

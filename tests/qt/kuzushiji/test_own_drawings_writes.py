@@ -46,9 +46,11 @@ def slow_disk(monkeypatch):
     """The store's disk answers only once the test sets the returned event (the GUI thread would hang here if it
     wrote itself: after 10 s it writes anyway, and the test sees the file written too soon)."""
     gate, real = threading.Event(), own_drawings_module.atomic_write
+    gate.files = []  # each file written
 
     def write(path, *args, **kwargs):
         gate.wait(10)
+        gate.files.append(path)
         return real(path, *args, **kwargs)
 
     monkeypatch.setattr(own_drawings_module, "atomic_write", write)
@@ -82,6 +84,7 @@ def test_changes_show_at_once_and_are_written_in_order_off_the_gui_thread(own, s
     slow_disk.set()
     assert own.wait_for_writes(30)
     assert from_disk() == [(1, OH)]  # the last change asked for is the one kept, not an earlier one
+    assert len(slow_disk.files) == 2  # the first change's, then the last's: the two between had nothing to add
     own.undo_stack.undo()  # the delete
     own.undo_stack.undo()  # the relabel
     assert shown(own) == [(1, SU), (3, HA)]  # the deleted drawing is back (under a new number)
