@@ -38,6 +38,7 @@ from explorer.core.recurrent.languages import (
     Language,
     Sequence,
     get_language,
+    parse_string,
     random_sequence,
     sequence_for_ns,
 )
@@ -110,6 +111,9 @@ class NetResults:
     per_n: dict[int, float]
     chance: float
     chance_per_n: dict[int, float]
+    #: Traces of strings already stepped through this net, by string (after training: the string on
+    #: display, traced in the training child so the window does not run the net again).
+    traces: dict[str, Trace] = field(default_factory=dict)
 
     @property
     def headline(self) -> str:
@@ -142,12 +146,20 @@ def net_results(net: RecurrentNet, language: Language, L: int, sequences: list[S
     return NetResults(net, L, batch, acc, dict(per_n), chance, dict(chance_n))
 
 
-def train_and_measure(config) -> ProgressGenerator[tuple[TrainResult, NetResults]]:
+def train_and_measure(config, shown: str | None = None) -> ProgressGenerator[tuple[TrainResult, NetResults]]:
     """Train (:func:`~explorer.core.recurrent.training.train`), then compute the trained net's results in the
-    same worker: the window only draws them (issue 20: they took 0.4 s of its thread)."""
+    same worker: the window only draws them (issue 20: they took 0.4 s of its thread). ``shown``: the string
+    the window shows, traced here too (the window's thread spent 8-10 ms running the net along it)."""
     result = yield from train(config)
     language = get_language(config.lang)
-    return result, net_results(result.model, language, config.L, batch_sequences(language, config.L))
+    results = net_results(result.model, language, config.L, batch_sequences(language, config.L))
+    if shown is not None:
+        try:
+            sequence = parse_string(language, shown)
+            results.traces[sequence.text] = trace_of(result.model, sequence)
+        except UserError:  # not a string of this language: the window traces what it shows itself
+            pass
+    return result, results
 
 
 def live_results(net: RecurrentNet, language: Language, L: int, sequences: list[Sequence]

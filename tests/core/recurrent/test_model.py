@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import asdict
 
+import numpy as np
 import pytest
 
 from explorer.core.progress import run_to_end
+from explorer.core.recurrent.languages import parse_string
 from explorer.core.recurrent.model import (
     RecurrentModel,
     TrainingRecord,
     history_of,
     load_model,
     run_of,
+    trace_of,
     train_and_measure,
 )
 from explorer.core.recurrent.snapshots import Snapshot
@@ -26,7 +30,7 @@ from explorer.core.work_store import WorkStore
 def trained(tmp_path_factory):
     """A short SRN-2 run, trained and measured as the tab's task does it."""
     config = fast_recipe("anb2n", "srn", seed=0, sequences=320, eval_every=160, snapshot_every=16, stop_when_solved=False)
-    result, results = run_to_end(train_and_measure(config))
+    result, results = run_to_end(train_and_measure(config, shown="aabbbb"))
     return config, result, results
 
 
@@ -46,6 +50,17 @@ def test_the_trained_results_come_with_the_run_and_belong_to_its_net(trained):
     assert results.net is result.model  # one pickled graph: the window can tell the results are this net's
     assert results.L == config.L and sorted(results.per_n) == list(range(1, 3 * config.L + 1))
     assert len(results.batch.sequences) == 8
+
+
+def test_the_string_on_display_is_traced_with_the_trained_net_as_the_window_would(trained):
+    config, result, results = trained
+    sequence = parse_string(config.lang, "aabbbb")
+    traced = results.traces[sequence.text]  # the typed string, as the window parses it
+    again = trace_of(result.model, sequence)
+    assert np.array_equal(traced.hidden, again.hidden) and np.array_equal(traced.log_probs, again.log_probs)
+    # A string not of the language is left for the window, which says why it is refused.
+    _, others = run_to_end(train_and_measure(dataclasses.replace(config, sequences=16), shown="abc?"))
+    assert others.traces == {}
 
 
 def test_a_kept_run_comes_back_as_training_records(tmp_path, trained):

@@ -268,3 +268,26 @@ def test_after_a_training_the_views_repaint_one_per_turn_and_all_come_back(qtbot
     # The training chart, repainted in its turn, shows the run that just ended.
     assert tab.controls.curves.points("training") >= 2
     assert not tab.controls.curves.grab().isNull()
+
+
+def test_the_string_on_display_comes_back_traced_by_the_training_child(qtbot, tab, monkeypatch):
+    """The window does not run the trained net along the string it shows: the child did (issue 20)."""
+    from explorer.qt.recurrent import tab as tab_module
+
+    user = RecurrentUser(tab, qtbot)
+    _type(qtbot, tab, "aaabbbbbb")
+    user.set_sequences(320)
+    traced_here: list[str] = []
+    real = tab_module.trace_of
+    monkeypatch.setattr(tab_module, "trace_of", lambda net, seq: traced_here.append(seq.text) or real(net, seq))
+    user.train()
+    with qtbot.waitSignal(tab.task.finished, timeout=30000):
+        pass
+    assert "trained" in user.description() and tab.sequence.text == "AAABBBBBB"
+    assert traced_here == []
+    again = trace(tab.current_model(), tab.sequence.inputs)  # what the window would have computed
+    assert np.array_equal(tab.trace.hidden, again.hidden)
+    assert np.array_equal(tab.trace.log_probs, again.log_probs)
+    # Another string is traced here as before.
+    _type(qtbot, tab, "aabbbb")
+    assert traced_here == ["AABBBB"] and len(tab.trace.hidden) == len("AABBBB") - 1
