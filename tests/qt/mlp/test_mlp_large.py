@@ -65,3 +65,24 @@ def test_a_large_data_set_is_kept_in_the_background_and_comes_back_after_close(t
     assert tab.shutdown()  # joins the write and keeps the newest state
     kept, _weights, _activation = load_work(tab.work)
     assert kept == tab.state.dataset and kept.targets[7] != big.targets[7]
+
+
+def test_a_long_run_is_kept_in_the_background_and_a_short_one_at_once(tab, qtbot):
+    """A 200,000-epoch run's 2,000 records took 50-90 ms of JSON on the window's thread (issue 20)."""
+    from explorer.core.mlp.model import EpochRecord, MLPModel, MLPRun
+    from explorer.core.mlp.training import TrainConfig
+
+    def run_of(records: int) -> MLPRun:
+        history = tuple(EpochRecord(100 * (i + 1), 1 / (i + 1), 50.0) for i in range(records))
+        return MLPRun(history, tab.state.weights, (), TrainConfig(max_epochs=100 * records), "finished")
+
+    long = 2_000  # the records of a 200,000-epoch run
+    tab.model.set_run(run_of(long))
+    assert tab.keeper.task is not None  # written off the window's thread
+    qtbot.waitUntil(lambda: tab.keeper.task is None, timeout=30_000)
+    assert len(MLPModel.from_store(tab.work).run.history) == long
+    tab.model.set_run(run_of(10))
+    assert tab.keeper.task is None and len(MLPModel.from_store(tab.work).run.history) == 10  # at once
+    tab.model.set_run(run_of(long))
+    assert tab.shutdown()  # closing joins the write
+    assert len(MLPModel.from_store(tab.work).run.history) == long
