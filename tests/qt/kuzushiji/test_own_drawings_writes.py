@@ -57,15 +57,21 @@ def slow_disk(monkeypatch):
     return gate
 
 
-@pytest.fixture
-def own(qtbot):
-    """The Kept page's panel on Kuzushiji-MNIST, its store (in the test's data folder) read."""
+def _panel(qtbot, width: int, height: int) -> OwnDrawingsPanel:
+    """The Kept page's panel on Kuzushiji-MNIST, shown, its store (in the test's data folder) read."""
     panel = OwnDrawingsPanel(QUndoStack())
     qtbot.addWidget(panel)
-    panel.resize(800, 500)
+    panel.resize(width, height)
     panel.show()
     panel.set_data_set(KMNIST)
     qtbot.waitUntil(lambda: not panel.is_loading(), timeout=WAIT_MS)
+    return panel
+
+
+@pytest.fixture
+def own(qtbot):
+    """The Kept page's panel on Kuzushiji-MNIST, its store (in the test's data folder) read."""
+    panel = _panel(qtbot, 800, 500)
     yield panel
     assert panel.wait_for_writes(30)
 
@@ -169,12 +175,7 @@ def test_a_change_leaves_the_other_thumbnails_as_they_were(qtbot):
     store = OwnDrawings.of(KMNIST)
     for n in range(240):
         store.add(picture(n % 24), n % 10)
-    panel = OwnDrawingsPanel(QUndoStack())
-    qtbot.addWidget(panel)
-    panel.resize(700, 420)
-    panel.show()
-    panel.set_data_set(KMNIST)
-    qtbot.waitUntil(lambda: not panel.is_loading(), timeout=WAIT_MS)
+    panel = _panel(qtbot, 700, 420)
     bar = panel.list.verticalScrollBar()
     qtbot.waitUntil(lambda: bar.maximum() > 0)
     bar.setValue(bar.maximum() * 3 // 4)

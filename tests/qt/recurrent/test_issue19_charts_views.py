@@ -18,7 +18,7 @@ from explorer.qt.recurrent.pair_views import MIN_VIEW
 from explorer.qt.recurrent.step_panel import header_text
 from explorer.qt.recurrent.tab import RecurrentTab
 from explorer.qt.widgets.training_curves import TrainingCurves
-from tests.qt.recurrent.helpers import wait_machine
+from tests.qt.recurrent.helpers import shipped_lstm_tab, wait_machine
 
 
 def _labelled_ticks(axis: pg.AxisItem) -> list[str]:
@@ -199,15 +199,8 @@ def test_a_label_rect_is_where_the_number_is_drawn(qtbot):
 
 
 def test_lstm_cell_view_exports_hidden_and_cell_pairs_without_collisions(qtbot, tmp_path):
-    tab = RecurrentTab()
-    qtbot.addWidget(tab)
-    tab.resize(1280, 800)
-    tab.show()
-    net = tab.controls.network
-    net.model.setCurrentIndex(net.model.findData("lstm"))
-    net.model.activated.emit(net.model.currentIndex())  # the shipped LSTM-2 on a^n b^2n
+    tab = shipped_lstm_tab(qtbot)
     try:
-        wait_machine(qtbot, tab)
         tab.views.which.setCurrentIndex(tab.views.which.findData("cell"))  # the user's cell-state view
         wait_machine(qtbot, tab)
         written = {p.name for p in tab.export_all(tmp_path, formats=("png",))}

@@ -181,18 +181,10 @@ def test_a_wheel_zoom_reaches_the_exported_pair_view(tab, qtbot, tmp_path):
 
 def test_lstm_export_keeps_the_zoom_of_the_pairs_shown_and_fits_the_other_kinds(qtbot, tmp_path):
     """The cell pairs written beside an LSTM's hidden view have no view on screen: they stay fitted."""
-    from explorer.qt.recurrent.tab import RecurrentTab
-    from tests.qt.recurrent.helpers import wait_machine
+    from tests.qt.recurrent.helpers import shipped_lstm_tab
 
-    lstm = RecurrentTab()
-    qtbot.addWidget(lstm)
-    lstm.resize(1280, 800)
-    lstm.show()
-    net = lstm.controls.network
-    net.model.setCurrentIndex(net.model.findData("lstm"))
-    net.model.activated.emit(net.model.currentIndex())  # the shipped LSTM-2 on a^n b^2n, hidden states shown
+    lstm = shipped_lstm_tab(qtbot)
     try:
-        wait_machine(qtbot, lstm)
         lstm.views.pairs.views[0].getViewBox().setRange(xRange=ZOOM_X, yRange=ZOOM_Y, padding=0)
         lstm.export_all(tmp_path, formats=("svg",), size=(800, 640))
         shown = _tick_numbers(tmp_path / "anb2n_lstm2_01.svg")
