@@ -49,6 +49,7 @@ class WorkKeeper(QObject):
     def keep(self, state: MLPState, run: MLPRun | None = None) -> None:
         """Keep the model's ``state`` and last ``run`` (see :func:`~explorer.core.mlp.model.save_parts`)."""
         if self.task is None and _small(state, run):
+            self._writing = None  # an earlier write that did not happen is older than this one
             self._keep_now("the MLP work", save_parts, self.store, state, run)
             return
         self._waiting = (state, run)
