@@ -72,6 +72,10 @@ def unit_name(fit: UnitFit) -> str:
     return f"{fit.state} unit {fit.unit}"
 
 
+#: How long after a net arrives its counting probe starts: after the turns that draw it (a few tens of ms each).
+PROBE_DELAY_MS = 400
+
+
 def probe_task(model, lang, L: int) -> ProgressGenerator[CountingProbe]:
     """The probe as a task: one progress record, then the fit of every unit."""
     yield Progress(0, 1, "fitting every unit to the counts…")
@@ -317,10 +321,12 @@ class CountingController(QObject):
     def __init__(self, owner, panel: CountingPanel, views, step_panel, model: RecurrentModel):
         super().__init__(owner)
         self.owner, self.panel, self.views, self.step_panel, self.data = owner, panel, views, step_panel, model
-        # In a training child, as the machine's extraction: in a thread of the window's process its net runs
-        # (hundreds of small torch steps) held the GIL the window needs, in the very turns a trained net is
-        # drawn (issue 20: the longest gap after a training, 57 → 48 ms on average over 20 trainings).
-        self.jobs = NewestTask(self, "recurrent-counting", probe_task, self.show, self._on_failed, process=True)
+        # Started a moment after it is asked for: in a thread of the window's process the probe's torch
+        # steps hold the GIL, and a trained net's views are drawn in the turns just after it arrives
+        # (issue 20: the longest gap after a training, 57 → 42 ms on average over 20 trainings; a child
+        # process did as well, 44 ms, but cost a child start per net).
+        self.jobs = NewestTask(self, "recurrent-counting", probe_task, self.show, self._on_failed,
+                               delay_ms=PROBE_DELAY_MS)
         self._suspended: str | None = None  # the reason shown while no probe is wanted (training)
         self._step_titles = {plot: plot.getPlotItem().titleLabel.text
                              for plot in (step_panel.hidden_plot, step_panel.cell_plot)}

@@ -12,6 +12,13 @@ pool thread: seconds of small-array Python (the machine's k-means search)
 in a thread of the window's process hold the GIL its event loop needs
 (issue 20: 100-400 ms gaps after every training); a child runs at a lower
 priority and holds none of the window's.
+
+``delay_ms`` starts a request's work that long after it was asked for (a
+newer request in the meantime replaces it): work that would share the GIL
+with the window's busiest turns, those in which a trained net is drawn,
+starts after them instead (issue 20: the counting probe, whose torch steps
+in a thread lengthened the longest gap after a training by about 20 ms; in a
+child process it cost a child start per net instead).
 """
 
 from __future__ import annotations
@@ -19,7 +26,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, Slot
+from PySide6.QtCore import QObject, QTimer, Slot
 
 from explorer.qt.workers import Task
 
@@ -28,7 +35,7 @@ class NewestTask(QObject):
     """One background job at a time; only the newest request's outcome is handed on."""
 
     def __init__(self, owner: QObject, name: str, work: Callable, shown: Callable[[Any], None],
-                 failed: Callable[[str], None], *, process: bool = False):
+                 failed: Callable[[str], None], *, process: bool = False, delay_ms: int = 0):
         super().__init__(owner)
         self.owner, self.name, self.work, self.process = owner, name, work, process
         self._shown, self._failed = shown, failed
@@ -38,6 +45,8 @@ class NewestTask(QObject):
         self._running = 0  # the generation the running task answers
         self._pending: tuple[int, tuple] | None = None
         self._closed = False
+        self._delay = QTimer(self, singleShot=True, interval=delay_ms)
+        self._delay.timeout.connect(self._start_pending)
 
     def ask(self, *args) -> None:
         """Run ``work(*args)`` in the background; any older request still running is cancelled."""
@@ -49,12 +58,24 @@ class NewestTask(QObject):
             self.task.cancel()  # it stops at its next yield; its result, if any, is ignored
             self._pending = (self.generation, args)
             return
+        if self._delay.interval() > 0:
+            self._pending = (self.generation, args)  # busy() from now: exports compute it at once (ensure)
+            self._delay.start()
+            return
         self._start(self.generation, args)
+
+    @Slot()
+    def _start_pending(self) -> None:
+        if self._pending is not None and self.task is None and not self._closed:
+            (generation, args), self._pending = self._pending, None
+            if generation == self.generation:
+                self._start(generation, args)
 
     def drop(self) -> None:
         """Forget every request: whatever is running is cancelled and its outcome ignored."""
         self.generation += 1
         self.request, self._pending = None, None
+        self._delay.stop()
         if self.task is not None:
             self.task.cancel()
 
@@ -65,6 +86,7 @@ class NewestTask(QObject):
     def stop(self) -> None:
         """The owner is closing: start nothing more (its shutdown joins the running task)."""
         self._closed, self._pending = True, None
+        self._delay.stop()
 
     def _start(self, generation: int, args: tuple) -> None:
         self._running = generation

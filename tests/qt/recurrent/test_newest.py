@@ -67,3 +67,26 @@ def test_work_in_a_process_runs_beside_the_window_and_comes_back(qtbot):
     assert failed == [] and len(shown) == 1
     pid, square = shown[0]
     assert square == 25 and pid != os.getpid()
+
+
+def squared(x: int):
+    yield Progress(0, 1, "squaring")
+    return x * x
+
+
+def test_a_delayed_request_starts_later_and_only_the_newest_runs(qtbot):
+    """The counting probe starts after the turns that draw a trained net (issue 20)."""
+    owner = QObject()
+    shown: list[int] = []
+    jobs = NewestTask(owner, "test-newest", squared, shown.append, shown.append, delay_ms=300)
+    jobs.ask(2)
+    assert jobs.task is None and jobs.busy()  # asked for, not started: an export would compute it now
+    jobs.ask(3)  # a newer net arrives meanwhile: only it is worked on
+    qtbot.waitUntil(lambda: jobs.task is not None or bool(shown), timeout=5_000)
+    qtbot.waitUntil(lambda: not jobs.busy() and jobs.task is None, timeout=30_000)
+    assert shown == [9]
+    jobs.ask(4)
+    jobs.drop()  # dropped before it started: nothing runs, nothing is shown
+    assert not jobs.busy()
+    qtbot.wait(500)
+    assert jobs.task is None and shown == [9]
