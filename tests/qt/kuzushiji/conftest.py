@@ -5,14 +5,10 @@ from __future__ import annotations
 import pytest
 
 from explorer.qt.kuzushiji.drawing_panel import DrawingPanel
+from tests.qt.showing import shown
 
 
 @pytest.fixture
 def panel(qtbot):
     """The Draw page, shown at a typical window size."""
-    panel = DrawingPanel()
-    qtbot.addWidget(panel)
-    panel.resize(1100, 700)
-    panel.show()
-    qtbot.waitExposed(panel)
-    return panel
+    return shown(qtbot, DrawingPanel(), 1100, 700)

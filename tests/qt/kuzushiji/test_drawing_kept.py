@@ -17,15 +17,11 @@ from explorer.core.work_store import WorkNameError, WorkStore
 from explorer.qt.kuzushiji.drawing_canvas import RESOLUTION
 from explorer.qt.kuzushiji.tab import KuzushijiTab
 from tests.qt.kuzushiji.test_drawing_canvas import BAR, HOOK, draw
+from tests.qt.showing import shown
 
 
 def _build(qtbot) -> KuzushijiTab:
-    tab = KuzushijiTab()
-    qtbot.addWidget(tab)
-    tab.resize(1280, 860)
-    tab.show()
-    qtbot.waitExposed(tab)
-    return tab
+    return shown(qtbot, KuzushijiTab(), 1280, 860)
 
 
 def test_the_drawing_is_back_after_a_restart(qtbot):

@@ -25,6 +25,7 @@ from explorer.qt.widgets import figure_export
 from explorer.qt.workers import wait_for_tasks
 from tests.core.kuzushiji import fakedata
 from tests.qt.kuzushiji.test_drawing_canvas import BAR, HOOK, draw
+from tests.qt.showing import shown
 
 WAIT_MS = 30_000
 SU, HA = KMNIST.class_names.index("su"), KMNIST.class_names.index("ha")
@@ -38,12 +39,7 @@ def folder(tmp_path):
 
 
 def make_tab(qtbot) -> KuzushijiTab:
-    tab = KuzushijiTab()
-    qtbot.addWidget(tab)
-    tab.resize(1440, 920)
-    tab.show()
-    qtbot.waitExposed(tab)
-    return tab
+    return shown(qtbot, KuzushijiTab(), 1440, 920)
 
 
 def open_draw_page(tab, qtbot) -> DrawingPanel:

@@ -7,6 +7,7 @@ import time
 from explorer.core.progress import Progress
 from explorer.qt.widgets.task_panel import TaskPanel
 from explorer.qt.workers import Task
+from tests.qt.showing import shown
 
 
 def quick_steps(n):
@@ -24,12 +25,7 @@ def slow_steps(n, delay):
 
 
 def panel_with(qtbot) -> TaskPanel:
-    panel = TaskPanel()
-    qtbot.addWidget(panel)
-    panel.resize(400, 80)
-    panel.show()
-    qtbot.waitExposed(panel)
-    return panel
+    return shown(qtbot, TaskPanel(), 400, 80)
 
 
 def test_a_burst_of_records_shows_fewer_and_ends_on_the_last(qtbot):
