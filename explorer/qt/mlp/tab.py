@@ -41,6 +41,7 @@ from explorer.qt.settings import SettingsBinder
 from explorer.qt.tab import ExperimentTab, run_alone
 from explorer.qt.undo import SetState
 from explorer.qt.widgets.export_dialog import install_export_action
+from explorer.qt.widgets.stagger import StaggeredRepaint
 from explorer.qt.widgets.training_curves import TrainingCurves
 from explorer.qt.workers import Task
 
@@ -86,6 +87,7 @@ class MLPTab(TrainingRuns, ExperimentTab):
         self.accuracy_label.setWordWrap(True)  # "· timeline: epoch …" must not widen the window
         self.table = ActivationTable()
         self.region_grid = RegionGrid()
+        self.stagger = StaggeredRepaint(self)  # a run's kept net: its plots repaint one per turn
         self._live_timer = QTimer(self, singleShot=True, interval=LIVE_REFRESH_MS)
         self._live_timer.timeout.connect(self._refresh_live)
         self._panel_timer = QTimer(self, singleShot=True, interval=PANEL_REFRESH_MS)

@@ -1,7 +1,7 @@
 """Training from the MLP tab: following a run (started by ``MLPTab.start_training``), and what it leaves behind.
 
 :class:`TrainingRuns` is a mixin of :class:`~explorer.qt.mlp.tab.MLPTab` (it uses
-the tab's ``model``, ``controls``, ``curves``, ``timeline``, ``change`` and ``refresh``).
+the tab's ``model``, ``controls``, ``curves``, ``timeline``, ``stagger``, ``change`` and ``refresh``).
 The run lives in the model: ``model.live`` while it goes (its configuration, the
 records and weight snapshots received), then ``model.run`` (with the settings it
 used, its history and timeline); a cancelled or diverged run keeps its last finite
@@ -10,6 +10,7 @@ weights and the snapshots received so far, and says so.
 
 from __future__ import annotations
 
+import pyqtgraph as pg
 from PySide6.QtCore import Slot
 
 from explorer.core.mlp.network import MLPWeights
@@ -90,6 +91,9 @@ class TrainingRuns:
         self.model.set_run(run, tell=False)  # the change below redraws and keeps both
         self.timeline.set_snapshots(list(run.timeline))
         self.change(text, weights=weights, activation="sigmoid")
+        # Every plot has the kept net now; the screen repaints them one per turn of the event loop,
+        # not all in one with the controls the run's end enabled again (60-80 ms of the window's thread).
+        self.stagger.hold(self.findChildren(pg.GraphicsView))
 
     @Slot(object)
     def _on_trained(self, result: TrainResult) -> None:

@@ -90,6 +90,23 @@ def test_a_finished_run_leaves_its_last_record_in_the_train_box(tab, qtbot):
     assert epochs[-1] == 3_000 and losses[-1] == pytest.approx(last.loss) and epochs == sorted(set(epochs))
 
 
+def test_after_a_run_the_plots_repaint_one_per_turn_and_all_come_back(tab, qtbot):
+    """The kept net is in every plot at once; their repaints are spread over turns (issue 20)."""
+    import pyqtgraph as pg
+
+    MLPUser(tab, qtbot).set_max_epochs(2_000)
+    tab.start_training()
+    held_at_end: list[int] = []
+    tab.task.finished.connect(lambda: held_at_end.append(tab.stagger.held()))
+    qtbot.waitUntil(lambda: tab.task is None, timeout=60_000)
+    assert held_at_end and held_at_end[0] >= 2  # the visible plots wait for their turns
+    _assert_views_show(tab, tab.state.weights)  # ... with the kept net already in them
+    qtbot.waitUntil(lambda: tab.stagger.held() == 0, timeout=5000)
+    assert all(view.updatesEnabled() for view in tab.findChildren(pg.GraphicsView))
+    assert tab.curves.run_data("loss")[0][-1] == 2_000  # the curves, repainted in their turn, end with the run
+    assert not tab.region_plots[-1].grab().isNull()
+
+
 def test_the_curves_follow_a_run_while_it_goes(tab, qtbot):
     user = MLPUser(tab, qtbot)
     user.set_max_epochs(1_000_000)
