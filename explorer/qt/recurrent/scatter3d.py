@@ -39,6 +39,9 @@ class Scatter3DView(gl.GLViewWidget):
     distance_factor = 2.6
     #: The camera moved or the view was resized (emitted once the event loop is back, never from paintGL).
     camera_moved = Signal()
+    #: The :class:`~explorer.qt.widgets.gl_display.GLDisplay` that shows this view in a window (the view
+    #: itself never joins one), or ``None``.
+    displayed_by = None
 
     def __init__(self, parent=None):
         super().__init__(parent=parent)
@@ -165,6 +168,16 @@ class Scatter3DView(gl.GLViewWidget):
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
         super().resizeEvent(event)
         self._camera_changed()
+
+    def display_resized(self) -> None:
+        """The display showing this view took a new size (and gave it to the view)."""
+        self._camera_changed()
+
+    def update(self, *args) -> None:  # noqa: D102 - Qt override
+        # pyqtgraph's view and items ask for a repaint here; the display paints the new frame.
+        super().update(*args)
+        if self.displayed_by is not None:
+            self.displayed_by.view_changed()
 
     def reset_view(self) -> None:
         self.preset_angles(*DEFAULT_VIEW)

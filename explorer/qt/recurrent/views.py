@@ -33,6 +33,7 @@ from explorer.core.recurrent.models import Trace
 from explorer.qt.recurrent.color_legend import ColorLegend
 from explorer.qt.recurrent.pair_views import PairGrid, brushes
 from explorer.qt.recurrent.scatter3d import Scatter3DView
+from explorer.qt.widgets.gl_display import GLDisplay
 
 STATE_AXIS = "state"
 #: The current step in the 3-D view (magenta: not a jet colour); the SRN's initial state is black.
@@ -84,12 +85,15 @@ class StateViews(QWidget):
         self.legend3d = ColorLegend()
         self.view3d = Scatter3DView()
         self.view3d.setObjectName("view3d")
-        self.view3d.setMinimumSize(160, 160)
         self.view3d.distance_factor = 1.9
+        # The window shows the view's frames: an OpenGL widget in it would compose every repaint through OpenGL.
+        self.display3d = GLDisplay(self.view3d)
+        self.display3d.setObjectName("display3d")
+        self.display3d.setMinimumSize(160, 160)
         # Black is invisible with the default additive blending: draw the markers opaque.
         for item in (self.view3d.current, self.view3d.marker):
             item.setGLOptions("translucent")
-        self.view3d.setToolTip("Drag to rotate, wheel to zoom. Magenta: the current step; black: the SRN's initial state")
+        self.display3d.setToolTip("Drag to rotate, wheel to zoom. Magenta: the current step; black: the SRN's initial state")
         self.axes_caption = QLabel("")
         self.axes_caption.setObjectName("axesCaption")
         self.axes_caption.setWordWrap(True)
@@ -144,7 +148,7 @@ class StateViews(QWidget):
             buttons.addWidget(button)
         view_row = QHBoxLayout()
         view_row.setContentsMargins(0, 0, 0, 0)
-        view_row.addWidget(self.view3d, 1)
+        view_row.addWidget(self.display3d, 1)
         view_row.addWidget(self.legend3d)
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
