@@ -30,6 +30,7 @@ class GLDisplay(QWidget):
         super().__init__(parent)
         self.view = view
         self.frames = 0  # frames painted (the view rendered for each)
+        self.no_opengl = False  # the view could not render here (found at the first try; not tried again)
         self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)  # every pixel is the view's
         view.displayed_by = self
@@ -59,10 +60,15 @@ class GLDisplay(QWidget):
 
     def frame(self):
         """The view rendered at our size (a ``QImage``), or ``None`` where there is no OpenGL."""
-        if self.width() <= 0 or self.height() <= 0:
+        if self.no_opengl or self.width() <= 0 or self.height() <= 0:
             return None
         image = self.view.grabFramebuffer()
-        return None if image.isNull() else image
+        if image.isNull():
+            # No context could be made (each try would only say so again); a context that gave no frame
+            # this once is tried again at the next repaint.
+            self.no_opengl = not self.view.isValid()
+            return None
+        return image
 
     def paintEvent(self, event) -> None:  # noqa: N802 - Qt override
         painter = QPainter(self)
