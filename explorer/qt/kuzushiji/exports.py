@@ -30,7 +30,6 @@ from PySide6.QtWidgets import QWidget
 
 from explorer.core.atomic import write_text
 from explorer.core.kuzushiji import nets
-from explorer.core.kuzushiji.datasets import KMNIST_KEY, dataset
 from explorer.core.kuzushiji.evaluation import Evaluation, most_confused_pairs
 from explorer.core.kuzushiji.model import KuzushijiModel, class_labels, curves_owners
 from explorer.core.report import ReportSection, ReportTable
@@ -177,36 +176,39 @@ def training_gallery_figure(data_page) -> Figure:
 def predictions_chart(prediction) -> pg.GraphicsLayoutWidget:
     """What each net reads, as a chart of its own: a bar chart per net, no controls (the canvas has its own).
 
-    Built from the numbers the Draw page shows (the cards' probabilities), never by grabbing the page:
-    the page's class dropdown and "Put a real one on the canvas" button are not part of a figure.
+    Built from the numbers the Draw page shows (the cards' probabilities, classes and the bars each
+    card shows: all ten for Kuzushiji-MNIST, the ten likeliest of Kuzushiji-49's), never by grabbing
+    the page: the page's class dropdown and "Put a real one on the canvas" button are not part of a figure.
     """
-    from explorer.qt.kuzushiji.prediction_panel import OTHER_BRUSH, TOP_BRUSH, kana_font
+    from explorer.qt.kuzushiji.prediction_panel import OTHER_BRUSH, TOP_BRUSH, class_text, kana_font
 
-    described = dataset(KMNIST_KEY)
-    n = described.num_classes
     chart = pg.GraphicsLayoutWidget()
     chart.setBackground("w")
     col = 0
     for name, card in prediction.cards.items():
         if card.isHidden():
             continue
+        shown = list(card.shown)
+        n = len(shown)
         probs = card.probabilities
         if probs is None:
             title = f"{nets.display_name(name)}: nothing drawn"
-            probs, top = np.zeros(n), -1
+            heights, top = np.zeros(n), -1
         else:
             top = int(np.argmax(probs))
-            title = f"{nets.display_name(name)} reads {LABELS[top]} ({100 * probs[top]:.1f} %)"
+            heights = np.asarray(probs, float)[shown]
+            title = f"{nets.display_name(name)} reads {class_text(card.data_set, top)} ({100 * probs[top]:.1f} %)"
         plot = chart.addPlot(row=0, col=col, title=title)
         plot.titleLabel.item.setFont(kana_font(10))
-        plot.addItem(pg.BarGraphItem(x=np.arange(n), height=np.asarray(probs, float), width=0.7,
-                                     brushes=[TOP_BRUSH if i == top else OTHER_BRUSH for i in range(n)]))
+        plot.addItem(pg.BarGraphItem(x=np.arange(n), height=heights, width=0.7,
+                                     brushes=[TOP_BRUSH if c == top else OTHER_BRUSH for c in shown]))
         plot.setYRange(0, 1, padding=0.02)
         plot.setXRange(-0.6, n - 0.4, padding=0)
         plot.setLabel("left", "probability")
         bottom = plot.getAxis("bottom")
-        bottom.setTicks([[(i, f"{g}\n{r}") for i, (g, r) in enumerate(zip(described.glyphs, described.class_names,
-                                                                            strict=True))]])
+        classes = [card.classes[c] for c in shown]
+        bottom.setTicks([[(i, kana if kana == romaji else f"{kana}\n{romaji}")
+                          for i, (kana, romaji) in enumerate(classes)]])
         bottom.setStyle(tickFont=kana_font(8))
         bottom.setHeight(40)
         for side in ("left", "bottom"):

@@ -25,6 +25,7 @@ from explorer.core.kuzushiji.model import KuzushijiModel
 from explorer.core.kuzushiji.preprocess import classify
 from explorer.core.kuzushiji.results import load_result
 from explorer.qt.kuzushiji.draw_page import DrawPage
+from explorer.qt.kuzushiji.exports import predictions_chart
 from explorer.qt.kuzushiji.prediction_panel import TOP_BARS
 from tests.core.kuzushiji import fakedata
 from tests.core.kuzushiji.shapes import SHAPES, write_shapes_folder
@@ -83,6 +84,13 @@ def test_a_k49_net_trained_in_the_window_answers_in_k49_classes_on_the_draw_page
     axis = card.bars.getAxis("bottom")
     assert step * axis.width() / 49.2 >= QFontMetrics(axis.style["tickFont"]).horizontalAdvance("を")
     assert "ゝ odoriji" in card.bars.toolTip()
+    # File → Export figures… and the figure list a tab change asks for: the chart of what each net reads
+    # has the card's 49 bars, titled with its answer (it was drawn with KMNIST's ten and raised)
+    chart = tab.figures()["drawing_predictions"].target
+    plot = chart.getItem(0, 0)
+    bars = next(item for item in plot.items if hasattr(item, "opts") and "height" in item.opts)
+    np.testing.assert_allclose(bars.opts["height"], probabilities)
+    assert plot.titleLabel.text == f"NetLin reads {K49.label(top)} ({100 * probabilities[top]:.1f} %)"
     # the saliency tab names the same answer
     assert f"pixels that sway “{K49.glyphs[top]} {K49.class_names[top]}”" in panel.insides.saliency_title.text
     # the real examples: as many of the answer's class as the test data holds, at most three
@@ -193,6 +201,12 @@ def test_folder_class_names_are_shown_as_plain_text_and_many_classes_show_the_li
     np.testing.assert_allclose(heights, np.sort(probabilities)[::-1][:TOP_BARS])
     assert len(tick_labels(card)) == TOP_BARS
     assert "The 10 likeliest of 60 classes" in card.bars.toolTip()
+    chart = predictions_chart(panel.prediction)  # the exported chart shows the same ten, named as the card names them
+    plot = chart.getItem(0, 0)
+    bars = next(item for item in plot.items if hasattr(item, "opts") and "height" in item.opts)
+    np.testing.assert_allclose(bars.opts["height"], heights)
+    ticks = [text for _, text in plot.getAxis("bottom")._tickLevels[0]]
+    assert ticks == [f"kind{c:02d}" for c in card.shown] and ticks[0] == f"kind{top:02d}"
     assert panel.prediction.sample_class.count() == 60 and panel.keep_class.count() == 60
 
 
