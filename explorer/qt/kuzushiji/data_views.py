@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Slot
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import (
     QComboBox,
     QGroupBox,
@@ -187,6 +188,8 @@ class ClassCounts(QWidget):
         self.bars.getAxis("bottom").setStyle(tickFont=kana_font(8))
         self.bar_item = pg.BarGraphItem(x=np.zeros(0), height=np.zeros(0), width=0.7, brush=(66, 133, 194), pen=None)
         self.bars.addItem(self.bar_item)
+        self._glyphs: tuple[str, ...] = ()  # the classes' ticks, every step-th labelled where they would overlap
+        self.bars.getAxis("bottom").geometryChanged.connect(self._fit_ticks)  # (the axis's width, once laid out)
         self.pages = QTabWidget()
         self.pages.addTab(self.table, "Images per class")
         self.pages.addTab(self.bars, "Bars")
@@ -223,10 +226,24 @@ class ClassCounts(QWidget):
         self.summary_label.setText(self.summary if ratio > 1 else
                                    f"Every class has {int(train[big]):,} training images: the classes are balanced")
         self.bar_item.setOpts(x=np.arange(n), height=train.astype(float))
-        self.bars.getAxis("bottom").setTicks([[(i, g) for i, g in enumerate(data.dataset.glyphs)]])
+        self._glyphs = tuple(data.dataset.glyphs)
+        self._fit_ticks()
         self.bars.setXRange(-0.6, n - 0.4, padding=0)
         self.bars.setYRange(0, max(1, int(train.max())) * 1.05, padding=0)
         self.setVisible(True)
+
+    @Slot()
+    def _fit_ticks(self) -> None:
+        """Each class's kana under its bar, or every step-th one where they would run together (Kuzushiji-49's
+        49 in a narrow chart); every class is in the table beside it."""
+        axis = self.bars.getAxis("bottom")
+        glyphs = self._glyphs
+        if not glyphs:
+            return
+        per_bar = max(axis.width(), 1.0) / (len(glyphs) + 0.2)  # the x range is -0.6 … bars - 0.4
+        widest = max(QFontMetrics(axis.style["tickFont"]).horizontalAdvance(g) for g in glyphs) + 3
+        step = max(1, int(np.ceil(widest / per_bar)))
+        axis.setTicks([[(i, g) for i, g in enumerate(glyphs) if i % step == 0]])
 
     def heights(self) -> list[int]:
         """The bars' heights: training images per class."""

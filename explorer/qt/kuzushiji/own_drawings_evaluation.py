@@ -129,11 +129,13 @@ class DrawingsEvaluationView(QWidget):
 
         if self.matrix is not None:
             self.matrix_box.removeWidget(self.matrix)
+            self.matrix.setParent(None)  # out of the page now, not at the event loop's next turn
             self.matrix.deleteLater()
         self.labels = list(labels)
         self.matrix = ConfusionMatrixView(self.labels, kana_font(10))
         self.matrix.setObjectName("keptConfusionMatrix")
-        self.matrix.setMinimumSize(320, 260)
+        # (its page, under the table, has about 220 px for it in a 1024×700 window: 10 rows of 17 px)
+        self.matrix.setMinimumSize(320, 200)
         self.matrix.highlight.setVisible(False)
         self.matrix_box.addWidget(self.matrix, 1)
         install_export_action(self.matrix, self.matrix_figure)

@@ -105,6 +105,17 @@ def test_k49_chosen_imported_and_trained_shows_49_classes_and_balanced_accuracy(
     assert "smallest" in page.class_counts.summary and "7.0× fewer" in page.class_counts.summary
     assert page.class_counts.summary_label.text() == page.class_counts.summary
     assert page.class_counts.heights() == [c[1] for c in counts]
+    # the Bars page: 49 kana under 49 bars would run together; every few are written, none overlap, at any width
+    from tests.qt.test_layout import _crowded_ticks
+
+    bars = page.class_counts.bars
+    page.class_counts.pages.setCurrentWidget(bars)
+    for size in ((1440, 920), (1008, 660)):
+        tab.resize(*size)
+        qtbot.waitUntil(lambda: not _crowded_ticks(bars), timeout=WAIT_MS)
+        labels = [text for _, text in bars.getAxis("bottom")._tickLevels[0]]
+        assert labels[0] == "あ" and 5 <= len(labels) <= 49
+    tab.resize(1440, 920)
 
     result = train_one_epoch(tab, qtbot, "lin", weighted=True)
     assert result.dataset is K49 and result.model.linear.out_features == 49

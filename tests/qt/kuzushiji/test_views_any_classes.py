@@ -161,3 +161,19 @@ def test_per_class_accuracy_of_a_folder_names_its_classes_as_plain_text(qtbot):
     assert all(text.rstrip("…") and name.startswith(text.rstrip("…")) for (_, text), name in zip(ticks, FOLDER_NAMES, strict=True))
     _no_overlap(view)
     assert not view.findChildren(QLabel)  # nothing here reads the names as rich text
+
+
+def test_the_kept_drawings_matrix_of_a_new_data_set_replaces_the_old_one_at_once(qtbot):
+    """Choosing Kuzushiji-49 makes a new 49-class matrix; the ten-class one leaves the page at once, not at a
+    later turn of the event loop (until then it lay, 809 px wide, across the page: the layout check saw it)."""
+    from explorer.qt.kuzushiji.confusion_matrix import ConfusionMatrixView
+    from explorer.qt.kuzushiji.own_drawings_evaluation import DrawingsEvaluationView
+
+    view = DrawingsEvaluationView()
+    qtbot.addWidget(view)
+    view.set_classes(KMNIST.labels())
+    view.resize(540, 350)
+    view.show()
+    view.set_classes(K49.labels())
+    matrices = view.findChildren(ConfusionMatrixView)
+    assert matrices == [view.matrix] and view.matrix.size_in_classes == 49
