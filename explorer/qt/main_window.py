@@ -305,7 +305,7 @@ class MainWindow(QMainWindow):
         self.open_data_action.setEnabled(tab.supports_data)
         self.open_weights_action.setEnabled(tab.supports_weights)
         self.save_weights_action.setEnabled(tab.supports_weights)
-        has_figures = bool(tab.figures())
+        has_figures = tab.has_figures()
         self.export_action.setEnabled(has_figures)
         self.export_all_action.setEnabled(has_figures)
 

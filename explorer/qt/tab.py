@@ -58,6 +58,13 @@ class ExperimentTab(QWidget):
         """
         return {}
 
+    def has_figures(self) -> bool:
+        """Whether :meth:`figures` has any (the window enables File → Export figure… by it at each tab change).
+
+        A tab whose figures are drawn afresh from its model (hundreds of milliseconds) says so without
+        drawing them."""
+        return bool(self.figures())
+
     def export_all(self, folder: Path, formats=("png", "svg"), size=None) -> list[Path]:
         """Write the tab's standard figure set into ``folder`` (File → Export figures…, ``explorer export``).
 

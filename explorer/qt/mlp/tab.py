@@ -475,6 +475,9 @@ class MLPTab(TrainingRuns, ExperimentTab):
         """The region plots under the course's names (``hid_<H>_<j>``, ``out_<H>``), then the curves."""
         return {figure.name: figure for figure in mlp_figures.figures(self.model)}
 
+    def has_figures(self) -> bool:
+        return True  # every net has its region plots (figures() draws them: 160-175 ms at each tab change)
+
     def export_all(self, folder: Path, formats=("png", "svg"), size=None) -> list[Path]:
         """Every plot under the course's names (PNG and SVG by default), the curves and their CSV, the table as CSV."""
         return mlp_figures.export_all(self.model, Path(folder), formats, size)

@@ -594,6 +594,9 @@ class RecurrentTab(ExperimentTab):
         """Every view as a titled figure, by the course's file names."""
         return {f.name: f for f in recurrent_figures.figures(self.ready_model())}
 
+    def has_figures(self) -> bool:
+        return True  # every net has its state views (figures() draws them all: 360-430 ms at each tab change)
+
     def export_all(self, folder: Path, formats=("png", "svg"), size=None) -> list[Path]:
         """The pair views as ``anb2n_srn2_01.png`` …, the 3-D view at three angles, diagram, charts and CSVs.
 
