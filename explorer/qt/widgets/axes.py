@@ -17,14 +17,62 @@ decade when even those crowd; and three labels with two significant figures
 when fewer than three round ones fit (a chart of a loss between 0.3 and 0.7).
 
 ``PercentAxis(orientation)`` -- a 0–100 % axis with at least 0, 50 and 100.
+
+``cache_axis_pictures()`` -- every pyqtgraph axis made from then on repaints from a pixmap while it is
+unchanged; ``uncached_axes(scenes)`` -- a context without that cache, for painting to SVG and PDF.
 """
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import math
+from collections.abc import Iterable, Iterator
 
 import pyqtgraph as pg
 from PySide6.QtGui import QFont, QFontMetrics
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene
+
+_CACHED = QGraphicsItem.CacheMode.DeviceCoordinateCache
+
+
+def cache_axis_pictures() -> None:
+    """Every pyqtgraph axis made from now on keeps its last painting as a pixmap (issue 20).
+
+    pyqtgraph draws an axis (ticks, their labels) into a ``QPicture`` when it changes and replays
+    the picture at every repaint of its view, laying the text out again: about 1.5 ms an axis. Views
+    repaint with their axes unchanged all the time (a step along the string, a tab shown, a live
+    frame of the MLP's regions), and the replays were most of it: a step of the recurrent tab took
+    25 ms, showing that tab 80-95 ms; with Qt's device-coordinate cache 18-20 and 55-64 ms. An axis
+    that changes (a new range, ticks, font or pen) calls ``update()``, which redraws the pixmap.
+    Painting to SVG or PDF must go around the cache, or the axes come out as pictures of text:
+    :func:`uncached_axes`. :func:`explorer.qt.app.configure_runtime` calls this; later calls do nothing.
+    """
+    if getattr(pg.AxisItem, "_explorer_cached", False):
+        return
+    original = pg.AxisItem.__init__
+
+    @functools.wraps(original)
+    def __init__(self, *args, **kwargs):  # noqa: N807 - pyqtgraph's constructor, wrapped
+        original(self, *args, **kwargs)
+        self.setCacheMode(_CACHED)
+
+    pg.AxisItem.__init__ = __init__
+    pg.AxisItem._explorer_cached = True
+
+
+@contextlib.contextmanager
+def uncached_axes(scenes: Iterable[QGraphicsScene | None]) -> Iterator[None]:
+    """The axes of ``scenes`` painted directly (text as text) inside the context, cached again after it."""
+    axes = [item for scene in scenes if scene is not None for item in scene.items()
+            if isinstance(item, pg.AxisItem) and item.cacheMode() == _CACHED]
+    for axis in axes:
+        axis.setCacheMode(QGraphicsItem.CacheMode.NoCache)
+    try:
+        yield
+    finally:
+        for axis in axes:
+            axis.setCacheMode(_CACHED)
 
 
 def _plot_items(target) -> list[pg.PlotItem]:

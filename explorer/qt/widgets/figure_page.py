@@ -24,6 +24,8 @@ from PySide6.QtCore import QPoint, QPointF, QRectF, QSizeF, Qt
 from PySide6.QtGui import QColor, QFont, QLinearGradient, QPainter, QPen
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsWidget, QWidget
 
+from explorer.qt.widgets.axes import uncached_axes
+
 MARGIN = 12.0
 TITLE_PX = 16
 NOTE_PX = 12
@@ -242,7 +244,8 @@ def paint_scene_item(painter: QPainter, item: QGraphicsItem, rect: QRectF, scale
             each.setExportMode(True, {"antialias": True, "background": QColor(255, 255, 255), "painter": painter,
                                       "resolutionScale": scale})
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        scene.render(painter, rect, item.sceneBoundingRect(), Qt.AspectRatioMode.IgnoreAspectRatio)
+        with uncached_axes([scene]):  # (an SVG or PDF gets text, not the screen's pixmaps of it)
+            scene.render(painter, rect, item.sceneBoundingRect(), Qt.AspectRatioMode.IgnoreAspectRatio)
     finally:
         for each in items:
             each.setExportMode(False, None)
@@ -262,7 +265,10 @@ def paint_widget(painter: QPainter, widget: QWidget, rect: QRectF) -> None:
     painter.save()
     painter.translate(rect.left() + (rect.width() - w * factor) / 2, rect.top() + (rect.height() - h * factor) / 2)
     painter.scale(factor, factor)
-    widget.render(painter, QPoint(0, 0))
+    views = [widget, *widget.findChildren(pg.GraphicsView)] if isinstance(widget, pg.GraphicsView) \
+        else widget.findChildren(pg.GraphicsView)
+    with uncached_axes(view.scene() for view in views):
+        widget.render(painter, QPoint(0, 0))
     painter.restore()
 
 
