@@ -97,7 +97,7 @@ def switch_interval() -> float:
     return float(os.environ.get("EXPLORER_SWITCH_INTERVAL", "0.0002"))
 
 
-def configure_runtime(axis_cache: bool = True) -> None:
+def configure_runtime() -> None:
     """Process-wide settings the GUI needs; :func:`main` calls it before the QApplication exists.
 
     * A 0.2 ms GIL switch interval (Python's default is 5 ms): while a worker
@@ -106,16 +106,14 @@ def configure_runtime(axis_cache: bool = True) -> None:
       repaint of the MLP tab took half a second.
     * Shared OpenGL contexts, so several 3-D views can use pyqtgraph's shaders
       (Qt only accepts this before the application object exists).
-    * pyqtgraph's axes repainted from a pixmap while unchanged (``axes.cache_axis_pictures``; it imports
-      pyqtgraph, so the app starts with ``axis_cache=False`` and caches once its getting-ready window shows).
+    * pyqtgraph's axes repainted from a pixmap while unchanged (``axes.cache_axis_pictures``).
     """
     from PySide6.QtCore import QCoreApplication, Qt
 
     from explorer.qt.widgets.axes import cache_axis_pictures
 
     sys.setswitchinterval(switch_interval())
-    if axis_cache:
-        cache_axis_pictures()
+    cache_axis_pictures()
     if QCoreApplication.instance() is None:
         QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
 
@@ -358,7 +356,7 @@ def run_gui(qt_args: list[str]) -> int:
         if fallback:
             log.warning("data folder %s not writable (%s); using %s", fallback.wanted, fallback.reason, fallback.used)
         stage = "starting Qt"
-        configure_runtime(axis_cache=False)  # (pyqtgraph is imported below, once the getting-ready window shows)
+        configure_runtime()
         from PySide6.QtCore import QTimer
         from PySide6.QtGui import QIcon
         from PySide6.QtWidgets import QApplication, QMessageBox
@@ -382,10 +380,6 @@ def run_gui(qt_args: list[str]) -> int:
             startup_step(splash, preload.steps[0][0])
         startup_step(splash, "loading the plots…")
         import pyqtgraph  # noqa: F401 - meanwhile, here: Qt's own modules load on the GUI thread
-
-        from explorer.qt.widgets.axes import cache_axis_pictures
-
-        cache_axis_pictures()
 
         from explorer.qt.main_window import MainWindow
 
