@@ -253,11 +253,13 @@ def confusion_rows(matrix, labels: Sequence[str] = LABELS) -> tuple[list[str], l
 def install_confusion_table_actions(view) -> list[QAction]:
     """Right-click "Copy counts" (tab-separated) and "Export counts as CSV…" on the matrix."""
     copy = QAction("Copy counts", view)
-    copy.triggered.connect(lambda: QGuiApplication.clipboard().setText(rows_to_tsv(*confusion_rows(view.matrix))))
+    # (the view's own classes: Kuzushiji-49's 49, a folder's; KMNIST's ten gave a folder's 3×3 matrix an IndexError)
+    copy.triggered.connect(lambda: QGuiApplication.clipboard().setText(
+        rows_to_tsv(*confusion_rows(view.matrix, view.labels))))
     save = QAction("Export counts as CSV…", view)
 
     def ask() -> None:
-        save_table_as(view, lambda: confusion_rows(view.matrix), "kuzushiji_confusion_counts.csv",
+        save_table_as(view, lambda: confusion_rows(view.matrix, view.labels), "kuzushiji_confusion_counts.csv",
                       "Export the confusion counts")
 
     save.triggered.connect(ask)

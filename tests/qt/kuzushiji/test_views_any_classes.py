@@ -177,3 +177,24 @@ def test_the_kept_drawings_matrix_of_a_new_data_set_replaces_the_old_one_at_once
     view.set_classes(K49.labels())
     matrices = view.findChildren(ConfusionMatrixView)
     assert matrices == [view.matrix] and view.matrix.size_in_classes == 49
+
+
+@pytest.mark.parametrize("described", [K49, folder()], ids=["k49", "folder"])
+def test_the_matrix_counts_are_copied_with_the_data_sets_own_classes(qtbot, described):
+    """Copy counts / Export counts as CSV… on a matrix of another data set than KMNIST (a folder's 3×3 raised an
+    IndexError: the rows were labelled with KMNIST's ten classes)."""
+    from explorer.core.kuzushiji.model import class_labels
+    from explorer.qt.kuzushiji.confusion_matrix import ConfusionMatrixView
+    from explorer.qt.kuzushiji.exports import install_confusion_table_actions
+
+    n = described.num_classes
+    view = ConfusionMatrixView(class_labels(KMNIST))
+    qtbot.addWidget(view)
+    view.set_labels(class_labels(described))
+    matrix = np.arange(n * n).reshape(n, n)
+    view.set_matrix(matrix)
+    copy, _save = install_confusion_table_actions(view)
+    copy.trigger()
+    lines = [line.split("\t") for line in QApplication.clipboard().text().splitlines()]
+    assert lines[0][1:] == class_labels(described) and [line[0] for line in lines[1:]] == class_labels(described)
+    np.testing.assert_array_equal(np.array([line[1:] for line in lines[1:]], dtype=int), matrix)
