@@ -20,6 +20,7 @@ and epoch on show; tables get "Copy table" (tab-separated) and "Export as CSV…
 
 from __future__ import annotations
 
+import html
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -197,7 +198,9 @@ def predictions_chart(prediction) -> pg.GraphicsLayoutWidget:
         else:
             top = int(np.argmax(probs))
             heights = np.asarray(probs, float)[shown]
-            title = f"{nets.display_name(name)} reads {class_text(card.data_set, top)} ({100 * probs[top]:.1f} %)"
+            # (a title is rich text: a folder's class name is the user's, shown as typed)
+            answer = html.escape(class_text(card.data_set, top))
+            title = f"{nets.display_name(name)} reads {answer} ({100 * probs[top]:.1f} %)"
         plot = chart.addPlot(row=0, col=col, title=title)
         plot.titleLabel.item.setFont(kana_font(10))
         plot.addItem(pg.BarGraphItem(x=np.arange(n), height=heights, width=0.7,

@@ -185,6 +185,13 @@ def test_folder_class_names_are_shown_as_plain_text_and_many_classes_show_the_li
     assert title.textFormat() == Qt.TextFormat.PlainText
     assert f"answer: {described.class_names[top]}" in title.text()
     assert "Import the Folder of images data" in panel.prediction.examples_note.text()
+    # the exported chart of what each net reads names each class as typed too (its title is rich text)
+    for shown in range(3):
+        card.show_probabilities(np.roll([0.8, 0.1, 0.1], shown))
+        chart = predictions_chart(panel.prediction)
+        title = chart.getItem(0, 0).titleLabel.item.toPlainText()
+        assert title == f"NetConv reads {described.class_names[shown]} (80.0 %)"
+    panel.classify_now()  # the drawing's own reading again
     saliency = panel.insides.saliency_title.text  # rich text: the folder's name escaped in it
     assert html.escape(described.class_names[top]) in saliency and "<i>circle" not in saliency
 
