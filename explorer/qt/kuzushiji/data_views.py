@@ -185,7 +185,8 @@ class ClassCounts(QWidget):
         self.bars.hideButtons()
         self.bars.setLabel("left", "training images")
         self.bars.setLabel("bottom", "class")
-        self.bars.getAxis("bottom").setStyle(tickFont=kana_font(8))
+        # (the first class's kana reaches past the axis's left end, where pyqtgraph would drop it)
+        self.bars.getAxis("bottom").setStyle(tickFont=kana_font(8), hideOverlappingLabels=False)
         self.bar_item = pg.BarGraphItem(x=np.zeros(0), height=np.zeros(0), width=0.7, brush=(66, 133, 194), pen=None)
         self.bars.addItem(self.bar_item)
         self._glyphs: tuple[str, ...] = ()  # the classes' ticks, every step-th labelled where they would overlap
