@@ -29,7 +29,8 @@ class GLDisplay(QWidget):
     def __init__(self, view, parent: QWidget | None = None):
         super().__init__(parent)
         self.view = view
-        self.frames = 0  # frames painted (the view rendered for each)
+        self.frames = 0  # frames the view rendered for us
+        self._frame = None  # the last one, painted again while the view has not changed (another widget's repaint)
         self.no_opengl = False  # the view could not render here (found at the first try; not tried again)
         self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)  # every pixel is the view's
@@ -40,6 +41,7 @@ class GLDisplay(QWidget):
 
     def view_changed(self) -> None:
         """The view's contents or camera changed: paint a new frame with the window's next repaint."""
+        self._frame = None
         self.update()
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
@@ -47,6 +49,7 @@ class GLDisplay(QWidget):
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
         super().resizeEvent(event)
+        self._frame = None
         old = self.view.size()
         self.view.resize(event.size())
         if self.view.isValid():
@@ -60,6 +63,8 @@ class GLDisplay(QWidget):
 
     def frame(self):
         """The view rendered at our size (a ``QImage``), or ``None`` where there is no OpenGL."""
+        if self._frame is not None:
+            return self._frame
         if self.no_opengl or self.width() <= 0 or self.height() <= 0:
             return None
         image = self.view.grabFramebuffer()
@@ -68,6 +73,8 @@ class GLDisplay(QWidget):
             # this once is tried again at the next repaint.
             self.no_opengl = not self.view.isValid()
             return None
+        self.frames += 1
+        self._frame = image
         return image
 
     def paintEvent(self, event) -> None:  # noqa: N802 - Qt override
@@ -79,7 +86,6 @@ class GLDisplay(QWidget):
                 painter.drawText(self.rect().adjusted(8, 8, -8, -8),
                                  Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap, NO_OPENGL)
             else:
-                self.frames += 1
                 painter.drawImage(self.rect(), image)
         finally:
             painter.end()
